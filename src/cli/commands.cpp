@@ -1,0 +1,65 @@
+#include <cstdio>
+
+#include "src/cli/command.hpp"
+#include "src/core/log.hpp"
+
+namespace tw::cli {
+
+int run_analyze(const std::vector<std::string>& argv);
+int run_scan(const std::vector<std::string>& argv);
+int run_monitor(const std::vector<std::string>& argv);
+int run_calibrate(const std::vector<std::string>& argv);
+int run_baseline(const std::vector<std::string>& argv);
+int run_synth(const std::vector<std::string>& argv);
+int run_demo(const std::vector<std::string>& argv);
+int run_sources(const std::vector<std::string>& argv);
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"analyze", "decode recorded IQ captures offline (cu8, cs8, cs16, cf32, SigMF)", run_analyze},
+      {"scan", "sweep bands on an SDR (or the simulated radio) and report every cell", run_scan},
+      {"monitor", "fixed-site monitoring: scan continuously, learn normal, alert on change", run_monitor},
+      {"calibrate", "measure the receiver's frequency error (ppm) from GSM cells", run_calibrate},
+      {"baseline", "learn / import / show the baseline of known cells", run_baseline},
+      {"synth", "render a GSM scene to an IQ file with its ground truth", run_synth},
+      {"demo", "the main job on the built-in default: a sweep of a built-in scene via the simulated radio", run_demo},
+      {"sources", "read an IQ file or a SoapySDR device and report its stream: rate, level, gaps", run_sources},
+  };
+  return table;
+}
+
+void print_help(const std::string& command, const HelpText& help) {
+  std::printf("usage: towerwatch %s %s\n\n%s\n\noptions:\n", command.c_str(), help.usage.c_str(),
+              help.description.c_str());
+  auto print_opts = [](const std::vector<OptionSpec>& specs) {
+    for (const auto& o : specs) {
+      std::string left = "--" + o.name + (o.takes_value ? " " + o.value_name : "");
+      std::printf("  %-28s %s\n", left.c_str(), o.help.c_str());
+    }
+  };
+  print_opts(help.options);
+  print_opts(common_options());
+  if (!help.example.empty()) std::printf("\nexample:\n  %s\n", help.example.c_str());
+}
+
+std::optional<Args> parse_or_help(const std::string& command, const HelpText& help,
+                                  const std::vector<std::string>& argv) {
+  auto specs = help.options;
+  for (auto& o : common_options()) specs.push_back(o);
+  Args args(command, specs, argv);
+  if (args.help_requested() || args.has("help")) {
+    print_help(command, help);
+    return std::nullopt;
+  }
+  if (args.has("quiet")) log::set_level(log::Level::quiet);
+  if (args.has("verbose")) log::set_level(log::Level::debug);
+  return args;
+}
+
+int not_yet_available(const std::string& command, const std::string& comes_with) {
+  std::fprintf(stderr, "towerwatch: '%s' is not yet available in this version (it comes with %s)\n", command.c_str(),
+               comes_with.c_str());
+  return 1;
+}
+
+}  // namespace tw::cli

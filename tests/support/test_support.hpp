@@ -1,0 +1,50 @@
+// Helpers shared by the test suites.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tw::test {
+
+// ../shared beside the checkout. When absent: GTEST_SKIP outside CI, a failure in CI (CI=true).
+// Use as:  auto shared = tw::test::shared_dir(); if (shared.empty()) return;  (after the macro below)
+std::filesystem::path find_shared_dir();
+bool running_in_ci();
+
+// A fresh temporary directory, removed when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Runs the built towerwatch binary with arguments; captures stdout and stderr separately.
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+RunResult run_towerwatch(const std::vector<std::string>& args);
+std::string towerwatch_binary();
+
+std::string read_file(const std::filesystem::path& p);
+void write_file(const std::filesystem::path& p, const std::string& bytes);
+
+}  // namespace tw::test
+
+// Resolves ../shared or skips (outside CI) / fails (in CI) the current test.
+#define TW_REQUIRE_SHARED(var)                                                          \
+  const std::filesystem::path var = ::tw::test::find_shared_dir();                      \
+  if (var.empty()) {                                                                    \
+    if (::tw::test::running_in_ci()) {                                                  \
+      FAIL() << "../shared is missing: CI must provide the shared captures";            \
+    }                                                                                   \
+    GTEST_SKIP() << "../shared is absent (captures not available): skipping this test"; \
+  }
