@@ -1,0 +1,67 @@
+// GSM Layer 3 messages as a base station sends them on BCCH and CCCH: 23 octets each, encoded from the
+// specification (3GPP TS 44.018 clause 9.1, IEs of clause 10.5.2; L2 pseudo length per 44.006; spare
+// octets filled with 0x2b). Used by the scene synthesizer.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "tools/synth/cell_config.hpp"
+
+namespace tw::synth::l3 {
+
+using L2Block = std::array<std::uint8_t, 23>;
+
+// System Information (44.018 9.1.31 .. 9.1.43a)
+L2Block encode_si1(const CellConfig& cell);
+L2Block encode_si2(const CellConfig& cell);
+L2Block encode_si2bis(const CellConfig& cell);
+L2Block encode_si2ter(const CellConfig& cell);
+L2Block encode_si2quater(const CellConfig& cell);
+L2Block encode_si3(const CellConfig& cell);
+L2Block encode_si4(const CellConfig& cell);
+L2Block encode_si13(const CellConfig& cell);
+
+// Mobile identities carried in paging (10.5.1.4)
+struct MobileIdentity {
+  enum class Kind { tmsi, imsi } kind = Kind::tmsi;
+  std::uint32_t tmsi = 0;
+  std::vector<std::uint8_t> imsi_digits;  // 6..15 decimal digits
+};
+
+// Paging Request Type 1 (9.1.22): up to 2 identities of any kind
+L2Block encode_paging_request_1(const std::vector<MobileIdentity>& ids, int page_mode = 0);
+// Paging Request Type 2 (9.1.23): 2 TMSIs + optional third identity
+L2Block encode_paging_request_2(std::uint32_t tmsi1, std::uint32_t tmsi2, const MobileIdentity* third, int page_mode = 0);
+// Paging Request Type 3 (9.1.24): 4 TMSIs
+L2Block encode_paging_request_3(const std::array<std::uint32_t, 4>& tmsis, int page_mode = 0);
+
+// Immediate Assignment (9.1.18) of an SDCCH/8, hopping (MAIO/HSN over the cell allocation) or not.
+struct ImmediateAssignment {
+  int timeslot = 1;          // 0..7
+  int subchannel = 0;        // SDCCH/8 sub-channel 0..7
+  int tsc = 0;               // 0..7
+  bool hopping = false;
+  int arfcn = 0;             // when not hopping
+  int maio = 0, hsn = 0;     // when hopping (6 bits each)
+  std::vector<int> mobile_allocation_arfcns;  // hopping: ARFCNs of the MA within the cell allocation
+  std::vector<int> cell_allocation;           // hopping: the cell allocation the MA bitmap refers to
+  std::uint8_t ra = 0;       // request reference: random access information
+  std::uint32_t fn = 0;      // request reference: frame number of the access (T1', T3, T2)
+  int timing_advance = 0;    // 0..63
+};
+L2Block encode_immediate_assignment(const ImmediateAssignment& ia);
+// Immediate Assignment Reject (9.1.20): up to 4 request references with wait indication
+L2Block encode_immediate_assignment_reject(const std::vector<std::pair<std::uint8_t, std::uint32_t>>& ra_fn,
+                                           int wait_indication_s);
+
+// An L2 fill frame on CCCH when nothing is to be sent (44.006): 03 03 01 2b..
+L2Block l2_fill_frame();
+
+// Frequency lists (10.5.2.13 / 10.5.2.22): the 16-octet Neighbour Cell Description value (from the octet
+// that holds EXT-IND/BA-IND, i.e. without the IEI) encoding `arfcns` in the smallest format that holds
+// them: bit map 0, range 1024, 512, 256, 128, or variable bit map. Throws std::invalid_argument if
+// the set cannot be encoded in 16 octets.
+std::array<std::uint8_t, 16> encode_neighbour_cells(const std::vector<int>& arfcns, bool ext_ind, bool ba_ind);
+
+}  // namespace tw::synth::l3
