@@ -1,0 +1,136 @@
+#include "dsp/channel_select.hpp"
+
+#include <liquid/liquid.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "src/core/error.hpp"
+
+namespace tw::dsp {
+
+namespace {
+constexpr double kTwoPi = 6.283185307179586476925286766559;
+
+// Rates as integers in units of 1/3 Hz (the GSM rates are multiples of 1625000/6 = 812500/3).
+long long thirds_of_hz(double rate, const char* field) {
+  const double t = rate * 3.0;
+  const double r = std::round(t);
+  if (!(rate > 0.0) || !std::isfinite(rate) || std::fabs(t - r) > 1e-3 * std::max(1.0, rate / 1e6) ||
+      r > 1e12) {
+    throw InputError(std::string(field) + ": sample rate " + std::to_string(rate) +
+                     " Hz is not a positive multiple of 1/3 Hz");
+  }
+  return static_cast<long long>(r);
+}
+}  // namespace
+
+ChannelSelector::ChannelSelector(const ChannelSelectConfig& cfg) : cfg_(cfg) {
+  const long long in3 = thirds_of_hz(cfg.input_rate_hz, "input_rate_hz");
+  const long long out3 = thirds_of_hz(cfg.output_rate_hz, "output_rate_hz");
+  const long long g = std::gcd(in3, out3);
+  if (out3 / g > 20000 || in3 / g > 2000000) {
+    throw InputError("input_rate_hz: " + std::to_string(cfg.input_rate_hz) +
+                     " Hz gives a resampling ratio too complex for a polyphase bank (" +
+                     std::to_string(out3 / g) + "/" + std::to_string(in3 / g) + ")");
+  }
+  p_ = static_cast<unsigned>(out3 / g);
+  q_ = static_cast<unsigned>(in3 / g);
+  out_rate_ = static_cast<double>(out3) / 3.0;
+  const double fin = static_cast<double>(in3) / 3.0;
+  if (!std::isfinite(cfg.channel_offset_hz) || std::fabs(cfg.channel_offset_hz) >= fin / 2.0) {
+    throw InputError("channel_offset_hz: " + std::to_string(cfg.channel_offset_hz) +
+                     " Hz is outside the captured band (+-" + std::to_string(fin / 2.0) + " Hz)");
+  }
+  if (!(cfg.half_bandwidth_hz > 0.0) || !(cfg.stopband_db > 10.0)) {
+    throw InputError("half_bandwidth_hz / stopband_db: must be > 0 and > 10 dB");
+  }
+  // Pass band edge, and the stop edge: frequencies above min(fin, fout) - pass would fold into the pass
+  // band on resampling, so the stop band must start below that.
+  const double lowest = std::min(fin, out_rate_);
+  const double pass = std::min(cfg.half_bandwidth_hz, 0.45 * lowest);
+  const double stop = std::min(pass + std::max(50e3, 0.5 * pass), lowest - pass);
+  const double delta = std::max(stop - pass, 0.02 * fin);
+  const double cutoff = 0.5 * (pass + stop);
+  k_ = static_cast<std::size_t>(std::ceil((cfg.stopband_db - 7.95) / (14.36 * delta / fin))) + 1;
+  k_ = std::max<std::size_t>(k_, 4);
+  const std::size_t len = static_cast<std::size_t>(p_) * k_;
+  std::vector<float> proto(len);
+  liquid_firdes_kaiser(static_cast<unsigned>(len), static_cast<float>(cutoff / (fin * p_)),
+                       static_cast<float>(cfg.stopband_db), 0.0f, proto.data());
+  // Unity gain at DC for each branch: the prototype sums to ~p (interpolation gain).
+  double sum = 0.0;
+  for (float v : proto) sum += v;
+  const float scale = static_cast<float>(p_ / sum);
+  bank_.assign(len, 0.0f);
+  for (unsigned ph = 0; ph < p_; ++ph) {
+    for (std::size_t i = 0; i < k_; ++i) {
+      bank_[ph * k_ + i] = proto[ph + (k_ - 1 - i) * p_] * scale;
+    }
+  }
+  mix_step_ = -kTwoPi * cfg.channel_offset_hz / fin;
+  rot_step_ = cf32(static_cast<float>(std::cos(mix_step_)), static_cast<float>(std::sin(mix_step_)));
+  reset();
+}
+
+void ChannelSelector::reset() {
+  hist_.assign(k_ - 1, cf32{});
+  n_in_ = n_out_ = acc_ = 0;
+  rot_ = cf32(1.f, 0.f);
+}
+
+double ChannelSelector::input_time_of_output(std::uint64_t k) const {
+  const double len = static_cast<double>(p_) * static_cast<double>(k_);
+  return static_cast<double>(k) * q_ / p_ - (len - 1.0) / (2.0 * p_);
+}
+
+std::size_t ChannelSelector::execute(std::span<const cf32> in, std::vector<cf32>& out) {
+  if (in.empty()) return 0;
+  const std::size_t keep = k_ - 1;
+  hist_.resize(keep + in.size());
+  // Mix down (45.005 channel at offset f): a rotator renormalised from the exact phase every 1024 samples.
+  cf32* dst = hist_.data() + keep;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const std::uint64_t n = n_in_ + i;
+    if ((n & 1023u) == 0) {
+      const double ph = std::fmod(mix_step_ * static_cast<double>(n), kTwoPi);
+      rot_ = cf32(static_cast<float>(std::cos(ph)), static_cast<float>(std::sin(ph)));
+    }
+    dst[i] = in[i] * rot_;
+    rot_ *= rot_step_;
+  }
+  const std::uint64_t last_in = n_in_ + in.size();  // exclusive
+  const std::size_t before = out.size();
+  // Output m needs input n = acc/p <= last_in - 1.
+  std::size_t produced = 0;
+  {
+    const std::uint64_t max_acc = last_in * p_;  // acc < max_acc  <=>  acc/p < last_in
+    std::size_t count = 0;
+    if (acc_ < max_acc) count = static_cast<std::size_t>((max_acc - acc_ + q_ - 1) / q_);
+    out.resize(before + count);
+  }
+  while (acc_ / p_ < last_in) {
+    const std::uint64_t n = acc_ / p_;
+    const unsigned ph = static_cast<unsigned>(acc_ % p_);
+    const float* h = bank_.data() + static_cast<std::size_t>(ph) * k_;
+    const cf32* x = hist_.data() + (n - n_in_);  // x[n-(k-1)] .. x[n]
+    float re = 0.f, im = 0.f;
+    for (std::size_t i = 0; i < k_; ++i) {
+      re += h[i] * x[i].real();
+      im += h[i] * x[i].imag();
+    }
+    out[before + produced++] = cf32(re, im);
+    acc_ += q_;
+  }
+  out.resize(before + produced);
+  n_out_ += produced;
+  n_in_ = last_in;
+  // Keep the last k-1 samples for the next block.
+  std::copy(hist_.end() - static_cast<std::ptrdiff_t>(keep), hist_.end(), hist_.begin());
+  hist_.resize(keep);
+  return produced;
+}
+
+}  // namespace tw::dsp

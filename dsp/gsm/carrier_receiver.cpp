@@ -1,0 +1,221 @@
+#include "dsp/gsm/carrier_receiver.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dsp/channel_select.hpp"
+#include "dsp/gsm/sch.hpp"
+#include "dsp/gsm/ts0_blocks.hpp"
+#include "src/core/error.hpp"
+
+extern "C" {
+#include <osmocom/coding/gsm0503_coding.h>
+}
+
+namespace tw::gsm {
+
+namespace {
+constexpr int kSchAcquireSearch = 40;   // samples: FCCH start estimate vs SCH timing
+constexpr int kTrackSearch = 10;        // samples around the predicted burst start once synchronised
+constexpr std::int64_t kNeed = kBurstBits * kSps + BurstDemodulator::kMargin + kSchAcquireSearch + 8;
+
+FcchConfig fcch_config(const ReceiverConfig& c) {
+  FcchConfig f;
+  f.sample_rate_hz = c.sample_rate_hz;
+  f.max_cfo_hz = c.max_cfo_hz;
+  f.max_abs_tone_hz = c.max_abs_tone_hz;
+  return f;
+}
+}  // namespace
+
+GsmCarrierReceiver::GsmCarrierReceiver(const ReceiverConfig& cfg)
+    : cfg_(cfg), fcch_(fcch_config(cfg)), demod_(cfg.sample_rate_hz) {
+  if (std::fabs(cfg.sample_rate_hz - kWorkingRate) > 1.0) {
+    throw InputError("gsm receiver: sample_rate_hz must be the working rate 1083333.33 (4 samples/symbol)");
+  }
+  buf_.reserve(1 << 16);
+  cands_.reserve(8);
+}
+
+void GsmCarrierReceiver::reset() {
+  fcch_.reset();
+  stats_ = CarrierStats{};
+  buf_.clear();
+  buf_first_ = 0;
+  cands_.clear();
+  next_k_ = 0;
+  sch_fail_run_ = 0;
+  blk_first_ = -1;
+  blk_count_ = 0;
+}
+
+std::int64_t GsmCarrierReceiver::frame_start(std::int64_t k) const {
+  return static_cast<std::int64_t>(std::llround(ref_sample_ + static_cast<double>(k) * kSamplesPerFrame));
+}
+
+void GsmCarrierReceiver::execute(std::span<const cf32> in) {
+  buf_.insert(buf_.end(), in.begin(), in.end());
+  fcch_.execute(in);
+  for (const auto& d : fcch_.detections()) {
+    ++stats_.fcch_found;
+    if (!stats_.synced) {
+      if (cands_.size() < 8) cands_.push_back(Candidate{d});
+    } else {
+      // An FCCH where the synchronised timing expects one refines the frequency estimate.
+      const double k = (static_cast<double>(d.start) - ref_sample_) / kSamplesPerFrame;
+      const std::int64_t kr = std::llround(k);
+      const std::uint32_t fn = static_cast<std::uint32_t>((ref_fn_ + static_cast<std::uint64_t>(std::max<std::int64_t>(kr, 0))) % kHyperframe);
+      if (kr >= 0 && std::fabs(k - static_cast<double>(kr)) * kSamplesPerFrame < 40 &&
+          ts0_position(fn).kind == Ts0FrameKind::fcch) {
+        cfo_ = 0.5 * cfo_ + 0.5 * d.cfo_hz;
+        stats_.cfo_hz = cfo_;
+      }
+    }
+  }
+  if (!stats_.synced) try_candidates();
+  if (stats_.synced) process_frames();
+  trim();
+}
+
+void GsmCarrierReceiver::try_candidates() {
+  while (!cands_.empty() && !stats_.synced) {
+    const Candidate c = cands_.front();
+    const std::int64_t sch_start = c.fcch.start + kSamplesPerFrame;  // SCH: 8 timeslots after FCCH
+    if (sch_start + kNeed > buf_end()) return;  // wait for the samples
+    cands_.erase(cands_.begin());
+    if (!demod_.demodulate(buf_, buf_first_, sch_start, kSchAcquireSearch, c.fcch.cfo_hz, BurstKind::sch, 0, res_)) {
+      continue;  // window no longer buffered
+    }
+    const auto info = decode_sch_burst(std::span<const std::int8_t, 148>(res_.soft));
+    if (!info) {
+      ++stats_.sch_failed;
+      continue;
+    }
+    ++stats_.sch_ok;
+    stats_.synced = true;
+    stats_.bsic = info->bsic;
+    stats_.cfo_hz = cfo_ = c.fcch.cfo_hz;
+    stats_.snr_db = res_.snr_db;
+    stats_.power_dbfs = res_.power_dbfs;
+    ref_sample_ = res_.start;
+    ref_fn_ = info->fn;
+    next_k_ = 1;
+    sch_fail_run_ = 0;
+    blk_first_ = -1;
+    blk_count_ = 0;
+    cands_.clear();
+    if (on_sync_) {
+      on_sync_(SyncEvent{info->fn, info->bsic, cfo_, static_cast<std::uint64_t>(std::max(0.0, res_.start))});
+    }
+  }
+}
+
+void GsmCarrierReceiver::process_frames() {
+  while (stats_.synced && frame_start(next_k_) + kNeed <= buf_end()) {
+    process_frame(next_k_);
+    ++next_k_;
+  }
+}
+
+void GsmCarrierReceiver::process_frame(std::int64_t k) {
+  const std::uint32_t fn = static_cast<std::uint32_t>((ref_fn_ + static_cast<std::uint64_t>(k)) % kHyperframe);
+  const Ts0Position pos = ts0_position(fn);
+  const std::int64_t nominal = frame_start(k);
+  if (pos.kind == Ts0FrameKind::sch) {
+    bool ok = false;
+    if (demod_.demodulate(buf_, buf_first_, nominal, kTrackSearch, cfo_, BurstKind::sch, 0, res_)) {
+      const auto info = decode_sch_burst(std::span<const std::int8_t, 148>(res_.soft));
+      ok = info && info->fn == fn && info->bsic == stats_.bsic;
+    }
+    if (ok) {
+      ++stats_.sch_ok;
+      sch_fail_run_ = 0;
+      // 45.010 timing: follow the measured burst position (clock drift of the capture).
+      ref_sample_ += 0.5 * (res_.start - static_cast<double>(nominal));
+      stats_.snr_db = 0.8 * stats_.snr_db + 0.2 * res_.snr_db;
+      stats_.power_dbfs = 0.8 * stats_.power_dbfs + 0.2 * res_.power_dbfs;
+    } else {
+      ++stats_.sch_failed;
+      if (++sch_fail_run_ >= cfg_.sch_failures_to_lose_sync) {
+        stats_.synced = false;
+        stats_.bsic = -1;
+        cands_.clear();
+      }
+    }
+    return;
+  }
+  if (pos.kind != Ts0FrameKind::block) return;
+  if (pos.burst_index == 0) {
+    blk_first_ = pos.block_first;
+    blk_fn_ = fn;
+    blk_count_ = 0;
+    blk_snr_ = blk_power_ = blk_timing_err_ = 0.0;
+  }
+  if (blk_first_ != pos.block_first || blk_count_ != pos.burst_index) return;  // joined mid-block
+  if (!demod_.demodulate(buf_, buf_first_, nominal, kTrackSearch, cfo_, BurstKind::normal, stats_.bsic & 7, res_)) {
+    blk_first_ = -1;
+    return;
+  }
+  // 45.003 clause 4.1: the 116 coded bits of a burst are bits 3..60 and 87..144 (data + stealing flags).
+  std::int8_t* dst = blk_soft_.data() + 116 * blk_count_;
+  std::copy(res_.soft.begin() + 3, res_.soft.begin() + 61, dst);
+  std::copy(res_.soft.begin() + 87, res_.soft.begin() + 145, dst + 58);
+  blk_snr_ += res_.snr_db;
+  blk_power_ += res_.power_dbfs;
+  blk_timing_err_ += res_.start - static_cast<double>(nominal);
+  if (++blk_count_ < 4) return;
+  ++stats_.blocks_tried;
+  DecodedBlock b;
+  int n_err = 0, n_bits = 0;
+  const int rc = gsm0503_xcch_decode(b.octets.data(), blk_soft_.data(), &n_err, &n_bits);
+  blk_first_ = -1;
+  if (rc != 0) return;
+  ++stats_.blocks_decoded;
+  b.fn = blk_fn_;
+  b.tn = 0;
+  b.channel = ts0_channel_name(pos.block_first, cfg_.ccch_conf);
+  b.snr_db = blk_snr_ / 4.0;
+  b.power_dbfs = blk_power_ / 4.0;
+  b.cfo_hz = cfo_;
+  ref_sample_ += 0.25 * (blk_timing_err_ / 4.0);
+  if (on_block_) on_block_(b);
+}
+
+void GsmCarrierReceiver::trim() {
+  // Keep what a pending SCH attempt or the next frame may still need, and at least 2 frames.
+  std::int64_t keep = buf_end() - 2 * kSamplesPerFrame - kNeed;
+  if (stats_.synced) keep = std::min(keep, frame_start(next_k_) - kNeed);
+  for (const auto& c : cands_) keep = std::min(keep, c.fcch.start + kSamplesPerFrame - kNeed);
+  if (keep - buf_first_ > (1 << 15)) {
+    buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(keep - buf_first_));
+    buf_first_ = keep;
+  }
+}
+
+std::vector<DecodedBlock> decode_capture(std::span<const cf32> iq, double rate, double channel_offset_hz,
+                                         CarrierStats* stats) {
+  dsp::ChannelSelectConfig sc;
+  sc.input_rate_hz = rate;
+  sc.channel_offset_hz = channel_offset_hz;
+  // Wide enough for the FCCH tone at +67.7 kHz plus the frequency error; the receiver narrows to the
+  // GMSK main lobe after frequency correction.
+  sc.half_bandwidth_hz = 180e3;
+  dsp::ChannelSelector sel(sc);
+  ReceiverConfig rc;
+  rc.max_abs_tone_hz = std::min(180e3, 0.45 * std::min(rate, kWorkingRate));
+  GsmCarrierReceiver rx(rc);
+  std::vector<DecodedBlock> blocks;
+  rx.on_block([&](const DecodedBlock& b) { blocks.push_back(b); });
+  std::vector<cf32> out;
+  out.reserve(1 << 16);
+  constexpr std::size_t kChunk = 8192;
+  for (std::size_t i = 0; i < iq.size(); i += kChunk) {
+    out.clear();
+    sel.execute(iq.subspan(i, std::min(kChunk, iq.size() - i)), out);
+    rx.execute(out);
+  }
+  if (stats) *stats = rx.stats();
+  return blocks;
+}
+
+}  // namespace tw::gsm

@@ -1,0 +1,107 @@
+#include "hw/sim/sim_signal.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <numbers>
+
+#include "src/core/error.hpp"
+#include "src/core/units.hpp"
+
+namespace tw::sim {
+
+namespace {
+
+std::uint64_t fnv1a64(const std::string& s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+// splitmix64 finalizer: a counter-based generator, so sample n's noise depends on n alone.
+inline std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+double level_arg(const std::map<std::string, std::string>& args, const std::string& key, double fallback) {
+  auto it = args.find(key);
+  if (it == args.end()) return fallback;
+  const double v = parse_si_number(it->second, "towerwatch-sim device arg " + key);
+  if (!std::isfinite(v) || v < -200.0 || v > 0.0)
+    throw InputError("towerwatch-sim device arg " + key + "=" + it->second + " is out of range (-200..0 dBFS)");
+  return v;
+}
+
+}  // namespace
+
+SimSignalConfig SimSignalConfig::from_args(const std::map<std::string, std::string>& args,
+                                           const std::string& serial) {
+  SimSignalConfig c;
+  if (auto it = args.find("scene"); it != args.end()) c.scene = it->second;
+  c.noise_dbfs = level_arg(args, "noise_dbfs", c.noise_dbfs);
+  c.tone_dbfs = level_arg(args, "tone_dbfs", c.tone_dbfs);
+  if (auto it = args.find("tone_hz"); it != args.end()) {
+    const double f = parse_si_number(it->second, "towerwatch-sim device arg tone_hz");
+    if (!std::isfinite(f) || f <= 0.0 || f > 10e9)
+      throw InputError("towerwatch-sim device arg tone_hz=" + it->second + " is out of range (0..10 GHz)");
+    c.tone_hz = f;
+  }
+  if (auto it = args.find("seed"); it != args.end()) {
+    const std::string& s = it->second;
+    std::uint64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+      throw InputError("towerwatch-sim device arg seed=" + s + " is not an unsigned integer");
+    c.seed = v;
+  } else {
+    c.seed = fnv1a64(serial + "\n" + c.scene);
+  }
+  return c;
+}
+
+const std::vector<std::string>& SimSignalConfig::arg_names() {
+  static const std::vector<std::string> names = {"scene", "noise_dbfs", "seed", "tone_hz", "tone_dbfs"};
+  return names;
+}
+
+SimSignal::SimSignal(SimSignalConfig config) : config_(std::move(config)) {}
+
+void SimSignal::render(std::uint64_t first_sample, double center_freq_hz, double sample_rate_hz, double gain_db,
+                       std::span<cf32> out) {
+  const double gain_power = std::pow(10.0, gain_db / 10.0);
+  // Complex noise of power P: I and Q independent, each of variance P/2.
+  const float sigma = static_cast<float>(std::sqrt(std::pow(10.0, config_.noise_dbfs / 10.0) * gain_power / 2.0));
+  const std::uint64_t key = mix64(config_.seed ^ 0x6a09e667f3bcc909ULL);
+  constexpr float two_pi = 2.0f * std::numbers::pi_v<float>;
+  constexpr float inv_2_32 = 1.0f / 4294967296.0f;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::uint64_t h = mix64(key + (first_sample + i) * 0x9e3779b97f4a7c15ULL);
+    // Box-Muller on two 32-bit uniforms; u1 in (0, 1] keeps the log finite.
+    const float u1 = (static_cast<float>(h >> 32) + 0.5f) * inv_2_32;
+    const float u2 = static_cast<float>(h & 0xffffffffULL) * inv_2_32;
+    const float r = sigma * std::sqrt(-2.0f * std::log(u1));
+    const float a = two_pi * u2;
+    out[i] = cf32(r * std::cos(a), r * std::sin(a));
+  }
+
+  if (config_.tone_hz && sample_rate_hz > 0.0 && !out.empty()) {
+    // Carrier at F appears at F - LO. Phase of sample n: 2*pi*frac(df*n/fs); exact at the block start,
+    // then a phasor recurrence (drift over one block is far below the noise).
+    const double amplitude = std::sqrt(std::pow(10.0, config_.tone_dbfs / 10.0) * gain_power);
+    const double cycles_per_sample = (*config_.tone_hz - center_freq_hz) / sample_rate_hz;
+    const double start_cycles = cycles_per_sample * static_cast<double>(first_sample);
+    const double start_phase = 2.0 * std::numbers::pi * (start_cycles - std::floor(start_cycles));
+    std::complex<double> ph = std::polar(amplitude, start_phase);
+    const std::complex<double> step = std::polar(1.0, 2.0 * std::numbers::pi * cycles_per_sample);
+    for (auto& s : out) {
+      s += cf32(static_cast<float>(ph.real()), static_cast<float>(ph.imag()));
+      ph *= step;
+    }
+  }
+}
+
+}  // namespace tw::sim
