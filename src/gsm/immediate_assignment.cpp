@@ -1,0 +1,42 @@
+// TS 44.018 9.1.18 Immediate Assignment: page mode (10.5.2.26, bits 4..1) and dedicated mode or TBF
+// (10.5.2.25b, bits 8..5), channel description (10.5.2.5) or packet channel description (10.5.2.25a),
+// request reference (10.5.2.30), timing advance (10.5.2.40), mobile allocation (LV, 10.5.2.21),
+// optional starting time (TV, IEI 0x7C, 10.5.2.38), IA rest octets (not decoded).
+#include "src/gsm/ie_common.hpp"
+
+namespace tw::gsm::detail {
+
+void parse_immediate_assignment(const L3Context& ctx, ParsedMessage& out) {
+  require_pseudo_length(ctx, 2 + 1 + 3 + 3 + 1 + 1, "Immediate Assignment");
+  OctetCursor c(ctx.block, 3, ctx.l3_end);
+  ImmediateAssignmentInfo ia;
+  const std::uint8_t pm = c.u8("page mode");
+  ia.page_mode = pm & 0x03;
+  ia.tbf = (pm & 0x10) != 0;       // T/D bit
+  ia.downlink = (pm & 0x20) != 0;  // downlink bit
+  Assignment a;
+  const auto cd = c.take(3, "channel description");
+  a.channel = ia.tbf ? decode_packet_channel_description(cd) : decode_channel_description(cd);
+  if (a.channel.channel_type == "reserved") {
+    out.warnings.push_back("Immediate Assignment: reserved channel type " + hex8(a.channel.channel_type_tdma_offset));
+  }
+  a.request = decode_request_reference(c.take(3, "request reference"));
+  a.timing_advance = static_cast<std::uint8_t>(c.u8("timing advance") & 0x3f);
+  ia.assignments.push_back(a);
+  ia.mobile_allocation_length = c.u8("mobile allocation length");
+  if (ia.mobile_allocation_length > 8) {
+    throw tw::InputError("mobile allocation: length " + std::to_string(ia.mobile_allocation_length) + " > 8");
+  }
+  const auto ma = c.take(ia.mobile_allocation_length, "mobile allocation");
+  ia.mobile_allocation.assign(ma.begin(), ma.end());
+  if (c.remaining() != 0) {
+    const std::uint8_t iei = c.u8("starting time IEI");
+    if (iei != 0x7c) throw tw::InputError("unexpected IEI " + hex8(iei) + " (starting time is 0x7c)");
+    ia.starting_time = decode_starting_time(c.take(2, "starting time"));
+  }
+  if (c.remaining() != 0) throw tw::InputError("octets left within the L2 pseudo length after the starting time");
+  ia.rest_octets_length = ctx.block.size() - ctx.l3_end;
+  out.content = std::move(ia);
+}
+
+}  // namespace tw::gsm::detail
