@@ -53,6 +53,8 @@ Args::Args(const std::string& command, const std::vector<OptionSpec>& specs, con
     }
     if (inline_value) {
       values_[name] = *inline_value;
+    } else if (spec->value_optional) {
+      values_[name] = "";
     } else {
       if (i + 1 >= argv.size()) throw InputError("option --" + name + " needs a value (" + spec->value_name + ")");
       values_[name] = argv[++i];

@@ -12,6 +12,7 @@ struct OptionSpec {
   bool takes_value = true; // false: a flag
   std::string value_name;  // for --help, e.g. "HZ"
   std::string help;
+  bool value_optional = false;  // with takes_value: "--name" alone is allowed, a value only as "--name=V"
 };
 
 class Args {

@@ -33,7 +33,8 @@ void print_help(const std::string& command, const HelpText& help) {
               help.description.c_str());
   auto print_opts = [](const std::vector<OptionSpec>& specs) {
     for (const auto& o : specs) {
-      std::string left = "--" + o.name + (o.takes_value ? " " + o.value_name : "");
+      std::string left = "--" + o.name;
+      if (o.takes_value) left += o.value_optional ? "[=" + o.value_name + "]" : " " + o.value_name;
       std::printf("  %-28s %s\n", left.c_str(), o.help.c_str());
     }
   };

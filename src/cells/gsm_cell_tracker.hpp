@@ -1,0 +1,72 @@
+// Folds the decoded blocks of each GSM carrier into one cell record: identity (MCC, MNC, LAC, CI, BSIC),
+// every broadcast parameter (SI1..SI13), CCCH counts, and measurements. Emits the record once the cell
+// is known and again whenever a broadcast parameter changes. Memory per cell is bounded: one parsed
+// message per SI type (SI2quater: per index, at most 16), counters for the rest.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "src/gsm/l3_message.hpp"
+
+namespace tw {
+
+struct GsmCarrierKey {
+  double offset_hz = 0.0;           // channel centre minus capture centre
+  std::optional<int> arfcn;
+  std::optional<double> freq_hz;
+  std::string band;
+  bool operator<(const GsmCarrierKey& o) const { return offset_hz < o.offset_hz; }
+};
+
+struct GsmMeasurements {
+  double power_dbfs = -200.0;
+  double snr_db = 0.0;
+  double cfo_hz = 0.0;
+  std::uint64_t blocks_tried = 0;
+  std::uint64_t blocks_decoded = 0;
+  std::uint64_t sch_ok = 0;
+  std::uint64_t sch_failed = 0;
+};
+
+class GsmCellTracker {
+ public:
+  using Emit = std::function<void(const nlohmann::json& cell)>;
+  explicit GsmCellTracker(Emit emit) : emit_(std::move(emit)) {}
+
+  void on_sync(const GsmCarrierKey& key, int bsic, std::uint32_t fn);
+  void on_message(const GsmCarrierKey& key, const gsm::ParsedMessage& message, std::uint32_t fn);
+  void on_measurements(const GsmCarrierKey& key, const GsmMeasurements& m);
+  // End of the stream: carriers that were synchronised but never emitted are emitted now.
+  void finish();
+
+  // The cell record of a carrier as JSON ({"type":"cell","rat":"GSM",...}); empty if unknown carrier.
+  nlohmann::json cell_json(const GsmCarrierKey& key) const;
+  std::size_t cells() const { return cells_.size(); }
+
+ private:
+  struct Cell {
+    GsmCarrierKey key;
+    int bsic = -1;
+    std::map<gsm::MessageKind, gsm::ParsedMessage> latest;  // last valid message per SI type
+    std::map<int, gsm::ParsedMessage> si2quater;            // per SI2quater_INDEX
+    std::uint64_t paging_messages = 0, paging_imsi = 0, paging_tmsi = 0, paging_imei = 0;
+    std::uint64_t imm_ass = 0, imm_ass_hopping = 0, imm_ass_reject = 0, imm_ass_tbf = 0;
+    GsmMeasurements meas;
+    std::string emitted_params;  // the parameters at the last emit (dump), to see changes
+    bool emitted = false;
+  };
+  Cell& cell(const GsmCarrierKey& key);
+  nlohmann::json build(const Cell& c) const;
+  static nlohmann::json params(const Cell& c);
+  void maybe_emit(Cell& c, bool force);
+
+  Emit emit_;
+  std::map<GsmCarrierKey, Cell> cells_;
+};
+
+}  // namespace tw

@@ -1,0 +1,82 @@
+// From a stream of IQ samples (any rate, any centre) to decoded GSM blocks of every BCCH carrier in the
+// captured bandwidth. The channel plan is the ARFCN raster when the centre frequency is known (45.005
+// clause 2), else 200 kHz steps around the centre. A power census over the first samples keeps receivers
+// off empty channels when there are many; each channel gets a ChannelSelector + GsmCarrierReceiver.
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dsp/gsm/carrier_receiver.hpp"
+#include "hw/iq_source.hpp"
+
+namespace tw {
+
+struct GsmPipelineConfig {
+  double sample_rate_hz = 0.0;
+  double center_freq_hz = 0.0;
+  bool center_freq_known = false;
+  double census_seconds = 0.12;     // samples buffered for the power census before receivers start
+  double census_margin_db = 6.0;    // a channel must stand this far above the estimated noise floor
+  std::size_t census_min_channels = 6;  // with fewer channels than this, all of them get a receiver
+  bool all_channels = false;        // skip the census: a receiver on every channel
+};
+
+struct GsmChannelInfo {
+  double offset_hz = 0.0;           // channel centre minus capture centre
+  std::optional<int> arfcn;         // when the centre frequency is known
+  std::optional<double> freq_hz;
+  std::string band;                 // "P-GSM900", ... ("" when unknown)
+  double census_power_dbfs = -200.0;
+  bool receiver = false;            // a receiver ran on it
+};
+
+// One decoded block with the channel it came from.
+struct GsmChannelBlock {
+  const GsmChannelInfo* channel = nullptr;
+  gsm::DecodedBlock block;
+};
+struct GsmChannelSync {
+  const GsmChannelInfo* channel = nullptr;
+  gsm::SyncEvent sync;
+};
+
+class GsmPipeline {
+ public:
+  explicit GsmPipeline(const GsmPipelineConfig& cfg);
+  ~GsmPipeline();
+  GsmPipeline(const GsmPipeline&) = delete;
+  GsmPipeline& operator=(const GsmPipeline&) = delete;
+
+  void on_block(std::function<void(const GsmChannelBlock&)> f) { on_block_ = std::move(f); }
+  void on_sync(std::function<void(const GsmChannelSync&)> f) { on_sync_ = std::move(f); }
+
+  void execute(std::span<const cf32> in);
+  // End of the stream: runs the census on what was buffered if the stream was shorter than the census.
+  void finish();
+
+  const std::vector<GsmChannelInfo>& channels() const { return channels_; }
+  // Receiver statistics of channel i (only for channels with a receiver).
+  const gsm::CarrierStats* stats(std::size_t i) const;
+
+ private:
+  struct Lane;
+  void plan_channels();
+  void run_census();
+  void start_receivers();
+  void feed(std::span<const cf32> in);
+
+  GsmPipelineConfig cfg_;
+  std::vector<GsmChannelInfo> channels_;
+  std::vector<std::unique_ptr<Lane>> lanes_;   // one per channel (null where no receiver)
+  std::vector<cf32> census_buf_;
+  std::size_t census_samples_ = 0;
+  bool started_ = false;
+  std::function<void(const GsmChannelBlock&)> on_block_;
+  std::function<void(const GsmChannelSync&)> on_sync_;
+};
+
+}  // namespace tw
