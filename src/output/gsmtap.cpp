@@ -43,6 +43,7 @@ GsmtapSender::GsmtapSender(const std::string& destination) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_flags = AI_NUMERICSERV;
   addrinfo* res = nullptr;
   if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res)
     throw InputError("--gsmtap: cannot resolve '" + destination + "' (expected HOST:PORT, e.g. 127.0.0.1:4729)");
