@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tw::synth {
@@ -127,6 +128,8 @@ struct Scene {
 double downlink_hz(int arfcn, GsmBand band);
 // The band an ARFCN belongs to when the scene does not say (512..885: DCS1800).
 GsmBand default_band(int arfcn);
-const char* band_name(GsmBand band);
+const char* band_name(GsmBand band);     // "PGSM900", "DCS1800", ...
+std::optional<GsmBand> band_from_name(std::string_view name);
+bool arfcn_in_band(int arfcn, GsmBand band);
 
 }  // namespace tw::synth

@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "tools/synth/cell_config.hpp"
@@ -17,24 +18,37 @@ L2Block encode_si1(const CellConfig& cell);
 L2Block encode_si2(const CellConfig& cell);
 L2Block encode_si2bis(const CellConfig& cell);
 L2Block encode_si2ter(const CellConfig& cell);
+// One SI2quater instance (INDEX = COUNT = 0) with all UTRAN and E-UTRAN neighbours; throws
+// std::invalid_argument when they do not fit in its 20 rest octets.
 L2Block encode_si2quater(const CellConfig& cell);
+// As many SI2quater instances as the neighbours need (SI2quater_INDEX 0..COUNT, at most 16), to be sent
+// in turn where SI2quater is scheduled on BCCH Norm (45.002 6.3.1.3); one instance when they fit in one.
+std::vector<L2Block> encode_si2quater_instances(const CellConfig& cell);
 L2Block encode_si3(const CellConfig& cell);
 L2Block encode_si4(const CellConfig& cell);
 L2Block encode_si13(const CellConfig& cell);
 
 // Mobile identities carried in paging (10.5.1.4)
 struct MobileIdentity {
-  enum class Kind { tmsi, imsi } kind = Kind::tmsi;
+  // none: the "No Identity" type (10.5.1.4 type 000), which real networks send in empty paging blocks
+  enum class Kind { tmsi, imsi, none } kind = Kind::tmsi;
   std::uint32_t tmsi = 0;
   std::vector<std::uint8_t> imsi_digits;  // 6..15 decimal digits
 };
 
-// Paging Request Type 1 (9.1.22): up to 2 identities of any kind
-L2Block encode_paging_request_1(const std::vector<MobileIdentity>& ids, int page_mode = 0);
+// Channel Needed (10.5.2.8) for the first and second identity: 0 any channel, 1 SDCCH, 2 TCH/F, 3 TCH/H or TCH/F.
+using ChannelNeeded = std::array<int, 2>;
+
+// Paging Request Type 1 (9.1.22): 1 or 2 identities of any kind. Throws std::invalid_argument on a bad
+// identity, a page mode outside 0..3 or a channel needed outside 0..3.
+L2Block encode_paging_request_1(const std::vector<MobileIdentity>& ids, int page_mode = 0,
+                                ChannelNeeded channel_needed = {0, 0});
 // Paging Request Type 2 (9.1.23): 2 TMSIs + optional third identity
-L2Block encode_paging_request_2(std::uint32_t tmsi1, std::uint32_t tmsi2, const MobileIdentity* third, int page_mode = 0);
+L2Block encode_paging_request_2(std::uint32_t tmsi1, std::uint32_t tmsi2, const MobileIdentity* third, int page_mode = 0,
+                                ChannelNeeded channel_needed = {0, 0});
 // Paging Request Type 3 (9.1.24): 4 TMSIs
-L2Block encode_paging_request_3(const std::array<std::uint32_t, 4>& tmsis, int page_mode = 0);
+L2Block encode_paging_request_3(const std::array<std::uint32_t, 4>& tmsis, int page_mode = 0,
+                                ChannelNeeded channel_needed = {0, 0});
 
 // Immediate Assignment (9.1.18) of an SDCCH/8, hopping (MAIO/HSN over the cell allocation) or not.
 struct ImmediateAssignment {
@@ -49,11 +63,13 @@ struct ImmediateAssignment {
   std::uint8_t ra = 0;       // request reference: random access information
   std::uint32_t fn = 0;      // request reference: frame number of the access (T1', T3, T2)
   int timing_advance = 0;    // 0..63
+  int page_mode = 0;         // 10.5.2.26, 0..3
 };
 L2Block encode_immediate_assignment(const ImmediateAssignment& ia);
-// Immediate Assignment Reject (9.1.20): up to 4 request references with wait indication
+// Immediate Assignment Reject (9.1.20): 1 to 4 request references (RA, FN of the access) with one wait
+// indication (T3122 in seconds, 0..255); fewer than 4 references are repeated to fill the message.
 L2Block encode_immediate_assignment_reject(const std::vector<std::pair<std::uint8_t, std::uint32_t>>& ra_fn,
-                                           int wait_indication_s);
+                                           int wait_indication_s, int page_mode = 0);
 
 // An L2 fill frame on CCCH when nothing is to be sent (44.006): 03 03 01 2b..
 L2Block l2_fill_frame();

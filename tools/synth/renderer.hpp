@@ -1,0 +1,97 @@
+// SceneRenderer: the complex baseband a receiver tuned to center_freq_hz at sample_rate_hz would see from a
+// Scene, rendered in a stream (used by `towerwatch synth` and the simulated radio).
+//
+// Per cell: C0 frames (c0_schedule) -> GMSK at 4 samples/symbol (45.004) -> multipath -> resampling to the
+// output rate with the cell's timing (path delay, cell clock error, receiver clock error) -> frequency shift
+// to the carrier's offset -> gain to power_dbfs. Then noise, DC offset and IQ imbalance of the receiver.
+//
+// Clock convention: receiver_ppm > 0 means the receiver's reference runs slow, so every carrier appears at
+// f * (1 + receiver_ppm * 1e-6) and every symbol rate is scaled the same way (the correction a calibration
+// would measure). A cell's freq_offset_hz shifts its carrier and scales its symbol clock by
+// (1 + freq_offset_hz / carrier).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "hw/iq_source.hpp"
+#include "tools/synth/c0_schedule.hpp"
+#include "tools/synth/cell_config.hpp"
+
+namespace tw::synth {
+
+// A block one cell sent, complete within the render (t_start_s .. t_end_s, receiver time, while the cell
+// was on).
+struct TruthBlock {
+  int cell = 0;
+  int arfcn = 0;
+  std::uint32_t fn = 0;   // first frame of the block
+  int tn = 0;
+  std::string_view channel;   // "BCCH" | "CCCH" | "SDCCH"
+  std::string_view message;   // "SI3", "Paging Request Type 1", ...
+  L2Octets octets{};
+  double t_start_s = 0.0, t_end_s = 0.0;
+};
+struct TruthSch {
+  int cell = 0;
+  int arfcn = 0;
+  std::uint32_t fn = 0;
+  int bsic = 0;
+  double t_start_s = 0.0;
+};
+
+class TruthSink {
+ public:
+  virtual ~TruthSink() = default;
+  virtual void on_block(const TruthBlock& block) = 0;
+  virtual void on_sch(const TruthSch& sch) = 0;
+};
+
+// Makes the block source of cell `index` (seed: the cell's own seed). The default one (l3_provider.hpp)
+// encodes System Information and CCCH traffic with the L3 encoders.
+using BlockProviderFactory =
+    std::function<std::unique_ptr<BlockProvider>(const CellConfig& cell, int index, std::uint64_t cell_seed)>;
+
+// Seeds: every cell has its own, derived from the scene seed and its index (splitmix64).
+std::uint64_t cell_seed(std::uint64_t scene_seed, int index);
+// The scene as rendered: every cell's first_fn set (from its seed when the scene had none).
+Scene resolve_scene(const Scene& scene);
+
+class SceneRenderer {
+ public:
+  static constexpr int kWorkingSps = 4;   // GMSK working rate: 4 samples/symbol (1083333.33 sps)
+
+  // Uses the L3 block provider (links the L3 encoders; defined in renderer_default.cpp).
+  SceneRenderer(const Scene& scene, double center_freq_hz, double sample_rate_hz, double start_time_s = 0.0);
+  SceneRenderer(const Scene& scene, double center_freq_hz, double sample_rate_hz, double start_time_s,
+                BlockProviderFactory factory);
+  ~SceneRenderer();
+  SceneRenderer(const SceneRenderer&) = delete;
+  SceneRenderer& operator=(const SceneRenderer&) = delete;
+
+  void render(std::span<cf32> out);     // the next out.size() samples, continuing seamlessly
+  void retune(double center_freq_hz);   // keeps scene time running (for sweeps)
+  // Jumps to scene time time_s (e.g. the simulated radio skipping samples lost to an overflow): the next
+  // render() starts there. Cells resynchronise to their schedule at that time; their carrier phases
+  // restart. The noise of a sample depends only on its absolute index round(time * rate), so it is the same
+  // however the stream is cut or sought.
+  void seek(double time_s);
+  double time_s() const;
+  void set_truth_sink(TruthSink* sink);
+
+  const Scene& scene() const;            // as resolved (first_fn of every cell)
+  double center_freq_hz() const;
+  double sample_rate_hz() const;
+  // Offset of cell i's carrier from the centre as the receiver sees it, and whether it is rendered.
+  double carrier_offset_hz(int cell) const;
+  bool cell_visible(int cell) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tw::synth

@@ -1,0 +1,434 @@
+#include "tools/synth/scene.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "src/core/error.hpp"
+#include "tools/synth/channel.hpp"
+
+namespace tw::synth {
+
+namespace {
+
+using nlohmann::json;
+
+// Context for error messages: "<source>: <path>: <what>".
+struct Ctx {
+  const std::string& source;
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+    throw InputError(source + ": " + path + ": " + what);
+  }
+};
+
+std::string show(const json& v) {
+  std::string s = v.dump();
+  if (s.size() > 40) s = s.substr(0, 37) + "...";
+  return s;
+}
+
+long long get_int(const Ctx& c, const json& v, const std::string& path, long long lo, long long hi) {
+  long long x = 0;
+  if (v.is_number_integer()) {
+    x = v.is_number_unsigned() ? (v.get<unsigned long long>() > 0x7fffffffffffffffULL ? hi + 1 : v.get<long long>())
+                               : v.get<long long>();
+  } else if (v.is_number_float() && std::isfinite(v.get<double>()) && std::floor(v.get<double>()) == v.get<double>() &&
+             std::abs(v.get<double>()) < 9e15) {
+    x = static_cast<long long>(v.get<double>());
+  } else {
+    c.fail(path, show(v) + " is not an integer");
+  }
+  if (x < lo || x > hi) c.fail(path, std::to_string(x) + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+  return x;
+}
+
+double get_double(const Ctx& c, const json& v, const std::string& path, double lo, double hi) {
+  if (!v.is_number() || !std::isfinite(v.get<double>())) c.fail(path, show(v) + " is not a number");
+  const double x = v.get<double>();
+  if (x < lo || x > hi) {
+    std::ostringstream o;
+    o << x << " is out of range " << lo << ".." << hi;
+    c.fail(path, o.str());
+  }
+  return x;
+}
+
+bool get_bool(const Ctx& c, const json& v, const std::string& path) {
+  if (!v.is_boolean()) c.fail(path, show(v) + " is not true or false");
+  return v.get<bool>();
+}
+
+std::string get_string(const Ctx& c, const json& v, const std::string& path) {
+  if (!v.is_string()) c.fail(path, show(v) + " is not a string");
+  return v.get<std::string>();
+}
+
+std::vector<int> get_int_list(const Ctx& c, const json& v, const std::string& path, int lo, int hi, std::size_t max_n) {
+  if (!v.is_array()) c.fail(path, show(v) + " is not an array");
+  if (v.size() > max_n) c.fail(path, "has " + std::to_string(v.size()) + " entries, at most " + std::to_string(max_n));
+  std::vector<int> out;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    out.push_back(static_cast<int>(get_int(c, v[i], path + "[" + std::to_string(i) + "]", lo, hi)));
+  return out;
+}
+
+using Handler = std::function<void(const json&, const std::string&)>;
+
+// Runs the handler of every key of object `obj`; an unknown key is an error.
+void for_keys(const Ctx& c, const json& obj, const std::string& path, const std::map<std::string, Handler>& handlers) {
+  if (!obj.is_object()) c.fail(path.empty() ? "(top level)" : path, "must be a JSON object");
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    const std::string p = path.empty() ? it.key() : path + "." + it.key();
+    const auto h = handlers.find(it.key());
+    if (h == handlers.end()) c.fail(p, "unknown key");
+    h->second(it.value(), p);
+  }
+}
+
+void parse_si2quater(const Ctx& c, const json& j, const std::string& path, Si2quaterConfig& q) {
+  q.present = true;
+  auto I = [&](int& dst, long long lo, long long hi) {
+    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = static_cast<int>(get_int(c, v, p, lo, hi)); };
+  };
+  for_keys(c, j, path,
+           {{"present", [&](const json& v, const std::string& p) { q.present = get_bool(c, v, p); }},
+            {"geran_priority", I(q.geran_priority, 0, 7)},
+            {"thresh_prio_search", I(q.thresh_prio_search, 0, 15)},
+            {"thresh_gsm_low", I(q.thresh_gsm_low, 0, 15)},
+            {"h_prio", I(q.h_prio, 0, 3)},
+            {"t_reselection", I(q.t_reselection, 0, 3)},
+            {"utran_fdd",
+             [&](const json& v, const std::string& p) {
+               if (!v.is_array()) c.fail(p, "is not an array");
+               q.utran_fdd.clear();
+               for (std::size_t i = 0; i < v.size(); ++i) {
+                 UtranFddNeighbour n;
+                 const std::string pi = p + "[" + std::to_string(i) + "]";
+                 for_keys(c, v[i], pi,
+                          {{"uarfcn", I(n.uarfcn, 0, 16383)},
+                           {"scrambling_codes", [&](const json& w, const std::string& pw) {
+                              n.scrambling_codes = get_int_list(c, w, pw, 0, 511, 32);
+                            }}});
+                 q.utran_fdd.push_back(n);
+               }
+             }},
+            {"eutran", [&](const json& v, const std::string& p) {
+               if (!v.is_array()) c.fail(p, "is not an array");
+               q.eutran.clear();
+               for (std::size_t i = 0; i < v.size(); ++i) {
+                 EutranNeighbour n;
+                 const std::string pi = p + "[" + std::to_string(i) + "]";
+                 for_keys(c, v[i], pi,
+                          {{"earfcn", I(n.earfcn, 0, 65535)},
+                           {"priority", I(n.priority, 0, 7)},
+                           {"thresh_high", I(n.thresh_high, 0, 31)},
+                           {"thresh_low", I(n.thresh_low, 0, 31)},
+                           {"qrxlevmin", I(n.qrxlevmin, 0, 31)}});
+                 q.eutran.push_back(n);
+               }
+             }}});
+}
+
+void parse_traffic(const Ctx& c, const json& j, const std::string& path, CcchTraffic& t) {
+  auto D = [&](double& dst, double lo, double hi) {
+    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = get_double(c, v, p, lo, hi); };
+  };
+  for_keys(c, j, path,
+           {{"paging_per_s", D(t.paging_per_s, 0, 1000)},
+            {"paging_type2_fraction", D(t.paging_type2_fraction, 0, 1)},
+            {"paging_type3_fraction", D(t.paging_type3_fraction, 0, 1)},
+            {"paging_imsi_fraction", D(t.paging_imsi_fraction, 0, 1)},
+            {"imm_ass_per_s", D(t.imm_ass_per_s, 0, 1000)},
+            {"imm_ass_hopping_fraction", D(t.imm_ass_hopping_fraction, 0, 1)},
+            {"imm_ass_reject_per_s", D(t.imm_ass_reject_per_s, 0, 1000)}});
+  if (t.paging_type2_fraction + t.paging_type3_fraction > 1.0)
+    c.fail(path, "paging_type2_fraction + paging_type3_fraction exceeds 1");
+}
+
+CellConfig parse_cell(const Ctx& c, const json& j, const std::string& path) {
+  CellConfig cell;
+  bool band_given = false, sel_given = false, sel_fields = false;
+  auto I = [&](int& dst, long long lo, long long hi) {
+    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = static_cast<int>(get_int(c, v, p, lo, hi)); };
+  };
+  auto Isel = [&](int& dst, long long lo, long long hi) {
+    return [&c, &dst, lo, hi, &sel_fields](const json& v, const std::string& p) {
+      dst = static_cast<int>(get_int(c, v, p, lo, hi));
+      sel_fields = true;
+    };
+  };
+  auto B = [&](bool& dst) { return [&c, &dst](const json& v, const std::string& p) { dst = get_bool(c, v, p); }; };
+  auto D = [&](double& dst, double lo, double hi) {
+    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = get_double(c, v, p, lo, hi); };
+  };
+  auto L = [&](std::vector<int>& dst) {
+    return [&c, &dst](const json& v, const std::string& p) { dst = get_int_list(c, v, p, 0, 1023, 64); };
+  };
+  for_keys(
+      c, j, path,
+      {{"name", [&](const json& v, const std::string& p) { cell.name = get_string(c, v, p); }},
+       {"arfcn", I(cell.arfcn, 0, 1023)},
+       {"band",
+        [&](const json& v, const std::string& p) {
+          const auto b = band_from_name(get_string(c, v, p));
+          if (!b) c.fail(p, show(v) + " is not a band (PGSM900, EGSM900, RGSM900, GSM850, GSM450, GSM480, DCS1800, PCS1900)");
+          cell.band = *b;
+          band_given = true;
+        }},
+       {"bsic", I(cell.bsic, 0, 63)},
+       {"mcc", I(cell.mcc, 0, 999)},
+       {"mnc",
+        [&](const json& v, const std::string& p) {
+          if (v.is_string()) {
+            const std::string s = v.get<std::string>();
+            if ((s.size() != 2 && s.size() != 3) || s.find_first_not_of("0123456789") != std::string::npos)
+              c.fail(p, show(v) + " is not 2 or 3 decimal digits");
+            cell.mnc = std::stoi(s);
+            cell.mnc_digits = static_cast<int>(s.size());
+          } else {
+            cell.mnc = static_cast<int>(get_int(c, v, p, 0, 999));
+            if (cell.mnc > 99) cell.mnc_digits = 3;
+          }
+        }},
+       {"mnc_digits", I(cell.mnc_digits, 2, 3)},
+       {"lac", I(cell.lac, 0, 65535)},
+       {"ci", I(cell.ci, 0, 65535)},
+       {"neighbors", L(cell.neighbors)},
+       {"neighbors_bis", L(cell.neighbors_bis)},
+       {"neighbors_ter", L(cell.neighbors_ter)},
+       {"ba_ind", B(cell.ba_ind)},
+       {"ncc_permitted", I(cell.ncc_permitted, 0, 255)},
+       {"cell_allocation", L(cell.cell_allocation)},
+       {"att", B(cell.att)},
+       {"bs_ag_blks_res", I(cell.bs_ag_blks_res, 0, 7)},
+       {"ccch_conf", I(cell.ccch_conf, 0, 1)},
+       {"bs_pa_mfrms", I(cell.bs_pa_mfrms, 2, 9)},
+       {"t3212", I(cell.t3212, 0, 255)},
+       {"pwrc", B(cell.pwrc)},
+       {"dtx", I(cell.dtx, 0, 3)},
+       {"radio_link_timeout", I(cell.radio_link_timeout, 0, 15)},
+       {"cell_reselect_hysteresis", I(cell.cell_reselect_hysteresis, 0, 7)},
+       {"ms_txpwr_max_cch", I(cell.ms_txpwr_max_cch, 0, 31)},
+       {"acs", B(cell.acs)},
+       {"neci", B(cell.neci)},
+       {"rxlev_access_min", I(cell.rxlev_access_min, 0, 63)},
+       {"max_retrans",
+        [&](const json& v, const std::string& p) {
+          const int x = static_cast<int>(get_int(c, v, p, 1, 7));
+          if (x != 1 && x != 2 && x != 4 && x != 7) c.fail(p, std::to_string(x) + " is not one of 1, 2, 4, 7");
+          cell.max_retrans = x;
+        }},
+       {"tx_integer", I(cell.tx_integer, 0, 15)},
+       {"cell_barred", B(cell.cell_barred)},
+       {"reestablishment_allowed", B(cell.reestablishment_allowed)},
+       {"access_classes_barred",
+        [&](const json& v, const std::string& p) { cell.access_classes_barred = static_cast<uint16_t>(get_int(c, v, p, 0, 65535)); }},
+       {"selection_parameters",
+        [&](const json& v, const std::string& p) {
+          cell.selection_parameters = get_bool(c, v, p);
+          sel_given = true;
+        }},
+       {"cbq", Isel(cell.cbq, 0, 1)},
+       {"cro", Isel(cell.cro, 0, 63)},
+       {"temporary_offset", Isel(cell.temporary_offset, 0, 7)},
+       {"penalty_time", Isel(cell.penalty_time, 0, 31)},
+       {"gprs", B(cell.gprs)},
+       {"ra_colour", I(cell.ra_colour, 0, 7)},
+       {"si2quater", [&](const json& v, const std::string& p) { parse_si2quater(c, v, p, cell.si2quater); }},
+       {"power_dbfs", D(cell.power_dbfs, -200.0, 20.0)},
+       {"freq_offset_hz", D(cell.freq_offset_hz, -100e3, 100e3)},
+       {"delay_us", D(cell.delay_us, 0.0, 10000.0)},
+       {"multipath",
+        [&](const json& v, const std::string& p) {
+          cell.multipath = get_string(c, v, p);
+          if (cell.multipath != "none" && cell.multipath != "tu") c.fail(p, show(v) + " is not \"none\" or \"tu\"");
+        }},
+       {"doppler_hz", D(cell.doppler_hz, 0.0, 2000.0)},
+       {"on_s", D(cell.on_s, 0.0, 1e7)},
+       {"off_s",
+        [&](const json& v, const std::string& p) {
+          if (v.is_null())
+            cell.off_s.reset();
+          else
+            cell.off_s = get_double(c, v, p, 0.0, 1e7);
+        }},
+       {"first_fn",
+        [&](const json& v, const std::string& p) {
+          cell.first_fn = static_cast<std::uint32_t>(get_int(c, v, p, 0, 2715647));
+          cell.first_fn_set = true;
+        }},
+       {"traffic", [&](const json& v, const std::string& p) { parse_traffic(c, v, p, cell.traffic); }}});
+  if (!j.contains("arfcn")) c.fail(path + ".arfcn", "missing (every cell needs an ARFCN)");
+  if (band_given) {
+    if (!arfcn_in_band(cell.arfcn, cell.band))
+      c.fail(path + ".arfcn", std::to_string(cell.arfcn) + " is not in band " + band_name(cell.band));
+  } else {
+    try {
+      cell.band = default_band(cell.arfcn);
+    } catch (const InputError&) {
+      c.fail(path + ".arfcn", std::to_string(cell.arfcn) + " is not a GSM ARFCN (45.005 clause 2)");
+    }
+  }
+  if (sel_fields && !sel_given) cell.selection_parameters = true;
+  if (cell.mnc > 99 && cell.mnc_digits == 2) c.fail(path + ".mnc", std::to_string(cell.mnc) + " needs 3 digits");
+  if (cell.off_s && *cell.off_s <= cell.on_s) c.fail(path + ".off_s", "must be after on_s");
+  return cell;
+}
+
+json traffic_to_json(const CcchTraffic& t) {
+  return {{"paging_per_s", t.paging_per_s},
+          {"paging_type2_fraction", t.paging_type2_fraction},
+          {"paging_type3_fraction", t.paging_type3_fraction},
+          {"paging_imsi_fraction", t.paging_imsi_fraction},
+          {"imm_ass_per_s", t.imm_ass_per_s},
+          {"imm_ass_hopping_fraction", t.imm_ass_hopping_fraction},
+          {"imm_ass_reject_per_s", t.imm_ass_reject_per_s}};
+}
+
+json si2quater_to_json(const Si2quaterConfig& q) {
+  json u = json::array(), e = json::array();
+  for (const auto& n : q.utran_fdd) u.push_back({{"uarfcn", n.uarfcn}, {"scrambling_codes", n.scrambling_codes}});
+  for (const auto& n : q.eutran)
+    e.push_back({{"earfcn", n.earfcn},
+                 {"priority", n.priority},
+                 {"thresh_high", n.thresh_high},
+                 {"thresh_low", n.thresh_low},
+                 {"qrxlevmin", n.qrxlevmin}});
+  return {{"present", q.present},       {"geran_priority", q.geran_priority}, {"thresh_prio_search", q.thresh_prio_search},
+          {"thresh_gsm_low", q.thresh_gsm_low}, {"h_prio", q.h_prio},          {"t_reselection", q.t_reselection},
+          {"utran_fdd", u},             {"eutran", e}};
+}
+
+}  // namespace
+
+Scene parse_scene(const json& doc, const std::string& source) {
+  const Ctx c{source};
+  Scene s;
+  bool have_cells = false;
+  for_keys(c, doc, "",
+           {{"name", [&](const json& v, const std::string& p) { s.name = get_string(c, v, p); }},
+            {"seed",
+             [&](const json& v, const std::string& p) {
+               if (v.is_number_unsigned())
+                 s.seed = v.get<std::uint64_t>();
+               else
+                 s.seed = static_cast<std::uint64_t>(get_int(c, v, p, 0, 0x7fffffffffffffffLL));
+             }},
+            {"noise_dbfs", [&](const json& v, const std::string& p) { s.noise_dbfs = get_double(c, v, p, -300.0, 20.0); }},
+            {"receiver_ppm", [&](const json& v, const std::string& p) { s.receiver_ppm = get_double(c, v, p, -200.0, 200.0); }},
+            {"dc_offset_dbfs", [&](const json& v, const std::string& p) { s.dc_offset_dbfs = get_double(c, v, p, -300.0, 0.0); }},
+            {"iq_gain_imbalance_db",
+             [&](const json& v, const std::string& p) { s.iq_gain_imbalance_db = get_double(c, v, p, -6.0, 6.0); }},
+            {"iq_phase_imbalance_deg",
+             [&](const json& v, const std::string& p) { s.iq_phase_imbalance_deg = get_double(c, v, p, -30.0, 30.0); }},
+            {"cells", [&](const json& v, const std::string& p) {
+               if (!v.is_array()) c.fail(p, "is not an array");
+               if (v.size() > 256) c.fail(p, "has " + std::to_string(v.size()) + " cells, at most 256");
+               have_cells = true;
+               for (std::size_t i = 0; i < v.size(); ++i)
+                 s.cells.push_back(parse_cell(c, v[i], "cells[" + std::to_string(i) + "]"));
+             }}});
+  if (!have_cells) c.fail("cells", "missing (a scene needs a \"cells\" array)");
+  return s;
+}
+
+Scene parse_scene_text(const std::string& text, const std::string& source) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw InputError(source + ": not valid JSON: " + e.what());
+  }
+  return parse_scene(doc, source);
+}
+
+Scene load_scene(const std::string& name_or_path) {
+  for (const auto& n : builtin_scene_names())
+    if (n == name_or_path) return builtin_scene(n);
+  std::ifstream f(name_or_path, std::ios::binary);
+  if (!f) {
+    std::string names;
+    for (const auto& n : builtin_scene_names()) names += (names.empty() ? "" : ", ") + n;
+    throw InputError(name_or_path + ": cannot open the scene file (and it is not a built-in scene: " + names + ")");
+  }
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  if (text.size() > (16u << 20)) throw InputError(name_or_path + ": scene file larger than 16 MiB");
+  Scene s = parse_scene_text(text, name_or_path);
+  if (s.name.empty()) s.name = std::filesystem::path(name_or_path).stem().string();
+  return s;
+}
+
+json cell_to_json(const CellConfig& c, bool with_frequency) {
+  json j = {{"name", c.name},
+            {"arfcn", c.arfcn},
+            {"band", band_name(c.band)},
+            {"bsic", c.bsic},
+            {"mcc", c.mcc},
+            {"mnc", c.mnc},
+            {"mnc_digits", c.mnc_digits},
+            {"lac", c.lac},
+            {"ci", c.ci},
+            {"neighbors", c.neighbors},
+            {"neighbors_bis", c.neighbors_bis},
+            {"neighbors_ter", c.neighbors_ter},
+            {"ba_ind", c.ba_ind},
+            {"ncc_permitted", c.ncc_permitted},
+            {"cell_allocation", c.cell_allocation},
+            {"att", c.att},
+            {"bs_ag_blks_res", c.bs_ag_blks_res},
+            {"ccch_conf", c.ccch_conf},
+            {"bs_pa_mfrms", c.bs_pa_mfrms},
+            {"t3212", c.t3212},
+            {"pwrc", c.pwrc},
+            {"dtx", c.dtx},
+            {"radio_link_timeout", c.radio_link_timeout},
+            {"cell_reselect_hysteresis", c.cell_reselect_hysteresis},
+            {"ms_txpwr_max_cch", c.ms_txpwr_max_cch},
+            {"acs", c.acs},
+            {"neci", c.neci},
+            {"rxlev_access_min", c.rxlev_access_min},
+            {"max_retrans", c.max_retrans},
+            {"tx_integer", c.tx_integer},
+            {"cell_barred", c.cell_barred},
+            {"reestablishment_allowed", c.reestablishment_allowed},
+            {"access_classes_barred", c.access_classes_barred},
+            {"selection_parameters", c.selection_parameters},
+            {"cbq", c.cbq},
+            {"cro", c.cro},
+            {"temporary_offset", c.temporary_offset},
+            {"penalty_time", c.penalty_time},
+            {"gprs", c.gprs},
+            {"ra_colour", c.ra_colour},
+            {"si2quater", si2quater_to_json(c.si2quater)},
+            {"power_dbfs", c.power_dbfs},
+            {"freq_offset_hz", c.freq_offset_hz},
+            {"delay_us", c.delay_us},
+            {"multipath", c.multipath},
+            {"doppler_hz", c.doppler_hz},
+            {"on_s", c.on_s},
+            {"off_s", c.off_s ? json(*c.off_s) : json(nullptr)},
+            {"traffic", traffic_to_json(c.traffic)}};
+  if (c.first_fn_set) j["first_fn"] = c.first_fn;
+  if (with_frequency) j["frequency_hz"] = downlink_hz(c.arfcn, c.band);
+  return j;
+}
+
+json scene_to_json(const Scene& s) {
+  json cells = json::array();
+  for (const auto& c : s.cells) cells.push_back(cell_to_json(c, false));
+  return {{"name", s.name},
+          {"seed", s.seed},
+          {"noise_dbfs", s.noise_dbfs},
+          {"receiver_ppm", s.receiver_ppm},
+          {"dc_offset_dbfs", s.dc_offset_dbfs},
+          {"iq_gain_imbalance_db", s.iq_gain_imbalance_db},
+          {"iq_phase_imbalance_deg", s.iq_phase_imbalance_deg},
+          {"cells", cells}};
+}
+
+}  // namespace tw::synth

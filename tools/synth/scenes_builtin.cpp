@@ -1,0 +1,147 @@
+// Built-in scenes: "single", "city", "city-with-rogue", "multiband".
+#include <algorithm>
+
+#include "src/core/error.hpp"
+#include "tools/synth/scene.hpp"
+
+namespace tw::synth {
+
+namespace {
+
+CellConfig legit(const std::string& name, int arfcn, int bsic, int mnc, int lac, int ci, double power_dbfs,
+                 std::vector<int> neighbors, int t3212) {
+  CellConfig c;
+  c.name = name;
+  c.arfcn = arfcn;
+  c.band = default_band(arfcn);
+  c.bsic = bsic;
+  c.mcc = 262;
+  c.mnc = mnc;
+  c.mnc_digits = 2;
+  c.lac = lac;
+  c.ci = ci;
+  c.neighbors = std::move(neighbors);
+  c.t3212 = t3212;
+  c.power_dbfs = power_dbfs;
+  c.cell_allocation = {arfcn};
+  c.traffic.imm_ass_hopping_fraction = 0.0;
+  return c;
+}
+
+// A legitimate operator cell of the city: hopping over a small cell allocation, E-UTRAN priorities in
+// SI2quater (LTE preferred: priority 6 above the serving GERAN priority 2), GPRS.
+void operator_style(CellConfig& c, std::vector<int> cell_allocation, int earfcn) {
+  c.cell_allocation = std::move(cell_allocation);
+  c.traffic.imm_ass_hopping_fraction = 0.8;
+  c.traffic.paging_per_s = 3.0;
+  c.traffic.imm_ass_per_s = 1.5;
+  c.gprs = true;
+  c.ra_colour = 0;
+  c.si2quater.present = true;
+  c.si2quater.geran_priority = 2;
+  c.si2quater.eutran = {EutranNeighbour{earfcn, 6, 10, 5, 10}};
+}
+
+Scene single() {
+  Scene s;
+  s.name = "single";
+  s.seed = 1;
+  s.noise_dbfs = -70.0;
+  CellConfig c = legit("legit-1", 62, 23, 1, 1234, 5678, -30.0, {60, 64}, 10);
+  s.cells.push_back(c);
+  return s;
+}
+
+Scene city() {
+  Scene s;
+  s.name = "city";
+  s.seed = 7;
+  s.noise_dbfs = -75.0;
+  // Operator A (262-01), LAC 1234, ARFCNs 58/62/66; operator B (262-02), LAC 3101, ARFCNs 70/73/76.
+  // 58..76 = 946.6 .. 950.2 MHz.
+  auto a1 = legit("A-1", 58, 10, 1, 1234, 10011, -38.0, {62, 66}, 20);
+  auto a2 = legit("A-2", 62, 13, 1, 1234, 10012, -33.0, {58, 66}, 20);
+  auto a3 = legit("A-3", 66, 17, 1, 1234, 10013, -47.0, {58, 62}, 20);
+  auto b1 = legit("B-1", 70, 36, 2, 3101, 21001, -41.0, {73, 76}, 30);
+  auto b2 = legit("B-2", 73, 38, 2, 3101, 21002, -45.0, {70, 76}, 30);
+  auto b3 = legit("B-3", 76, 33, 2, 3101, 21003, -52.0, {70, 73}, 30);
+  operator_style(a1, {5, 12, 58}, 1300);
+  operator_style(a2, {9, 16, 62}, 1300);
+  operator_style(a3, {20, 24, 66}, 1300);
+  operator_style(b1, {70, 84, 97}, 6300);
+  operator_style(b2, {73, 88, 101}, 6300);
+  operator_style(b3, {76, 91, 105}, 6300);
+  a1.freq_offset_hz = 12.0;
+  a2.freq_offset_hz = -8.0;
+  a3.freq_offset_hz = 20.0;
+  a3.multipath = "tu";
+  a3.doppler_hz = 2.0;
+  a3.delay_us = 3.0;
+  b1.freq_offset_hz = -15.0;
+  b2.freq_offset_hz = 5.0;
+  b2.delay_us = 1.5;
+  b3.freq_offset_hz = 30.0;
+  b3.multipath = "tu";
+  b3.doppler_hz = 5.0;
+  a2.cro = 2;
+  a2.selection_parameters = true;
+  b1.ccch_conf = 1;   // a smaller site with combined CCCH
+  b1.bs_ag_blks_res = 1;
+  s.cells = {a1, a2, a3, b1, b2, b3};
+  return s;
+}
+
+Scene city_with_rogue() {
+  Scene s = city();
+  s.name = "city-with-rogue";
+  // Clones operator A's identity, but: a LAC no neighbour uses, an empty neighbour list, CRO at its
+  // maximum, a 6-minute T3212, much stronger than the real cells, a cheap 2.5 ppm clock, no hopping and no
+  // SI2quater (no LTE redirection), no GPRS.
+  CellConfig r = legit("rogue", 64, 13, 1, 4711, 10099, -22.0, {}, 1);
+  r.selection_parameters = true;
+  r.cro = 63;
+  r.freq_offset_hz = 2.5e-6 * downlink_hz(64, GsmBand::PGSM900);
+  r.traffic.imm_ass_hopping_fraction = 0.0;
+  r.traffic.paging_per_s = 0.5;
+  r.traffic.imm_ass_per_s = 2.0;
+  r.si2quater.present = false;
+  r.gprs = false;
+  r.cell_allocation = {64};
+  s.cells.push_back(r);
+  return s;
+}
+
+Scene multiband() {
+  Scene s;
+  s.name = "multiband";
+  s.seed = 11;
+  s.noise_dbfs = -75.0;
+  auto g1 = legit("900-1", 62, 21, 1, 1234, 30001, -35.0, {66}, 20);
+  auto g2 = legit("900-2", 66, 22, 1, 1234, 30002, -42.0, {62}, 20);
+  auto d1 = legit("1800-1", 600, 25, 1, 1240, 40001, -40.0, {604}, 20);
+  auto d2 = legit("1800-2", 604, 26, 1, 1240, 40002, -46.0, {600}, 20);
+  // SI2ter lists the other band's carriers.
+  g1.neighbors_ter = {600, 604};
+  g2.neighbors_ter = {600, 604};
+  d1.neighbors_ter = {62, 66};
+  d2.neighbors_ter = {62, 66};
+  s.cells = {g1, g2, d1, d2};
+  return s;
+}
+
+}  // namespace
+
+const std::vector<std::string>& builtin_scene_names() {
+  static const std::vector<std::string> names = {"single", "city", "city-with-rogue", "multiband"};
+  return names;
+}
+
+Scene builtin_scene(const std::string& name) {
+  if (name == "single") return single();
+  if (name == "city") return city();
+  if (name == "city-with-rogue") return city_with_rogue();
+  if (name == "multiband") return multiband();
+  throw InputError("unknown built-in scene '" + name + "' (known: single, city, city-with-rogue, multiband)");
+}
+
+}  // namespace tw::synth

@@ -1,0 +1,32 @@
+// Ground truth of a render: the scene, every cell's parameters, every block and SCH sent (OUT.truth.json).
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tools/synth/renderer.hpp"
+
+namespace tw::synth {
+
+// "23 octets, space-separated lower case": "49 06 1b ..."
+std::string hex_octets(const L2Octets& octets);
+
+class TruthRecorder : public TruthSink {
+ public:
+  void on_block(const TruthBlock& block) override { blocks_.push_back(block); }
+  void on_sch(const TruthSch& sch) override { sch_.push_back(sch); }
+  const std::vector<TruthBlock>& blocks() const { return blocks_; }
+  const std::vector<TruthSch>& sch() const { return sch_; }
+
+  // {"scene", "center_freq_hz", "sample_rate_hz", "duration_s", "cells": [...with frequency_hz,
+  //  offset_hz, visible], "blocks": [{cell, arfcn, fn, tn, channel, message, hex, t_s}], "sch": [{cell,
+  //  arfcn, fn, bsic, t_s}]}, blocks and SCH in time order.
+  nlohmann::json to_json(const SceneRenderer& renderer, double duration_s) const;
+
+ private:
+  std::vector<TruthBlock> blocks_;
+  std::vector<TruthSch> sch_;
+};
+
+}  // namespace tw::synth
