@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <utility>
 #include <string>
 
 #include "src/core/error.hpp"
@@ -14,32 +16,58 @@ namespace tw::dsp {
 namespace {
 constexpr double kTwoPi = 6.283185307179586476925286766559;
 
-// Rates as integers in units of 1/3 Hz (the GSM rates are multiples of 1625000/6 = 812500/3).
-long long thirds_of_hz(double rate, const char* field) {
+// Rates as integers in units of 1/3 Hz (the GSM rates are multiples of 1625000/6 = 812500/3); nullopt if
+// the rate is not such a multiple.
+std::optional<long long> thirds_of_hz(double rate) {
   const double t = rate * 3.0;
   const double r = std::round(t);
-  if (!(rate > 0.0) || !std::isfinite(rate) || std::fabs(t - r) > 1e-3 * std::max(1.0, rate / 1e6) ||
-      r > 1e12) {
-    throw InputError(std::string(field) + ": sample rate " + std::to_string(rate) +
-                     " Hz is not a positive multiple of 1/3 Hz");
-  }
+  if (std::fabs(t - r) > 1e-3 * std::max(1.0, rate / 1e6) || r > 1e12) return std::nullopt;
   return static_cast<long long>(r);
+}
+
+void check_rate(double rate, const char* field) {
+  if (!(rate > 0.0) || !std::isfinite(rate) || rate > 1e10)
+    throw InputError(std::string(field) + ": sample rate " + std::to_string(rate) + " Hz is not a usable rate");
+}
+
+// The resampling ratio out/in as P/Q. Exact when both rates are multiples of 1/3 Hz and the reduced ratio is
+// small enough for a polyphase bank; otherwise the best rational approximation (continued fractions) with
+// P <= kMaxInterp, whose relative error (under 2 ppm for any rate) the receiver absorbs like a clock
+// error: e.g. an input written as 1083333 Hz instead of 1083333.33 Hz.
+constexpr long long kMaxInterp = 1024;
+std::pair<long long, long long> resampling_ratio(double in_rate, double out_rate) {
+  const auto in3 = thirds_of_hz(in_rate), out3 = thirds_of_hz(out_rate);
+  if (in3 && out3) {
+    const long long g = std::gcd(*in3, *out3);
+    if (*out3 / g <= kMaxInterp && *in3 / g <= 64 * kMaxInterp * 1000) return {*out3 / g, *in3 / g};
+  }
+  const double x = out_rate / in_rate;
+  long long p0 = 0, q0 = 1, p1 = 1, q1 = 0;  // convergents
+  double r = x;
+  std::pair<long long, long long> best{std::max(1LL, std::llround(x)), 1};
+  for (int i = 0; i < 40; ++i) {
+    const double a = std::floor(r);
+    const long long ai = static_cast<long long>(a);
+    const long long p2 = ai * p1 + p0, q2 = ai * q1 + q0;
+    if (p2 > kMaxInterp || q2 > 64 * kMaxInterp * 1000) break;
+    if (p2 > 0) best = {p2, q2};
+    if (std::fabs(static_cast<double>(p2) / static_cast<double>(q2) - x) < 1e-12 * x) break;
+    p0 = p1, q0 = q1, p1 = p2, q1 = q2;
+    if (r - a < 1e-15) break;
+    r = 1.0 / (r - a);
+  }
+  return best;
 }
 }  // namespace
 
 ChannelSelector::ChannelSelector(const ChannelSelectConfig& cfg) : cfg_(cfg) {
-  const long long in3 = thirds_of_hz(cfg.input_rate_hz, "input_rate_hz");
-  const long long out3 = thirds_of_hz(cfg.output_rate_hz, "output_rate_hz");
-  const long long g = std::gcd(in3, out3);
-  if (out3 / g > 20000 || in3 / g > 2000000) {
-    throw InputError("input_rate_hz: " + std::to_string(cfg.input_rate_hz) +
-                     " Hz gives a resampling ratio too complex for a polyphase bank (" +
-                     std::to_string(out3 / g) + "/" + std::to_string(in3 / g) + ")");
-  }
-  p_ = static_cast<unsigned>(out3 / g);
-  q_ = static_cast<unsigned>(in3 / g);
-  out_rate_ = static_cast<double>(out3) / 3.0;
-  const double fin = static_cast<double>(in3) / 3.0;
+  check_rate(cfg.input_rate_hz, "input_rate_hz");
+  check_rate(cfg.output_rate_hz, "output_rate_hz");
+  const auto [p, q] = resampling_ratio(cfg.input_rate_hz, cfg.output_rate_hz);
+  p_ = static_cast<unsigned>(p);
+  q_ = static_cast<unsigned>(q);
+  const double fin = cfg.input_rate_hz;
+  out_rate_ = fin * static_cast<double>(p_) / static_cast<double>(q_);
   if (!std::isfinite(cfg.channel_offset_hz) || std::fabs(cfg.channel_offset_hz) >= fin / 2.0) {
     throw InputError("channel_offset_hz: " + std::to_string(cfg.channel_offset_hz) +
                      " Hz is outside the captured band (+-" + std::to_string(fin / 2.0) + " Hz)");

@@ -117,8 +117,22 @@ TEST(ChannelSelect, BadConfigurationIsInputError) {
   cfg.channel_offset_hz = 600e3;
   EXPECT_THROW(tw::dsp::ChannelSelector{cfg}, tw::InputError);
   cfg.channel_offset_hz = 0;
-  cfg.input_rate_hz = 1234567.891;
+  cfg.input_rate_hz = std::nan("");
   EXPECT_THROW(tw::dsp::ChannelSelector{cfg}, tw::InputError);
+}
+
+// Rates that are not multiples of 1/3 Hz, or whose exact ratio to the working rate is huge (a file written
+// at 1083333 Hz instead of 1083333.33 Hz), are served by the nearest small ratio: the output rate stays
+// within 2 ppm of the working rate, which the receiver absorbs like a clock error.
+TEST(ChannelSelect, AnyRateIsServedWithinTwoPartsPerMillion) {
+  for (double rate : {1234567.891, 1083333.0, 2.048e6, 3.2e6, 1.92e6, 6.5e6 + 0.1}) {
+    tw::dsp::ChannelSelectConfig cfg;
+    cfg.input_rate_hz = rate;
+    tw::dsp::ChannelSelector sel(cfg);
+    EXPECT_NEAR(sel.output_rate_hz() / cfg.output_rate_hz, 1.0, 2e-6) << rate;
+    EXPECT_NEAR(rate * sel.interp() / sel.decim(), sel.output_rate_hz(), 1e-6 * rate) << rate;
+    EXPECT_LE(sel.interp(), 1024u) << rate;
+  }
 }
 
 }  // namespace
