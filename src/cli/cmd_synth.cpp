@@ -110,21 +110,7 @@ int run_synth(const std::vector<std::string>& argv_in) {
     if (!(freq > 0.0 && freq < 10e9)) throw InputError("--freq must be a frequency in Hz between 0 and 10G");
   } else {
     if (scene.cells.empty()) throw InputError("the scene has no cells: give --freq");
-    // The middle of the cells; when they do not all fit in the band, the middle of the largest group that does.
-    std::vector<double> cf;
-    for (const auto& c : scene.cells) cf.push_back(synth::downlink_hz(c.arfcn, c.band) + c.freq_offset_hz);
-    std::sort(cf.begin(), cf.end());
-    const double span = std::max(0.0, rate - 2.0 * 100e3 - 1e3);
-    std::size_t best_i = 0, best_j = 0;
-    for (std::size_t i = 0, j = 0; i < cf.size(); ++i) {
-      if (j < i) j = i;
-      while (j + 1 < cf.size() && cf[j + 1] - cf[i] <= span) ++j;
-      if (j - i > best_j - best_i) {
-        best_i = i;
-        best_j = j;
-      }
-    }
-    freq = std::round((cf[best_i] + cf[best_j]) / 2.0 / 1e3) * 1e3;
+    freq = synth::scene_center_freq_hz(scene, rate);
   }
 
   synth::SceneRenderer renderer(scene, freq, rate, start);

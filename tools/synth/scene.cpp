@@ -1,5 +1,6 @@
 #include "tools/synth/scene.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -429,6 +430,24 @@ json scene_to_json(const Scene& s) {
           {"iq_gain_imbalance_db", s.iq_gain_imbalance_db},
           {"iq_phase_imbalance_deg", s.iq_phase_imbalance_deg},
           {"cells", cells}};
+}
+
+double scene_center_freq_hz(const Scene& scene, double sample_rate_hz) {
+  if (scene.cells.empty()) throw InputError("the scene has no cells: give a centre frequency");
+  std::vector<double> cf;
+  for (const auto& c : scene.cells) cf.push_back(downlink_hz(c.arfcn, c.band) + c.freq_offset_hz);
+  std::sort(cf.begin(), cf.end());
+  const double span = std::max(0.0, sample_rate_hz - 2.0 * 100e3 - 1e3);
+  std::size_t best_i = 0, best_j = 0;
+  for (std::size_t i = 0, j = 0; i < cf.size(); ++i) {
+    if (j < i) j = i;
+    while (j + 1 < cf.size() && cf[j + 1] - cf[i] <= span) ++j;
+    if (j - i > best_j - best_i) {
+      best_i = i;
+      best_j = j;
+    }
+  }
+  return std::round((cf[best_i] + cf[best_j]) / 2.0 / 1e3) * 1e3;
 }
 
 }  // namespace tw::synth

@@ -26,6 +26,11 @@ Scene parse_scene_text(const std::string& text, const std::string& source);
 const std::vector<std::string>& builtin_scene_names();
 Scene builtin_scene(const std::string& name);   // throws tw::InputError for an unknown name
 
+// A centre frequency that shows the scene at `sample_rate_hz`: the middle of the cells' carriers, or, when
+// they do not all fit (rate/2 - 100 kHz either side), the middle of the largest group that does; rounded to
+// 1 kHz. Throws tw::InputError for a scene without cells.
+double scene_center_freq_hz(const Scene& scene, double sample_rate_hz);
+
 // The JSON form of a cell / scene with every field; parse_scene reads it back. with_frequency adds
 // "frequency_hz" (the ARFCN's downlink carrier) for the truth file (parse_scene rejects that key).
 nlohmann::json cell_to_json(const CellConfig& cell, bool with_frequency = true);

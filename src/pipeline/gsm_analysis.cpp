@@ -1,0 +1,172 @@
+#include "src/pipeline/gsm_analysis.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "src/cells/gsm_cell_tracker.hpp"
+#include "src/gsm/l3_message.hpp"
+#include "src/gsm/message_json.hpp"
+#include "src/output/gsmtap.hpp"
+#include "src/pipeline/gsm_pipeline.hpp"
+
+namespace tw {
+
+using nlohmann::json;
+
+std::string hex_octets(const std::uint8_t* o, std::size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  s.reserve(n * 3);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) s += ' ';
+    s += digits[o[i] >> 4];
+    s += digits[o[i] & 15];
+  }
+  return s;
+}
+
+json GsmAnalysisResult::summary_json(const StreamInfo& info) const {
+  return {{"type", "summary"},
+          {"source", info.description},
+          {"samples", samples},
+          {"seconds", seconds},
+          {"sample_rate_hz", info.sample_rate_hz},
+          {"center_freq_hz", info.center_freq_known ? json(info.center_freq_hz) : json(nullptr)},
+          {"channels", channels},
+          {"channels_searched", channels_searched},
+          {"cells", cells.size()},
+          {"blocks", blocks},
+          {"gaps", gaps},
+          {"lost_samples", lost_samples}};
+}
+
+GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& options,
+                                   const std::function<void(const json&)>& on_event) {
+  const StreamInfo& info = source.info();
+  GsmAnalysisResult result;
+  gsm::ParseOptions parse_opts;
+  parse_opts.keep_identities = options.keep_identities;
+  std::unique_ptr<GsmtapSender> gsmtap;
+  if (options.gsmtap) gsmtap = std::make_unique<GsmtapSender>(*options.gsmtap);
+
+  // Cells in order of first report; each entry is replaced by the newer record of the same carrier.
+  std::map<double, std::size_t> cell_index;
+  GsmCellTracker tracker([&](const json& cell) {
+    auto [it, fresh] = cell_index.emplace(cell["offset_hz"].get<double>(), result.cells.size());
+    if (fresh) result.cells.push_back(cell);
+    else result.cells[it->second] = cell;
+    if (on_event) on_event(cell);
+  });
+
+  GsmPipelineConfig pc;
+  pc.sample_rate_hz = info.sample_rate_hz;
+  pc.center_freq_hz = info.center_freq_hz;
+  pc.center_freq_known = info.center_freq_known;
+  pc.all_channels = options.all_channels;
+  GsmPipeline pipeline(pc);
+  auto key_of = [](const GsmChannelInfo* ch) { return GsmCarrierKey{ch->offset_hz, ch->arfcn, ch->freq_hz, ch->band}; };
+  auto measurements = [&](const GsmChannelInfo* ch) {
+    GsmMeasurements m;
+    if (const auto* st = pipeline.stats(static_cast<std::size_t>(ch - pipeline.channels().data()))) {
+      m.power_dbfs = st->power_dbfs;
+      m.snr_db = st->snr_db;
+      m.cfo_hz = st->cfo_hz;
+      m.blocks_tried = st->blocks_tried;
+      m.blocks_decoded = st->blocks_decoded;
+      m.sch_ok = st->sch_ok;
+      m.sch_failed = st->sch_failed;
+    }
+    return m;
+  };
+  pipeline.on_sync([&](const GsmChannelSync& s) {
+    tracker.on_measurements(key_of(s.channel), measurements(s.channel));
+    tracker.on_sync(key_of(s.channel), s.sync.bsic, s.sync.fn);
+  });
+  pipeline.on_block([&](const GsmChannelBlock& b) {
+    ++result.blocks;
+    const auto msg = gsm::parse_l3_block(b.block.octets, parse_opts);
+    const auto key = key_of(b.channel);
+    tracker.on_measurements(key, measurements(b.channel));
+    if (options.block_events && on_event) {
+      json j{{"type", "gsm_block"},
+             {"arfcn", b.channel->arfcn ? json(*b.channel->arfcn) : json(nullptr)},
+             {"fn", b.block.fn},
+             {"tn", b.block.tn},
+             {"channel", b.block.channel},
+             {"hex", hex_octets(b.block.octets.data(), b.block.octets.size())},
+             {"message", msg.name}};
+      if (msg.ok) j["fields"] = gsm::to_json(msg);
+      else j["parse_error"] = msg.error;
+      on_event(j);
+    }
+    if (gsmtap) {
+      GsmtapBlock g;
+      g.arfcn = b.channel->arfcn;
+      g.pcs1900 = b.channel->band == "PCS1900";
+      g.fn = b.block.fn;
+      g.tn = b.block.tn;
+      g.channel = b.block.channel;
+      g.power_dbm = b.block.power_dbfs;
+      g.snr_db = b.block.snr_db;
+      g.octets = b.block.octets;
+      gsmtap->send(g);
+    }
+    tracker.on_message(key, msg, b.block.fn);
+  });
+
+  const std::uint64_t limit = options.max_seconds
+                                  ? static_cast<std::uint64_t>(std::llround(*options.max_seconds * info.sample_rate_hz))
+                                  : UINT64_MAX;
+  std::vector<cf32> buf(1 << 16);
+  while (result.samples < limit) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), limit - result.samples));
+    const ReadResult r = source.read(std::span<cf32>(buf.data(), want));
+    if (r.gap) {
+      // Samples were lost: the receivers lose timing; they search again (the counter says how many).
+      ++result.gaps;
+      result.lost_samples += r.gap_samples;
+    }
+    if (r.count) pipeline.execute(std::span<const cf32>(buf.data(), r.count));
+    result.samples += r.count;
+    if (r.end_of_stream) break;
+  }
+  pipeline.finish();
+  for (std::size_t i = 0; i < pipeline.channels().size(); ++i)
+    if (pipeline.stats(i)) tracker.on_measurements(key_of(&pipeline.channels()[i]), measurements(&pipeline.channels()[i]));
+  tracker.finish();
+  // The final records carry the final measurements.
+  for (auto& c : result.cells) {
+    const GsmCarrierKey key{c["offset_hz"].get<double>(), std::nullopt, std::nullopt, ""};
+    json latest = tracker.cell_json(key);
+    if (!latest.is_null()) c = latest;
+  }
+  result.seconds = static_cast<double>(result.samples) / info.sample_rate_hz;
+  result.channels = pipeline.channels().size();
+  for (const auto& c : pipeline.channels()) result.channels_searched += c.receiver ? 1 : 0;
+  return result;
+}
+
+void print_cell_table(const std::vector<json>& cells) {
+  std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7s %7s %8s  %s\n", "ARFCN", "MHz", "BSIC", "MCC", "MNC", "LAC",
+              "CI", "dBFS", "SNR dB", "CFO Hz", "SI seen");
+  for (const auto& c : cells) {
+    auto str = [&](const char* k) -> std::string {
+      if (!c.contains(k) || c[k].is_null()) return "-";
+      return c[k].is_string() ? c[k].get<std::string>() : c[k].dump();
+    };
+    char freq[32] = "-";
+    if (!c["freq_hz"].is_null()) std::snprintf(freq, sizeof freq, "%.1f", c["freq_hz"].get<double>() / 1e6);
+    std::string seen;
+    for (const auto& s : c.value("si_seen", json::array())) {
+      if (!seen.empty()) seen.push_back(',');
+      seen.append(s.get<std::string>());
+    }
+    std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7.1f %7.1f %8.0f  %s\n", str("arfcn").c_str(), freq,
+                str("bsic").c_str(), str("mcc").c_str(), str("mnc").c_str(), str("lac").c_str(), str("ci").c_str(),
+                c["power_dbfs"].get<double>(), c["snr_db"].get<double>(), c["cfo_hz"].get<double>(),
+                seen.empty() ? "-" : seen.c_str());
+  }
+}
+
+}  // namespace tw
