@@ -6,7 +6,6 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "support/test_support.hpp"
 
@@ -14,13 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<json> json_lines(const std::string& out) {
-  std::vector<json> v;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) v.push_back(json::parse(line));
-  return v;
-}
+using tw::test::json_lines;
 
 std::string rate_arg(const json& capture) {
   return std::to_string(capture["sample_rate"].get<double>());

@@ -7,7 +7,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "support/test_support.hpp"
 
@@ -15,13 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<json> json_lines(const std::string& out) {
-  std::vector<json> v;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) v.push_back(json::parse(line));
-  return v;
-}
+using tw::test::json_lines;
 
 std::string mnc_string(const json& cell) {
   std::string s = std::to_string(cell["mnc"].get<int>());

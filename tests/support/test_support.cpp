@@ -63,6 +63,14 @@ void write_file(const fs::path& p, const std::string& bytes) {
   if (!out) throw std::runtime_error("cannot write " + p.string());
 }
 
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> v;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) v.push_back(nlohmann::json::parse(line));
+  return v;
+}
+
 RunResult run_towerwatch(const std::vector<std::string>& args) {
   TempDir tmp;
   const auto out_path = tmp / "stdout";

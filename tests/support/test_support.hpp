@@ -1,6 +1,7 @@
 // Helpers shared by the test suites.
 #pragma once
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ RunResult run_towerwatch(const std::vector<std::string>& args);
 std::string towerwatch_binary();
 
 std::string read_file(const std::filesystem::path& p);
+// The objects of a JSON-lines text (towerwatch --json output), in order; throws on a malformed line.
+std::vector<nlohmann::json> json_lines(const std::string& text);
 void write_file(const std::filesystem::path& p, const std::string& bytes);
 
 }  // namespace tw::test

@@ -6,11 +6,7 @@
 #include <random>
 #include <stdexcept>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TW_SYNTH_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define TW_SYNTH_HOT
-#endif
+#include "tools/synth/hot_loop.hpp"
 
 namespace tw::synth {
 

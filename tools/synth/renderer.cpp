@@ -10,13 +10,8 @@
 #include "src/core/error.hpp"
 #include "tools/synth/channel.hpp"
 #include "tools/synth/gmsk.hpp"
+#include "tools/synth/hot_loop.hpp"
 
-// x86-64 builds also get an AVX2+FMA version of the hot loops, picked at run time.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TW_SYNTH_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define TW_SYNTH_HOT
-#endif
 
 namespace tw::synth {
 
