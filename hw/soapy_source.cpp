@@ -154,6 +154,8 @@ std::unique_ptr<SoapySource> open_soapy(const SoapyOptions& o) {
   SoapySDR::Device* device = nullptr;
   try {
     device = SoapySDR::Device::make(make_args);
+  } catch (const std::invalid_argument& e) {  // the driver refused its args (towerwatch-sim: bad scene=, ...)
+    throw InputError(who + ": " + e.what());
   } catch (const std::exception& e) {
     throw RuntimeFailure("cannot open " + who + ": " + e.what());
   }

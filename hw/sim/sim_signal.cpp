@@ -1,11 +1,14 @@
 #include "hw/sim/sim_signal.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <numbers>
 
 #include "src/core/error.hpp"
 #include "src/core/units.hpp"
+#include "tools/synth/renderer.hpp"
+#include "tools/synth/scene.hpp"
 
 namespace tw::sim {
 
@@ -41,7 +44,10 @@ double level_arg(const std::map<std::string, std::string>& args, const std::stri
 SimSignalConfig SimSignalConfig::from_args(const std::map<std::string, std::string>& args,
                                            const std::string& serial) {
   SimSignalConfig c;
-  if (auto it = args.find("scene"); it != args.end()) c.scene = it->second;
+  if (auto it = args.find("scene"); it != args.end()) {
+    c.scene = it->second;
+    if (c.scene.empty()) throw InputError("towerwatch-sim device arg scene= is empty (a built-in scene name or a JSON file)");
+  }
   c.noise_dbfs = level_arg(args, "noise_dbfs", c.noise_dbfs);
   c.tone_dbfs = level_arg(args, "tone_dbfs", c.tone_dbfs);
   if (auto it = args.find("tone_hz"); it != args.end()) {
@@ -60,6 +66,18 @@ SimSignalConfig SimSignalConfig::from_args(const std::map<std::string, std::stri
   } else {
     c.seed = fnv1a64(serial + "\n" + c.scene);
   }
+  if (!c.scene.empty()) {
+    tw::synth::Scene scene;
+    try {
+      scene = tw::synth::load_scene(c.scene);
+    } catch (const InputError& e) {
+      throw InputError("towerwatch-sim device arg scene=" + c.scene + ": " + e.what());
+    }
+    if (scene.cells.empty()) throw InputError("towerwatch-sim device arg scene=" + c.scene + ": the scene has no cells");
+    if (args.count("noise_dbfs")) scene.noise_dbfs = c.noise_dbfs;
+    if (args.count("seed")) scene.seed = c.seed;
+    c.scene_data = std::make_shared<const tw::synth::Scene>(std::move(scene));
+  }
   return c;
 }
 
@@ -68,11 +86,50 @@ const std::vector<std::string>& SimSignalConfig::arg_names() {
   return names;
 }
 
-SimSignal::SimSignal(SimSignalConfig config) : config_(std::move(config)) {}
+SimSignal::SimSignal(SimSignalConfig config) : config_(std::move(config)) {
+  if (config_.scene_data) {
+    render_scene_ = *config_.scene_data;
+    render_scene_.receiver_ppm = 0.0;  // the module's crystal model moves the LO and the sample clock instead
+  }
+}
+
+SimSignal::~SimSignal() = default;
+SimSignal::SimSignal(SimSignal&&) noexcept = default;
+SimSignal& SimSignal::operator=(SimSignal&&) noexcept = default;
+
+void SimSignal::render_scene(std::uint64_t first_sample, double center_freq_hz, double sample_rate_hz,
+                             std::span<cf32> out) {
+  const double t = static_cast<double>(first_sample) / sample_rate_hz;   // scene time = sample time
+  if (!renderer_ || renderer_->sample_rate_hz() != sample_rate_hz) {
+    renderer_ = std::make_unique<tw::synth::SceneRenderer>(render_scene_, center_freq_hz, sample_rate_hz, t);
+  } else {
+    if (first_sample != next_sample_) renderer_->seek(t);   // samples skipped (overflow) or the clock was set
+    if (renderer_->center_freq_hz() != center_freq_hz) renderer_->retune(center_freq_hz);
+  }
+  renderer_->render(out);
+  next_sample_ = first_sample + out.size();
+}
 
 void SimSignal::render(std::uint64_t first_sample, double center_freq_hz, double sample_rate_hz, double gain_db,
                        std::span<cf32> out) {
   const double gain_power = std::pow(10.0, gain_db / 10.0);
+  if (config_.scene_data) {
+    if (!(sample_rate_hz > 0.0)) {
+      std::fill(out.begin(), out.end(), cf32{});
+      return;
+    }
+    render_scene(first_sample, center_freq_hz, sample_rate_hz, out);
+    if (gain_db != 0.0) {
+      const float a = static_cast<float>(std::sqrt(gain_power));
+      for (auto& s : out) s *= a;
+    }
+  } else {
+    render_noise(first_sample, gain_power, out);
+  }
+  add_tone(first_sample, center_freq_hz, sample_rate_hz, gain_power, out);
+}
+
+void SimSignal::render_noise(std::uint64_t first_sample, double gain_power, std::span<cf32> out) const {
   // Complex noise of power P: I and Q independent, each of variance P/2.
   const float sigma = static_cast<float>(std::sqrt(std::pow(10.0, config_.noise_dbfs / 10.0) * gain_power / 2.0));
   const std::uint64_t key = mix64(config_.seed ^ 0x6a09e667f3bcc909ULL);
@@ -87,7 +144,10 @@ void SimSignal::render(std::uint64_t first_sample, double center_freq_hz, double
     const float a = two_pi * u2;
     out[i] = cf32(r * std::cos(a), r * std::sin(a));
   }
+}
 
+void SimSignal::add_tone(std::uint64_t first_sample, double center_freq_hz, double sample_rate_hz,
+                         double gain_power, std::span<cf32> out) const {
   if (config_.tone_hz && sample_rate_hz > 0.0 && !out.empty()) {
     // Carrier at F appears at F - LO. Phase of sample n: 2*pi*frac(df*n/fs); exact at the block start,
     // then a phasor recurrence (drift over one block is far below the noise).

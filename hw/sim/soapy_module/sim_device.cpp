@@ -5,9 +5,11 @@
 //
 // Device args (all optional):
 //   serial=S          serial number reported by enumerate and getHardwareInfo (default TWSIM0001)
-//   scene=NAME|PATH   handed to the signal (tw::sim::SimSignal); see sim_signal.hpp for the signal's args
-//                     noise_dbfs=, seed=, tone_hz=, tone_dbfs=
-//   ppm=P             the simulated receiver's own crystal error in ppm (default 0)
+//   scene=NAME|PATH   a GSM scene (built-in name: single, city, city-with-rogue, multiband; or a JSON scene
+//                     file) rendered by the signal (tw::sim::SimSignal); see sim_signal.hpp for the signal's
+//                     args noise_dbfs= (overrides the scene's), seed=, tone_hz=, tone_dbfs=
+//   ppm=P             the simulated receiver's own crystal error in ppm (default 0, or with a scene the value
+//                     that reproduces the scene's receiver_ppm, see below)
 //   overflow_every=N  every N-th readStream call returns SOAPY_SDR_OVERFLOW and skips overflow_samples
 //   overflow_samples=K  samples lost per overflow (default 10000): the next block's timeNs jumps by K samples
 //   timeout_every=N   every N-th readStream call returns SOAPY_SDR_TIMEOUT
@@ -19,6 +21,18 @@
 //     LO actually reached  = tuned * (1 + ppm*1e-6) / (1 + c*1e-6)
 //     real sample rate     = rate  * (1 + ppm*1e-6) / (1 + c*1e-6)
 // (c = ppm cancels the error exactly). Both real values are what the signal is rendered with.
+//
+// A scene's receiver_ppm. The scene synthesizer's convention: receiver_ppm = p means the receiver sees every
+// carrier at f * (1 + p*1e-6) and every symbol clock scaled the same way. The module renders the scene with
+// receiver_ppm 0 and models the receiver's clock with its own crystal instead, so it is not counted twice.
+// A receiver whose crystal runs at (1 + x) of nominal (x = ppm*1e-6, no correction) measures a carrier at F
+// as F / (1 + x) in its own units (its LO and its sample clock both scale by 1 + x). Matching the scene:
+//     1 / (1 + x) = 1 + p*1e-6   =>   crystal ppm = (1 / (1 + p*1e-6) - 1) * 1e6   (about -p)
+// which is the default crystal error when the device arg ppm= is not given; ppm= given overrides it (and the
+// scene's receiver_ppm is then not used). A frequency correction of that value cancels it exactly.
+//
+// Errors in the device args (a bad number, an unknown key, an unknown scene or a bad scene file) are thrown
+// by make() as std::invalid_argument (a standard type, so it crosses the module boundary), naming the arg.
 //
 // Time model. The device clock counts samples at the current rate from stream start: the sample numbered n
 // has timeNs = round(n * 1e9 / rate); samples skipped by an overflow advance n without being delivered. A
@@ -42,6 +56,7 @@
 
 #include "hw/sample_format.hpp"
 #include "hw/sim/sim_signal.hpp"
+#include "src/core/error.hpp"
 
 namespace {
 
@@ -66,8 +81,8 @@ std::uint64_t count_arg(const SoapySDR::Kwargs& args, const std::string& key, st
   std::uint64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-    throw std::runtime_error(std::string(kDriver) + ": device arg " + key + "=" + s +
-                             " is not an unsigned integer");
+    throw std::invalid_argument(std::string(kDriver) + ": device arg " + key + "=" + s +
+                                " is not an unsigned integer");
   return v;
 }
 
@@ -78,8 +93,8 @@ double number_arg(const SoapySDR::Kwargs& args, const std::string& key, double f
   double v = 0.0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v) || v < lo || v > hi)
-    throw std::runtime_error(std::string(kDriver) + ": device arg " + key + "=" + s + " is not a number in " +
-                             std::to_string(lo) + ".." + std::to_string(hi));
+    throw std::invalid_argument(std::string(kDriver) + ": device arg " + key + "=" + s + " is not a number in " +
+                                std::to_string(lo) + ".." + std::to_string(hi));
   return v;
 }
 
@@ -99,6 +114,7 @@ class SimDevice final : public SoapySDR::Device {
   explicit SimDevice(const SoapySDR::Kwargs& args)
       : serial_(arg_or(args, "serial", kDefaultSerial)),
         crystal_ppm_(number_arg(args, "ppm", 0.0, -1000.0, 1000.0)),
+        crystal_ppm_given_(args.count("ppm") != 0),
         overflow_every_(count_arg(args, "overflow_every", 0)),
         overflow_samples_(count_arg(args, "overflow_samples", 10000)),
         timeout_every_(count_arg(args, "timeout_every", 0)),
@@ -106,8 +122,15 @@ class SimDevice final : public SoapySDR::Device {
         realtime_(count_arg(args, "realtime", 0) != 0),
         signal_(make_signal(args, serial_)) {
     check_known_args(args);
-    if (serial_.empty()) throw std::runtime_error(std::string(kDriver) + ": device arg serial= is empty");
+    if (serial_.empty()) throw std::invalid_argument(std::string(kDriver) + ": device arg serial= is empty");
     vanish_enabled_ = args.count("vanish_after") != 0;
+    if (!crystal_ppm_given_ && signal_.config().scene_data)
+      crystal_ppm_ = crystal_ppm_for_receiver_ppm(signal_.config().scene_data->receiver_ppm);
+  }
+
+  // The crystal error (ppm) whose receiver sees carriers at f * (1 + receiver_ppm*1e-6) (see the top).
+  static double crystal_ppm_for_receiver_ppm(double receiver_ppm) {
+    return (1.0 / (1.0 + receiver_ppm * 1e-6) - 1.0) * 1e6;
   }
 
   // ---- identification ----
@@ -400,6 +423,8 @@ class SimDevice final : public SoapySDR::Device {
     try {
       return tw::sim::SimSignal(tw::sim::SimSignalConfig::from_args(
           std::map<std::string, std::string>(args.begin(), args.end()), serial));
+    } catch (const tw::InputError& e) {
+      throw std::invalid_argument(e.what());
     } catch (const std::exception& e) {
       throw std::runtime_error(e.what());
     }
@@ -413,7 +438,7 @@ class SimDevice final : public SoapySDR::Device {
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      throw std::runtime_error(std::string(kDriver) + ": unknown device arg '" + key + "' (known: " + list + ")");
+      throw std::invalid_argument(std::string(kDriver) + ": unknown device arg '" + key + "' (known: " + list + ")");
     }
   }
 
@@ -466,7 +491,8 @@ class SimDevice final : public SoapySDR::Device {
   }
 
   const std::string serial_;
-  const double crystal_ppm_;
+  double crystal_ppm_;
+  const bool crystal_ppm_given_;
   const std::uint64_t overflow_every_, overflow_samples_, timeout_every_, vanish_after_;
   const bool realtime_;
   bool vanish_enabled_ = false;
