@@ -98,6 +98,11 @@ ChannelSelector::ChannelSelector(const ChannelSelectConfig& cfg) : cfg_(cfg) {
       bank_[ph * k_ + i] = proto[ph + (k_ - 1 - i) * p_] * scale;
     }
   }
+  bypass_ = cfg.skip_filter_at_unit_ratio && p_ == 1 && q_ == 1;
+  if (bypass_) {
+    k_ = 1;
+    bank_.assign(1, 1.0f);
+  }
   mix_step_ = -kTwoPi * cfg.channel_offset_hz / fin;
   rot_step_ = cf32(static_cast<float>(std::cos(mix_step_)), static_cast<float>(std::sin(mix_step_)));
   reset();
@@ -116,6 +121,29 @@ double ChannelSelector::input_time_of_output(std::uint64_t k) const {
 
 std::size_t ChannelSelector::execute(std::span<const cf32> in, std::vector<cf32>& out) {
   if (in.empty()) return 0;
+  if (bypass_) {
+    // Mix only (rotator renormalised from the exact phase every 1024 samples).
+    const std::size_t before = out.size();
+    out.resize(before + in.size());
+    cf32* dst = out.data() + before;
+    const bool mix = cfg_.channel_offset_hz != 0.0;
+    if (!mix) {
+      std::copy(in.begin(), in.end(), dst);
+    } else {
+      for (std::size_t i = 0; i < in.size(); ++i) {
+        const std::uint64_t n = n_in_ + i;
+        if ((n & 1023u) == 0) {
+          const double ph = std::fmod(mix_step_ * static_cast<double>(n), kTwoPi);
+          rot_ = cf32(static_cast<float>(std::cos(ph)), static_cast<float>(std::sin(ph)));
+        }
+        dst[i] = in[i] * rot_;
+        rot_ *= rot_step_;
+      }
+    }
+    n_in_ += in.size();
+    n_out_ += in.size();
+    return in.size();
+  }
   const std::size_t keep = k_ - 1;
   hist_.resize(keep + in.size());
   // Mix down (45.005 channel at offset f): a rotator renormalised from the exact phase every 1024 samples.

@@ -21,6 +21,10 @@ struct ChannelSelectConfig {
   double half_bandwidth_hz = 100e3; // pass band edge of the low-pass (one side)
   double output_rate_hz = 1625000.0 * 4.0 / 6.0;  // the GSM working rate unless told otherwise
   double stopband_db = 60.0;
+  // When the rate does not change (input already at the output rate), only mix: no low-pass. The GSM
+  // receiver selects the channel itself (FCCH search over in-band FFT bins, burst low-pass), so nothing
+  // folds and the filter's cost (~44 taps per sample) is saved.
+  bool skip_filter_at_unit_ratio = false;
 };
 
 class ChannelSelector {
@@ -42,10 +46,12 @@ class ChannelSelector {
   std::uint64_t inputs_consumed() const { return n_in_; }
   std::uint64_t outputs_produced() const { return n_out_; }
   std::size_t taps_per_phase() const { return k_; }
+  bool bypassed() const { return bypass_; }
 
  private:
   ChannelSelectConfig cfg_;
   unsigned p_ = 1, q_ = 1;
+  bool bypass_ = false;
   double out_rate_ = 0.0;
   std::size_t k_ = 1;                 // taps per polyphase branch
   std::vector<float> bank_;           // p_ branches of k_ taps, each reversed (oldest sample first)

@@ -165,16 +165,24 @@ CensusResult PowerCensus::result() const {
   const std::size_t hi = std::min(nc - 1, lo + 1);
   r.noise_floor_dbfs = sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
 
-  // Channels are consecutive k in ascending order: neighbours by index.
-  for (std::size_t c = 0; c < nc; ++c) {
+  // Channels are consecutive k in ascending order: neighbours by index. Classified strongest first, so a
+  // channel is leakage only when a neighbour that is itself a carrier explains it (a weak carrier two
+  // channels from a strong one is not hidden by the strong one's leak into the channel between them).
+  std::vector<std::size_t> order(nc);
+  for (std::size_t c = 0; c < nc; ++c) order[c] = c;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return r.channels[a].power_dbfs > r.channels[b].power_dbfs; });
+  for (std::size_t c : order) {
     ChannelPower& cp = r.channels[c];
     if (!(cp.power_dbfs > r.noise_floor_dbfs + cfg_.margin_db)) continue;
     bool leak = false;
     for (int d : {-2, -1, 1, 2}) {
       const long j = static_cast<long>(c) + d;
       if (j < 0 || j >= static_cast<long>(nc)) continue;
+      const ChannelPower& n = r.channels[static_cast<std::size_t>(j)];
+      if (!n.above_floor) continue;
       const double rej = (d == -1 || d == 1) ? cfg_.adjacent_rejection_db : cfg_.second_adjacent_rejection_db;
-      if (cp.power_dbfs < r.channels[static_cast<std::size_t>(j)].power_dbfs - rej) leak = true;
+      if (cp.power_dbfs < n.power_dbfs - rej) leak = true;
     }
     cp.leakage = leak;
     cp.above_floor = !leak;

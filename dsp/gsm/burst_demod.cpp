@@ -68,7 +68,7 @@ bool BurstDemodulator::demodulate(std::span<const cf32> buf, std::int64_t buf_fi
   if (lo < buf_first || hi > buf_first + static_cast<std::int64_t>(buf.size())) return false;
   const std::size_t w = static_cast<std::size_t>(hi - lo);
   raw_.resize(w);
-  filt_.assign(w, cf32{});
+  filt_.resize(w);
   // Frequency correction, phase referenced to the absolute sample index.
   const double step = -kTwoPi * cfo_hz / fs_;
   const double ph0 = std::fmod(step * static_cast<double>(lo), kTwoPi);
@@ -79,16 +79,23 @@ bool BurstDemodulator::demodulate(std::span<const cf32> buf, std::int64_t buf_fi
     raw_[i] = src[i] * rot;
     rot *= rstep;
   }
+  // Channel filter evaluated lazily: only the samples the timing search, the LS estimate and the symbol-
+  // spaced observations read (about 300 of the ~750 in the window) are computed.
   const int half = kLpfTaps / 2;
-  for (std::size_t i = static_cast<std::size_t>(half); i + static_cast<std::size_t>(half) < w; ++i) {
+  ready_.assign(w, 0);
+  auto filt = [&](std::size_t i) -> cf32 {
+    if (ready_[i]) return filt_[i];
+    ready_[i] = 1;
+    if (i < static_cast<std::size_t>(half) || i + static_cast<std::size_t>(half) >= w) return filt_[i] = cf32{};
     float re = 0.f, im = 0.f;
     const cf32* x = raw_.data() + i - half;
+    const float* h = lpf_.data();
     for (int k = 0; k < kLpfTaps; ++k) {
-      re += lpf_[static_cast<std::size_t>(k)] * x[k].real();
-      im += lpf_[static_cast<std::size_t>(k)] * x[k].imag();
+      re += h[k] * x[k].real();
+      im += h[k] * x[k].imag();
     }
-    filt_[i] = cf32(re, im);
-  }
+    return filt_[i] = cf32(re, im);
+  };
   // Power over the nominal burst.
   {
     double e = 0.0;
@@ -107,7 +114,7 @@ bool BurstDemodulator::demodulate(std::span<const cf32> buf, std::int64_t buf_fi
     float e = 0.f;
     for (int i = tr.corr_first; i < tr.corr_first + tr.corr_len; ++i) {
       const int m = tr.first + i;
-      const cf32 y = filt_[static_cast<std::size_t>(p + kSps * m)];
+      const cf32 y = filt(static_cast<std::size_t>(p + kSps * m));
       c += derotate(y, m) * tr.sym[static_cast<std::size_t>(i)];
       e += std::norm(y);
     }
@@ -130,7 +137,7 @@ bool BurstDemodulator::demodulate(std::span<const cf32> buf, std::int64_t buf_fi
     std::array<cf32, kMlseTaps> h{};
     // r_n for n = first+4 .. first+n_tr-1
     auto obs = [&](int n) {
-      return derotate(filt_[static_cast<std::size_t>(p + kSps * (n - kMainTap))], n);
+      return derotate(filt(static_cast<std::size_t>(p + kSps * (n - kMainTap))), n);
     };
     for (int k = 0; k < kMlseTaps; ++k) {
       cf32 acc{};
@@ -160,7 +167,7 @@ bool BurstDemodulator::demodulate(std::span<const cf32> buf, std::int64_t buf_fi
   out.snr_db = best_q > 0 ? 10.0 * std::log10(best_q) : -100.0;
   // Observations and known symbols (tails: 45.002 clause 5.2; training).
   for (int n = 0; n < kObs; ++n) {
-    obs_[static_cast<std::size_t>(n)] = derotate(filt_[static_cast<std::size_t>(best_p + kSps * (n - kMainTap))], n);
+    obs_[static_cast<std::size_t>(n)] = derotate(filt(static_cast<std::size_t>(best_p + kSps * (n - kMainTap))), n);
     known_[static_cast<std::size_t>(n)] = 0;
   }
   for (int n : {0, 1, 2, 145, 146, 147}) known_[static_cast<std::size_t>(n)] = 1;

@@ -52,6 +52,7 @@ class BurstDemodulator {
   double fs_;
   std::vector<float> lpf_;
   std::vector<cf32> raw_, filt_;
+  std::vector<char> ready_;        // filt_[i] computed in this call
   std::array<Training, 9> train_;  // 0..7 normal TSC, 8 SCH
   Mlse mlse_;
   std::vector<cf32> obs_;

@@ -15,6 +15,7 @@ extern "C" {
 namespace tw::gsm {
 
 namespace {
+constexpr double kTwoPi = 6.283185307179586476925286766559;
 constexpr int kSchAcquireSearch = 40;   // samples: FCCH start estimate vs SCH timing
 constexpr int kTrackSearch = 10;        // samples around the predicted burst start once synchronised
 constexpr std::int64_t kNeed = kBurstBits * kSps + BurstDemodulator::kMargin + kSchAcquireSearch + 8;
@@ -54,27 +55,46 @@ std::int64_t GsmCarrierReceiver::frame_start(std::int64_t k) const {
 }
 
 void GsmCarrierReceiver::execute(std::span<const cf32> in) {
+  const std::int64_t end_before = buf_end();
   buf_.insert(buf_.end(), in.begin(), in.end());
-  fcch_.execute(in);
-  for (const auto& d : fcch_.detections()) {
-    ++stats_.fcch_found;
-    if (!stats_.synced) {
+  // The wide FCCH search runs only while not synchronised; once synchronised the FCCH frames are known and
+  // measured where they are (process_frame), so the detector skips the samples it was not given.
+  if (!stats_.synced) {
+    if (fcch_.samples_seen() != end_before) fcch_.skip_to(end_before);
+    fcch_.execute(in);
+    for (const auto& d : fcch_.detections()) {
+      ++stats_.fcch_found;
       if (cands_.size() < 8) cands_.push_back(Candidate{d});
-    } else {
-      // An FCCH where the synchronised timing expects one refines the frequency estimate.
-      const double k = (static_cast<double>(d.start) - ref_sample_) / kSamplesPerFrame;
-      const std::int64_t kr = std::llround(k);
-      const std::uint32_t fn = static_cast<std::uint32_t>((ref_fn_ + static_cast<std::uint64_t>(std::max<std::int64_t>(kr, 0))) % kHyperframe);
-      if (kr >= 0 && std::fabs(k - static_cast<double>(kr)) * kSamplesPerFrame < 40 &&
-          ts0_position(fn).kind == Ts0FrameKind::fcch) {
-        cfo_ = 0.5 * cfo_ + 0.5 * d.cfo_hz;
-        stats_.cfo_hz = cfo_;
-      }
     }
+    try_candidates();
   }
-  if (!stats_.synced) try_candidates();
   if (stats_.synced) process_frames();
   trim();
+}
+
+// Residual frequency of the FCCH burst expected at `start` (45.002 clause 5.2.4: a tone at +1625000/24 Hz
+// after cfo_): phase advance over 32 samples of the de-rotated burst. Updates cfo_ when the tone is clean.
+void GsmCarrierReceiver::track_fcch(std::int64_t start) {
+  constexpr int kLag = 32;
+  constexpr int kEdge = 24;  // tolerance of the predicted burst edges
+  const std::int64_t lo = start + kEdge, hi = start + kBurstBits * kSps - kEdge;
+  if (lo < buf_first_ || hi > buf_end()) return;
+  const double step = -kTwoPi * (kFcchToneHz + cfo_) / cfg_.sample_rate_hz;
+  const cf32* x = buf_.data() + (lo - buf_first_);
+  const int n = static_cast<int>(hi - lo);
+  // z[i] = x[i] e^{j step i}; sum z[i] conj(z[i-lag]) = e^{j step lag} sum x[i] conj(x[i-lag]).
+  cf32 acc{};
+  float e = 0.f;
+  for (int i = kLag; i < n; ++i) {
+    acc += x[i] * std::conj(x[i - kLag]);
+    e += std::norm(x[i]);
+  }
+  if (!(e > 0.f) || std::abs(acc) < 0.6f * e) return;  // not a clean tone (noise, fading notch)
+  const double rot = step * kLag;
+  const cf32 r = acc * cf32(static_cast<float>(std::cos(rot)), static_cast<float>(std::sin(rot)));
+  const double df = std::arg(r) * cfg_.sample_rate_hz / (kTwoPi * kLag);
+  cfo_ += 0.5 * df;
+  stats_.cfo_hz = cfo_;
 }
 
 void GsmCarrierReceiver::try_candidates() {
@@ -121,6 +141,10 @@ void GsmCarrierReceiver::process_frame(std::int64_t k) {
   const std::uint32_t fn = static_cast<std::uint32_t>((ref_fn_ + static_cast<std::uint64_t>(k)) % kHyperframe);
   const Ts0Position pos = ts0_position(fn);
   const std::int64_t nominal = frame_start(k);
+  if (pos.kind == Ts0FrameKind::fcch) {
+    track_fcch(nominal);
+    return;
+  }
   if (pos.kind == Ts0FrameKind::sch) {
     bool ok = false;
     if (demod_.demodulate(buf_, buf_first_, nominal, kTrackSearch, cfo_, BurstKind::sch, 0, res_)) {
@@ -200,6 +224,7 @@ std::vector<DecodedBlock> decode_capture(std::span<const cf32> iq, double rate, 
   // Wide enough for the FCCH tone at +67.7 kHz plus the frequency error; the receiver narrows to the
   // GMSK main lobe after frequency correction.
   sc.half_bandwidth_hz = 180e3;
+  sc.skip_filter_at_unit_ratio = true;
   dsp::ChannelSelector sel(sc);
   ReceiverConfig rc;
   rc.max_abs_tone_hz = std::min(180e3, 0.45 * std::min(rate, kWorkingRate));

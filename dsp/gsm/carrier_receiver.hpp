@@ -2,7 +2,8 @@
 // within the receiver's frequency error) to CRC-valid 23-octet blocks of TS0 (BCCH/CCCH):
 //   FcchDetector (wide search) -> SCH one frame later (BSIC, FN; 45.002 clause 3.3.2.2) -> synchronised:
 //   every TS0 burst demodulated (LS channel + soft MLSE), four bursts per block to gsm0503_xcch_decode,
-//   SCH re-read at frames 1,11,21,31,41 to keep timing, FCCH to keep the frequency. Sync is lost after
+//   SCH re-read at frames 1,11,21,31,41 to keep timing, the FCCH bursts measured where the multiframe puts
+//   them to keep the frequency (the wide FCCH search runs only while not synchronised). Sync is lost after
 //   `sch_failures_to_lose_sync` SCH failures in a row; then the search starts again.
 // Only blocks whose CRC holds are reported.
 #pragma once
@@ -70,6 +71,7 @@ class GsmCarrierReceiver {
   void try_candidates();
   void process_frames();
   void process_frame(std::int64_t k);
+  void track_fcch(std::int64_t start);
   void trim();
   std::span<const cf32> buf() const { return buf_; }
   std::int64_t buf_end() const { return buf_first_ + static_cast<std::int64_t>(buf_.size()); }

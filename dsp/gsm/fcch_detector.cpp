@@ -39,6 +39,7 @@ FcchDetector::FcchDetector(const FcchConfig& cfg) : cfg_(cfg) {
     const double half_bin = 0.5 * cfg_.sample_rate_hz / kFft;
     allowed_[static_cast<std::size_t>(k)] =
         (std::fabs(f - kFcchToneHz) <= cfg_.max_cfo_hz + half_bin && std::fabs(f) <= cfg_.max_abs_tone_hz) ? 1 : 0;
+    if (std::fabs(f) <= cfg_.max_abs_tone_hz + half_bin) inband_.push_back(k);
   }
   hist_.reserve(kKeep * 3);
   pending_.reserve(8);
@@ -60,6 +61,16 @@ void FcchDetector::reset() {
   pending_.clear();
   found_.clear();
   n_recent_ = 0;
+}
+
+void FcchDetector::skip_to(std::int64_t abs) {
+  if (abs < samples_seen()) abs = samples_seen();
+  hist_.clear();
+  hist_first_ = abs;
+  next_win_ = abs;
+  run_active_ = false;
+  pending_.clear();
+  found_.clear();
 }
 
 void FcchDetector::execute(std::span<const cf32> in) {
@@ -109,27 +120,29 @@ void FcchDetector::execute(std::span<const cf32> in) {
 
 void FcchDetector::analyse_window(std::int64_t w) {
   const cf32* x = at(w);
-  float e = 0.f;
-  for (int i = 0; i < kFft; ++i) {
-    fft_in_[i] = x[i];
-    e += std::norm(x[i]);
-  }
+  std::copy(x, x + kFft, fft_in_);
   bool hit = false;
   int bin = 0;
   float ratio = 0.f;
+  fftwf_execute(static_cast<fftwf_plan>(plan_));
+  // Energy inside the input's pass band only (Parseval per bin): energy of neighbouring channels outside
+  // it (an unfiltered input) does not mask the tone.
+  std::array<float, kFft> pw;
+  for (int k = 0; k < kFft; ++k) pw[static_cast<std::size_t>(k)] = std::norm(fft_out_[k]);
+  float e = 0.f;
+  for (int k : inband_) e += pw[static_cast<std::size_t>(k)];
   if (e > 0.f) {
-    fftwf_execute(static_cast<fftwf_plan>(plan_));
     float best = -1.f;
     for (int k = 0; k < kFft; ++k) {
       if (!allowed_[static_cast<std::size_t>(k)]) continue;
-      const float p = std::norm(fft_out_[(k + kFft - 1) % kFft]) + std::norm(fft_out_[k]) +
-                      std::norm(fft_out_[(k + 1) % kFft]);
+      const float p = pw[static_cast<std::size_t>((k + kFft - 1) & (kFft - 1))] + pw[static_cast<std::size_t>(k)] +
+                      pw[static_cast<std::size_t>((k + 1) & (kFft - 1))];
       if (p > best) {
         best = p;
         bin = k;
       }
     }
-    ratio = best / (static_cast<float>(kFft) * e);
+    ratio = best / e;
     hit = ratio >= cfg_.hit_ratio;
   }
   auto near = [](int a, int b) {
@@ -206,15 +219,25 @@ bool FcchDetector::refine(const Run& r, FcchDetection& d) {
     const cf32 acc = lag_product(z.data() + 16, kBurstSamples - 32, 32);
     f += std::arg(acc) * fs / (kTwoPi * 32.0);
   }
+  // SNR in the symbol-rate bandwidth: the de-rotated tone is averaged over 4 samples (one symbol, a
+  // ~270 kHz boxcar at 4 samples/symbol) so the noise of an unfiltered wide input does not count.
   cf32 m{};
   float p = 0.f;
   const double w2 = -kTwoPi * f / fs;
+  std::array<cf32, 4> last{};
+  cf32 box{};
+  int cnt_i = 0;
   for (int i = 16; i < kBurstSamples - 16; ++i) {
     const cf32 z = x[i] * std::polar(1.0f, static_cast<float>(w2 * i));
-    m += z;
-    p += std::norm(z);
+    box += z - last[static_cast<std::size_t>(i & 3)];
+    last[static_cast<std::size_t>(i & 3)] = z;
+    if (i < 16 + 3) continue;
+    const cf32 y = box * 0.25f;
+    m += y;
+    p += std::norm(y);
+    ++cnt_i;
   }
-  const float cnt = static_cast<float>(kBurstSamples - 32);
+  const float cnt = static_cast<float>(cnt_i);
   m /= cnt;
   p /= cnt;
   const float noise = std::max(p - std::norm(m), 1e-12f * p + 1e-30f);

@@ -4,7 +4,8 @@
 // inside the band the input carries.
 //
 // Method: 256-point FFTs hopping by 128 samples; a window "hits" when the strongest allowed bin (with its
-// two neighbours) holds most of the window's energy. A run of 2..7 hits on the same bin is a candidate
+// two neighbours) holds most of the window's energy inside the input's pass band (out-of-band FFT bins are
+// not counted, so an unfiltered wide input works). A run of 2..7 hits on the same bin is a candidate
 // (a longer run is a continuous carrier, not an FCCH). The candidate is refined in the time domain: the
 // frequency from phase increments, the burst start from the best coherent 148-symbol sum, then the
 // frequency again over the whole burst. A detection is `confirmed` when another one lies 10 or 11 frames
@@ -27,7 +28,7 @@ struct FcchConfig {
   double max_cfo_hz = 100e3;             // search half-width around the nominal tone
   double max_abs_tone_hz = 0.0;          // |tone| limit (the input's pass band); 0: 0.45 * rate
   float hit_ratio = 0.45f;               // share of window energy in the peak bins for a hit
-  double min_snr_db = 3.0;               // refined burst SNR below this: rejected
+  double min_snr_db = 3.0;               // refined burst SNR (tone over noise in ~270 kHz) below this: rejected
 };
 
 struct FcchDetection {
@@ -50,6 +51,9 @@ class FcchDetector {
   void execute(std::span<const cf32> in);
   std::span<const FcchDetection> detections() const { return found_; }
   void reset();
+  // The stream continues at absolute sample `abs` (>= samples_seen()) without analysing what lies between
+  // (a synchronised receiver does not need the wide search); history, runs and pending candidates are dropped.
+  void skip_to(std::int64_t abs);
   std::int64_t samples_seen() const { return hist_first_ + static_cast<std::int64_t>(hist_.size()); }
 
   static constexpr int kFft = 256;
@@ -72,7 +76,8 @@ class FcchDetector {
   void* plan_ = nullptr;           // fftwf_plan
   cf32* fft_in_ = nullptr;         // fftwf_malloc'd
   cf32* fft_out_ = nullptr;
-  std::vector<char> allowed_;      // per bin
+  std::vector<char> allowed_;      // per bin: where the tone may be
+  std::vector<int> inband_;        // bins with |f| <= max_abs_tone_hz: the energy a hit is measured against
   std::vector<cf32> hist_;
   std::int64_t hist_first_ = 0;
   std::int64_t next_win_ = 0;

@@ -16,6 +16,7 @@ inline float sym(int s, int i) { return ((s >> i) & 1) ? -1.0f : 1.0f; }
 Mlse::Mlse(std::size_t max_symbols) : max_(max_symbols) {
   alpha_.resize((max_ + 1) * kMlseStates);
   beta_.resize(2 * kMlseStates);
+  gamma_.resize(max_ * 2 * kMlseStates);
 }
 
 std::int8_t llr_to_sbit(float llr) {
@@ -39,10 +40,23 @@ void Mlse::equalize(std::span<const cf32> r, const std::array<cf32, kMlseTaps>& 
     expect[static_cast<std::size_t>(s * 2 + 0)] = tail + h[0];
     expect[static_cast<std::size_t>(s * 2 + 1)] = tail - h[0];
   }
+  // Branch metrics once per symbol (both recursions read them): -|r_n - expected|^2 / sigma2, or kNeg for
+  // a branch that contradicts a known symbol.
+  for (std::size_t n = 0; n < n_sym; ++n) {
+    float* g = gamma_.data() + n * 2 * kMlseStates;
+    const float rr = r[n].real(), ri = r[n].imag();
+    for (int j = 0; j < 2 * kMlseStates; ++j) {
+      const float dr = rr - expect[static_cast<std::size_t>(j)].real();
+      const float di = ri - expect[static_cast<std::size_t>(j)].imag();
+      g[j] = -(dr * dr + di * di) * inv;
+    }
+    if (known[n] != 0) {
+      const int banned = known[n] < 0 ? 0 : 1;  // known -1 (bit 1) bans bn = 0, known +1 bans bn = 1
+      for (int st = 0; st < kMlseStates; ++st) g[st * 2 + banned] = kNeg;
+    }
+  }
   auto gamma = [&](std::size_t n, int s, int bn) -> float {
-    if (known[n] != 0 && ((known[n] < 0) != (bn == 1))) return kNeg;
-    const cf32 d = r[n] - expect[static_cast<std::size_t>(s * 2 + bn)];
-    return -(d.real() * d.real() + d.imag() * d.imag()) * inv;
+    return gamma_[n * 2 * kMlseStates + static_cast<std::size_t>(s * 2 + bn)];
   };
   // Forward recursion.
   float* a = alpha_.data();

@@ -33,6 +33,7 @@ class Mlse {
   std::size_t max_;
   std::vector<float> alpha_;  // (n+1) x 16 forward metrics
   std::vector<float> beta_;   // 16 backward metrics for the current step
+  std::vector<float> gamma_;  // n x 32 branch metrics (state*2 + new bit), computed once per burst
 };
 
 // LLR -> osmocom soft bit (+127 = surely 0, -127 = surely 1), scaled and clipped.

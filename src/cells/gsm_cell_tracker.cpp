@@ -26,8 +26,9 @@ GsmCellTracker::Cell& GsmCellTracker::cell(const GsmCarrierKey& key) {
   return it->second;
 }
 
-void GsmCellTracker::on_sync(const GsmCarrierKey& key, int bsic, std::uint32_t) {
+void GsmCellTracker::on_sync(const GsmCarrierKey& key, int bsic, std::uint32_t fn) {
   Cell& c = cell(key);
+  c.sync_fn = fn;
   if (c.bsic != bsic) {
     c.bsic = bsic;
     if (c.emitted) maybe_emit(c, false);
@@ -180,6 +181,8 @@ json GsmCellTracker::build(const Cell& c) const {
   j["freq_hz"] = c.key.freq_hz ? json(*c.key.freq_hz) : json(nullptr);
   j["offset_hz"] = c.key.offset_hz;
   j.update(params(c));
+  // Not a parameter (it changes every multiframe): lets a sweep check BSIC/FN consistency across channels.
+  j["sync_fn"] = c.sync_fn ? json(*c.sync_fn) : json(nullptr);
   j["power_dbfs"] = round_to(c.meas.power_dbfs, 0.1);
   j["snr_db"] = round_to(c.meas.snr_db, 0.1);
   j["cfo_hz"] = round_to(c.meas.cfo_hz, 1.0);

@@ -52,6 +52,7 @@ class GsmCellTracker {
   struct Cell {
     GsmCarrierKey key;
     int bsic = -1;
+    std::optional<std::uint32_t> sync_fn;                   // FN of the last SCH that gave sync
     std::map<gsm::MessageKind, gsm::ParsedMessage> latest;  // last valid message per SI type
     std::map<int, gsm::ParsedMessage> si2quater;            // per SI2quater_INDEX
     std::uint64_t paging_messages = 0, paging_imsi = 0, paging_tmsi = 0, paging_imei = 0;

@@ -1,20 +1,162 @@
+// towerwatch scan: sweep GSM bands with a SoapySDR device (or the simulated radio) and report every cell
+// once, on its true ARFCN (src/sweep/*).
+#include <atomic>
+#include <csignal>
+#include <cmath>
+#include <cstdio>
+
 #include "src/cli/command.hpp"
+#include "src/core/error.hpp"
+#include "src/core/json_lines.hpp"
+#include "src/pipeline/gsm_analysis.hpp"
+#include "src/sweep/scan_session.hpp"
 
 namespace tw::cli {
 
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_sigint(int) { g_stop.store(true); }
+
+// SIGINT ends the sweep cleanly (results so far are written); a second one kills as usual.
+class SigintGuard {
+ public:
+  SigintGuard() {
+    g_stop.store(false);
+    prev_ = std::signal(SIGINT, on_sigint);
+  }
+  ~SigintGuard() { std::signal(SIGINT, prev_); }
+
+ private:
+  void (*prev_)(int) = SIG_DFL;
+};
+
+}  // namespace
+
+// Shared by scan and calibrate.
+std::vector<sweep::SweepBand> bands_from_args(const Args& args, const std::string& fallback) {
+  if (args.has("band") && args.has("region")) throw InputError("give --band or --region, not both");
+  if (auto r = args.get("region")) return sweep::region_bands(*r);
+  return sweep::parse_band_list(args.get_or("band", fallback));
+}
+
+void print_progress(const sweep::SweepProgress& p) {
+  if (p.estimated_total_s > 0)
+    std::fprintf(stderr, "\rscan: %-9s tuning %zu/%zu (%.1f MHz), %zu cell records, %.0f s / ~%.0f s   ", p.band.c_str(),
+                 p.tuning, p.tunings, p.center_hz / 1e6, p.records, p.elapsed_s, p.estimated_total_s);
+  else
+    std::fprintf(stderr, "\rscan: %-9s tuning %zu/%zu (%.1f MHz), %zu cell records, %.0f s   ", p.band.c_str(), p.tuning,
+                 p.tunings, p.center_hz / 1e6, p.records, p.elapsed_s);
+  std::fflush(stderr);
+}
+
+sweep::ScanRequest scan_request_from_args(const Args& args) {
+  sweep::ScanRequest rq;
+  rq.device_args = args.get_or("device", "");
+  rq.sample_rate_hz = args.number_or("rate", 2.4e6);
+  if (!(rq.sample_rate_hz >= 250e3 && rq.sample_rate_hz <= 61.44e6)) throw InputError("--rate must be between 250k and 61.44M");
+  rq.dwell_s = args.number("dwell");
+  if (auto g = args.get("gain"); g && *g != "auto") rq.gain_db = args.number("gain");
+  rq.antenna = args.get_or("antenna", "");
+  rq.ppm = args.number("ppm");
+  if (rq.ppm && std::fabs(*rq.ppm) > 1000) throw InputError("--ppm must be within -1000..1000");
+  return rq;
+}
+
 int run_scan(const std::vector<std::string>& argv) {
   const HelpText help{
-      "[--device ARGS] [--band LIST]",
-      "Not yet available: comes with the band-sweep issue.",
-      {},
-      "towerwatch scan --help"};
-  // Options are not declared yet: accept anything so --help always works.
-  for (const auto& a : argv)
-    if (a == "--help" || a == "-h") {
-      print_help("scan", help);
-      return 0;
+      "--device ARGS [--band LIST | --region eu|us] [--mode census|sync|full] [--rate HZ] [--dwell S] [--json]",
+      "Sweeps GSM bands and reports every cell once, on its true ARFCN. The sweep tunes the device across each\n"
+      "band (80% of the sample rate usable, every channel >= 100 kHz inside the band edge and >= 100 kHz from\n"
+      "DC), measures the power of each channel, and on tunings where a channel stands out listens for the\n"
+      "dwell: census (power only, 0.05 s), sync (FCCH+SCH: BSIC, 0.25 s), full (the whole System Information\n"
+      "cycle: identity and parameters, 2.5 s, default). Cells seen in several tunings, on adjacent channels or\n"
+      "as mirror images are merged. The receiver's frequency error is taken from the device's stored\n"
+      "calibration (towerwatch calibrate) unless --ppm is given; each cell's offset left after it is\n"
+      "cfo_residual_ppb (a cell far off the consensus runs on its own poor oscillator: worth a look).\n"
+      "With a gain table for the device (gain_table.json beside calibration.json) cells get power_dbm.\n"
+      "Without --device the first device SoapySDR finds is used (never the simulated radio: name it,\n"
+      "--device driver=towerwatch-sim,scene=multiband). Ctrl-C stops and reports what was found so far.\n"
+      "Bands: GSM450, GSM480, GSM850, P-GSM900, GSM900 (= E-GSM900), R-GSM900, DCS1800, PCS1900, all\n"
+      "(GSM850, E-GSM900, DCS1800, PCS1900; default); regions: eu (GSM900+DCS1800), us (GSM850+PCS1900).",
+      {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
+       {"band", true, "LIST", "bands to sweep, comma-separated, or all (default all)"},
+       {"region", true, "eu|us", "the bands of a region instead of --band"},
+       {"mode", true, "MODE", "census, sync or full (default full)"},
+       {"rate", true, "HZ", "sample rate (default 2.4M)"},
+       {"dwell", true, "S", "seconds per tuning (default per mode)"},
+       {"all-tunings", false, "", "listen on every tuning, not only where the census sees a carrier"},
+       {"gain", true, "DB|auto", "receiver gain in dB, or auto (default)"},
+       {"ppm", true, "PPM", "frequency correction in ppm (default: the stored calibration of the device)"},
+       {"antenna", true, "NAME", "antenna port (default: the device's)"},
+       {"json", false, "", "JSON lines: one \"cell\" per cell, then \"sweep_summary\""}},
+      "towerwatch scan --device driver=towerwatch-sim,scene=multiband --region eu --json"};
+  auto args = parse_or_help("scan", help, argv);
+  if (!args) return 0;
+  const bool json = args->has("json");
+  sweep::ScanRequest rq = scan_request_from_args(*args);
+  rq.bands = bands_from_args(*args, "all");
+  rq.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
+  rq.analyse_every_tuning = args->has("all-tunings");
+  SigintGuard guard;
+  rq.stop = &g_stop;
+  auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
+  if (!json) std::fprintf(stderr, "\n");
+
+  std::vector<std::string> band_names;
+  for (const auto& b : rq.bands) band_names.push_back(b.name);
+  nlohmann::json summary{{"type", "sweep_summary"},
+                         {"device", out.description},
+                         {"serial", out.serial},
+                         {"bands", band_names},
+                         {"mode", sweep::scan_mode_name(rq.mode)},
+                         {"sample_rate_hz", rq.sample_rate_hz},
+                         {"dwell_s", out.plan.dwell_s},
+                         {"tunings", out.plan.tunings.size()},
+                         {"tunings_done", out.sweep.tunings_done},
+                         {"tunings_analysed", out.sweep.tunings_analysed},
+                         {"channels", out.plan.channels()},
+                         {"cells", out.merge.cells.size()},
+                         {"records", out.merge.records},
+                         {"duplicates", out.merge.duplicates},
+                         {"adjacent_ghosts", out.merge.adjacent_ghosts},
+                         {"mirror_ghosts", out.merge.mirror_ghosts},
+                         {"ppm_correction", out.ppm_applied},
+                         {"ppm_source", out.ppm_source},
+                         {"gain_db", out.gain_db ? nlohmann::json(*out.gain_db) : nlohmann::json(nullptr)},
+                         {"level_calibrated", out.level_calibrated},
+                         {"receiver_error_ppm", out.merge.receiver_error ? nlohmann::json(out.merge.receiver_error->receiver_ppm)
+                                                                         : nlohmann::json(nullptr)},
+                         {"elapsed_s", out.sweep.elapsed_s},
+                         {"stream_s", out.sweep.stream_s},
+                         {"gaps", out.sweep.gaps},
+                         {"interrupted", out.sweep.interrupted}};
+  if (json) {
+    if (rq.mode == sweep::ScanMode::census)
+      for (const auto& c : out.sweep.census)
+        emit_json_line({{"type", "channel"}, {"arfcn", c.arfcn}, {"band", c.band}, {"freq_hz", c.freq_hz},
+                        {"power_dbfs", std::round(c.power_dbfs * 10) / 10},
+                        {"noise_floor_dbfs", std::round(c.noise_floor_dbfs * 10) / 10}});
+    for (const auto& c : out.merge.cells) emit_json_line(c);
+    emit_json_line(summary);
+  } else {
+    std::printf("%s%zu tunings of %zu (%zu listened to) in %.1f s; %zu cells (%zu duplicate, %zu adjacent-channel, "
+                "%zu mirror records merged)\n",
+                out.sweep.interrupted ? "interrupted: " : "", out.sweep.tunings_done, out.plan.tunings.size(),
+                out.sweep.tunings_analysed, out.sweep.elapsed_s, out.merge.cells.size(), out.merge.duplicates,
+                out.merge.adjacent_ghosts, out.merge.mirror_ghosts);
+    std::printf("frequency correction %.3f ppm (%s)", out.ppm_applied, out.ppm_source.c_str());
+    if (out.merge.receiver_error) std::printf("; error left over the cells %+.3f ppm", out.merge.receiver_error->receiver_ppm);
+    std::printf("\n");
+    if (rq.mode == sweep::ScanMode::census) {
+      std::printf("%-6s %-9s %-10s %8s\n", "ARFCN", "band", "MHz", "dBFS");
+      for (const auto& c : out.sweep.census)
+        if (c.power_dbfs >= c.noise_floor_dbfs + 6.0)
+          std::printf("%-6d %-9s %-10.1f %8.1f\n", c.arfcn, c.band.c_str(), c.freq_hz / 1e6, c.power_dbfs);
     }
-  return not_yet_available("scan", "the band-sweep issue");
+    if (!out.merge.cells.empty()) print_cell_table(out.merge.cells);
+  }
+  return out.sweep.interrupted ? 130 : 0;
 }
 
 }  // namespace tw::cli

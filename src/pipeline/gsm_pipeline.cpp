@@ -1,11 +1,10 @@
 #include "src/pipeline/gsm_pipeline.hpp"
 
-#include <fftw3.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "dsp/channel_select.hpp"
+#include "dsp/power_census.hpp"
 #include "dsp/gsm/gsm_constants.hpp"
 #include "src/core/error.hpp"
 #include "src/core/gsm_bands.hpp"
@@ -71,50 +70,36 @@ void GsmPipeline::plan_channels() {
   }
 }
 
-// Power per 200 kHz channel from an averaged periodogram (FFTW), noise floor as a low percentile of the
-// channel powers (most channels of a band are empty or weak); receivers only where the power stands out.
+// Power per 200 kHz channel (dsp/power_census.hpp: Welch average, robust noise floor, leakage of a strong
+// neighbour into the adjacent channels told apart from a carrier); receivers only where a carrier stands out.
 void GsmPipeline::run_census() {
-  const std::size_t nfft = 4096;
-  std::vector<double> psd(nfft, 0.0);
-  if (census_buf_.size() >= nfft) {
-    auto* in = fftwf_alloc_complex(nfft);
-    auto* out = fftwf_alloc_complex(nfft);
-    fftwf_plan plan = fftwf_plan_dft_1d(static_cast<int>(nfft), in, out, FFTW_FORWARD, FFTW_ESTIMATE);
-    std::vector<float> window(nfft);
-    for (std::size_t i = 0; i < nfft; ++i)
-      window[i] = static_cast<float>(0.5 - 0.5 * std::cos(2 * M_PI * static_cast<double>(i) / nfft));
-    std::size_t frames = 0;
-    for (std::size_t start = 0; start + nfft <= census_buf_.size(); start += nfft / 2, ++frames) {
-      for (std::size_t i = 0; i < nfft; ++i) {
-        const cf32 v = census_buf_[start + i] * window[i];
-        in[i][0] = v.real();
-        in[i][1] = v.imag();
-      }
-      fftwf_execute(plan);
-      for (std::size_t i = 0; i < nfft; ++i) psd[i] += double(out[i][0]) * out[i][0] + double(out[i][1]) * out[i][1];
-    }
-    fftwf_destroy_plan(plan);
-    fftwf_free(in);
-    fftwf_free(out);
-    const double bin_hz = cfg_.sample_rate_hz / nfft;
-    std::vector<double> powers;
-    for (auto& c : channels_) {
-      double sum = 0.0;
-      for (std::size_t i = 0; i < nfft; ++i) {
-        double f = (i < nfft / 2 ? double(i) : double(i) - double(nfft)) * bin_hz;
-        if (std::fabs(f - c.offset_hz) <= 90e3) sum += psd[i];
-      }
-      const double norm = double(frames) * nfft * 0.375 * nfft;  // Hann window power gain
-      c.census_power_dbfs = 10.0 * std::log10(sum / norm + 1e-30);
-      powers.push_back(c.census_power_dbfs);
-    }
-    std::sort(powers.begin(), powers.end());
-    const double floor_db = powers[powers.size() / 5];
-    for (auto& c : channels_) c.receiver = c.census_power_dbfs > floor_db + cfg_.census_margin_db;
-    log::debug("census: noise floor " + std::to_string(floor_db) + " dBFS over " + std::to_string(channels_.size()) +
-               " channels");
-  } else {
+  dsp::PowerCensusConfig pc;
+  pc.sample_rate_hz = cfg_.sample_rate_hz;
+  pc.margin_db = cfg_.census_margin_db;
+  // With few channels (an RTL-SDR's 2.4 Msps holds 11) a quarter of them may all be carriers or their
+  // leakage: take the quietest channel as the floor there.
+  if (channels_.size() < 20) pc.floor_quantile = 0.01;
+  // The channel grid: the ARFCN raster (or 200 kHz steps) relative to the capture centre.
+  double grid = std::fmod(channels_.front().offset_hz, kChannelSpacing);
+  if (grid > kChannelSpacing / 2) grid -= kChannelSpacing;
+  if (grid < -kChannelSpacing / 2) grid += kChannelSpacing;
+  pc.grid_offset_hz = grid;
+  dsp::PowerCensus census(pc);
+  census.execute(census_buf_);
+  const dsp::CensusResult r = census.result();
+  if (r.frames == 0) {
     for (auto& c : channels_) c.receiver = true;
+  } else {
+    for (auto& c : channels_) {
+      c.receiver = false;
+      for (const auto& cp : r.channels) {
+        if (std::fabs(cp.offset_hz - c.offset_hz) > 1.0) continue;
+        c.census_power_dbfs = cp.power_dbfs;
+        c.receiver = cp.above_floor;
+      }
+    }
+    log::debug("census: noise floor " + std::to_string(r.noise_floor_dbfs) + " dBFS over " +
+               std::to_string(r.channels.size()) + " channels");
   }
   start_receivers();
 }
@@ -128,6 +113,9 @@ void GsmPipeline::start_receivers() {
     sc.input_rate_hz = cfg_.sample_rate_hz;
     sc.channel_offset_hz = channels_[i].offset_hz;
     sc.half_bandwidth_hz = std::min(kSelectHalfBandwidth, 0.45 * cfg_.sample_rate_hz);
+    // A capture already at the working rate and centred on the carrier needs no filter: the receiver
+    // selects the GMSK band per burst after frequency correction.
+    sc.skip_filter_at_unit_ratio = true;
     gsm::ReceiverConfig rc;
     rc.max_abs_tone_hz = std::min(kSelectHalfBandwidth, 0.45 * std::min(cfg_.sample_rate_hz, gsm::kWorkingRate));
     auto lane = std::make_unique<Lane>(sc, rc);

@@ -1,0 +1,96 @@
+#include "src/sweep/band_plan.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "src/core/error.hpp"
+
+namespace tw::sweep {
+namespace {
+
+std::string trim_lower(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// a contains b: every carrier of b is a carrier of a.
+bool contains(GsmBandId a, GsmBandId b) {
+  if (a == b) return true;
+  if (a == GsmBandId::egsm900 && b == GsmBandId::pgsm900) return true;
+  if (a == GsmBandId::rgsm900 && (b == GsmBandId::pgsm900 || b == GsmBandId::egsm900)) return true;
+  return false;
+}
+
+std::vector<SweepBand> normalise(std::vector<GsmBandId> ids) {
+  std::vector<GsmBandId> kept;
+  for (auto id : ids) {
+    if (std::find(kept.begin(), kept.end(), id) != kept.end()) continue;
+    bool inside = false;
+    for (auto other : ids)
+      if (other != id && contains(other, id)) inside = true;
+    if (!inside) kept.push_back(id);
+  }
+  std::vector<SweepBand> out;
+  for (auto id : kept) out.push_back(make_band(id));
+  std::sort(out.begin(), out.end(), [](const SweepBand& a, const SweepBand& b) { return a.low_hz() < b.low_hz(); });
+  return out;
+}
+
+std::vector<GsmBandId> region_ids(const std::string& region) {
+  const std::string r = trim_lower(region);
+  if (r == "eu" || r == "europe") return {GsmBandId::egsm900, GsmBandId::dcs1800};
+  if (r == "us" || r == "americas") return {GsmBandId::gsm850, GsmBandId::pcs1900};
+  throw InputError("--region: unknown region '" + region + "' (known: eu, us)");
+}
+
+}  // namespace
+
+std::vector<GsmChannel> gsm_band_channels(GsmBandId band) {
+  std::vector<GsmChannel> out;
+  for (int n = 0; n <= 1023; ++n)
+    if (auto f = gsm_downlink_hz(n, band)) out.push_back(GsmChannel{n, band, *f});
+  std::sort(out.begin(), out.end(), [](const GsmChannel& a, const GsmChannel& b) { return a.downlink_hz < b.downlink_hz; });
+  return out;
+}
+
+SweepBand make_band(GsmBandId band) {
+  SweepBand b;
+  b.gsm_band = band;
+  b.name = gsm_band_name(band);
+  b.channels = gsm_band_channels(band);
+  return b;
+}
+
+std::vector<SweepBand> parse_band_list(const std::string& list) {
+  std::vector<GsmBandId> ids;
+  std::size_t start = 0;
+  bool any = false;
+  while (start <= list.size()) {
+    std::size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    const std::string item = list.substr(start, end - start);
+    const std::string key = trim_lower(item);
+    if (key.empty()) throw InputError("--band: empty entry in '" + list + "'");
+    any = true;
+    if (key == "all") {
+      for (auto id : {GsmBandId::gsm850, GsmBandId::egsm900, GsmBandId::dcs1800, GsmBandId::pcs1900}) ids.push_back(id);
+    } else if (key == "eu" || key == "us") {
+      for (auto id : region_ids(key)) ids.push_back(id);
+    } else if (auto id = gsm_band_from_name(key)) {
+      ids.push_back(*id);
+    } else {
+      throw InputError("--band: unknown band '" + item +
+                       "' (known: GSM450, GSM480, GSM850, P-GSM900, GSM900 (= E-GSM900), R-GSM900, DCS1800, "
+                       "PCS1900, all, eu, us)");
+    }
+    start = end + 1;
+  }
+  if (!any) throw InputError("--band: empty list");
+  return normalise(ids);
+}
+
+std::vector<SweepBand> region_bands(const std::string& region) { return normalise(region_ids(region)); }
+
+}  // namespace tw::sweep

@@ -1,0 +1,149 @@
+#include "src/sweep/cell_merge.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "src/core/gsm_bands.hpp"
+
+namespace tw::sweep {
+
+using nlohmann::json;
+
+namespace {
+
+double num(const json& j, const char* key, double fallback) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
+}
+int bsic_of(const json& j) { return j.contains("bsic") && j["bsic"].is_number_integer() ? j["bsic"].get<int>() : -1; }
+bool has_ci(const json& j) { return j.contains("ci") && j["ci"].is_number(); }
+// Same cell identity: CGI equal where both have it.
+bool identity_compatible(const json& a, const json& b) {
+  if (!has_ci(a) || !has_ci(b)) return true;
+  for (const char* k : {"mcc", "mnc", "lac", "ci"})
+    if (a.contains(k) && b.contains(k) && a[k] != b[k]) return false;
+  return true;
+}
+bool valid_freq(const json& j) { return j.contains("freq_hz") && j["freq_hz"].is_number() && j["freq_hz"].get<double>() > 0; }
+
+// Which record describes the cell best.
+bool better(const json& a, const json& b) {
+  const bool ia = has_ci(a), ib = has_ci(b);
+  if (ia != ib) return ia;
+  const bool sa = bsic_of(a) >= 0, sb = bsic_of(b) >= 0;
+  if (sa != sb) return sa;
+  const double na = num(a, "snr_db", -100), nb = num(b, "snr_db", -100);
+  if (std::fabs(na - nb) > 1.0) return na > nb;
+  return num(a, "power_dbfs", -200) > num(b, "power_dbfs", -200);
+}
+
+std::vector<cal::CarrierObservation> observations(const std::vector<json>& recs, double min_snr_db,
+                                                  const char* channel_key) {
+  std::vector<cal::CarrierObservation> out;
+  for (const auto& r : recs) {
+    if (bsic_of(r) < 0 || num(r, "snr_db", -100) < min_snr_db) continue;
+    if (!r.contains(channel_key) || !r[channel_key].is_number()) continue;
+    out.push_back({r[channel_key].get<double>(), num(r, "cfo_hz", 0.0)});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<cal::PpmEstimate> estimate_from_cells(const std::vector<json>& cells, double min_snr_db,
+                                                    const cal::PpmEstimatorOptions& options) {
+  const auto obs = observations(cells, min_snr_db, "observed_freq_hz");
+  if (obs.empty()) return std::nullopt;
+  return cal::estimate_receiver_ppm(obs, options);
+}
+
+MergeResult merge_sweep_cells(const std::vector<json>& records, const MergeOptions& o) {
+  MergeResult res;
+  res.records = records.size();
+  std::vector<json> recs;
+  for (const auto& r : records)
+    if (valid_freq(r)) recs.push_back(r);
+    else res.cells.push_back(r);
+
+  double e = 0.0;
+  if (o.receiver_ppm) {
+    e = *o.receiver_ppm;
+  } else if (auto est = cal::estimate_receiver_ppm(observations(recs, o.min_snr_db, "freq_hz"))) {
+    res.receiver_error = est;
+    e = est->receiver_ppm;
+  }
+  res.receiver_ppm_used = e;
+
+  // Map each record to its true carrier.
+  for (auto& r : recs) {
+    const double observed = r["freq_hz"].get<double>();
+    const double apparent = observed + num(r, "cfo_hz", 0.0);
+    const double truth = apparent / (1.0 + e * 1e-6);
+    r["observed_freq_hz"] = observed;
+    if (r.contains("arfcn")) r["observed_arfcn"] = r["arfcn"];
+    if (auto ch = gsm_channel_at(truth, 60e3)) {
+      r["arfcn"] = ch->arfcn;
+      r["band"] = gsm_band_name(ch->band);
+      r["freq_hz"] = ch->downlink_hz;
+      r["cfo_residual_ppb"] = std::round((apparent / (ch->downlink_hz * (1.0 + e * 1e-6)) - 1.0) * 1e9);
+    }
+    r["apparent_hz"] = apparent;
+  }
+
+  // Group by true carrier, and within it by cell identity.
+  std::sort(recs.begin(), recs.end(), [](const json& a, const json& b) { return better(a, b); });
+  std::vector<json> groups;
+  for (auto& r : recs) {
+    bool merged = false;
+    for (auto& g : groups) {
+      if (std::fabs(g["freq_hz"].get<double>() - r["freq_hz"].get<double>()) > 1.0) continue;
+      if (!identity_compatible(g, r)) continue;
+      const int gb = bsic_of(g), rb = bsic_of(r);
+      if (gb >= 0 && rb >= 0 && gb != rb && has_ci(r)) continue;
+      g["observations"] = g["observations"].get<int>() + 1;
+      ++res.duplicates;
+      merged = true;
+      break;
+    }
+    if (!merged) {
+      r["observations"] = 1;
+      groups.push_back(std::move(r));
+    }
+  }
+
+  // Ghosts: compare every cell with the stronger ones.
+  std::vector<bool> drop(groups.size(), false);
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const json& x = groups[i];
+    for (std::size_t j = 0; j < groups.size() && !drop[i]; ++j) {
+      if (i == j || drop[j]) continue;
+      const json& y = groups[j];
+      const double px = num(x, "power_dbfs", -200), py = num(y, "power_dbfs", -200);
+      if (py <= px) continue;
+      const double df = std::fabs(x["freq_hz"].get<double>() - y["freq_hz"].get<double>());
+      if (df > 1.0 && df < 400e3 + 1.0 && bsic_of(x) >= 0 && bsic_of(x) == bsic_of(y) && identity_compatible(x, y)) {
+        drop[i] = true;
+        ++res.adjacent_ghosts;
+        continue;
+      }
+      if (x.contains("tuning_hz") && x["tuning_hz"].is_number() && py >= px + o.mirror_margin_db &&
+          (!has_ci(x) || identity_compatible(x, y)) && (bsic_of(x) < 0 || bsic_of(x) == bsic_of(y))) {
+        const double mirror = 2.0 * x["tuning_hz"].get<double>() - x["apparent_hz"].get<double>();
+        if (std::fabs(mirror - y["apparent_hz"].get<double>()) < 100e3) {
+          drop[i] = true;
+          ++res.mirror_ghosts;
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    if (!drop[i]) {
+      groups[i].erase("apparent_hz");
+      res.cells.push_back(std::move(groups[i]));
+    }
+  std::stable_sort(res.cells.begin(), res.cells.end(), [](const json& a, const json& b) {
+    return num(a, "freq_hz", 0) < num(b, "freq_hz", 0);
+  });
+  return res;
+}
+
+}  // namespace tw::sweep

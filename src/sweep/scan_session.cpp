@@ -1,0 +1,86 @@
+#include "src/sweep/scan_session.hpp"
+
+#include "calibration/calibration_store.hpp"
+#include "calibration/gain_table.hpp"
+#include <cmath>
+
+#include "hw/soapy_source.hpp"
+#include "src/core/error.hpp"
+#include "src/core/log.hpp"
+
+namespace tw::sweep {
+
+ScanOutcome run_scan_session(const ScanRequest& rq, const std::function<void(const SweepProgress&)>& progress) {
+  ScanOutcome out;
+  SweepPlanOptions po;
+  po.sample_rate_hz = rq.sample_rate_hz;
+  po.mode = rq.mode;
+  po.dwell_s = rq.dwell_s;
+  out.plan = plan_sweep(rq.bands, po);
+  if (out.plan.tunings.empty()) throw InputError("scan: no band to sweep");
+
+  SoapyOptions so;
+  so.args = rq.device_args;
+  so.sample_rate_hz = rq.sample_rate_hz;
+  so.center_freq_hz = out.plan.tunings.front().center_hz;
+  so.gain_db = rq.gain_db;
+  so.antenna = rq.antenna;
+  so.ppm = rq.ppm.value_or(0.0);
+  if (rq.ppm) out.ppm_source = "option";
+  std::unique_ptr<SoapySource> source;
+  try {
+    source = open_soapy(so);
+  } catch (const InputError& e) {
+    if (!rq.device_args.empty()) throw;
+    throw InputError(std::string("no SDR found to scan with (connect one, or name one with --device, e.g. "
+                                 "--device driver=towerwatch-sim,scene=multiband): ") + e.what());
+  }
+  if (!rq.ppm && rq.use_stored_calibration && !source->info().device_serial.empty()) {
+    const auto file = cal::calibration_file_path();
+    out.calibration_file = file.string();
+    std::optional<cal::DeviceCalibration> c;
+    try {
+      c = cal::load_calibration(file, source->info().device_serial);
+    } catch (const InputError& e) {
+      log::warn(std::string("calibration not applied: ") + e.what());
+    }
+    if (c) {
+      so.ppm = c->correction_ppm;
+      out.ppm_source = "calibration";
+      source.reset();  // one stream per device: close before opening with the correction
+      source = open_soapy(so);
+      log::info("applying the stored calibration of " + c->serial + ": " + std::to_string(c->correction_ppm) + " ppm");
+    }
+  }
+  out.ppm_applied = source->info().ppm_correction;
+  out.serial = source->info().device_serial;
+  out.driver = source->info().device_driver;
+  out.description = source->info().description;
+
+  SweepRunOptions ro;
+  ro.mode = rq.mode;
+  ro.analyse_every_tuning = rq.analyse_every_tuning;
+  ro.stop = rq.stop;
+  out.sweep = run_sweep(*source, out.plan, ro, progress);
+  out.merge = merge_sweep_cells(out.sweep.records);
+  if (!source->automatic_gain()) out.gain_db = source->gain_db();
+  if (!out.serial.empty()) {
+    std::optional<cal::GainTable> table;
+    try {
+      table = cal::GainTable::load(cal::GainTable::default_path(), out.serial);
+    } catch (const InputError& e) {
+      log::warn(std::string("level calibration not applied: ") + e.what());
+    }
+    if (table)
+      for (auto& c : out.merge.cells) {
+        if (!c.contains("band") || !c["band"].is_string() || !c.contains("power_dbfs")) continue;
+        if (auto off = table->offset_db(c["band"].get<std::string>(), out.gain_db)) {
+          c["power_dbm"] = std::round((c["power_dbfs"].get<double>() + *off) * 10.0) / 10.0;
+          out.level_calibrated = true;
+        }
+      }
+  }
+  return out;
+}
+
+}  // namespace tw::sweep

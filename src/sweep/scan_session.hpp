@@ -1,0 +1,45 @@
+// One scan of a SoapySDR device, shared by `towerwatch scan` and `towerwatch calibrate`: open the device
+// (applying the stored frequency calibration of its serial unless a ppm is given), plan the sweep, run it,
+// merge the cells, and add "power_dbm" from the device's gain table (calibration/gain_table.hpp) if any.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/sweep/cell_merge.hpp"
+#include "src/sweep/sweep_plan.hpp"
+#include "src/sweep/sweep_runner.hpp"
+
+namespace tw::sweep {
+
+struct ScanRequest {
+  std::string device_args;            // empty: the first device SoapySDR finds
+  std::vector<SweepBand> bands;
+  double sample_rate_hz = 2.4e6;
+  ScanMode mode = ScanMode::full;
+  std::optional<double> dwell_s;
+  std::optional<double> gain_db;
+  std::string antenna;
+  std::optional<double> ppm;          // explicit correction (--ppm): the stored calibration is not used
+  bool use_stored_calibration = true;
+  bool analyse_every_tuning = false;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct ScanOutcome {
+  SweepPlan plan;
+  SweepResult sweep;
+  MergeResult merge;
+  std::string serial, driver, description;
+  double ppm_applied = 0.0;
+  std::string ppm_source = "none";    // "option", "calibration" or "none"
+  std::string calibration_file;       // consulted (empty when not)
+  std::optional<double> gain_db;      // read back from the device (nullopt: automatic gain)
+  bool level_calibrated = false;      // a gain table entry gave "power_dbm" to the cells
+};
+
+ScanOutcome run_scan_session(const ScanRequest& request, const std::function<void(const SweepProgress&)>& progress);
+
+}  // namespace tw::sweep

@@ -1,0 +1,84 @@
+#include "src/sweep/sweep_plan.hpp"
+
+#include <cmath>
+
+#include "src/core/error.hpp"
+
+namespace tw::sweep {
+
+namespace {
+constexpr double kRaster = 200e3;  // 45.005 clause 2: carrier spacing
+}
+
+ScanMode scan_mode_from_name(const std::string& name) {
+  if (name == "census") return ScanMode::census;
+  if (name == "sync") return ScanMode::sync;
+  if (name == "full") return ScanMode::full;
+  throw InputError("--mode: unknown mode '" + name + "' (census, sync, full)");
+}
+
+const char* scan_mode_name(ScanMode mode) {
+  switch (mode) {
+    case ScanMode::census: return "census";
+    case ScanMode::sync: return "sync";
+    case ScanMode::full: return "full";
+  }
+  return "?";
+}
+
+double default_dwell_s(ScanMode mode) {
+  switch (mode) {
+    case ScanMode::census: return 0.05;
+    case ScanMode::sync: return 0.25;
+    case ScanMode::full: return 2.5;
+  }
+  return 2.5;
+}
+
+std::size_t SweepPlan::channels() const {
+  std::size_t n = 0;
+  for (const auto& t : tunings) n += t.channels.size();
+  return n;
+}
+
+SweepPlan plan_sweep(const std::vector<SweepBand>& bands, const SweepPlanOptions& o) {
+  if (!(o.sample_rate_hz > 0)) throw InputError("sweep: sample rate must be positive");
+  if (!(o.usable_fraction > 0 && o.usable_fraction <= 1)) throw InputError("sweep: usable fraction must be in (0, 1]");
+  if (!(o.edge_margin_hz >= 0) || !(o.dc_guard_hz >= 0) || o.dc_guard_hz > kRaster / 2)
+    throw InputError("sweep: edge margin must be >= 0 and the DC guard within 0..100 kHz");
+  SweepPlan plan;
+  plan.dwell_s = o.dwell_s ? *o.dwell_s : default_dwell_s(o.mode);
+  if (!(plan.dwell_s > 0 && plan.dwell_s <= 3600)) throw InputError("--dwell must be between 0 and 3600 s");
+  plan.settle_s = o.settle_s;
+  const double reach = o.usable_fraction * o.sample_rate_hz / 2.0 - o.edge_margin_hz;
+  plan.usable_half_width_hz = reach;
+  // The centre sits half a raster step off the carriers: the nearest carriers are 100 kHz from DC, then
+  // 300, 500... The farthest usable carrier below the centre is at 100 kHz + k * 200 kHz <= reach.
+  if (reach < kRaster / 2)
+    throw InputError("sweep: a sample rate of " + std::to_string(o.sample_rate_hz) +
+                     " Hz leaves no channel 100 kHz inside the usable band and clear of DC (need at least " +
+                     std::to_string((kRaster / 2 + o.edge_margin_hz) * 2 / o.usable_fraction) + " Hz)");
+  const double first_to_centre = kRaster / 2 + kRaster * std::floor((reach - kRaster / 2) / kRaster + 1e-9);
+  for (const auto& band : bands) {
+    std::size_t i = 0;
+    const auto& ch = band.channels;
+    while (i < ch.size()) {
+      Tuning t;
+      t.band = band.name;
+      t.center_hz = ch[i].downlink_hz + first_to_centre;
+      // The band's raster may have holes (E-GSM: ARFCN 0 and 975..1023 join P-GSM seamlessly; other bands
+      // are contiguous), so take channels by frequency, not by count.
+      while (i < ch.size() && ch[i].downlink_hz <= t.center_hz + reach + 1.0) {
+        const double d = std::fabs(ch[i].downlink_hz - t.center_hz);
+        if (d + 1.0 < o.dc_guard_hz) break;  // off-raster band (cannot happen on the GSM raster)
+        t.channels.push_back(ch[i]);
+        ++i;
+      }
+      if (t.channels.empty()) throw InputError("sweep: band " + band.name + " is off the 200 kHz raster");
+      plan.tunings.push_back(std::move(t));
+    }
+  }
+  return plan;
+}
+
+}  // namespace tw::sweep

@@ -1,0 +1,64 @@
+// Runs a sweep plan over a retunable IqSource (SoapySource): for each tuning, retune, discard the settling
+// samples, measure the power of every channel (census), and unless the mode is census or nothing in the
+// tuning stands above the noise floor, run the GSM analysis (src/pipeline/gsm_analysis.hpp) for the dwell.
+// Stops cleanly between blocks when *stop becomes true (SIGINT), keeping everything found so far.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hw/iq_source.hpp"
+#include "src/sweep/sweep_plan.hpp"
+
+namespace tw::sweep {
+
+struct SweepRunOptions {
+  ScanMode mode = ScanMode::full;
+  double census_s = 0.05;            // samples for the power census of a tuning (census mode: the dwell)
+  double census_margin_db = 6.0;     // a channel must stand this far above the noise floor to be analysed
+                                     // (as the pipeline's census; SCH decoding needs about that SNR)
+  bool analyse_every_tuning = false; // skip the census test: run the analysis on every tuning
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct SweepProgress {
+  std::size_t tuning = 0;            // 1-based
+  std::size_t tunings = 0;
+  std::string band;
+  double center_hz = 0.0;
+  std::size_t records = 0;           // cell records so far (before merging)
+  double elapsed_s = 0.0;
+  double estimated_total_s = 0.0;
+};
+
+struct ChannelPower {
+  int arfcn = 0;
+  std::string band;
+  double freq_hz = 0.0;
+  double power_dbfs = -200.0;        // mean power in the channel's 200 kHz
+  double noise_floor_dbfs = -200.0;  // of its tuning
+};
+
+struct SweepResult {
+  std::vector<nlohmann::json> records;   // raw "cell" records, "tuning_hz" added
+  std::vector<ChannelPower> census;      // every assigned channel of every tuning done
+  std::size_t tunings_done = 0;
+  std::size_t tunings_analysed = 0;
+  bool interrupted = false;
+  double elapsed_s = 0.0;                // wall time
+  double stream_s = 0.0;                 // sample time read
+  std::uint64_t gaps = 0;
+};
+
+SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOptions& options,
+                      const std::function<void(const SweepProgress&)>& progress);
+
+// Mean power (dBFS) in [offset - half_width, offset + half_width] of a block of samples, for each offset
+// (Hann-windowed averaged periodogram, 1024 points). Exposed for tests.
+std::vector<double> channel_powers_dbfs(std::span<const cf32> samples, double sample_rate_hz,
+                                        const std::vector<double>& offsets_hz, double half_width_hz);
+
+}  // namespace tw::sweep

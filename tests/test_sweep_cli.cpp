@@ -1,0 +1,31 @@
+// towerwatch scan / calibrate argument errors (no device needed: they fail before opening one).
+#include <gtest/gtest.h>
+
+#include "support/test_support.hpp"
+
+using tw::test::run_towerwatch;
+
+TEST(SweepCli, BadBandModeAndRegionAreClearErrors) {
+  auto r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "GSM900,LTE7"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("unknown band 'LTE7'"), std::string::npos) << r.err;
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--mode", "deep"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("unknown mode 'deep'"), std::string::npos) << r.err;
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--region", "mars"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("unknown region 'mars'"), std::string::npos) << r.err;
+  r = run_towerwatch({"calibrate", "--device", "driver=towerwatch-sim", "--band", "GSM900", "--region", "eu"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("not both"), std::string::npos) << r.err;
+}
+
+TEST(SweepCli, HelpDescribesTheOptions) {
+  auto r = run_towerwatch({"scan", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--band"), std::string::npos);
+  EXPECT_NE(r.out.find("--dwell"), std::string::npos);
+  r = run_towerwatch({"calibrate", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("calibration.json"), std::string::npos);
+}

@@ -1,0 +1,128 @@
+// Band plans and the sweep planner (src/sweep/band_plan.*, sweep_plan.*). Truth: 45.005 clause 2 carrier
+// tables worked out here, and the geometry rules of the planner checked channel by channel.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "src/core/error.hpp"
+#include "src/sweep/band_plan.hpp"
+#include "src/sweep/sweep_plan.hpp"
+
+using namespace tw;
+using namespace tw::sweep;
+
+TEST(SweepBandPlan, BandsHoldTheCarriersOf45005) {
+  // E-GSM900: ARFCN 0..124 and 975..1023, downlink 925.2..959.8 MHz (Fl(n) = 890 + 0.2n + 45, n-1024 above 974).
+  const auto e = make_band(GsmBandId::egsm900);
+  EXPECT_EQ(e.channels.size(), 125u + 49u);
+  EXPECT_EQ(e.channels.front().arfcn, 975);
+  EXPECT_NEAR(e.low_hz(), 925.2e6, 1);
+  EXPECT_EQ(e.channels.back().arfcn, 124);
+  EXPECT_NEAR(e.high_hz(), 959.8e6, 1);
+  // DCS1800: 512..885, 1805.2..1879.8 MHz; PCS1900: 512..810, 1930.2..1989.8; GSM850: 128..251, 869.2..893.8.
+  const auto d = make_band(GsmBandId::dcs1800);
+  EXPECT_EQ(d.channels.size(), 374u);
+  EXPECT_NEAR(d.low_hz(), 1805.2e6, 1);
+  EXPECT_NEAR(d.high_hz(), 1879.8e6, 1);
+  const auto p = make_band(GsmBandId::pcs1900);
+  EXPECT_EQ(p.channels.size(), 299u);
+  EXPECT_NEAR(p.high_hz(), 1989.8e6, 1);
+  const auto g = make_band(GsmBandId::gsm850);
+  EXPECT_EQ(g.channels.size(), 124u);
+  EXPECT_NEAR(g.low_hz(), 869.2e6, 1);
+}
+
+TEST(SweepBandPlan, ParsesListsAllAndRegions) {
+  auto names = [](const std::vector<SweepBand>& v) {
+    std::vector<std::string> n;
+    for (const auto& b : v) n.push_back(b.name);
+    return n;
+  };
+  EXPECT_EQ(names(parse_band_list("GSM900,DCS1800")), (std::vector<std::string>{"E-GSM900", "DCS1800"}));
+  EXPECT_EQ(names(parse_band_list("dcs1800, gsm900")), (std::vector<std::string>{"E-GSM900", "DCS1800"}));
+  EXPECT_EQ(names(parse_band_list("all")), (std::vector<std::string>{"GSM850", "E-GSM900", "DCS1800", "PCS1900"}));
+  // P-GSM lies inside E-GSM: swept once.
+  EXPECT_EQ(names(parse_band_list("P-GSM900,E-GSM900")), (std::vector<std::string>{"E-GSM900"}));
+  EXPECT_EQ(names(region_bands("eu")), (std::vector<std::string>{"E-GSM900", "DCS1800"}));
+  EXPECT_EQ(names(region_bands("us")), (std::vector<std::string>{"GSM850", "PCS1900"}));
+  EXPECT_THROW(parse_band_list("GSM900,LTE7"), InputError);
+  EXPECT_THROW(parse_band_list("GSM900,,DCS"), InputError);
+  EXPECT_THROW(region_bands("mars"), InputError);
+}
+
+namespace {
+
+// The planner's promises, checked independently: every channel assigned exactly once; each lies at least
+// 100 kHz inside the usable band (80% of the rate) of its tuning and at least 100 kHz from its DC.
+void check_plan(const std::vector<SweepBand>& bands, double rate) {
+  SweepPlanOptions o;
+  o.sample_rate_hz = rate;
+  const auto plan = plan_sweep(bands, o);
+  std::map<double, int> seen;
+  const double usable_half = 0.8 * rate / 2;
+  for (const auto& t : plan.tunings)
+    for (const auto& ch : t.channels) {
+      ++seen[ch.downlink_hz];
+      const double d = std::fabs(ch.downlink_hz - t.center_hz);
+      EXPECT_LE(d, usable_half - 100e3 + 1e-3) << ch.arfcn << " in tuning " << t.center_hz;
+      EXPECT_GE(d, 100e3 - 1e-3) << ch.arfcn << " too near DC of " << t.center_hz;
+    }
+  std::size_t total = 0;
+  for (const auto& b : bands) {
+    total += b.channels.size();
+    for (const auto& ch : b.channels) EXPECT_EQ(seen[ch.downlink_hz], 1) << b.name << " ARFCN " << ch.arfcn;
+  }
+  EXPECT_EQ(plan.channels(), total);
+}
+
+}  // namespace
+
+TEST(SweepPlanner, CoversEveryChannelOnceInsideTheBandAndClearOfDc) {
+  for (double rate : {2.4e6, 2.048e6, 8e6, 20e6}) {
+    SCOPED_TRACE(rate);
+    check_plan(parse_band_list("all"), rate);
+    check_plan(parse_band_list("GSM450,GSM480,R-GSM900"), rate);
+  }
+}
+
+TEST(SweepPlanner, TuningCountsForEgsm900) {
+  // 2.4 Msps: usable +-960 kHz, channels up to 860 kHz from the centre and 100 kHz off DC: at +-100, 300, 500,
+  // 700 kHz, 8 per tuning; E-GSM900 spans 174 contiguous carriers -> ceil(174/8) = 22 tunings.
+  const auto egsm = parse_band_list("GSM900");
+  SweepPlanOptions o;
+  o.sample_rate_hz = 2.4e6;
+  EXPECT_EQ(plan_sweep(egsm, o).tunings.size(), 22u);
+  EXPECT_EQ(plan_sweep(egsm, o).tunings.front().channels.size(), 8u);
+  // 20 Msps: usable +-8 MHz, channels up to 7.9 MHz out: 100 + 200k*39 = 7.9 MHz -> 80 per tuning -> 3 tunings.
+  o.sample_rate_hz = 20e6;
+  EXPECT_EQ(plan_sweep(egsm, o).tunings.size(), 3u);
+  EXPECT_EQ(plan_sweep(egsm, o).tunings.front().channels.size(), 80u);
+}
+
+TEST(SweepPlanner, DwellPerModeAndOverride) {
+  const auto egsm = parse_band_list("GSM900");
+  SweepPlanOptions o;
+  o.mode = ScanMode::full;
+  // A whole SI cycle is 8 x 51 frames of 4.615 ms = 1.88 s (45.002 clause 6.3.1.3): the default covers it.
+  EXPECT_GT(plan_sweep(egsm, o).dwell_s, 8 * 51 * 4.615e-3);
+  o.mode = ScanMode::sync;
+  // FCCH/SCH every 10 or 11 frames (45.002 clause 7 table 3): the dwell holds several.
+  EXPECT_GT(plan_sweep(egsm, o).dwell_s, 3 * 11 * 4.615e-3);
+  EXPECT_LT(plan_sweep(egsm, o).dwell_s, 1.0);
+  o.dwell_s = 0.7;
+  EXPECT_DOUBLE_EQ(plan_sweep(egsm, o).dwell_s, 0.7);
+  o.dwell_s = -1;
+  EXPECT_THROW(plan_sweep(egsm, o), InputError);
+  EXPECT_THROW(scan_mode_from_name("deep"), InputError);
+}
+
+TEST(SweepPlanner, RejectsARateTooSmallForOneChannel) {
+  SweepPlanOptions o;
+  o.sample_rate_hz = 400e3;  // usable +-160 kHz: no carrier fits 100 kHz inside and 100 kHz off DC
+  EXPECT_THROW(plan_sweep(parse_band_list("GSM900"), o), InputError);
+  o.sample_rate_hz = 500e3;  // usable +-200 kHz: the two carriers at +-100 kHz -> 174 / 2 tunings
+  const auto plan = plan_sweep(parse_band_list("GSM900"), o);
+  EXPECT_EQ(plan.tunings.size(), 87u);
+}
