@@ -9,13 +9,10 @@
 #include "src/cli/command.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
+#include "src/cli/scan_common.hpp"
 #include "src/sweep/scan_session.hpp"
 
 namespace tw::cli {
-
-std::vector<sweep::SweepBand> bands_from_args(const Args& args, const std::string& fallback);
-sweep::ScanRequest scan_request_from_args(const Args& args);
-void print_progress(const sweep::SweepProgress& p);
 
 int run_calibrate(const std::vector<std::string>& argv) {
   const HelpText help{

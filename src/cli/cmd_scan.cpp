@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "src/cli/command.hpp"
+#include "src/cli/scan_common.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
