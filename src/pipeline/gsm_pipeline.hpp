@@ -21,7 +21,7 @@ struct GsmPipelineConfig {
   bool center_freq_known = false;
   double census_seconds = 0.12;     // samples buffered for the power census before receivers start
   double census_margin_db = 6.0;    // a channel must stand this far above the estimated noise floor
-  std::size_t census_min_channels = 6;  // with fewer channels than this, all of them get a receiver
+  std::size_t census_min_channels = 2;  // with fewer channels than this (one), it gets a receiver
   bool all_channels = false;        // skip the census: a receiver on every channel
 };
 
