@@ -28,6 +28,19 @@ const std::vector<Command>& commands() {
   return table;
 }
 
+namespace {
+// The common options a command does not declare itself (its own help text for them wins).
+std::vector<OptionSpec> common_options_not_in(const std::vector<OptionSpec>& own) {
+  std::vector<OptionSpec> out;
+  for (auto& o : common_options()) {
+    bool declared = false;
+    for (const auto& x : own) declared = declared || x.name == o.name;
+    if (!declared) out.push_back(o);
+  }
+  return out;
+}
+}  // namespace
+
 void print_help(const std::string& command, const HelpText& help) {
   std::printf("usage: towerwatch %s %s\n\n%s\n\noptions:\n", command.c_str(), help.usage.c_str(),
               help.description.c_str());
@@ -39,14 +52,14 @@ void print_help(const std::string& command, const HelpText& help) {
     }
   };
   print_opts(help.options);
-  print_opts(common_options());
+  print_opts(common_options_not_in(help.options));
   if (!help.example.empty()) std::printf("\nexample:\n  %s\n", help.example.c_str());
 }
 
 std::optional<Args> parse_or_help(const std::string& command, const HelpText& help,
                                   const std::vector<std::string>& argv) {
   auto specs = help.options;
-  for (auto& o : common_options()) specs.push_back(o);
+  for (auto& o : common_options_not_in(help.options)) specs.push_back(o);
   Args args(command, specs, argv);
   if (args.help_requested() || args.has("help")) {
     print_help(command, help);
