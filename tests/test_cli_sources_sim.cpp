@@ -1,0 +1,44 @@
+// `towerwatch sources` through the simulated radio's fault injection (device args of the towerwatch-sim
+// module): an overflow is reported as a gap of the injected size; a device that vanishes ends the run
+// with the samples read so far, a clear error naming the device and exit code 1.
+#include <gtest/gtest.h>
+
+#include "support/test_support.hpp"
+
+namespace {
+
+nlohmann::json stats_of(const std::string& out) {
+  for (const auto& e : tw::test::json_lines(out))
+    if (e["type"] == "source_stats") return e;
+  return {};
+}
+
+TEST(CliSourcesSim, OverflowIsAGapOfTheInjectedSize) {
+  // Every 5th read of the module overflows and skips 1000 samples.
+  auto r = tw::test::run_towerwatch({"sources", "--device", "driver=towerwatch-sim,overflow_every=5,overflow_samples=1000",
+                                     "--rate", "1M", "--seconds", "0.5", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto s = stats_of(r.out);
+  ASSERT_FALSE(s.is_null()) << r.out;
+  ASSERT_GE(s["gaps"].get<int>(), 1);
+  EXPECT_EQ(s["lost_samples"].get<int>(), 1000 * s["gaps"].get<int>());
+  EXPECT_NEAR(s["mean_power_dbfs"].get<double>(), -70.0, 0.5);  // the module's default noise level
+}
+
+TEST(CliSourcesSim, VanishedDeviceIsRuntimeFailureWithWhatWasRead) {
+  auto r = tw::test::run_towerwatch({"sources", "--device", "driver=towerwatch-sim,vanish_after=300000", "--rate", "1M",
+                                     "--seconds", "1", "--json"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("driver=towerwatch-sim,vanish_after=300000"), std::string::npos) << r.err;
+  const auto s = stats_of(r.out);
+  ASSERT_FALSE(s.is_null()) << r.out;
+  EXPECT_EQ(s["samples"].get<int>(), 300000);
+}
+
+TEST(CliSourcesSim, UnknownDriverIsBadInput) {
+  auto r = tw::test::run_towerwatch({"sources", "--device", "driver=no-such-driver", "--seconds", "0.1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no-such-driver"), std::string::npos) << r.err;
+}
+
+}  // namespace
