@@ -26,9 +26,19 @@ GsmCellTracker::Cell& GsmCellTracker::cell(const GsmCarrierKey& key) {
   return it->second;
 }
 
-void GsmCellTracker::on_sync(const GsmCarrierKey& key, int bsic, std::uint32_t fn) {
+void GsmCellTracker::on_sync(const GsmCarrierKey& key, int bsic, std::uint32_t fn, std::uint64_t sample) {
   Cell& c = cell(key);
+  // Frame number continuity (45.002 clause 4.3.3: FN counts TDMA frames modulo 26*51*2048): a base station's
+  // FN advances one per 4.615 ms frame; after a loss of sync the FN read again must equal the count.
+  if (c.sync_fn && sample > c.sync_sample) {
+    constexpr std::uint64_t kHyperframe = 26ULL * 51ULL * 2048ULL;
+    constexpr double kSamplesPerFrame = 5000.0;  // 1250 symbols at 4 samples per symbol
+    const auto frames = static_cast<std::uint64_t>(std::llround(double(sample - c.sync_sample) / kSamplesPerFrame));
+    if ((*c.sync_fn + frames) % kHyperframe != fn) ++c.fn_jumps;
+  }
+  ++c.acquisitions;
   c.sync_fn = fn;
+  c.sync_sample = sample;
   if (c.bsic != bsic) {
     c.bsic = bsic;
     if (c.emitted) maybe_emit(c, false);
@@ -183,6 +193,8 @@ json GsmCellTracker::build(const Cell& c) const {
   j.update(params(c));
   // Not a parameter (it changes every multiframe): lets a sweep check BSIC/FN consistency across channels.
   j["sync_fn"] = c.sync_fn ? json(*c.sync_fn) : json(nullptr);
+  j["sync"] = {{"acquisitions", c.acquisitions}, {"fn_jumps", c.fn_jumps}, {"sch_ok", c.meas.sch_ok},
+               {"sch_failed", c.meas.sch_failed}};
   j["power_dbfs"] = round_to(c.meas.power_dbfs, 0.1);
   j["snr_db"] = round_to(c.meas.snr_db, 0.1);
   j["cfo_hz"] = round_to(c.meas.cfo_hz, 1.0);

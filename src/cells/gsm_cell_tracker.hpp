@@ -38,7 +38,9 @@ class GsmCellTracker {
   using Emit = std::function<void(const nlohmann::json& cell)>;
   explicit GsmCellTracker(Emit emit) : emit_(std::move(emit)) {}
 
-  void on_sync(const GsmCarrierKey& key, int bsic, std::uint32_t fn);
+  // A (re)acquired SCH: `sample` is the receiver's working-rate sample index of that burst (4 samples per
+  // symbol, 5000 per TDMA frame), so a later acquisition can be checked against the frame count elapsed.
+  void on_sync(const GsmCarrierKey& key, int bsic, std::uint32_t fn, std::uint64_t sample);
   void on_message(const GsmCarrierKey& key, const gsm::ParsedMessage& message, std::uint32_t fn);
   void on_measurements(const GsmCarrierKey& key, const GsmMeasurements& m);
   // End of the stream: carriers that were synchronised but never emitted are emitted now.
@@ -53,6 +55,9 @@ class GsmCellTracker {
     GsmCarrierKey key;
     int bsic = -1;
     std::optional<std::uint32_t> sync_fn;                   // FN of the last SCH that gave sync
+    std::uint64_t sync_sample = 0;
+    std::uint64_t acquisitions = 0;                         // times sync was (re)acquired
+    std::uint64_t fn_jumps = 0;                             // re-acquisitions whose FN broke the count
     std::map<gsm::MessageKind, gsm::ParsedMessage> latest;  // last valid message per SI type
     std::map<int, gsm::ParsedMessage> si2quater;            // per SI2quater_INDEX
     std::uint64_t paging_messages = 0, paging_imsi = 0, paging_tmsi = 0, paging_imei = 0;

@@ -81,7 +81,7 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
   };
   pipeline.on_sync([&](const GsmChannelSync& s) {
     tracker.on_measurements(key_of(s.channel), measurements(s.channel));
-    tracker.on_sync(key_of(s.channel), s.sync.bsic, s.sync.fn);
+    tracker.on_sync(key_of(s.channel), s.sync.bsic, s.sync.fn, s.sync.sample);
   });
   pipeline.on_block([&](const GsmChannelBlock& b) {
     ++result.blocks;

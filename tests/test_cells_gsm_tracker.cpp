@@ -1,0 +1,68 @@
+// The cell tracker folds parsed blocks into one record per carrier. Blocks come from the synthesizer's
+// L3 encoders (tools/synth/l3, written from 44.018 independently of the parsers in src/gsm).
+#include <gtest/gtest.h>
+
+#include "src/cells/gsm_cell_tracker.hpp"
+#include "src/gsm/l3_message.hpp"
+#include "tools/synth/l3/encode.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+tw::gsm::ParsedMessage parse(const tw::synth::l3::L2Block& b) { return tw::gsm::parse_l3_block(b); }
+
+TEST(GsmCellTracker, ReportsOnceIdentityIsKnownAndAgainOnlyWhenAParameterChanges) {
+  std::vector<json> out;
+  tw::GsmCellTracker tracker([&](const json& c) { out.push_back(c); });
+  const tw::GsmCarrierKey key{0.0, 62, 947.4e6, "P-GSM900"};
+  tw::synth::CellConfig cell;
+  cell.arfcn = 62;
+  cell.mcc = 262;
+  cell.mnc = 1;
+  cell.lac = 1234;
+  cell.ci = 5678;
+  cell.t3212 = 10;
+  cell.neighbors = {60, 64};
+  tracker.on_sync(key, 23, 1000, 0);
+  tracker.on_message(key, parse(tw::synth::l3::encode_si2(cell)), 1002);
+  EXPECT_TRUE(out.empty()) << "no identity yet: no cell record";
+  tracker.on_message(key, parse(tw::synth::l3::encode_si3(cell)), 1104);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["type"], "cell");
+  EXPECT_EQ(out[0]["bsic"], 23);
+  EXPECT_EQ(out[0]["mcc"], 262);
+  EXPECT_EQ(out[0]["mnc"], "01");
+  EXPECT_EQ(out[0]["lac"], 1234);
+  EXPECT_EQ(out[0]["ci"], 5678);
+  EXPECT_EQ(out[0]["t3212"], 10);
+  EXPECT_EQ(out[0]["neighbors"], json::array({60, 64}));
+
+  // The same SI3 again, and paging: counted, no new record.
+  tracker.on_message(key, parse(tw::synth::l3::encode_si3(cell)), 1512);
+  tw::synth::l3::MobileIdentity tmsi;
+  tmsi.tmsi = 0x2402810b;
+  tracker.on_message(key, parse(tw::synth::l3::encode_paging_request_1({tmsi})), 1520);
+  EXPECT_EQ(out.size(), 1u);
+  EXPECT_EQ(tracker.cell_json(key)["paging"]["tmsi"], 1);
+  EXPECT_EQ(tracker.cell_json(key).dump().find("2402810b"), std::string::npos) << "identity values are not kept";
+
+  // T3212 changes (a cell shortening its location-update timer): a new record.
+  cell.t3212 = 1;
+  tracker.on_message(key, parse(tw::synth::l3::encode_si3(cell)), 1920);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1]["t3212"], 1);
+}
+
+TEST(GsmCellTracker, FrameNumberContinuityAcrossReacquisitions) {
+  tw::GsmCellTracker tracker(nullptr);
+  const tw::GsmCarrierKey key{200e3, 63, 947.6e6, "P-GSM900"};
+  tracker.on_sync(key, 5, 2715640, 0);            // near the end of the hyperframe (26*51*2048 = 2715648)
+  tracker.on_sync(key, 5, 2, 10 * 5000);          // 10 frames later: wrapped to 2, consistent
+  EXPECT_EQ(tracker.cell_json(key)["sync"]["fn_jumps"], 0);
+  tracker.on_sync(key, 5, 777, 20 * 5000);        // should be 12
+  EXPECT_EQ(tracker.cell_json(key)["sync"]["fn_jumps"], 1);
+  EXPECT_EQ(tracker.cell_json(key)["sync"]["acquisitions"], 3);
+}
+
+}  // namespace
