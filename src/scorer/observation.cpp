@@ -1,0 +1,45 @@
+#include "src/scorer/observation.hpp"
+
+#include "src/core/error.hpp"
+
+namespace tw {
+
+namespace {
+using nlohmann::json;
+
+template <class T>
+std::optional<T> opt(const json& r, const char* key) {
+  if (!r.contains(key) || r[key].is_null()) return std::nullopt;
+  try {
+    return r[key].get<T>();
+  } catch (const json::exception&) {
+    throw InputError(std::string("cell record: field '") + key + "' has the wrong type");
+  }
+}
+}  // namespace
+
+CellObservation CellObservation::from_cell_record(const json& r, std::int64_t time_unix_ms, const std::string& sensor_id) {
+  if (!r.is_object() || r.value("type", "") != "cell") throw InputError("cell record: not a {\"type\":\"cell\"} object");
+  CellObservation o;
+  o.time_unix_ms = time_unix_ms;
+  o.sensor_id = sensor_id;
+  o.rat = opt<std::string>(r, "rat").value_or("GSM");
+  o.arfcn = opt<int>(r, "arfcn").value_or(-1);
+  o.band = opt<std::string>(r, "band").value_or("");
+  o.freq_hz = opt<double>(r, "freq_hz");
+  o.mcc = opt<int>(r, "mcc");
+  o.mnc = opt<std::string>(r, "mnc");
+  o.lac = opt<int>(r, "lac");
+  o.ci = opt<int>(r, "ci");
+  o.bsic = opt<int>(r, "bsic");
+  o.power_dbfs = opt<double>(r, "power_dbfs").value_or(-200.0);
+  o.power_dbm = opt<double>(r, "power_dbm");
+  o.snr_db = opt<double>(r, "snr_db").value_or(0.0);
+  o.cfo_hz = opt<double>(r, "cfo_hz").value_or(0.0);
+  o.cfo_residual_ppb = opt<double>(r, "cfo_residual_ppb");
+  o.si_seen = opt<std::vector<std::string>>(r, "si_seen").value_or(std::vector<std::string>{});
+  o.params = r;
+  return o;
+}
+
+}  // namespace tw

@@ -1,0 +1,50 @@
+// A cell observation: one cell as one sweep (or one analysed file) saw it. The unit the store keeps, the
+// baseline learns from and the scorer's rules judge. RAT-neutral: LTE observations fill the same struct
+// (identity fields they do not have stay empty; their parameters go into `params`).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tw {
+
+struct CellObservation {
+  std::int64_t time_unix_ms = 0;         // when the sweep saw it
+  std::string sensor_id;                 // which towerwatch instance / device serial
+  std::optional<double> lat, lon;        // --position or gpsd
+  std::string rat = "GSM";               // "GSM" | "LTE"
+  int arfcn = -1;                        // ARFCN (GSM) or EARFCN (LTE); -1 unknown
+  std::string band;                      // "P-GSM900", "DCS1800", ...
+  std::optional<double> freq_hz;
+  // Identity (TS 44.018 / 23.003): MCC, MNC (string keeps 2 vs 3 digits), LAC, CI, BSIC (GSM)
+  std::optional<int> mcc;
+  std::optional<std::string> mnc;
+  std::optional<int> lac;
+  std::optional<int> ci;
+  std::optional<int> bsic;
+  // Measurements
+  double power_dbfs = -200.0;
+  std::optional<double> power_dbm;
+  double snr_db = 0.0;
+  double cfo_hz = 0.0;
+  std::optional<double> cfo_residual_ppb;  // after the receiver's calibration (sweeps)
+  std::vector<std::string> si_seen;
+  nlohmann::json params = nlohmann::json::object();  // the whole cell record: every decoded parameter
+
+  // From a {"type":"cell",...} record of analyze/scan/demo. Missing identity fields stay empty; a record
+  // of the wrong type or with fields of the wrong JSON type is a tw::InputError naming the field.
+  static CellObservation from_cell_record(const nlohmann::json& record, std::int64_t time_unix_ms,
+                                          const std::string& sensor_id);
+};
+
+// Every cell one sweep saw, in one place (rules compare a cell with its neighbours in the same sweep).
+struct SweepObservations {
+  std::int64_t time_unix_ms = 0;
+  std::string sensor_id;
+  std::vector<CellObservation> cells;
+};
+
+}  // namespace tw
