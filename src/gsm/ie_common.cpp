@@ -280,4 +280,25 @@ GprsIndicator read_gprs_indicator(BitReader& r) {
   return g;
 }
 
+// The end of Immediate Assignment (9.1.18) and Immediate Assignment Extended (9.1.19): mobile allocation
+// (LV, 10.5.2.21, at most `max_ma_octets`), optional starting time (TV, IEI 0x7C, 10.5.2.38), nothing else
+// within the L2 pseudo length; what follows is the rest octets.
+void decode_allocation_tail(OctetCursor& c, const L3Context& ctx, std::size_t max_ma_octets,
+                            ImmediateAssignmentInfo& ia) {
+  ia.mobile_allocation_length = c.u8("mobile allocation length");
+  if (ia.mobile_allocation_length > max_ma_octets) {
+    throw tw::InputError("mobile allocation: length " + std::to_string(ia.mobile_allocation_length) + " > " +
+                         std::to_string(max_ma_octets));
+  }
+  const auto ma = c.take(ia.mobile_allocation_length, "mobile allocation");
+  ia.mobile_allocation.assign(ma.begin(), ma.end());
+  if (c.remaining() != 0) {
+    const std::uint8_t iei = c.u8("starting time IEI");
+    if (iei != 0x7c) throw tw::InputError("unexpected IEI " + hex8(iei) + " (starting time is 0x7c)");
+    ia.starting_time = decode_starting_time(c.take(2, "starting time"));
+  }
+  if (c.remaining() != 0) throw tw::InputError("octets left within the L2 pseudo length after the starting time");
+  ia.rest_octets_length = ctx.block.size() - ctx.l3_end;
+}
+
 }  // namespace tw::gsm::detail

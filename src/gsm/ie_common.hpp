@@ -74,6 +74,8 @@ ChannelDescription decode_channel_description(std::span<const std::uint8_t> v); 
 ChannelDescription decode_packet_channel_description(std::span<const std::uint8_t> v);  // 10.5.2.25a
 RequestReference decode_request_reference(std::span<const std::uint8_t> v);         // 10.5.2.30, 3 octets
 RequestReference decode_starting_time(std::span<const std::uint8_t> v);            // 10.5.2.38, 2 octets
+void decode_allocation_tail(OctetCursor& c, const L3Context& ctx, std::size_t max_ma_octets,
+                            ImmediateAssignmentInfo& ia);  // MA + starting time of 9.1.18 / 9.1.19
 NeighbourCells decode_neighbour_cells(std::span<const std::uint8_t> v, bool ncd2);  // 10.5.2.22 / 22a
 
 // 10.5.1.4 Mobile Identity value part (after the length octet); adds it to `summary`.

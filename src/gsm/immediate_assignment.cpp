@@ -23,19 +23,7 @@ void parse_immediate_assignment(const L3Context& ctx, ParsedMessage& out) {
   a.request = decode_request_reference(c.take(3, "request reference"));
   a.timing_advance = static_cast<std::uint8_t>(c.u8("timing advance") & 0x3f);
   ia.assignments.push_back(a);
-  ia.mobile_allocation_length = c.u8("mobile allocation length");
-  if (ia.mobile_allocation_length > 8) {
-    throw tw::InputError("mobile allocation: length " + std::to_string(ia.mobile_allocation_length) + " > 8");
-  }
-  const auto ma = c.take(ia.mobile_allocation_length, "mobile allocation");
-  ia.mobile_allocation.assign(ma.begin(), ma.end());
-  if (c.remaining() != 0) {
-    const std::uint8_t iei = c.u8("starting time IEI");
-    if (iei != 0x7c) throw tw::InputError("unexpected IEI " + hex8(iei) + " (starting time is 0x7c)");
-    ia.starting_time = decode_starting_time(c.take(2, "starting time"));
-  }
-  if (c.remaining() != 0) throw tw::InputError("octets left within the L2 pseudo length after the starting time");
-  ia.rest_octets_length = ctx.block.size() - ctx.l3_end;
+  decode_allocation_tail(c, ctx, 8, ia);
   out.content = std::move(ia);
 }
 
