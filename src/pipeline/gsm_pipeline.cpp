@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "dsp/channel_select.hpp"
+#include "dsp/pfb_channelizer.hpp"
 #include "dsp/power_census.hpp"
 #include "dsp/gsm/gsm_constants.hpp"
 #include "src/core/error.hpp"
@@ -23,7 +24,34 @@ struct GsmPipeline::Lane {
   dsp::ChannelSelector select;
   gsm::GsmCarrierReceiver rx;
   std::vector<cf32> out;
+  int pfb_row = -1;  // wideband mode: the channelizer row this lane reads
   Lane(const dsp::ChannelSelectConfig& sc, const gsm::ReceiverConfig& rc) : select(sc), rx(rc) { out.reserve(1 << 15); }
+};
+
+// Wideband mode: one polyphase filterbank splits the capture into all 200 kHz channels at once; each lane
+// then only resamples its channel from the filterbank's low rate. The grid of the filterbank is the capture
+// centre; when the ARFCN raster sits off it (a sweep tunes between two carriers, away from the DC spike), the
+// input is first shifted by that offset.
+struct GsmPipeline::Wideband {
+  dsp::PfbChannelizer pfb;
+  std::vector<std::vector<cf32>> rows;
+  std::vector<cf32> shifted;
+  std::complex<double> rot{1.0, 0.0}, rot_step{1.0, 0.0};
+  bool shift = false;
+  Wideband(const dsp::PfbChannelizerConfig& c, double grid_offset_hz) : pfb(c) {
+    shift = grid_offset_hz != 0.0;
+    rot_step = std::polar(1.0, -2.0 * M_PI * grid_offset_hz / c.input_rate_hz);
+  }
+  std::span<const cf32> shifted_input(std::span<const cf32> in) {
+    if (!shift) return in;
+    shifted.resize(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      shifted[i] = in[i] * cf32(static_cast<float>(rot.real()), static_cast<float>(rot.imag()));
+      rot *= rot_step;
+    }
+    rot /= std::abs(rot);  // keep |rot| = 1 over hours of samples
+    return shifted;
+  }
 };
 
 GsmPipeline::GsmPipeline(const GsmPipelineConfig& cfg) : cfg_(cfg) {
@@ -42,6 +70,8 @@ GsmPipeline::GsmPipeline(const GsmPipelineConfig& cfg) : cfg_(cfg) {
 }
 
 GsmPipeline::~GsmPipeline() = default;
+
+bool GsmPipeline::wideband() const { return wideband_ != nullptr; }
 
 void GsmPipeline::plan_channels() {
   const double half = cfg_.sample_rate_hz / 2.0 - kEdgeGuard;
@@ -104,21 +134,54 @@ void GsmPipeline::run_census() {
   start_receivers();
 }
 
+void GsmPipeline::start_wideband(double grid_offset_hz) {
+  std::size_t active = 0;
+  for (const auto& c : channels_) active += c.receiver ? 1 : 0;
+  const double m = cfg_.sample_rate_hz / kChannelSpacing;
+  if (!cfg_.wideband || active < 2 || std::fabs(m - std::round(m)) > 1e-9 || m < 8) return;
+  dsp::PfbChannelizerConfig pc;
+  pc.input_rate_hz = cfg_.sample_rate_hz;
+  // Output at >= 800 kHz with the -6 dB edge at 190 kHz (flat to ~150 kHz): the FCCH tone (+67.7 kHz) plus
+  // most of a +-100 kHz frequency error stays in the pass band; the lanes' own filters do the selectivity.
+  pc.output_decimation = static_cast<unsigned>(std::llround(m)) / 4;
+  pc.cutoff_hz = 190e3;
+  try {
+    wideband_ = std::make_unique<Wideband>(pc, grid_offset_hz);
+  } catch (const InputError& e) {
+    log::debug(std::string("wideband channelizer not used: ") + e.what());
+    wideband_.reset();
+  }
+}
+
 void GsmPipeline::start_receivers() {
   lanes_.clear();
   lanes_.resize(channels_.size());
+  double grid = std::fmod(channels_.front().offset_hz, kChannelSpacing);
+  if (grid > kChannelSpacing / 2) grid -= kChannelSpacing;
+  if (grid < -kChannelSpacing / 2) grid += kChannelSpacing;
+  start_wideband(grid);
+  std::vector<int> rows;
   for (std::size_t i = 0; i < channels_.size(); ++i) {
     if (!channels_[i].receiver) continue;
     dsp::ChannelSelectConfig sc;
-    sc.input_rate_hz = cfg_.sample_rate_hz;
-    sc.channel_offset_hz = channels_[i].offset_hz;
-    sc.half_bandwidth_hz = std::min(kSelectHalfBandwidth, 0.45 * cfg_.sample_rate_hz);
+    int row = -1;
+    if (wideband_) {
+      row = wideband_->pfb.row_of_offset(channels_[i].offset_hz - grid);
+      sc.input_rate_hz = wideband_->pfb.output_rate_hz();
+      sc.channel_offset_hz = channels_[i].offset_hz - grid - wideband_->pfb.channel_offset_hz(row);
+      rows.push_back(row);
+    } else {
+      sc.input_rate_hz = cfg_.sample_rate_hz;
+      sc.channel_offset_hz = channels_[i].offset_hz;
+    }
+    sc.half_bandwidth_hz = std::min(kSelectHalfBandwidth, 0.45 * sc.input_rate_hz);
     // A capture already at the working rate and centred on the carrier needs no filter: the receiver
     // selects the GMSK band per burst after frequency correction.
     sc.skip_filter_at_unit_ratio = true;
     gsm::ReceiverConfig rc;
     rc.max_abs_tone_hz = std::min(kSelectHalfBandwidth, 0.45 * std::min(cfg_.sample_rate_hz, gsm::kWorkingRate));
     auto lane = std::make_unique<Lane>(sc, rc);
+    lane->pfb_row = row;
     const GsmChannelInfo* info = &channels_[i];
     lane->rx.on_block([this, info](const gsm::DecodedBlock& b) {
       if (on_block_) on_block_(GsmChannelBlock{info, b});
@@ -128,14 +191,17 @@ void GsmPipeline::start_receivers() {
     });
     lanes_[i] = std::move(lane);
   }
+  if (wideband_) wideband_->pfb.set_channels(rows);
   started_ = true;
 }
 
 void GsmPipeline::feed(std::span<const cf32> in) {
+  if (wideband_) wideband_->pfb.execute(wideband_->shifted_input(in), wideband_->rows);
   for (auto& lane : lanes_) {
     if (!lane) continue;
     lane->out.clear();
-    lane->select.execute(in, lane->out);
+    if (wideband_) lane->select.execute(wideband_->rows[static_cast<std::size_t>(lane->pfb_row)], lane->out);
+    else lane->select.execute(in, lane->out);
     lane->rx.execute(lane->out);
   }
 }

@@ -23,6 +23,8 @@ struct GsmPipelineConfig {
   double census_margin_db = 6.0;    // a channel must stand this far above the estimated noise floor
   std::size_t census_min_channels = 2;  // with fewer channels than this (one), it gets a receiver
   bool all_channels = false;        // skip the census: a receiver on every channel
+  bool wideband = true;             // one polyphase filterbank for all channels when the rate is a multiple
+                                    // of 200 kHz (>= 8 channels) and 2+ carriers are received
 };
 
 struct GsmChannelInfo {
@@ -61,10 +63,13 @@ class GsmPipeline {
   const std::vector<GsmChannelInfo>& channels() const { return channels_; }
   // Receiver statistics of channel i (only for channels with a receiver).
   const gsm::CarrierStats* stats(std::size_t i) const;
+  bool wideband() const;  // the filterbank path is in use
 
  private:
   struct Lane;
+  struct Wideband;
   void plan_channels();
+  void start_wideband(double grid_offset_hz);
   void run_census();
   void start_receivers();
   void feed(std::span<const cf32> in);
@@ -72,6 +77,7 @@ class GsmPipeline {
   GsmPipelineConfig cfg_;
   std::vector<GsmChannelInfo> channels_;
   std::vector<std::unique_ptr<Lane>> lanes_;   // one per channel (null where no receiver)
+  std::unique_ptr<Wideband> wideband_;
   std::vector<cf32> census_buf_;
   std::size_t census_samples_ = 0;
   bool started_ = false;
