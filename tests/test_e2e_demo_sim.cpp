@@ -1,5 +1,6 @@
 // `towerwatch demo`, the README's first command: a GSM900 sweep of the built-in city-with-rogue scene through
-// the simulated radio must report every cell of the scene exactly once, with the identity the scene gave it.
+// the simulated radio must report every cell of the scene exactly once, with the identity the scene gave it,
+// and end in one alert: on the scene's rogue cell.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -10,12 +11,14 @@
 
 namespace {
 
-TEST(E2eDemo, SweepReportsEveryCellOfTheBuiltInSceneOnce) {
+TEST(E2eDemo, SweepReportsEveryCellOnceAndAlertsOnTheRogue) {
   auto r = tw::test::run_towerwatch({"demo", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   using Id = std::tuple<int, int, int, int, int>;  // arfcn, bsic, mcc, lac, ci
   std::multiset<Id> got;
+  std::vector<nlohmann::json> alerts;
   for (const auto& e : tw::test::json_lines(r.out)) {
+    if (e["type"] == "alert") alerts.push_back(e);
     if (e["type"] != "cell") continue;
     got.insert({e["arfcn"].get<int>(), e["bsic"].get<int>(), e["mcc"].get<int>(), e["lac"].get<int>(),
                 e["ci"].get<int>()});
@@ -23,6 +26,20 @@ TEST(E2eDemo, SweepReportsEveryCellOfTheBuiltInSceneOnce) {
   std::multiset<Id> want;
   for (const auto& c : tw::synth::builtin_scene("city-with-rogue").cells) want.insert({c.arfcn, c.bsic, c.mcc, c.lac, c.ci});
   EXPECT_EQ(got, want);
+
+  // The demo ends in the rogue cell's alert, and only that one: the scene names its rogue.
+  const tw::synth::CellConfig* rogue = nullptr;
+  const auto scene = tw::synth::builtin_scene("city-with-rogue");
+  for (const auto& c : scene.cells)
+    if (c.name == "rogue") rogue = &c;
+  ASSERT_NE(rogue, nullptr);
+  ASSERT_EQ(alerts.size(), 1u) << r.out;
+  EXPECT_EQ(alerts[0]["cell"]["arfcn"], rogue->arfcn);
+  EXPECT_EQ(alerts[0]["cell"]["lac"], rogue->lac);
+  EXPECT_GE(alerts[0]["score"].get<double>(), 2.6);
+  std::set<std::string> rules;
+  for (const auto& reason : alerts[0]["reasons"]) rules.insert(reason["rule"].get<std::string>());
+  for (const char* expected : {"A2", "K1", "K2", "T1"}) EXPECT_TRUE(rules.count(expected)) << expected;
 }
 
 TEST(E2eDemo, UnknownSceneIsBadInput) {

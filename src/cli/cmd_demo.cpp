@@ -8,6 +8,7 @@
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
+#include "src/scorer/score_records.hpp"
 #include "src/sweep/scan_session.hpp"
 #include "tools/synth/scene.hpp"
 
@@ -19,8 +20,8 @@ int run_demo(const std::vector<std::string>& argv) {
       "The main job on the built-in default, no SDR needed: the simulated radio (SoapySDR driver\n"
       "towerwatch-sim) plays a built-in scene of legitimate GSM cells and one rogue cell; towerwatch sweeps the\n"
       "band through the real SoapySDR code path, as `scan` does with an RTL-SDR at 2.4 Msps, and reports every\n"
-      "cell's identity and broadcast parameters. Built-in scenes: single, city, city-with-rogue (default),\n"
-      "multiband (use --band all).",
+      "cell's identity and broadcast parameters, then scores every cell (anomaly rules) and prints the alerts.\n"
+      "Built-in scenes: single, city, city-with-rogue (default), multiband (use --band all).",
       {{"scene", true, "NAME", "built-in scene or scene JSON file (default city-with-rogue)"},
        {"band", true, "LIST", "bands to sweep (default GSM900; all = GSM850,GSM900,DCS1800,PCS1900)"},
        {"rate", true, "HZ", "sample rate of the simulated receiver (default 2.4M)"}},
@@ -43,19 +44,23 @@ int run_demo(const std::vector<std::string>& argv) {
     std::printf("towerwatch demo: sweeping scene '%s' (%zu cells) through the simulated radio at %.2f Msps\n",
                 scene_name.c_str(), scene.cells.size(), rq.sample_rate_hz / 1e6);
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
+  // Score the sweep: every rule of the table on every cell, compared with the other cells of the sweep
+  // (no stored baseline in the demo).
+  const auto alerts = score_sweep(observations_from_records(out.merge.cells, now_unix_ms(), out.serial), nullptr);
   if (json) {
     for (const auto& c : out.merge.cells) emit_json_line(c);
+    for (const auto& a : alerts) emit_json_line(to_json(a));
     emit_json_line({{"type", "sweep_summary"},
                     {"scene", scene_name},
                     {"tunings", out.plan.tunings.size()},
-                    {"cells", out.merge.cells.size()}});
+                    {"cells", out.merge.cells.size()},
+                    {"alerts", alerts.size()}});
   } else {
     std::fprintf(stderr, "\n");
     std::printf("%zu cells in %zu tunings\n", out.merge.cells.size(), out.plan.tunings.size());
     if (!out.merge.cells.empty()) print_cell_table(out.merge.cells);
-    std::printf("\nAnomaly scoring of these cells (rogue base station alerts with evidence) comes with the baseline\n"
-                "and scorer issue. Until then, read the table: one cell shares operator 262-01's identity with a\n"
-                "location area none of its neighbours use, and runs 2.5 ppm off its nominal frequency.\n");
+    std::printf("\n");
+    print_alerts(alerts);
   }
   return 0;
 }

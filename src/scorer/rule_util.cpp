@@ -1,0 +1,76 @@
+#include "src/scorer/rule_util.hpp"
+
+#include <algorithm>
+
+#include "src/core/error.hpp"
+
+namespace tw::scorer {
+
+bool same_operator(const CellObservation& a, const CellObservation& b) {
+  return a.rat == b.rat && a.mcc && b.mcc && a.mnc && b.mnc && *a.mcc == *b.mcc && *a.mnc == *b.mnc;
+}
+
+std::vector<const CellObservation*> same_operator_others(const CellObservation& cell, const SweepObservations& sweep) {
+  std::vector<const CellObservation*> out;
+  for (const auto& o : sweep.cells)
+    if (&o != &cell && same_operator(cell, o)) out.push_back(&o);
+  return out;
+}
+
+bool saw_si(const CellObservation& cell, std::string_view si) {
+  return std::find(cell.si_seen.begin(), cell.si_seen.end(), si) != cell.si_seen.end();
+}
+
+std::optional<long long> int_param(const CellObservation& cell, const char* key) {
+  if (!cell.params.is_object() || !cell.params.contains(key) || cell.params[key].is_null()) return std::nullopt;
+  const auto& v = cell.params[key];
+  if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
+  if (!v.is_number_integer() && !v.is_number_unsigned())
+    throw InputError(std::string("cell record: field '") + key + "' is not an integer");
+  return v.get<long long>();
+}
+
+std::optional<std::vector<int>> neighbour_list(const CellObservation& cell) {
+  if (!saw_si(cell, "SI2") || !cell.params.is_object() || !cell.params.contains("neighbors")) return std::nullopt;
+  const auto& n = cell.params["neighbors"];
+  if (!n.is_array()) throw InputError("cell record: field 'neighbors' is not an array");
+  std::vector<int> out;
+  out.reserve(n.size());
+  for (const auto& a : n) {
+    if (!a.is_number_integer() && !a.is_number_unsigned())
+      throw InputError("cell record: field 'neighbors' holds a non-integer ARFCN");
+    const long long v = a.get<long long>();
+    if (v < 0 || v > 1023) throw InputError("cell record: field 'neighbors' holds ARFCN " + std::to_string(v) +
+                                            " outside 0..1023");
+    out.push_back(static_cast<int>(v));
+  }
+  return out;
+}
+
+std::string describe(const CellObservation& c) {
+  std::string s;
+  auto add = [&s](const char* sep, const char* label, int value) {
+    if (!s.empty()) s.append(sep);
+    s.append(label);
+    s.append(std::to_string(value));
+  };
+  if (c.mcc && c.mnc) {
+    s.append(std::to_string(*c.mcc));
+    s.push_back('-');
+    s.append(*c.mnc);
+  }
+  if (c.lac) add(" ", "LAC ", *c.lac);
+  if (c.ci) add(" ", "CI ", *c.ci);
+  if (c.arfcn >= 0) add(" on ", "ARFCN ", c.arfcn);
+  return s.empty() ? std::string("unidentified cell") : s;
+}
+
+Reason make_reason(double weight, std::string detail, nlohmann::json evidence) {
+  Reason r;
+  r.weight = weight;
+  r.detail = std::move(detail);
+  r.evidence = std::move(evidence);
+  return r;
+}
+
+}  // namespace tw::scorer

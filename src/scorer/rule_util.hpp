@@ -1,0 +1,31 @@
+// Helpers shared by the rules: same-operator neighbours, typed access to a cell record's parameters.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "src/scorer/rule.hpp"
+
+namespace tw::scorer {
+
+// Both cells carry MCC and MNC, of the same RAT, and they are equal.
+bool same_operator(const CellObservation& a, const CellObservation& b);
+// Every other cell of the sweep (not `cell` itself, compared by address) of the same operator.
+std::vector<const CellObservation*> same_operator_others(const CellObservation& cell, const SweepObservations& sweep);
+
+bool saw_si(const CellObservation& cell, std::string_view si);   // "SI2" in si_seen
+// An integer parameter of the record; nullopt when absent or null. A non-integer value is a tw::InputError
+// naming the field.
+std::optional<long long> int_param(const CellObservation& cell, const char* key);
+// The BA list (SI2 + SI2bis + SI2ter, "neighbors") when SI2 was decoded; nullopt otherwise. Bad entries
+// are a tw::InputError.
+std::optional<std::vector<int>> neighbour_list(const CellObservation& cell);
+
+// "262-01 LAC 1234 CI 10011 on ARFCN 58" (whatever is known).
+std::string describe(const CellObservation& cell);
+Reason make_reason(double weight, std::string detail, nlohmann::json evidence);
+
+}  // namespace tw::scorer

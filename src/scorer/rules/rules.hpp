@@ -1,0 +1,20 @@
+// One function per rule, each in its own file (src/scorer/rules/<id>.cpp); rules_table.cpp lists them.
+#pragma once
+#include "src/scorer/rule.hpp"
+
+namespace tw::rules {
+
+std::vector<Reason> a2_lac_differs(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> a4_cloned_identity(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> a5_lone_lac(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> k1_empty_neighbours(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> k2_high_cro(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> r1_unannounced(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> r2_paging_groups(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> t1_short_t3212(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> f1_rf_fingerprint(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> i1_non_hopping(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> p1_lte_priority(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> b1_not_in_baseline(const CellObservation&, const ScoringContext&, double weight);
+
+}  // namespace tw::rules

@@ -1,0 +1,62 @@
+#include "src/scorer/scorer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tw {
+
+std::vector<Reason> evaluate_cell(const CellObservation& cell, const ScoringContext& ctx) {
+  std::vector<Reason> out;
+  for (const auto& rule : rule_table()) {
+    if (ctx.options.disabled_rules.count(rule.id)) continue;
+    for (auto& r : rule.fn(cell, ctx, rule.weight)) {
+      r.rule = rule.id;
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+std::vector<Alert> score_sweep(const SweepObservations& sweep, const BaselineView* baseline,
+                               const ScorerOptions& options) {
+  const ScoringContext ctx{sweep, baseline, options};
+  std::vector<Alert> alerts;
+  for (const auto& cell : sweep.cells) {
+    auto reasons = evaluate_cell(cell, ctx);
+    double score = 0.0;
+    for (const auto& r : reasons) score += r.weight;
+    score = std::round(score * 1000.0) / 1000.0;   // sums of decimal weights: no 2.5999999
+    if (score >= options.threshold) alerts.push_back(Alert{cell, score, std::move(reasons)});
+  }
+  std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) { return a.score > b.score; });
+  return alerts;
+}
+
+nlohmann::json to_json(const Alert& a) {
+  using nlohmann::json;
+  const auto& c = a.cell;
+  json cell{{"rat", c.rat}, {"arfcn", c.arfcn >= 0 ? json(c.arfcn) : json(nullptr)}};
+  if (!c.band.empty()) cell["band"] = c.band;
+  if (c.freq_hz) cell["freq_hz"] = *c.freq_hz;
+  if (c.mcc) cell["mcc"] = *c.mcc;
+  if (c.mnc) cell["mnc"] = *c.mnc;
+  if (c.lac) cell["lac"] = *c.lac;
+  if (c.ci) cell["ci"] = *c.ci;
+  if (c.bsic) cell["bsic"] = *c.bsic;
+  cell["power_dbfs"] = c.power_dbfs;
+  if (c.power_dbm) cell["power_dbm"] = *c.power_dbm;
+  cell["snr_db"] = c.snr_db;
+  cell["cfo_hz"] = c.cfo_hz;
+  if (c.cfo_residual_ppb) cell["cfo_residual_ppb"] = *c.cfo_residual_ppb;
+  if (c.lat && c.lon) cell["position"] = {{"lat", *c.lat}, {"lon", *c.lon}};
+  json reasons = json::array();
+  for (const auto& r : a.reasons) {
+    const Rule* rule = find_rule(r.rule);
+    reasons.push_back({{"rule", r.rule}, {"title", rule ? rule->title : ""}, {"weight", r.weight},
+                       {"detail", r.detail}, {"evidence", r.evidence}});
+  }
+  return {{"type", "alert"}, {"score", a.score}, {"time_unix_ms", c.time_unix_ms}, {"sensor_id", c.sensor_id},
+          {"cell", std::move(cell)}, {"reasons", std::move(reasons)}};
+}
+
+}  // namespace tw

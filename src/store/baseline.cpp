@@ -1,0 +1,336 @@
+// The baseline of known cells: learned from stored sweeps, or imported from OpenCellID.
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <set>
+#include <string_view>
+
+#include "src/core/error.hpp"
+#include "src/core/log.hpp"
+#include "src/store/sqlite_stmt.hpp"
+#include "src/store/store.hpp"
+
+namespace tw::store {
+
+namespace {
+using nlohmann::json;
+
+// Keys of a cell record that are measurements or bookkeeping, not broadcast parameters: their values vary from
+// sweep to sweep and are kept as statistics (power, offset), not as "values seen".
+bool is_measurement(const std::string& k) {
+  static const std::set<std::string> exact = {"type",     "power_dbfs", "power_dbm",        "snr_db",
+                                              "cfo_hz",   "cfo_ppb",    "cfo_residual_ppb", "offset_hz",
+                                              "freq_hz",  "time",       "time_unix_ms",     "sensor_id",
+                                              "lat",      "lon",        "si_seen",          "bursts",
+                                              "messages", "frames",     "seconds",          "first_fn",
+                                              "last_fn",  "fn",         "blocks",           "parse_errors"};
+  if (exact.count(k)) return true;
+  auto ends = [&](std::string_view suf) {
+    return k.size() >= suf.size() && k.compare(k.size() - suf.size(), suf.size(), suf) == 0;
+  };
+  return ends("_db") || ends("_dbfs") || ends("_dbm") || ends("_ppb") || ends("_ppm") || ends("_count") ||
+         ends("_ms") || ends("_s");
+}
+
+const char* kWatermark = "learned_through_sweep";
+}  // namespace
+
+void fold_observation(KnownCell& k, const CellObservation& o) {
+  if (k.n_observations == 0) {
+    k.rat = o.rat;
+    k.mcc = o.mcc;
+    k.mnc = o.mnc;
+    if (o.lac) k.lac = *o.lac;
+    if (o.ci) k.ci = *o.ci;
+    k.arfcn = o.arfcn;
+  }
+  if (o.bsic) k.bsic = o.bsic;
+  ++k.n_observations;
+  k.power_dbfs.add(o.power_dbfs);
+  if (o.power_dbm) k.power_dbm.add(*o.power_dbm);
+  if (o.cfo_residual_ppb) k.cfo_residual_ppb.add(*o.cfo_residual_ppb);
+  if (!k.first_seen_ms || o.time_unix_ms < *k.first_seen_ms) k.first_seen_ms = o.time_unix_ms;
+  if (!k.last_seen_ms || o.time_unix_ms > *k.last_seen_ms) k.last_seen_ms = o.time_unix_ms;
+  if (o.lat && o.lon) {
+    ++k.n_positions;
+    const double n = static_cast<double>(k.n_positions);
+    k.lat = k.lat.value_or(0.0) + (*o.lat - k.lat.value_or(0.0)) / n;
+    k.lon = k.lon.value_or(0.0) + (*o.lon - k.lon.value_or(0.0)) / n;
+  }
+  if (!k.params_seen.is_object()) k.params_seen = json::object();
+  auto note = [&](const std::string& name, const json& value) {
+    json& seen = k.params_seen[name];
+    if (!seen.is_array()) seen = json::array();
+    for (const auto& v : seen)
+      if (v == value) return;
+    if (seen.size() < KnownCell::kMaxValuesPerParam) seen.push_back(value);
+  };
+  if (o.params.is_object())
+    for (auto it = o.params.begin(); it != o.params.end(); ++it)
+      if (!is_measurement(it.key())) note(it.key(), it.value());
+  if (!o.si_seen.empty()) note("si_seen", json(o.si_seen));
+}
+
+nlohmann::json known_cell_json(const KnownCell& k) {
+  auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+  auto stats = [](const RunningStats& s) {
+    if (s.count == 0) return json(nullptr);
+    return json{{"n", s.count}, {"mean", s.mean}, {"stddev", s.stddev()}, {"min", s.min}, {"max", s.max}};
+  };
+  return json{{"type", "known_cell"},
+              {"key", k.key},
+              {"source", k.source},
+              {"rat", k.rat},
+              {"mcc", opt(k.mcc)},
+              {"mnc", opt(k.mnc)},
+              {"lac", opt(k.lac)},
+              {"ci", opt(k.ci)},
+              {"arfcn", k.arfcn >= 0 ? json(k.arfcn) : json(nullptr)},
+              {"bsic", opt(k.bsic)},
+              {"observations", k.n_observations},
+              {"power_dbfs", stats(k.power_dbfs)},
+              {"power_dbm", stats(k.power_dbm)},
+              {"cfo_residual_ppb", stats(k.cfo_residual_ppb)},
+              {"first_seen_ms", opt(k.first_seen_ms)},
+              {"last_seen_ms", opt(k.last_seen_ms)},
+              {"lat", opt(k.lat)},
+              {"lon", opt(k.lon)},
+              {"params_seen", k.params_seen},
+              {"extra", k.extra}};
+}
+
+LearnReport learn_baseline(Store& store, const LearnOptions& options) {
+  LearnReport r;
+  Store::Transaction t(store);
+  if (options.rebuild) {
+    store.delete_known_cells("learned");
+    store.set_meta(kWatermark, "0");
+  }
+  std::int64_t after = 0;
+  if (auto w = store.meta(kWatermark)) {
+    auto [p, ec] = std::from_chars(w->data(), w->data() + w->size(), after);
+    if (ec != std::errc() || p != w->data() + w->size())
+      throw RuntimeFailure(store.path().string() + ": meta '" + kWatermark + "' is not an integer");
+  }
+  std::set<std::pair<std::int64_t, std::string>> alerted;
+  if (options.skip_alerted)
+    for (const auto& a : store.alerts())
+      if (a.sweep_id > after) alerted.insert({a.sweep_id, a.cell_key});
+
+  std::map<std::string, KnownCell> cells;  // touched cells, loaded lazily
+  std::set<std::string> fresh;
+  std::int64_t last_sweep = after;
+  store.for_each_observation(after, [&](std::int64_t sweep_id, const CellObservation& o) {
+    if (sweep_id != last_sweep) {
+      ++r.sweeps;
+      last_sweep = sweep_id;
+    }
+    const std::string key = cell_key(o);
+    if (alerted.count({sweep_id, key})) return;
+    auto it = cells.find(key);
+    if (it == cells.end()) {
+      auto existing = store.known_cell(key, "learned");
+      if (!existing) {
+        existing = KnownCell{};
+        existing->key = key;
+        existing->source = "learned";
+        fresh.insert(key);
+      }
+      it = cells.emplace(key, std::move(*existing)).first;
+    }
+    fold_observation(it->second, o);
+    ++r.observations;
+  });
+  // The watermark also moves past completed sweeps without observations.
+  for (const auto& s : store.sweeps())
+    if (s.completed && s.id > last_sweep) last_sweep = s.id;
+  for (const auto& [key, cell] : cells) store.put_known_cell(cell);
+  store.set_meta(kWatermark, std::to_string(last_sweep));
+  t.commit();
+  r.cells_new = static_cast<std::int64_t>(fresh.size());
+  r.cells_updated = static_cast<std::int64_t>(cells.size()) - r.cells_new;
+  r.learned_through_sweep = last_sweep;
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// OpenCellID CSV
+namespace {
+
+constexpr std::size_t kMaxLine = 1024;  // a real row is < 150 bytes
+constexpr std::size_t kMaxReported = 10;
+
+// Splits one CSV line (RFC 4180 quoting accepted). false: unterminated quote or junk after a closing quote.
+bool split_csv(std::string_view line, std::vector<std::string>& out) {
+  out.clear();
+  std::string f;
+  std::size_t i = 0;
+  for (;;) {
+    f.clear();
+    if (i < line.size() && line[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < line.size()) {
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            f += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          closed = true;
+          break;
+        }
+        f += line[i++];
+      }
+      if (!closed) return false;
+      if (i < line.size() && line[i] != ',') return false;
+    } else {
+      while (i < line.size() && line[i] != ',') f += line[i++];
+    }
+    out.push_back(f);
+    if (i >= line.size()) return true;
+    ++i;  // the comma
+  }
+}
+
+template <class T>
+std::optional<T> number(const std::string& s) {
+  T v{};
+  if (s.empty()) return std::nullopt;
+  const char* b = s.data();
+  const char* e = s.data() + s.size();
+  if (*b == '+') ++b;
+  auto [p, ec] = std::from_chars(b, e, v);
+  if (ec != std::errc() || p != e) return std::nullopt;
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+struct RowError {
+  std::string reason;
+};
+
+// One data row → a known cell; throws RowError with the reason.
+KnownCell parse_row(const std::vector<std::string>& f) {
+  if (f.size() != 14) throw RowError{"expected 14 columns, found " + std::to_string(f.size())};
+  const std::string& radio = f[0];
+  std::int64_t ci_max = 0;
+  if (radio == "GSM")
+    ci_max = 65535;  // TS 23.003 4.3.1: CI 16 bits
+  else if (radio == "UMTS" || radio == "LTE")
+    ci_max = 268435455;  // 28-bit UTRAN cell id / E-UTRAN cell identity
+  else if (radio == "NR")
+    ci_max = 68719476735LL;  // 36-bit NR cell identity
+  else
+    throw RowError{"unsupported radio '" + radio.substr(0, 16) + "'"};
+  auto need_int = [&](int col, const char* name, std::int64_t lo, std::int64_t hi) {
+    auto v = number<std::int64_t>(f[static_cast<std::size_t>(col)]);
+    if (!v) throw RowError{std::string(name) + " is not an integer"};
+    if (*v < lo || *v > hi)
+      throw RowError{std::string(name) + " = " + std::to_string(*v) + " is outside " + std::to_string(lo) + ".." +
+                     std::to_string(hi)};
+    return *v;
+  };
+  auto need_double = [&](int col, const char* name, double lo, double hi) {
+    auto v = number<double>(f[static_cast<std::size_t>(col)]);
+    if (!v) throw RowError{std::string(name) + " is not a number"};
+    if (*v < lo || *v > hi) throw RowError{std::string(name) + " is out of range"};
+    return *v;
+  };
+  KnownCell k;
+  k.source = "opencellid";
+  k.rat = radio;
+  k.mcc = static_cast<int>(need_int(1, "mcc", 0, 999));
+  // OpenCellID gives the MNC as a number: 2 vs 3 digits is lost; kept as 2 digits below 100 (most networks).
+  const auto net = need_int(2, "net", 0, 999);
+  k.mnc = net < 10 ? "0" + std::to_string(net) : std::to_string(net);
+  k.lac = need_int(3, "area", 0, radio == "NR" ? 16777215 : 65535);
+  k.ci = need_int(4, "cell", 0, ci_max);
+  k.lon = need_double(6, "lon", -180.0, 180.0);
+  k.lat = need_double(7, "lat", -90.0, 90.0);
+  k.n_positions = 1;
+  const auto range = need_int(8, "range", 0, 100000000);
+  const auto samples = need_int(9, "samples", 0, 1000000000000LL);
+  const auto changeable = need_int(10, "changeable", 0, 1);
+  const auto created = need_int(11, "created", 0, 32503680000LL);  // unix seconds, before year 3000
+  const auto updated = need_int(12, "updated", 0, 32503680000LL);
+  const auto avg = need_int(13, "averageSignal", -200, 200);
+  std::int64_t unit = 0;
+  if (!f[5].empty()) unit = need_int(5, "unit", 0, 1000000);
+  k.first_seen_ms = created * 1000;
+  k.last_seen_ms = updated * 1000;
+  k.extra = {{"range_m", range},           {"samples", samples}, {"changeable", changeable != 0},
+             {"average_signal_dbm", avg},  {"unit", unit}};
+  k.key = cell_key(k.rat, k.mcc, k.mnc, k.lac, k.ci, -1);
+  return k;
+}
+
+}  // namespace
+
+ImportReport import_opencellid(Store& store, const std::filesystem::path& csv, std::int64_t batch_rows) {
+  std::ifstream in(csv, std::ios::binary);
+  if (!in) throw InputError(csv.string() + ": cannot open the OpenCellID file");
+  if (batch_rows < 1) batch_rows = 1;
+  ImportReport r;
+  std::vector<char> buf(kMaxLine + 2);
+  std::vector<std::string> fields;
+  std::int64_t line_no = 0, in_batch = 0;
+  auto tx = std::make_unique<Store::Transaction>(store);
+  auto bad = [&](const std::string& reason) {
+    ++r.bad;
+    if (r.first_errors.size() < kMaxReported) {
+      std::string msg = csv.string() + ": row " + std::to_string(line_no) + ": " + reason;
+      log::warn(msg);
+      r.first_errors.push_back(std::move(msg));
+    }
+  };
+  for (;;) {
+    in.getline(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const std::size_t n = static_cast<std::size_t>(in.gcount());  // counts an extracted '\n'
+    const bool at_eof = in.eof();
+    bool too_long = false;
+    if (in.fail()) {
+      if (at_eof) break;  // nothing left
+      too_long = true;    // buf.size()-1 bytes and no end of line yet: skip the rest of the line
+      in.clear();
+      in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    }
+    ++line_no;
+    std::string_view line(buf.data(), too_long ? 0 : (at_eof ? n : n - 1));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const bool header = line_no == 1 && line.substr(0, 6) == "radio,";
+    if (!header && !(line.empty() && !too_long)) {
+      ++r.rows;
+      if (too_long) {
+        bad("line longer than " + std::to_string(kMaxLine) + " bytes");
+      } else if (line.find('\0') != std::string_view::npos) {
+        bad("contains a NUL byte");
+      } else if (!split_csv(line, fields)) {
+        bad("malformed quoting");
+      } else {
+        try {
+          store.put_known_cell(parse_row(fields));
+          ++r.imported;
+          if (++in_batch >= batch_rows) {
+            tx->commit();
+            tx = std::make_unique<Store::Transaction>(store);
+            in_batch = 0;
+          }
+        } catch (const RowError& e) {
+          bad(e.reason);
+        }
+      }
+    }
+    if (in.eof()) break;
+  }
+  if (in.bad()) throw RuntimeFailure(csv.string() + ": read error");
+  tx->commit();
+  return r;
+}
+
+}  // namespace tw::store

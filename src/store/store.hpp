@@ -1,0 +1,194 @@
+// The observation store: one SQLite file holding every sweep, its cell observations, the baseline of known
+// cells and the alerts.
+//
+// Durability: WAL journal, synchronous=NORMAL. Every sweep is written in ONE transaction (BEGIN IMMEDIATE ..
+// COMMIT), so a crash of the process (kill -9) at any moment leaves the database valid and holding every sweep
+// whose commit returned; a sweep being written is absent as a whole, never partial. With synchronous=NORMAL a
+// power failure or OS crash may lose the last commits since the WAL was last synced (at checkpoints), but never
+// corrupts the database (SQLite's WAL guarantee).
+//
+// Schema versioned with PRAGMA user_version and an ordered list of migrations (store.cpp); a database whose
+// version is newer than this code knows is refused. PRAGMA application_id marks the file as towerwatch's.
+// Broadcast strings are attacker-controlled: every value goes through bound parameters, never into SQL text.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "src/scorer/observation.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace tw::store {
+
+// $TW_DATA_DIR/towerwatch.db if TW_DATA_DIR is set (tests), else $XDG_DATA_HOME/towerwatch/towerwatch.db,
+// else ~/.local/share/towerwatch/towerwatch.db. Does not create anything.
+std::filesystem::path default_db_path();
+
+// Welford's running statistics (count, mean, M2 = sum of squared deviations, min, max).
+struct RunningStats {
+  std::int64_t count = 0;
+  double mean = 0.0;
+  double m2 = 0.0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  void add(double x);
+  double variance() const;  // sample variance (n-1); 0 below two values
+  double stddev() const;
+};
+
+struct SweepInfo {
+  std::int64_t id = 0;
+  std::int64_t time_unix_ms = 0;
+  std::string sensor_id;
+  std::optional<double> lat, lon;
+  std::string source;       // where the sweep came from: "scan --device ...", a file name, "demo"
+  std::int64_t n_cells = 0; // observations written with it
+  bool completed = false;
+};
+
+// Identity of a known cell: RAT + CGI (MCC, MNC, LAC, CI) + ARFCN (-1: unknown, as in OpenCellID rows).
+// Fields not decoded stay empty and are part of the key as "?".
+std::string cell_key(const CellObservation& o);
+std::string cell_key(const std::string& rat, std::optional<int> mcc, const std::optional<std::string>& mnc,
+                     std::optional<std::int64_t> lac, std::optional<std::int64_t> ci, int arfcn);
+
+struct KnownCell {
+  std::string key;     // cell_key(...)
+  std::string source;  // "learned" | "opencellid"
+  std::string rat = "GSM";
+  std::optional<int> mcc;
+  std::optional<std::string> mnc;
+  std::optional<std::int64_t> lac, ci;  // int64: UMTS/LTE cell ids are 28 bits
+  int arfcn = -1;
+  std::optional<int> bsic;              // last seen
+  // Per decoded parameter, the distinct values seen: {"t3212":[10],"cro":[0,2],...} (at most
+  // kMaxValuesPerParam values per parameter; measurements are not parameters and are not kept here).
+  nlohmann::json params_seen = nlohmann::json::object();
+  RunningStats power_dbfs, power_dbm, cfo_residual_ppb;
+  std::int64_t n_observations = 0;
+  std::optional<std::int64_t> first_seen_ms, last_seen_ms;
+  std::optional<double> lat, lon;       // mean position of the observations that had one
+  std::int64_t n_positions = 0;
+  nlohmann::json extra = nlohmann::json::object();  // OpenCellID: range, samples, averageSignal, unit, ...
+  static constexpr std::size_t kMaxValuesPerParam = 16;
+};
+
+struct AlertRecord {
+  std::int64_t id = 0;
+  std::int64_t sweep_id = 0;
+  std::string cell_key;
+  double score = 0.0;
+  nlohmann::json reasons = nlohmann::json::array();
+};
+
+class Store {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating if absent) and migrates the database. tw::InputError if the file is not a towerwatch
+  // database; tw::RuntimeFailure (naming the file) for a newer schema or any SQLite failure.
+  explicit Store(const std::filesystem::path& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  int schema_version();
+
+  // One transaction for the whole sweep; returns its id. Sweep position: the first cell's lat/lon.
+  // A malformed observation (non-finite measurement, identity out of range) is a tw::InputError naming the
+  // cell and field; nothing of the sweep is written.
+  std::int64_t store_sweep(const SweepObservations& sweep, const std::string& source);
+
+  std::vector<SweepInfo> sweeps();
+  SweepObservations load_sweep(std::int64_t sweep_id);  // tw::InputError for an unknown id
+  // Every observation of completed sweeps with id > after_sweep_id, in sweep order.
+  void for_each_observation(std::int64_t after_sweep_id,
+                            const std::function<void(std::int64_t sweep_id, const CellObservation&)>& fn);
+
+  std::vector<KnownCell> known_cells(const std::string& source = "");  // "" = every source
+  std::optional<KnownCell> known_cell(const std::string& key, const std::string& source);
+  void put_known_cell(const KnownCell& cell);  // insert or replace (key, source)
+  void delete_known_cells(const std::string& source);
+
+  std::int64_t store_alert(std::int64_t sweep_id, const std::string& cell_key, double score,
+                           const nlohmann::json& reasons);
+  std::vector<AlertRecord> alerts(std::optional<std::int64_t> sweep_id = std::nullopt);
+
+  // Small key/value table for bookkeeping (e.g. how far the baseline has learned).
+  std::optional<std::string> meta(const std::string& key);
+  void set_meta(const std::string& key, const std::string& value);
+
+  // RAII transaction (BEGIN IMMEDIATE; rolls back unless commit() was called). Not nestable.
+  class Transaction {
+   public:
+    explicit Transaction(Store& s);
+    ~Transaction();
+    void commit();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+   private:
+    Store& s_;
+    bool done_ = false;
+  };
+
+  // Runs one SQL statement without parameters (schema, pragmas); for tests and migrations.
+  void exec(const std::string& sql);
+  // The single text/integer result of a parameterless query (e.g. "PRAGMA integrity_check").
+  std::string query_text(const std::string& sql);
+  std::int64_t query_int(const std::string& sql);
+
+  sqlite3* handle() { return db_.get(); }
+  [[noreturn]] void fail(const std::string& what);  // RuntimeFailure naming the file + sqlite message
+
+ private:
+  struct DbClose {
+    void operator()(sqlite3* db) const;
+  };
+  void migrate();
+  std::filesystem::path path_;
+  std::unique_ptr<sqlite3, DbClose> db_;
+};
+
+// {"type":"known_cell","key":...,"source":...,"rat":...,"mcc":...,"power_dbfs":{"n","mean","stddev","min","max"},...}
+nlohmann::json known_cell_json(const KnownCell& cell);
+
+// ---- baseline ----
+struct LearnOptions {
+  bool rebuild = false;               // forget the learned cells and learn again from every stored sweep
+  bool skip_alerted = true;           // do not learn a cell from a sweep in which it raised an alert
+};
+struct LearnReport {
+  std::int64_t sweeps = 0, observations = 0, cells_updated = 0, cells_new = 0;
+  std::int64_t learned_through_sweep = 0;
+};
+// Folds the observations of completed sweeps not yet learned (sweep id above the stored watermark) into the
+// "learned" known cells, in one transaction.
+LearnReport learn_baseline(Store& store, const LearnOptions& options = {});
+// Folds one observation into a known cell (statistics, values seen, first/last seen, position).
+void fold_observation(KnownCell& cell, const CellObservation& o);
+
+struct ImportReport {
+  std::int64_t rows = 0;          // data rows read (header excluded)
+  std::int64_t imported = 0;      // rows written as known cells
+  std::int64_t bad = 0;           // rows rejected
+  std::vector<std::string> first_errors;  // "row N: reason" for the first few bad rows
+};
+// Streams an OpenCellID CSV (radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,
+// averageSignal; header optional) into known cells with source "opencellid", in transactions of
+// `batch_rows` rows. Radios GSM, UMTS, LTE, NR are kept with their radio as rat (ARFCN unknown: -1); other
+// radios (CDMA) and malformed rows are counted as bad, never fatal. A file that cannot be opened is a
+// tw::InputError.
+ImportReport import_opencellid(Store& store, const std::filesystem::path& csv, std::int64_t batch_rows = 5000);
+
+}  // namespace tw::store

@@ -1,0 +1,320 @@
+// The baseline: OpenCellID import (good and bad rows, kill -9 mid-import), the scorer's BaselineView over
+// the store, and the `towerwatch baseline` command.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "src/core/error.hpp"
+#include "src/store/store.hpp"
+#include "src/store/store_baseline_view.hpp"
+#include "support/test_support.hpp"
+
+using tw::store::Store;
+using tw::test::TempDir;
+
+namespace {
+
+// OpenCellID layout: radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal
+struct Csv {
+  std::string text;
+  int good = 0, bad = 0, rows = 0;
+  std::vector<int> bad_lines;  // 1-based line numbers of the bad rows
+  int line = 0;
+  void header() {
+    text += "radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal\n";
+    ++line;
+  }
+  void ok(const std::string& row, const char* eol = "\n") {
+    text += row + eol;
+    ++line, ++rows, ++good;
+  }
+  void ko(const std::string& row) {
+    text += row + "\n";
+    ++line, ++rows, ++bad;
+    bad_lines.push_back(line);
+  }
+};
+
+Csv sample_csv() {
+  Csv c;
+  c.header();
+  c.ok("GSM,262,1,1000,30001,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75");
+  c.ok("GSM,262,2,1001,30002,,13.41,52.51,500,3,1,1459000000,1600000000,0");
+  c.ko("GSM,262,1,1000");                                                            // 4 columns
+  c.ko("GSM,abc,1,1000,30001,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75");      // mcc not numeric
+  c.ok("UMTS,262,2,1001,123456789,0,13.4,52.5,500,3,1,1459000000,1600000000,0");
+  c.ko("GSM,262,1,1000,99999999999999999999999,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75");  // > int64
+  c.ko("GSM,262,1,1000,70000,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75");     // GSM CI is 16 bits
+  c.ko("GSM,\"26\"\"2\",1,1000,30005,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75");  // embedded quote
+  static const char nul_row[] = "GSM,262,1,1000,3\0" "01,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75";
+  c.ko(std::string(nul_row, sizeof nul_row - 1));  // an embedded NUL
+  c.ko("CDMA,310,1,1000,30006,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75");    // radio not kept
+  c.ko("GSM,262,1,1000,30007,0,200.0,52.5,1000,12,1,1459000000,1600000000,-75");    // lon out of range
+  c.ko("\"GSM,262,1,1000,30008,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75");   // unterminated quote
+  c.ko("GSM,262,1,1000,30009,0,13.4,52.5,1000,12,1,1459000000,1600000000," + std::string(5000, '9'));  // long
+  c.ok("\"GSM\",\"262\",\"3\",\"1002\",\"30004\",\"0\",\"13.4\",\"52.5\",\"1000\",\"12\",\"1\",\"1459000000\","
+       "\"1600000000\",\"-75\"");
+  c.ok("LTE,262,1,40000,268435455,0,13.4,52.5,1000,12,1,1459000000,1600000000,-90", "\r\n");
+  c.ok("GSM,262,1,1000,30001,0,13.5,52.6,1000,13,1,1459000000,1700000000,-74");    // update of row 1
+  c.ok("GSM,262,1,1000,30010,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75", "");  // no final newline
+  return c;
+}
+
+}  // namespace
+
+TEST(StoreOpenCellId, ImportCountsGoodAndBadRowsNeverFatal) {
+  TempDir dir;
+  const Csv c = sample_csv();
+  tw::test::write_file(dir / "cells.csv", c.text);
+  Store st(dir / "t.db");
+  const auto r = tw::store::import_opencellid(st, dir / "cells.csv", 3);
+  EXPECT_EQ(r.rows, c.rows);
+  EXPECT_EQ(r.imported, c.good);
+  EXPECT_EQ(r.bad, c.bad);
+  ASSERT_EQ(r.first_errors.size(), 10u);  // at most 10 reported, and there are 10 bad rows
+  for (std::size_t i = 0; i < r.first_errors.size(); ++i)
+    EXPECT_NE(r.first_errors[i].find("row " + std::to_string(c.bad_lines[i]) + ":"), std::string::npos)
+        << r.first_errors[i];
+  EXPECT_NE(r.first_errors[1].find("mcc"), std::string::npos) << r.first_errors[1];
+  EXPECT_NE(r.first_errors[3].find("cell"), std::string::npos) << r.first_errors[3];
+
+  const auto cells = st.known_cells("opencellid");
+  EXPECT_EQ(cells.size(), static_cast<std::size_t>(c.good - 1));  // row 1 updated in place
+  const auto k = st.known_cell(tw::store::cell_key("GSM", 262, std::string("01"), 1000, 30001, -1), "opencellid");
+  ASSERT_TRUE(k.has_value());
+  EXPECT_EQ(k->rat, "GSM");
+  EXPECT_DOUBLE_EQ(*k->lon, 13.5);  // the later row wins
+  EXPECT_DOUBLE_EQ(*k->lat, 52.6);
+  EXPECT_EQ(k->first_seen_ms, 1459000000000LL);
+  EXPECT_EQ(k->last_seen_ms, 1700000000000LL);
+  EXPECT_EQ(k->extra["samples"], 13);
+  EXPECT_EQ(k->extra["average_signal_dbm"], -74);
+  const auto lte = st.known_cell(tw::store::cell_key("LTE", 262, std::string("01"), 40000, 268435455, -1), "opencellid");
+  ASSERT_TRUE(lte.has_value());
+  EXPECT_EQ(lte->rat, "LTE");
+  EXPECT_TRUE(st.known_cell(tw::store::cell_key("GSM", 262, std::string("03"), 1002, 30004, -1), "opencellid"));
+  EXPECT_TRUE(st.known_cell(tw::store::cell_key("GSM", 262, std::string("01"), 1000, 30010, -1), "opencellid"));
+  EXPECT_EQ(st.query_text("PRAGMA integrity_check"), "ok");
+}
+
+TEST(StoreOpenCellId, MissingFileIsInputError) {
+  TempDir dir;
+  Store st(dir / "t.db");
+  EXPECT_THROW(tw::store::import_opencellid(st, dir / "absent.csv"), tw::InputError);
+}
+
+TEST(StoreOpenCellId, KillNineDuringImportKeepsWholeBatches) {
+  TempDir dir;
+  const auto csv = dir / "big.csv";
+  {
+    std::ofstream out(csv);
+    for (int i = 0; i < 300000; ++i)
+      out << "GSM,262," << (i % 3) << "," << (i / 60000) << "," << (i % 60000)
+          << ",0,13.4,52.5,1000,12,1,1459000000,1600000000,-75\n";
+  }
+  const auto path = dir / "crash.db";
+  { Store st(path); }
+  constexpr int kBatch = 1000;
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    try {
+      Store st(path);
+      tw::store::import_opencellid(st, csv, kBatch);
+    } catch (...) {
+    }
+    _exit(3);
+  }
+  // Poll with a plain read-only connection (WAL readers never wait for the writer).
+  std::int64_t n = 0;
+  for (int i = 0; i < 60000 && n < 5 * kBatch; ++i) {
+    usleep(1000);
+    sqlite3* h = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v2(h, "SELECT count(*) FROM known_cells", -1, &s, nullptr) == SQLITE_OK &&
+          sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+      sqlite3_finalize(s);
+    }
+    sqlite3_close(h);
+  }
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the import finished before it was killed";
+  Store st(path);
+  EXPECT_EQ(st.query_text("PRAGMA integrity_check"), "ok");
+  const auto count = st.query_int("SELECT count(*) FROM known_cells");
+  EXPECT_GE(count, 5 * kBatch);
+  EXPECT_LT(count, 300000);
+  EXPECT_EQ(count % kBatch, 0) << "a batch was half written";
+}
+
+TEST(StoreBaselineView, FindsLearnedAndImportedCells) {
+  TempDir dir;
+  Store st(dir / "t.db");
+  tw::test::write_file(dir / "c.csv",
+                       "GSM,262,1,1000,30001,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75\n"
+                       "GSM,262,7,2000,40001,0,13.4,52.5,1000,12,1,1459000000,1600000000,-75\n");
+  ASSERT_EQ(tw::store::import_opencellid(st, dir / "c.csv").imported, 2);
+  tw::SweepObservations s;
+  s.time_unix_ms = 5000;
+  for (int arfcn : {20, 31}) {  // the same CGI seen on two ARFCNs
+    tw::CellObservation o;
+    o.time_unix_ms = 5000 + arfcn;
+    o.arfcn = arfcn;
+    o.mcc = 262;
+    o.mnc = "01";
+    o.lac = 1000;
+    o.ci = 30001;
+    o.lat = 48.0;
+    o.lon = 11.0;
+    s.cells.push_back(o);
+  }
+  st.store_sweep(s, "t");
+  tw::store::learn_baseline(st);
+
+  tw::store::StoreBaselineView view(st);
+  auto k = view.find_cell(262, "01", 1000, 30001);
+  ASSERT_TRUE(k.has_value());
+  EXPECT_EQ(k->source, "observed");
+  EXPECT_EQ(k->arfcns, (std::vector<int>{20, 31}));
+  EXPECT_EQ(k->first_seen_unix_ms, 5020);
+  EXPECT_EQ(k->last_seen_unix_ms, 5031);
+  EXPECT_EQ(k->lat, 48.0);
+  // Imported only; OpenCellID's numeric MNC 7 matches "07" and "007".
+  k = view.find_cell(262, "007", 2000, 40001);
+  ASSERT_TRUE(k.has_value());
+  EXPECT_EQ(k->source, "opencellid");
+  EXPECT_TRUE(k->arfcns.empty());
+  EXPECT_EQ(k->last_seen_unix_ms, 1600000000000LL);
+  EXPECT_FALSE(view.find_cell(262, "01", 1000, 30002).has_value());
+  EXPECT_FALSE(view.find_cell(262, "02", 1000, 30001).has_value());
+  EXPECT_TRUE(view.operator_known(262, "01"));
+  EXPECT_TRUE(view.operator_known(262, "07"));
+  EXPECT_FALSE(view.operator_known(262, "03"));
+  EXPECT_FALSE(view.operator_known(310, "01"));
+}
+
+TEST(StoreCli, ImportThenShowJson) {
+  TempDir dir;
+  const Csv c = sample_csv();
+  tw::test::write_file(dir / "cells.csv", c.text);
+  const std::string db = (dir / "site.db").string();
+  auto r = tw::test::run_towerwatch({"baseline", "import", (dir / "cells.csv").string(), "--db", db, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = tw::test::json_lines(r.out);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["type"], "baseline_import");
+  EXPECT_EQ(lines[0]["rows"], c.rows);
+  EXPECT_EQ(lines[0]["imported"], c.good);
+  EXPECT_EQ(lines[0]["bad"], c.bad);
+  EXPECT_NE(r.err.find("row 4:"), std::string::npos) << r.err;  // bad rows are reported on stderr
+
+  r = tw::test::run_towerwatch({"baseline", "show", "--db", db, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  lines = tw::test::json_lines(r.out);
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(c.good - 1));
+  bool found = false;
+  for (const auto& l : lines) {
+    EXPECT_EQ(l["type"], "known_cell");
+    EXPECT_EQ(l["source"], "opencellid");
+    if (l["ci"] == 30002) {
+      found = true;
+      EXPECT_EQ(l["mcc"], 262);
+      EXPECT_EQ(l["mnc"], "02");
+      EXPECT_EQ(l["lac"], 1001);
+      EXPECT_EQ(l["rat"], "GSM");
+      EXPECT_DOUBLE_EQ(l["lat"].get<double>(), 52.51);
+      EXPECT_TRUE(l["arfcn"].is_null());
+    }
+  }
+  EXPECT_TRUE(found);
+
+  // The table form names every cell; learn on a database without sweeps learns nothing.
+  r = tw::test::run_towerwatch({"baseline", "show", "--db", db});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(std::to_string(c.good - 1) + " known cells"), std::string::npos) << r.out;
+  r = tw::test::run_towerwatch({"baseline", "learn", "--db", db, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(tw::test::json_lines(r.out).at(0)["observations"], 0);
+}
+
+TEST(StoreCli, UsageAndInputErrors) {
+  TempDir dir;
+  const std::string db = (dir / "x.db").string();
+  EXPECT_EQ(tw::test::run_towerwatch({"baseline", "--db", db}).exit_code, 2);
+  EXPECT_EQ(tw::test::run_towerwatch({"baseline", "frobnicate", "--db", db}).exit_code, 2);
+  EXPECT_EQ(tw::test::run_towerwatch({"baseline", "import", "--db", db}).exit_code, 2);
+  auto r = tw::test::run_towerwatch({"baseline", "import", (dir / "absent.csv").string(), "--db", db});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("absent.csv"), std::string::npos) << r.err;
+  tw::test::write_file(dir / "junk.db", std::string(2048, 'j'));
+  r = tw::test::run_towerwatch({"baseline", "show", "--db", (dir / "junk.db").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not a towerwatch database"), std::string::npos) << r.err;
+  // Without --db the default path under TW_DATA_DIR is used (and created).
+  ::setenv("TW_DATA_DIR", (dir / "data").c_str(), 1);
+  r = tw::test::run_towerwatch({"baseline", "show"});
+  ::unsetenv("TW_DATA_DIR");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "data" / "towerwatch.db"));
+}
+
+TEST(StoreCli, LearnFromStoredSweepsThenShow) {
+  TempDir dir;
+  const auto db = dir / "site.db";
+  const double powers[] = {-60.0, -58.0, -65.0};  // mean -61, sample variance 13
+  {
+    Store st(db);
+    for (int k = 0; k < 3; ++k) {
+      tw::SweepObservations s;
+      s.time_unix_ms = 1000 * (k + 1);
+      tw::CellObservation o;
+      o.time_unix_ms = s.time_unix_ms;
+      o.arfcn = 62;
+      o.mcc = 901;
+      o.mnc = "70";
+      o.lac = 7;
+      o.ci = 99;
+      o.bsic = 12;
+      o.power_dbfs = powers[k];
+      o.params = {{"type", "cell"}, {"t3212", 4}};
+      s.cells.push_back(o);
+      st.store_sweep(s, "test");
+    }
+  }
+  auto r = tw::test::run_towerwatch({"baseline", "learn", "--db", db.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto l = tw::test::json_lines(r.out).at(0);
+  EXPECT_EQ(l["type"], "baseline_learn");
+  EXPECT_EQ(l["sweeps"], 3);
+  EXPECT_EQ(l["observations"], 3);
+  EXPECT_EQ(l["cells_new"], 1);
+  r = tw::test::run_towerwatch({"baseline", "show", "--db", db.string(), "--json", "--source", "learned"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = tw::test::json_lines(r.out);
+  ASSERT_EQ(lines.size(), 1u);
+  const auto& k = lines[0];
+  EXPECT_EQ(k["source"], "learned");
+  EXPECT_EQ(k["mcc"], 901);
+  EXPECT_EQ(k["mnc"], "70");
+  EXPECT_EQ(k["arfcn"], 62);
+  EXPECT_EQ(k["bsic"], 12);
+  EXPECT_EQ(k["observations"], 3);
+  EXPECT_DOUBLE_EQ(k["power_dbfs"]["mean"].get<double>(), -61.0);
+  EXPECT_NEAR(k["power_dbfs"]["stddev"].get<double>(), std::sqrt(13.0), 1e-12);
+  EXPECT_EQ(k["power_dbfs"]["min"], -65.0);
+  EXPECT_EQ(k["first_seen_ms"], 1000);
+  EXPECT_EQ(k["last_seen_ms"], 3000);
+  EXPECT_EQ(k["params_seen"]["t3212"], nlohmann::json::array({4}));
+  // Learning again adds nothing.
+  r = tw::test::run_towerwatch({"baseline", "learn", "--db", db.string(), "--json"});
+  EXPECT_EQ(tw::test::json_lines(r.out).at(0)["observations"], 0);
+}

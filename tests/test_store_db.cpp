@@ -1,0 +1,393 @@
+// The observation store: schema and migrations, sweep round trip, rollback of a malformed sweep, hostile
+// strings, kill -9 during sweeps, Welford statistics of the learned baseline.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "src/core/error.hpp"
+#include "src/store/store.hpp"
+#include "support/test_support.hpp"
+
+using tw::CellObservation;
+using tw::SweepObservations;
+using tw::store::Store;
+using tw::test::TempDir;
+
+namespace {
+
+CellObservation make_cell(int i, std::int64_t t) {
+  CellObservation o;
+  o.time_unix_ms = t;
+  o.sensor_id = "sensor-A";
+  o.lat = 52.5 + 0.001 * i;
+  o.lon = 13.4;
+  o.rat = "GSM";
+  o.arfcn = 10 + i;
+  o.band = "P-GSM900";
+  o.freq_hz = 935.2e6 + 0.2e6 * (10 + i);
+  o.mcc = 262;
+  o.mnc = i % 2 ? "01" : "002";
+  o.lac = 1000 + i;
+  o.ci = 30000 + i;
+  o.bsic = i % 64;
+  o.power_dbfs = -40.0 - i;
+  o.power_dbm = -70.5 - i;
+  o.snr_db = 20.25;
+  o.cfo_hz = 12.5 * i;
+  o.cfo_residual_ppb = 3.0 - i;
+  o.si_seen = {"SI1", "SI2", "SI3", "SI4"};
+  o.params = {{"type", "cell"}, {"arfcn", o.arfcn}, {"t3212", 10 + i}, {"cro", 2 * i},
+              {"neighbours", {1, 2, 3 + i}}, {"power_dbfs", o.power_dbfs}};
+  return o;
+}
+
+SweepObservations make_sweep(int n, std::int64_t t) {
+  SweepObservations s;
+  s.time_unix_ms = t;
+  s.sensor_id = "sensor-A";
+  for (int i = 0; i < n; ++i) s.cells.push_back(make_cell(i, t));
+  return s;
+}
+
+void expect_same(const CellObservation& a, const CellObservation& b) {
+  EXPECT_EQ(a.time_unix_ms, b.time_unix_ms);
+  EXPECT_EQ(a.sensor_id, b.sensor_id);
+  EXPECT_EQ(a.lat, b.lat);
+  EXPECT_EQ(a.lon, b.lon);
+  EXPECT_EQ(a.rat, b.rat);
+  EXPECT_EQ(a.arfcn, b.arfcn);
+  EXPECT_EQ(a.band, b.band);
+  EXPECT_EQ(a.freq_hz, b.freq_hz);
+  EXPECT_EQ(a.mcc, b.mcc);
+  EXPECT_EQ(a.mnc, b.mnc);
+  EXPECT_EQ(a.lac, b.lac);
+  EXPECT_EQ(a.ci, b.ci);
+  EXPECT_EQ(a.bsic, b.bsic);
+  EXPECT_EQ(a.power_dbfs, b.power_dbfs);
+  EXPECT_EQ(a.power_dbm, b.power_dbm);
+  EXPECT_EQ(a.snr_db, b.snr_db);
+  EXPECT_EQ(a.cfo_hz, b.cfo_hz);
+  EXPECT_EQ(a.cfo_residual_ppb, b.cfo_residual_ppb);
+  EXPECT_EQ(a.si_seen, b.si_seen);
+  EXPECT_EQ(a.params, b.params);
+}
+
+// An independent look at the file: the raw SQLite API, not the Store.
+std::int64_t raw_int(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(h);
+  std::int64_t v = -1;
+  if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return v;
+}
+
+}  // namespace
+
+TEST(StoreSchema, FreshDatabaseHasCurrentVersionWalAndTables) {
+  TempDir dir;
+  const auto path = dir / "t.db";
+  {
+    Store st(path);
+    EXPECT_EQ(st.schema_version(), Store::kSchemaVersion);
+    EXPECT_EQ(st.query_text("PRAGMA journal_mode"), "wal");
+    EXPECT_EQ(st.query_int("PRAGMA foreign_keys"), 1);
+    EXPECT_EQ(st.query_int("PRAGMA synchronous"), 1);  // NORMAL
+  }
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), Store::kSchemaVersion);
+  EXPECT_EQ(raw_int(path, "PRAGMA application_id"), 0x54574442);
+  for (const char* t : {"sweeps", "observations", "known_cells", "alerts", "meta"})
+    EXPECT_EQ(raw_int(path, std::string("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='") + t + "'"), 1)
+        << t;
+  // Reopening an up-to-date database migrates nothing and keeps the data.
+  {
+    Store st(path);
+    st.store_sweep(make_sweep(2, 1000), "test");
+  }
+  Store again(path);
+  EXPECT_EQ(again.schema_version(), Store::kSchemaVersion);
+  EXPECT_EQ(again.sweeps().size(), 1u);
+}
+
+TEST(StoreSchema, NewerSchemaVersionIsRefusedNamingTheFile) {
+  TempDir dir;
+  const auto path = dir / "newer.db";
+  { Store st(path); }
+  {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(h, "PRAGMA user_version=99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(h);
+  }
+  try {
+    Store st(path);
+    FAIL() << "a database of schema version 99 was opened";
+  } catch (const tw::RuntimeFailure& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(path.string()), std::string::npos) << m;
+    EXPECT_NE(m.find("99"), std::string::npos) << m;
+  }
+}
+
+TEST(StoreSchema, FileThatIsNotATowerwatchDatabaseIsInputError) {
+  TempDir dir;
+  const auto text = dir / "notes.db";
+  tw::test::write_file(text, std::string(4096, 'x'));
+  try {
+    Store st(text);
+    FAIL() << "a text file was opened as a database";
+  } catch (const tw::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(text.string()), std::string::npos) << e.what();
+  }
+  // An SQLite file of another application (its own tables, user_version 0).
+  const auto other = dir / "other.db";
+  {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(other.c_str(), &h), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(h, "CREATE TABLE contacts(name TEXT)", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(h);
+  }
+  EXPECT_THROW(Store st(other), tw::InputError);
+  EXPECT_EQ(raw_int(other, "SELECT count(*) FROM sqlite_schema"), 1);  // left untouched
+}
+
+TEST(StoreSchema, DefaultPathFollowsEnvironment) {
+  ::setenv("TW_DATA_DIR", "/tmp/tw-data-test", 1);
+  EXPECT_EQ(tw::store::default_db_path(), std::filesystem::path("/tmp/tw-data-test/towerwatch.db"));
+  ::unsetenv("TW_DATA_DIR");
+  ::setenv("XDG_DATA_HOME", "/tmp/xdg", 1);
+  EXPECT_EQ(tw::store::default_db_path(), std::filesystem::path("/tmp/xdg/towerwatch/towerwatch.db"));
+  ::unsetenv("XDG_DATA_HOME");
+  const char* h = std::getenv("HOME");
+  const std::string home = h ? h : "";
+  ::setenv("HOME", "/home/someone", 1);
+  EXPECT_EQ(tw::store::default_db_path(), std::filesystem::path("/home/someone/.local/share/towerwatch/towerwatch.db"));
+  if (h) ::setenv("HOME", home.c_str(), 1);
+}
+
+TEST(StoreSweep, RoundTripReadsBackEqual) {
+  TempDir dir;
+  Store st(dir / "t.db");
+  const auto sweep = make_sweep(5, 1700000000123);
+  CellObservation bare;  // every optional empty
+  bare.time_unix_ms = 1700000000123;
+  bare.arfcn = -1;
+  SweepObservations s2 = sweep;
+  s2.cells.push_back(bare);
+  const auto id = st.store_sweep(s2, "scan --device sim");
+  const auto back = st.load_sweep(id);
+  EXPECT_EQ(back.time_unix_ms, s2.time_unix_ms);
+  EXPECT_EQ(back.sensor_id, s2.sensor_id);
+  ASSERT_EQ(back.cells.size(), s2.cells.size());
+  for (std::size_t i = 0; i < s2.cells.size(); ++i) expect_same(back.cells[i], s2.cells[i]);
+  const auto sw = st.sweeps();
+  ASSERT_EQ(sw.size(), 1u);
+  EXPECT_TRUE(sw[0].completed);
+  EXPECT_EQ(sw[0].n_cells, 6);
+  EXPECT_EQ(sw[0].source, "scan --device sim");
+  EXPECT_EQ(sw[0].lat, sweep.cells[0].lat);
+  EXPECT_THROW(st.load_sweep(id + 100), tw::InputError);
+}
+
+TEST(StoreSweep, MalformedFieldRollsBackTheWholeSweep) {
+  TempDir dir;
+  const auto path = dir / "t.db";
+  Store st(path);
+  st.store_sweep(make_sweep(3, 1000), "good");
+  for (int variant = 0; variant < 4; ++variant) {
+    auto bad = make_sweep(4, 2000);
+    switch (variant) {
+      case 0: bad.cells[2].power_dbfs = std::numeric_limits<double>::quiet_NaN(); break;
+      case 1: bad.cells[3].mcc = 1000; break;                    // MCC is 3 decimal digits (TS 23.003)
+      case 2: bad.cells[2].mnc = "1'; DROP TABLE sweeps; --"; break;
+      case 3: bad.cells[1].cfo_residual_ppb = std::numeric_limits<double>::infinity(); break;
+    }
+    try {
+      st.store_sweep(bad, "bad");
+      FAIL() << "variant " << variant << " was stored";
+    } catch (const tw::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("sweep cell"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sweeps"), 1);
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM observations"), 3);
+  // The store is still usable after the rollbacks.
+  st.store_sweep(make_sweep(2, 3000), "good again");
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM observations"), 5);
+}
+
+TEST(StoreSweep, HostileStringsStoredVerbatim) {
+  TempDir dir;
+  Store st(dir / "t.db");
+  const std::string sql = "x'); DROP TABLE observations; --\"`;\\ %_ ? ?1 :a @b $c";
+  const std::string big(10240, 'Q');
+  std::string with_nul = "a";
+  with_nul.push_back('\0');
+  with_nul += "b\n\r\t\x01\xc3\xa9";
+  auto s = make_sweep(1, 42);
+  s.sensor_id = sql;
+  s.cells[0].sensor_id = with_nul;
+  s.cells[0].band = big;
+  s.cells[0].params["name"] = sql;
+  s.cells[0].params["long"] = big;
+  s.cells[0].params["nul"] = with_nul;
+  s.cells[0].params[sql] = "key is hostile too";
+  s.cells[0].si_seen.push_back(sql);
+  const auto id = st.store_sweep(s, sql);
+  const auto back = st.load_sweep(id);
+  EXPECT_EQ(back.sensor_id, sql);
+  ASSERT_EQ(back.cells.size(), 1u);
+  expect_same(back.cells[0], s.cells[0]);
+  EXPECT_EQ(back.cells[0].sensor_id.size(), with_nul.size());
+  EXPECT_EQ(st.sweeps().at(0).source, sql);
+  // Alerts carry hostile keys and reasons verbatim as well.
+  const nlohmann::json reasons = {{{"rule", "T1"}, {"detail", sql + big}}};
+  st.store_alert(id, sql, 3.5, reasons);
+  const auto alerts = st.alerts(id);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].cell_key, sql);
+  EXPECT_EQ(alerts[0].reasons, reasons);
+  EXPECT_EQ(alerts[0].score, 3.5);
+}
+
+// kill -9 while a child writes sweeps in a loop: every sweep marked completed has all its observations.
+TEST(StoreCrash, KillNineDuringSweepsLeavesEveryCompletedSweepWhole) {
+  TempDir dir;
+  const auto path = dir / "crash.db";
+  { Store st(path); }  // schema exists before the child starts
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    try {
+      Store st(path);
+      for (int k = 0;; ++k) st.store_sweep(make_sweep(5 + k % 7, 1000 + k), "child");  // 5..11 cells
+    } catch (...) {
+    }
+    _exit(3);
+  }
+  // Wait (no time bound asserted) until the child has committed a few sweeps, then kill it mid-loop.
+  std::int64_t committed = 0;
+  for (int i = 0; i < 20000 && committed < 20; ++i) {
+    usleep(1000);
+    sqlite3* h = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(h, 1000);
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sweeps", -1, &s, nullptr) == SQLITE_OK &&
+          sqlite3_step(s) == SQLITE_ROW)
+        committed = sqlite3_column_int64(s, 0);
+      sqlite3_finalize(s);
+    }
+    sqlite3_close(h);
+  }
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the child stopped by itself (status " << status << ")";
+  ASSERT_GE(committed, 20);
+
+  Store st(path);  // recovers the WAL
+  EXPECT_EQ(st.query_text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(st.query_int("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  const auto sweeps = st.sweeps();
+  ASSERT_GE(static_cast<std::int64_t>(sweeps.size()), committed);
+  for (std::size_t k = 0; k < sweeps.size(); ++k) {
+    EXPECT_TRUE(sweeps[k].completed) << "sweep " << sweeps[k].id << " is partial";
+    const auto back = st.load_sweep(sweeps[k].id);
+    // The child wrote sweep k (ids follow the loop) with 5 + k % 7 cells.
+    EXPECT_EQ(static_cast<int>(back.cells.size()), 5 + static_cast<int>(k) % 7) << "sweep " << sweeps[k].id;
+    EXPECT_EQ(sweeps[k].n_cells, static_cast<std::int64_t>(back.cells.size()));
+  }
+  // The database takes new sweeps after the crash.
+  st.store_sweep(make_sweep(3, 99), "after");
+  EXPECT_EQ(st.query_text("PRAGMA integrity_check"), "ok");
+}
+
+TEST(StoreBaseline, LearnComputesWelfordStatisticsAndValuesSeen) {
+  TempDir dir;
+  Store st(dir / "t.db");
+  const double powers[] = {-51.0, -48.5, -50.25, -47.0, -53.5, -49.75};
+  const double cfos[] = {4.0, -2.0, 1.5, 0.0, 3.0, -1.0};
+  for (int k = 0; k < 6; ++k) {
+    auto s = make_sweep(2, 10000 + 1000 * k);
+    s.cells[0].power_dbfs = powers[k];
+    s.cells[0].cfo_residual_ppb = cfos[k];
+    s.cells[0].params["t3212"] = k < 3 ? 10 : 20;
+    st.store_sweep(s, "learn-test");
+  }
+  // Two-pass statistics computed here, independent of Welford.
+  auto mean_var = [](const double* v, int n) {
+    double m = 0;
+    for (int i = 0; i < n; ++i) m += v[i];
+    m /= n;
+    double ss = 0;
+    for (int i = 0; i < n; ++i) ss += (v[i] - m) * (v[i] - m);
+    return std::make_pair(m, ss / (n - 1));
+  };
+  const auto [pm, pv] = mean_var(powers, 6);
+  const auto [cm, cv] = mean_var(cfos, 6);
+
+  const auto r = tw::store::learn_baseline(st);
+  EXPECT_EQ(r.sweeps, 6);
+  EXPECT_EQ(r.observations, 12);
+  EXPECT_EQ(r.cells_new, 2);
+  const auto cell0 = tw::store::cell_key(make_cell(0, 0));
+  auto k = st.known_cell(cell0, "learned");
+  ASSERT_TRUE(k.has_value());
+  EXPECT_EQ(k->n_observations, 6);
+  EXPECT_EQ(k->power_dbfs.count, 6);
+  EXPECT_NEAR(k->power_dbfs.mean, pm, 1e-12);
+  EXPECT_NEAR(k->power_dbfs.variance(), pv, 1e-12);
+  EXPECT_EQ(k->power_dbfs.min, -53.5);
+  EXPECT_EQ(k->power_dbfs.max, -47.0);
+  EXPECT_NEAR(k->cfo_residual_ppb.mean, cm, 1e-12);
+  EXPECT_NEAR(k->cfo_residual_ppb.variance(), cv, 1e-12);
+  EXPECT_EQ(k->first_seen_ms, 10000);
+  EXPECT_EQ(k->last_seen_ms, 15000);
+  EXPECT_EQ(k->params_seen["t3212"], nlohmann::json::array({10, 20}));
+  EXPECT_EQ(k->params_seen["cro"], nlohmann::json::array({0}));
+  EXPECT_FALSE(k->params_seen.contains("power_dbfs"));  // a measurement, kept as statistics
+  EXPECT_EQ(k->mcc, 262);
+  EXPECT_EQ(k->mnc, "002");
+  EXPECT_EQ(k->arfcn, 10);
+  ASSERT_TRUE(k->lat.has_value());
+  EXPECT_NEAR(*k->lat, 52.5, 1e-12);
+
+  // Learning again folds nothing twice; a new sweep is folded incrementally (Welford across runs).
+  EXPECT_EQ(tw::store::learn_baseline(st).observations, 0);
+  auto s = make_sweep(1, 20000);
+  s.cells[0].power_dbfs = -60.0;
+  const auto last_id = st.store_sweep(s, "later");
+  // A cell that raised an alert in a sweep is not learned from that sweep.
+  auto s2 = make_sweep(1, 21000);
+  s2.cells[0].power_dbfs = 0.0;
+  const auto alerted = st.store_sweep(s2, "rogue");
+  st.store_alert(alerted, cell0, 5.0, nlohmann::json::array());
+  const auto r2 = tw::store::learn_baseline(st);
+  EXPECT_EQ(r2.observations, 1);
+  EXPECT_EQ(r2.learned_through_sweep, alerted);
+  EXPECT_GT(alerted, last_id);
+  const double all[] = {-51.0, -48.5, -50.25, -47.0, -53.5, -49.75, -60.0};
+  const auto [am, av] = mean_var(all, 7);
+  k = st.known_cell(cell0, "learned");
+  EXPECT_EQ(k->power_dbfs.count, 7);
+  EXPECT_NEAR(k->power_dbfs.mean, am, 1e-12);
+  EXPECT_NEAR(k->power_dbfs.variance(), av, 1e-12);
+  EXPECT_EQ(k->last_seen_ms, 20000);
+
+  // Rebuild gives the same cells from scratch.
+  const auto r3 = tw::store::learn_baseline(st, {true, true});
+  EXPECT_EQ(r3.observations, 2 * 6 + 1);
+  k = st.known_cell(cell0, "learned");
+  EXPECT_EQ(k->power_dbfs.count, 7);
+  EXPECT_NEAR(k->power_dbfs.mean, am, 1e-12);
+}
