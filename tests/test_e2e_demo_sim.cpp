@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "src/store/store.hpp"
 #include "support/test_support.hpp"
 #include "tools/synth/scene.hpp"
 
@@ -40,6 +41,22 @@ TEST(E2eDemo, SweepReportsEveryCellOnceAndAlertsOnTheRogue) {
   std::set<std::string> rules;
   for (const auto& reason : alerts[0]["reasons"]) rules.insert(reason["rule"].get<std::string>());
   for (const char* expected : {"A2", "K1", "K2", "T1"}) EXPECT_TRUE(rules.count(expected)) << expected;
+}
+
+// With --db the sweep and its alert are stored (one sweep, every cell, the rogue's alert).
+TEST(E2eDemo, DatabaseHoldsTheSweepAndTheAlert) {
+  tw::test::TempDir dir;
+  const auto db_path = dir / "site.db";
+  auto r = tw::test::run_towerwatch({"demo", "--json", "--db", db_path.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  tw::store::Store db(db_path);
+  const auto sweeps = db.sweeps();
+  ASSERT_EQ(sweeps.size(), 1u);
+  EXPECT_TRUE(sweeps[0].completed);
+  EXPECT_EQ(db.load_sweep(sweeps[0].id).cells.size(), tw::synth::builtin_scene("city-with-rogue").cells.size());
+  const auto alerts = db.alerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_NE(alerts[0].cell_key.find("4711"), std::string::npos) << alerts[0].cell_key;  // the rogue's LAC
 }
 
 TEST(E2eDemo, UnknownSceneIsBadInput) {

@@ -9,7 +9,9 @@
 #include "src/cli/source_options.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
+#include "src/cli/scoring_common.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
+#include "src/scorer/score_records.hpp"
 
 namespace tw::cli {
 
@@ -26,6 +28,7 @@ int run_analyze(const std::vector<std::string>& argv) {
   help.options.push_back({"keep-identities", false, "", "keep and print paging identities (IMSI/TMSI of bystanders)"});
   help.options.push_back({"all-channels", false, "", "run a receiver on every channel, not only those above the noise floor"});
   help.options.push_back({"blocks", false, "", "print every decoded block (always included with --json)"});
+  help.options.push_back(db_option());
   auto args = parse_or_help("analyze", help, argv);
   if (!args) return 0;
   if (args->positionals().empty()) throw InputError("no capture given (usage: towerwatch analyze FILE...)");
@@ -52,13 +55,21 @@ int run_analyze(const std::vector<std::string>& argv) {
                     event["message"].get<std::string>().c_str(), event["hex"].get<std::string>().c_str());
       }
     });
+    // A capture is one sweep: its cells are scored together (and stored with --db).
+    const ScoredRun scored = score_run(result.cells, info.description, "analyze " + info.description, args->get("db"));
     if (json) {
-      emit_json_line(result.summary_json(info));
+      for (const auto& a : scored.alerts) emit_json_line(to_json(a));
+      auto summary = result.summary_json(info);
+      summary["alerts"] = scored.alerts.size();
+      emit_json_line(summary);
     } else {
       std::printf("%s: %.3f s at %.0f Sps, %zu channels (%zu searched), %zu cells, %llu blocks\n",
                   info.description.c_str(), result.seconds, info.sample_rate_hz, result.channels,
                   result.channels_searched, result.cells.size(), static_cast<unsigned long long>(result.blocks));
-      if (!result.cells.empty()) print_cell_table(result.cells);
+      if (!result.cells.empty()) {
+        print_cell_table(result.cells);
+        print_alerts(scored.alerts);
+      }
     }
   }
   return 0;

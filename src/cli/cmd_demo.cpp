@@ -5,6 +5,7 @@
 
 #include "src/cli/command.hpp"
 #include "src/cli/scan_common.hpp"
+#include "src/cli/scoring_common.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
@@ -24,7 +25,8 @@ int run_demo(const std::vector<std::string>& argv) {
       "Built-in scenes: single, city, city-with-rogue (default), multiband (use --band all).",
       {{"scene", true, "NAME", "built-in scene or scene JSON file (default city-with-rogue)"},
        {"band", true, "LIST", "bands to sweep (default GSM900; all = GSM850,GSM900,DCS1800,PCS1900)"},
-       {"rate", true, "HZ", "sample rate of the simulated receiver (default 2.4M)"}},
+       {"rate", true, "HZ", "sample rate of the simulated receiver (default 2.4M)"},
+       db_option()},
       "towerwatch demo --json"};
   auto args = parse_or_help("demo", help, argv);
   if (!args) return 0;
@@ -45,8 +47,8 @@ int run_demo(const std::vector<std::string>& argv) {
                 scene_name.c_str(), scene.cells.size(), rq.sample_rate_hz / 1e6);
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
   // Score the sweep: every rule of the table on every cell, compared with the other cells of the sweep
-  // (no stored baseline in the demo).
-  const auto alerts = score_sweep(observations_from_records(out.merge.cells, now_unix_ms(), out.serial), nullptr);
+  // (and with the baseline of --db when given).
+  const auto alerts = score_run(out.merge.cells, out.serial, "demo " + scene_name, args->get("db")).alerts;
   if (json) {
     for (const auto& c : out.merge.cells) emit_json_line(c);
     for (const auto& a : alerts) emit_json_line(to_json(a));

@@ -7,6 +7,8 @@
 
 #include "src/cli/command.hpp"
 #include "src/cli/scan_common.hpp"
+#include "src/cli/scoring_common.hpp"
+#include "src/scorer/score_records.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
@@ -65,7 +67,7 @@ sweep::ScanRequest scan_request_from_args(const Args& args) {
 }
 
 int run_scan(const std::vector<std::string>& argv) {
-  const HelpText help{
+  HelpText help{
       "--device ARGS [--band LIST | --region eu|us] [--mode census|sync|full] [--rate HZ] [--dwell S] [--json]",
       "Sweeps GSM bands and reports every cell once, on its true ARFCN. The sweep tunes the device across each\n"
       "band (80% of the sample rate usable, every channel >= 100 kHz inside the band edge and >= 100 kHz from\n"
@@ -92,6 +94,7 @@ int run_scan(const std::vector<std::string>& argv) {
        {"antenna", true, "NAME", "antenna port (default: the device's)"},
        {"json", false, "", "JSON lines: one \"cell\" per cell, then \"sweep_summary\""}},
       "towerwatch scan --device driver=towerwatch-sim,scene=multiband --region eu --json"};
+  help.options.push_back(db_option());
   auto args = parse_or_help("scan", help, argv);
   if (!args) return 0;
   const bool json = args->has("json");
@@ -103,6 +106,7 @@ int run_scan(const std::vector<std::string>& argv) {
   rq.stop = &g_stop;
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
   if (!json) std::fprintf(stderr, "\n");
+  const ScoredRun scored = score_run(out.merge.cells, out.serial, "scan " + out.description, args->get("db"));
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);
@@ -131,7 +135,9 @@ int run_scan(const std::vector<std::string>& argv) {
                          {"elapsed_s", out.sweep.elapsed_s},
                          {"stream_s", out.sweep.stream_s},
                          {"gaps", out.sweep.gaps},
-                         {"interrupted", out.sweep.interrupted}};
+                         {"interrupted", out.sweep.interrupted},
+                         {"alerts", scored.alerts.size()},
+                         {"sweep_id", scored.sweep_id ? nlohmann::json(*scored.sweep_id) : nlohmann::json(nullptr)}};
   if (json) {
     if (rq.mode == sweep::ScanMode::census)
       for (const auto& c : out.sweep.census)
@@ -139,6 +145,7 @@ int run_scan(const std::vector<std::string>& argv) {
                         {"power_dbfs", std::round(c.power_dbfs * 10) / 10},
                         {"noise_floor_dbfs", std::round(c.noise_floor_dbfs * 10) / 10}});
     for (const auto& c : out.merge.cells) emit_json_line(c);
+    for (const auto& a : scored.alerts) emit_json_line(to_json(a));
     emit_json_line(summary);
   } else {
     std::printf("%s%zu tunings of %zu (%zu listened to) in %.1f s; %zu cells (%zu duplicate, %zu adjacent-channel, "
@@ -156,6 +163,8 @@ int run_scan(const std::vector<std::string>& argv) {
           std::printf("%-6d %-9s %-10.1f %8.1f\n", c.arfcn, c.band.c_str(), c.freq_hz / 1e6, c.power_dbfs);
     }
     if (!out.merge.cells.empty()) print_cell_table(out.merge.cells);
+    std::printf("\n");
+    print_alerts(scored.alerts);
   }
   return out.sweep.interrupted ? 130 : 0;
 }
