@@ -1,13 +1,15 @@
-// towerwatch sources: read a SoapySDR device (or, later, an IQ file) and report its stream: rate,
-// frequency, serial, level, gaps. The first thing to run with new hardware.
+// towerwatch sources: read a SoapySDR device or an IQ file and report its stream: rate, frequency,
+// serial, level, gaps. The first thing to run with new hardware or a capture from someone else.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hw/soapy_source.hpp"
 #include "src/cli/command.hpp"
+#include "src/cli/source_options.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 
@@ -16,10 +18,11 @@ namespace tw::cli {
 namespace {
 
 const HelpText kHelp{
-    "[FILE] [--device ARGS] [--rate HZ] [--freq HZ] [--gain DB] [--ppm P] [--antenna NAME] [--seconds S] | --list",
-    "Reads a SoapySDR device for a while and reports what it delivers: sample rate and frequency as read back\n"
-    "from the device, its serial (calibration is stored per serial), mean power in dBFS, samples, gaps (overflows),\n"
-    "lost samples and read timeouts. --list shows every device SoapySDR finds. The simulated radio is\n"
+    "FILE [--format F] [--skip-bytes N] | --device ARGS [--rate HZ] [--freq HZ] [--gain DB] [--ppm P] [--seconds S] | --list",
+    "Reads a SoapySDR device for a while (or an IQ file to its end, or --seconds of it) and reports what it\n"
+    "delivers: sample rate and frequency (as read back from the device, or from SigMF / options / the file name),\n"
+    "its serial (calibration is stored per serial), mean power in dBFS, samples, gaps (overflows), lost samples\n"
+    "and read timeouts. --list shows every device SoapySDR finds. The simulated radio is\n"
     "--device driver=towerwatch-sim[,noise_dbfs=-70,ppm=0,overflow_every=N,timeout_every=N,vanish_after=N,...].\n"
     "Exit 1 when the device stops delivering or disappears.",
     {
@@ -30,7 +33,9 @@ const HelpText kHelp{
         {"gain", true, "DB", "receiver gain in dB, or 'auto' (default: automatic gain if the device has it)"},
         {"ppm", true, "P", "frequency correction of the receiver's crystal in ppm (default 0)"},
         {"antenna", true, "NAME", "antenna port (default: the device's default)"},
-        {"seconds", true, "S", "how long to read, in stream time (default 1)"},
+        {"seconds", true, "S", "how long to read, in stream time (default: 1 for a device, the whole file)"},
+        {"format", true, "FMT", "sample format of a raw file: cu8, cs8, cs16, cf32"},
+        {"skip-bytes", true, "N", "skip a header of N bytes before a file's samples"},
     },
     "towerwatch sources --device driver=towerwatch-sim,noise_dbfs=-60 --freq 935.2M --seconds 2"};
 
@@ -44,9 +49,10 @@ double mean_power_dbfs(const Totals& t) {
   return 10.0 * std::log10(t.energy / static_cast<double>(t.samples));
 }
 
-void report(const SoapySource& src, const Totals& t, bool json, const std::string& error) {
-  const StreamInfo& info = src.info();
-  const GapStats& g = src.gap_stats();
+void report(const IqSource& source, const Totals& t, bool json, const std::string& error) {
+  const StreamInfo& info = source.info();
+  const GapStats& g = source.gap_stats();
+  const auto* dev = dynamic_cast<const SoapySource*>(&source);  // device-only fields
   const double power = mean_power_dbfs(t);
   const double seconds = static_cast<double>(t.samples) / info.sample_rate_hz;
   if (json) {
@@ -55,17 +61,19 @@ void report(const SoapySource& src, const Totals& t, bool json, const std::strin
                         {"driver", info.device_driver},
                         {"serial", info.device_serial},
                         {"sample_rate_hz", info.sample_rate_hz},
-                        {"center_freq_hz", info.center_freq_hz},
-                        {"automatic_gain", src.automatic_gain()},
+                        {"center_freq_hz", info.center_freq_known ? nlohmann::json(info.center_freq_hz) : nlohmann::json(nullptr)},
                         {"ppm", info.ppm_correction},
-                        {"stream_format", src.stream_format()},
                         {"samples", t.samples},
                         {"seconds", seconds},
                         {"mean_power_dbfs", std::isfinite(power) ? nlohmann::json(power) : nlohmann::json(nullptr)},
                         {"gaps", g.gaps},
                         {"lost_samples", g.lost_samples},
                         {"timeouts", g.timeouts}};
-    if (!src.automatic_gain()) e["gain_db"] = src.gain_db();
+    if (dev) {
+      e["automatic_gain"] = dev->automatic_gain();
+      e["stream_format"] = dev->stream_format();
+      if (!dev->automatic_gain()) e["gain_db"] = dev->gain_db();
+    }
     if (!error.empty()) e["error"] = error;
     emit_json_line(e);
     return;
@@ -74,13 +82,18 @@ void report(const SoapySource& src, const Totals& t, bool json, const std::strin
   std::printf("driver      %s\n", info.device_driver.c_str());
   std::printf("serial      %s\n", info.device_serial.c_str());
   std::printf("rate        %.0f Sps\n", info.sample_rate_hz);
-  std::printf("frequency   %.0f Hz\n", info.center_freq_hz);
-  if (src.automatic_gain())
-    std::printf("gain        automatic\n");
+  if (info.center_freq_known)
+    std::printf("frequency   %.0f Hz\n", info.center_freq_hz);
   else
-    std::printf("gain        %.1f dB\n", src.gain_db());
-  std::printf("ppm         %g\n", info.ppm_correction);
-  std::printf("format      %s\n", src.stream_format().c_str());
+    std::printf("frequency   unknown\n");
+  if (dev) {
+    if (dev->automatic_gain())
+      std::printf("gain        automatic\n");
+    else
+      std::printf("gain        %.1f dB\n", dev->gain_db());
+    std::printf("ppm         %g\n", info.ppm_correction);
+    std::printf("format      %s\n", dev->stream_format().c_str());
+  }
   std::printf("samples     %llu (%.3f s)\n", static_cast<unsigned long long>(t.samples), seconds);
   if (std::isfinite(power))
     std::printf("mean power  %.2f dBFS\n", power);
@@ -104,6 +117,36 @@ int list_devices(bool json) {
   return 0;
 }
 
+// Reads `source` for `seconds` of stream time, counted in samples (gaps included: a fast device such as the
+// simulator finishes early), or to its end.
+int read_and_report(IqSource& source, std::optional<double> seconds, bool json) {
+  const std::uint64_t wanted = seconds ? static_cast<std::uint64_t>(std::llround(*seconds * source.info().sample_rate_hz))
+                                       : UINT64_MAX;
+  std::vector<cf32> block(65536);
+  Totals t;
+  try {
+    while (source.sample_counter() < wanted) {
+      const auto left = static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), wanted - source.sample_counter()));
+      const auto r = source.read(std::span<cf32>(block.data(), left));
+      for (std::size_t i = 0; i < r.count; ++i) t.energy += std::norm(block[i]);
+      t.samples += r.count;
+      if (r.end_of_stream) break;
+    }
+  } catch (const RuntimeFailure& e) {
+    report(source, t, json, e.what());  // what was measured until it failed, then exit 1 through main
+    throw;
+  }
+  report(source, t, json, "");
+  return 0;
+}
+
+std::optional<double> seconds_arg(const Args& args) {
+  auto seconds = args.number("seconds");
+  if (seconds && (!std::isfinite(*seconds) || *seconds <= 0 || *seconds > 86400))
+    throw InputError("--seconds " + args.get_or("seconds", "") + " must be in (0, 86400]");
+  return seconds;
+}
+
 int read_device(const Args& args) {
   SoapyOptions o;
   o.args = *args.get("device");
@@ -112,29 +155,9 @@ int read_device(const Args& args) {
   if (auto g = args.get("gain"); g && *g != "auto") o.gain_db = args.number("gain");
   o.ppm = args.number_or("ppm", 0.0);
   o.antenna = args.get_or("antenna", "");
-  const double seconds = args.number_or("seconds", 1.0);
-  if (!std::isfinite(seconds) || seconds <= 0 || seconds > 86400)
-    throw InputError("--seconds " + args.get_or("seconds", "") + " must be in (0, 86400]");
-  const bool json = args.has("json");
-
+  const auto seconds = seconds_arg(args).value_or(1.0);
   auto src = open_soapy(o);
-  // Stream time, counted in samples (gaps included): a fast device (the simulator) finishes early.
-  const auto wanted = static_cast<std::uint64_t>(std::llround(seconds * src->info().sample_rate_hz));
-  std::vector<cf32> block(65536);
-  Totals t;
-  try {
-    while (src->sample_counter() < wanted) {
-      const auto left = static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), wanted - src->sample_counter()));
-      const auto r = src->read(std::span<cf32>(block.data(), left));
-      for (std::size_t i = 0; i < r.count; ++i) t.energy += std::norm(block[i]);
-      t.samples += r.count;
-    }
-  } catch (const RuntimeFailure& e) {
-    report(*src, t, json, e.what());  // what was measured until it failed, then exit 1 through main
-    throw;
-  }
-  report(*src, t, json, "");
-  return 0;
+  return read_and_report(*src, seconds, args.has("json"));
 }
 
 }  // namespace
@@ -146,8 +169,10 @@ int run_sources(const std::vector<std::string>& argv) {
   if (args.has("list")) return list_devices(args.has("json"));
   if (!args.positionals().empty()) {
     if (args.has("device")) throw InputError("give either a FILE or --device ARGS, not both");
-    // Place for the IQ file reader: report the file's stream (format, rate, samples, level) the same way.
-    return not_yet_available("sources FILE", "the IQ file reader");
+    if (args.positionals().size() > 1) throw InputError("give one FILE");
+    const auto seconds = seconds_arg(args);
+    auto src = open_file_from_args(args.positionals()[0], args);
+    return read_and_report(*src, seconds, args.has("json"));
   }
   if (!args.has("device"))
     throw InputError("nothing to read: give --device ARGS (see: towerwatch sources --list) or a FILE");
