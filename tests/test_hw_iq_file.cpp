@@ -52,16 +52,7 @@ tw::IqFileOptions opts(const fs::path& p, std::optional<double> rate = 1e6) {
   return o;
 }
 
-// Runs f, expects tw::InputError whose message contains every one of `needles`.
-template <class F>
-void expect_input_error(F&& f, std::initializer_list<std::string> needles) {
-  try {
-    f();
-    ADD_FAILURE() << "no InputError thrown";
-  } catch (const tw::InputError& e) {
-    for (const auto& n : needles) EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << e.what() << " / " << n;
-  }
-}
+using tw::test::expect_input_error;
 
 std::size_t count_of(const std::string& hay, const std::string& needle) {
   std::size_t n = 0;

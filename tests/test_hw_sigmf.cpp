@@ -53,15 +53,7 @@ std::unique_ptr<tw::IqFileSource> open(const std::string& path, std::optional<do
   return tw::open_iq_file_source(o);
 }
 
-template <class F>
-void expect_input_error(F&& f, std::initializer_list<std::string> needles) {
-  try {
-    f();
-    ADD_FAILURE() << "no InputError thrown";
-  } catch (const tw::InputError& e) {
-    for (const auto& n : needles) EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << e.what() << " / " << n;
-  }
-}
+using tw::test::expect_input_error;
 
 // POSIX ustar member header (IEEE Std 1003.1 pax "ustar Interchange Format"): octal fields, checksum over
 // the header with the checksum field taken as 8 spaces.

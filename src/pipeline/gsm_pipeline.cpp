@@ -71,6 +71,15 @@ GsmPipeline::GsmPipeline(const GsmPipelineConfig& cfg) : cfg_(cfg) {
 
 GsmPipeline::~GsmPipeline() = default;
 
+// Where the 200 kHz channel grid sits relative to the capture centre (in -100..100 kHz): 0 when the centre is
+// on the ARFCN raster, 100 kHz when a sweep tuned between two carriers.
+double GsmPipeline::grid_offset_hz() const {
+  double grid = std::fmod(channels_.front().offset_hz, kChannelSpacing);
+  if (grid > kChannelSpacing / 2) grid -= kChannelSpacing;
+  if (grid < -kChannelSpacing / 2) grid += kChannelSpacing;
+  return grid;
+}
+
 bool GsmPipeline::wideband() const { return wideband_ != nullptr; }
 
 void GsmPipeline::plan_channels() {
@@ -110,9 +119,7 @@ void GsmPipeline::run_census() {
   // leakage: take the quietest channel as the floor there.
   if (channels_.size() < 20) pc.floor_quantile = 0.01;
   // The channel grid: the ARFCN raster (or 200 kHz steps) relative to the capture centre.
-  double grid = std::fmod(channels_.front().offset_hz, kChannelSpacing);
-  if (grid > kChannelSpacing / 2) grid -= kChannelSpacing;
-  if (grid < -kChannelSpacing / 2) grid += kChannelSpacing;
+  const double grid = grid_offset_hz();
   pc.grid_offset_hz = grid;
   dsp::PowerCensus census(pc);
   census.execute(census_buf_);
@@ -156,9 +163,7 @@ void GsmPipeline::start_wideband(double grid_offset_hz) {
 void GsmPipeline::start_receivers() {
   lanes_.clear();
   lanes_.resize(channels_.size());
-  double grid = std::fmod(channels_.front().offset_hz, kChannelSpacing);
-  if (grid > kChannelSpacing / 2) grid -= kChannelSpacing;
-  if (grid < -kChannelSpacing / 2) grid += kChannelSpacing;
+  const double grid = grid_offset_hz();
   start_wideband(grid);
   std::vector<int> rows;
   for (std::size_t i = 0; i < channels_.size(); ++i) {

@@ -70,6 +70,7 @@ class GsmPipeline {
   struct Wideband;
   void plan_channels();
   void start_wideband(double grid_offset_hz);
+  double grid_offset_hz() const;
   void run_census();
   void start_receivers();
   void feed(std::span<const cf32> in);

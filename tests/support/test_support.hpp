@@ -1,9 +1,14 @@
 // Helpers shared by the test suites.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <filesystem>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "src/core/error.hpp"
 
 namespace tw::test {
 
@@ -39,6 +44,17 @@ std::string read_file(const std::filesystem::path& p);
 // The objects of a JSON-lines text (towerwatch --json output), in order; throws on a malformed line.
 std::vector<nlohmann::json> json_lines(const std::string& text);
 void write_file(const std::filesystem::path& p, const std::string& bytes);
+
+// Runs f and expects a tw::InputError whose message contains every one of `needles` (the file, the field).
+template <class F>
+void expect_input_error(F&& f, std::initializer_list<std::string> needles) {
+  try {
+    f();
+    ADD_FAILURE() << "no InputError thrown";
+  } catch (const tw::InputError& e) {
+    for (const auto& n : needles) EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << e.what() << " / " << n;
+  }
+}
 
 }  // namespace tw::test
 

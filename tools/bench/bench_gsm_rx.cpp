@@ -32,12 +32,16 @@ const std::vector<cf32>& capture() {
   return iq;
 }
 
+// Seconds of signal processed per second of CPU: the ratio to real time.
+void report_realtime(benchmark::State& state, std::size_t samples) {
+  state.counters["x_realtime"] = benchmark::Counter(static_cast<double>(samples) / kCaptureRate *
+                                                    static_cast<double>(state.iterations()),
+                                                    benchmark::Counter::kIsRate);
+}
+
 void BM_DecodeCapture(benchmark::State& state) {
   const auto& iq = capture();
-  if (iq.empty()) {
-    state.SkipWithError("capture not found (../shared/captures/gsm or $TW_SHARED_DIR)");
-    return;
-  }
+  if (iq.empty()) return state.SkipWithError("capture not found (../shared/captures/gsm or $TW_SHARED_DIR)");
   std::size_t blocks = 0;
   for (auto _ : state) {
     const auto b = tw::gsm::decode_capture(iq, kCaptureRate, 0.0);
@@ -45,18 +49,13 @@ void BM_DecodeCapture(benchmark::State& state) {
     benchmark::DoNotOptimize(blocks);
   }
   state.counters["blocks"] = static_cast<double>(blocks);
-  state.counters["x_realtime"] = benchmark::Counter(static_cast<double>(iq.size()) / kCaptureRate *
-                                                    static_cast<double>(state.iterations()),
-                                                    benchmark::Counter::kIsRate);
+  report_realtime(state, iq.size());
 }
 BENCHMARK(BM_DecodeCapture)->Unit(benchmark::kMillisecond);
 
 void BM_ChannelSelectOnly(benchmark::State& state) {
   const auto& iq = capture();
-  if (iq.empty()) {
-    state.SkipWithError("capture not found");
-    return;
-  }
+  if (iq.empty()) return state.SkipWithError("capture not found (../shared/captures/gsm or $TW_SHARED_DIR)");
   tw::dsp::ChannelSelectConfig cfg;
   cfg.input_rate_hz = kCaptureRate;
   cfg.half_bandwidth_hz = 180e3;
@@ -68,18 +67,13 @@ void BM_ChannelSelectOnly(benchmark::State& state) {
     sel.execute(iq, out);
     benchmark::DoNotOptimize(out.data());
   }
-  state.counters["x_realtime"] = benchmark::Counter(static_cast<double>(iq.size()) / kCaptureRate *
-                                                    static_cast<double>(state.iterations()),
-                                                    benchmark::Counter::kIsRate);
+  report_realtime(state, iq.size());
 }
 BENCHMARK(BM_ChannelSelectOnly)->Unit(benchmark::kMillisecond);
 
 void BM_ReceiverOnly(benchmark::State& state) {
   const auto& iq = capture();
-  if (iq.empty()) {
-    state.SkipWithError("capture not found");
-    return;
-  }
+  if (iq.empty()) return state.SkipWithError("capture not found (../shared/captures/gsm or $TW_SHARED_DIR)");
   tw::dsp::ChannelSelectConfig cfg;
   cfg.input_rate_hz = kCaptureRate;
   cfg.half_bandwidth_hz = 180e3;
@@ -93,9 +87,7 @@ void BM_ReceiverOnly(benchmark::State& state) {
     for (std::size_t i = 0; i < base.size(); i += 8192) rx.execute(std::span(base).subspan(i, std::min<std::size_t>(8192, base.size() - i)));
     benchmark::DoNotOptimize(rx.stats().blocks_decoded);
   }
-  state.counters["x_realtime"] = benchmark::Counter(static_cast<double>(iq.size()) / kCaptureRate *
-                                                    static_cast<double>(state.iterations()),
-                                                    benchmark::Counter::kIsRate);
+  report_realtime(state, iq.size());
 }
 BENCHMARK(BM_ReceiverOnly)->Unit(benchmark::kMillisecond);
 
