@@ -6,9 +6,18 @@
 using tw::test::run_towerwatch;
 
 TEST(SweepCli, BadBandModeAndRegionAreClearErrors) {
-  auto r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "GSM900,LTE7"});
+  auto r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "GSM900,LTE-B6"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("unknown band 'LTE7'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown band 'LTE-B6'"), std::string::npos) << r.err;  // not in the LTE table
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "LTE-B3,LTE-B20"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("LTE-B20, LTE-B3: LTE sweeps come with the LTE receiver"), std::string::npos) << r.err;
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--threads", "1.5"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--threads"), std::string::npos) << r.err;
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--usable-fraction", "1.2"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--usable-fraction"), std::string::npos) << r.err;
   r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--mode", "deep"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("unknown mode 'deep'"), std::string::npos) << r.err;
@@ -25,6 +34,8 @@ TEST(SweepCli, HelpDescribesTheOptions) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("--band"), std::string::npos);
   EXPECT_NE(r.out.find("--dwell"), std::string::npos);
+  EXPECT_NE(r.out.find("--threads"), std::string::npos);
+  EXPECT_NE(r.out.find("--fixed-dwell"), std::string::npos);
   r = run_towerwatch({"calibrate", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("calibration.json"), std::string::npos);

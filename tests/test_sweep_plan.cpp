@@ -8,6 +8,7 @@
 
 #include "src/core/error.hpp"
 #include "src/sweep/band_plan.hpp"
+#include "src/sweep/scan_session.hpp"
 #include "src/sweep/sweep_plan.hpp"
 
 using namespace tw;
@@ -47,7 +48,8 @@ TEST(SweepBandPlan, ParsesListsAllAndRegions) {
   EXPECT_EQ(names(parse_band_list("P-GSM900,E-GSM900")), (std::vector<std::string>{"E-GSM900"}));
   EXPECT_EQ(names(region_bands("eu")), (std::vector<std::string>{"E-GSM900", "DCS1800"}));
   EXPECT_EQ(names(region_bands("us")), (std::vector<std::string>{"GSM850", "PCS1900"}));
-  EXPECT_THROW(parse_band_list("GSM900,LTE7"), InputError);
+  EXPECT_THROW(parse_band_list("GSM900,UMTS1"), InputError);
+  EXPECT_THROW(parse_band_list("GSM900,LTE-B99"), InputError);  // no such LTE band
   EXPECT_THROW(parse_band_list("GSM900,,DCS"), InputError);
   EXPECT_THROW(region_bands("mars"), InputError);
 }
@@ -125,4 +127,65 @@ TEST(SweepPlanner, RejectsARateTooSmallForOneChannel) {
   o.sample_rate_hz = 500e3;  // usable +-200 kHz: the two carriers at +-100 kHz -> 174 / 2 tunings
   const auto plan = plan_sweep(parse_band_list("GSM900"), o);
   EXPECT_EQ(plan.tunings.size(), 87u);
+}
+
+TEST(SweepBandPlan, LteBandsParseToTheEarfcnRasterAndAreNotPlannedYet) {
+  const auto bands = parse_band_list("GSM900, LTE-B20, lte-b3, LTE-B20");
+  ASSERT_EQ(bands.size(), 3u);  // sorted by lowest frequency, LTE-B20 once
+  EXPECT_EQ(bands[0].name, "LTE-B20");
+  EXPECT_TRUE(bands[0].is_lte());
+  EXPECT_EQ(bands[0].lte_band, 20);
+  // 36.101 table 5.7.3-1: B20 791..821 MHz, EARFCN 6150..6449 on the 100 kHz raster.
+  ASSERT_EQ(bands[0].lte_channels.size(), 300u);
+  EXPECT_EQ(bands[0].lte_channels.front().earfcn, 6150);
+  EXPECT_NEAR(bands[0].low_hz(), 791.0e6, 1);
+  EXPECT_NEAR(bands[0].high_hz(), 820.9e6, 1);
+  EXPECT_EQ(bands[1].name, "E-GSM900");
+  EXPECT_EQ(bands[2].name, "LTE-B3");
+  EXPECT_NEAR(bands[2].low_hz(), 1805.0e6, 1);  // B3: 1805 MHz at EARFCN 1200
+  // The GSM sweep plans only the GSM band: the same tunings as GSM900 alone.
+  SweepPlanOptions o;
+  const auto mixed = plan_sweep(bands, o);
+  const auto gsm = plan_sweep(parse_band_list("GSM900"), o);
+  ASSERT_EQ(mixed.tunings.size(), gsm.tunings.size());
+  for (std::size_t i = 0; i < gsm.tunings.size(); ++i) EXPECT_EQ(mixed.tunings[i].center_hz, gsm.tunings[i].center_hz);
+  EXPECT_TRUE(plan_sweep(parse_band_list("LTE-B7"), o).tunings.empty());
+  EXPECT_THROW(parse_band_list("LTE-B6"), InputError);  // not in the table
+}
+
+TEST(SweepBandPlan, LteOnlyScanSaysTheLteReceiverIsMissing) {
+  ScanRequest rq;
+  rq.device_args = "driver=towerwatch-sim-does-not-matter";
+  rq.bands = parse_band_list("LTE-B3");
+  try {
+    run_scan_session(rq, nullptr);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("LTE sweeps come with the LTE receiver"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SweepPlanner, HackrfFractionCoversEgsm900InTwoTunings) {
+  // E-GSM900: 174 carriers, 925.2..959.8 MHz. At 20 Msps with 0.88 of the rate usable, a tuning reaches
+  // 0.88 x 10 MHz - 100 kHz = 8.7 MHz either side: carriers at +-100, 300, ..., 8700 kHz, 88 of them, so two
+  // tunings take the 174. With the 0.8 of other devices: 7.9 MHz, 80 carriers: three tunings.
+  EXPECT_DOUBLE_EQ(usable_fraction_for_driver("hackrf"), 0.88);
+  EXPECT_DOUBLE_EQ(usable_fraction_for_driver("rtlsdr"), 0.8);
+  EXPECT_DOUBLE_EQ(usable_fraction_for_driver("towerwatch-sim"), 0.8);
+  SweepPlanOptions o;
+  o.sample_rate_hz = 20e6;
+  o.usable_fraction = usable_fraction_for_driver("hackrf");
+  const auto plan = plan_sweep(parse_band_list("GSM900"), o);
+  ASSERT_EQ(plan.tunings.size(), 2u);
+  EXPECT_EQ(plan.tunings[0].channels.size(), 88u);
+  EXPECT_EQ(plan.tunings[1].channels.size(), 86u);
+  EXPECT_NEAR(plan.tunings[0].center_hz, 925.2e6 + 8.7e6, 1);
+  for (const auto& t : plan.tunings)
+    for (const auto& ch : t.channels) {
+      const double d = std::fabs(ch.downlink_hz - t.center_hz);
+      EXPECT_GE(d, 100e3 - 1);                              // clear of DC
+      EXPECT_LE(d + 100e3, 0.88 * 20e6 / 2 + 1);            // the whole channel inside the usable band
+    }
+  o.usable_fraction = 0.8;
+  EXPECT_EQ(plan_sweep(parse_band_list("GSM900"), o).tunings.size(), 3u);
 }

@@ -67,13 +67,16 @@ SimSignalConfig SimSignalConfig::from_args(const std::map<std::string, std::stri
     c.seed = fnv1a64(serial + "\n" + c.scene);
   }
   if (!c.scene.empty()) {
-    tw::synth::Scene scene;
+    tw::synth::SceneWithLte full;
     try {
-      scene = tw::synth::load_scene(c.scene);
+      full = tw::synth::load_scene_with_lte(c.scene);
     } catch (const InputError& e) {
       throw InputError("towerwatch-sim device arg scene=" + c.scene + ": " + e.what());
     }
-    if (scene.cells.empty()) throw InputError("towerwatch-sim device arg scene=" + c.scene + ": the scene has no cells");
+    tw::synth::Scene& scene = full.scene;
+    if (scene.cells.empty() && full.lte_cells.empty())
+      throw InputError("towerwatch-sim device arg scene=" + c.scene + ": the scene has no cells");
+    c.lte_cells = std::move(full.lte_cells);
     if (args.count("noise_dbfs")) scene.noise_dbfs = c.noise_dbfs;
     if (args.count("seed")) scene.seed = c.seed;
     c.scene_data = std::make_shared<const tw::synth::Scene>(std::move(scene));
@@ -101,7 +104,8 @@ void SimSignal::render_scene(std::uint64_t first_sample, double center_freq_hz, 
                              std::span<cf32> out) {
   const double t = static_cast<double>(first_sample) / sample_rate_hz;   // scene time = sample time
   if (!renderer_ || renderer_->sample_rate_hz() != sample_rate_hz) {
-    renderer_ = std::make_unique<tw::synth::SceneRenderer>(render_scene_, center_freq_hz, sample_rate_hz, t);
+    renderer_ = std::make_unique<tw::synth::SceneRenderer>(tw::synth::SceneWithLte{render_scene_, config_.lte_cells},
+                                                           center_freq_hz, sample_rate_hz, t);
   } else {
     if (first_sample != next_sample_) renderer_->seek(t);   // samples skipped (overflow) or the clock was set
     if (renderer_->center_freq_hz() != center_freq_hz) renderer_->retune(center_freq_hz);

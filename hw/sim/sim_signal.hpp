@@ -15,6 +15,7 @@
 
 #include "hw/iq_source.hpp"
 #include "tools/synth/cell_config.hpp"
+#include "tools/synth/lte/lte_cell_config.hpp"
 
 namespace tw::synth {
 class SceneRenderer;
@@ -31,6 +32,7 @@ struct SimSignalConfig {
   // given) replaces the scene's noise_dbfs, seed= (if given) the scene's seed. receiver_ppm is the scene's:
   // the module turns it into its crystal error (see sim_device.cpp); the renderer is run with receiver_ppm 0.
   std::shared_ptr<const tw::synth::Scene> scene_data;
+  std::vector<tw::synth::lte::LteCellConfig> lte_cells;   // the scene's "lte_cells" (rendered beside its GSM cells)
   double noise_dbfs = -70.0;         // device arg noise_dbfs=: complex white Gaussian noise power (no scene)
   std::uint64_t seed = 0;            // device arg seed=, else derived from serial and scene (see from_args)
   std::optional<double> tone_hz;     // device arg tone_hz=: a CW carrier at this absolute RF frequency (Hz)

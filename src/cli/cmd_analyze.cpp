@@ -1,6 +1,6 @@
 // towerwatch analyze FILE...: offline analysis of recorded captures. Every GSM carrier in the captured
 // bandwidth is searched (FCCH, SCH), its TS0 blocks decoded (CRC-valid only), parsed, and folded into
-// one cell record per carrier.
+// one cell record per carrier; the LTE cell search (PSS/SSS, MIB) runs on the capture's centre.
 #include <cstdio>
 #include <memory>
 
@@ -11,6 +11,7 @@
 #include "src/core/json_lines.hpp"
 #include "src/cli/scoring_common.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
+#include "src/pipeline/lte_analysis.hpp"
 #include "src/scorer/score_records.hpp"
 
 namespace tw::cli {
@@ -21,13 +22,16 @@ int run_analyze(const std::vector<std::string>& argv) {
       "Decode recorded IQ captures offline, faster than real time: every GSM carrier in the captured bandwidth\n"
       "is searched (FCCH, SCH), its broadcast (BCCH) and common control (CCCH) blocks decoded, and one cell\n"
       "record printed per carrier. Only CRC-valid blocks are reported. Paging identities are counted, never\n"
-      "printed, unless --keep-identities is given.",
+      "printed, unless --keep-identities is given. LTE: every eNodeB whose central 6 PRB lie at the capture's\n"
+      "centre (1.92 Msps or more) with PCI, duplex, CP, ports, bandwidth, PHICH, SFN, RSRP/SINR and CFO.",
       file_source_options(),
       "towerwatch analyze capture_947.4M_1.083333M.cf32 --json"};
   help.options.push_back({"gsmtap", true, "HOST:PORT", "send every decoded block as GSMTAP (default 127.0.0.1:4729)", true});
   help.options.push_back({"keep-identities", false, "", "keep and print paging identities (IMSI/TMSI of bystanders)"});
   help.options.push_back({"all-channels", false, "", "run a receiver on every channel, not only those above the noise floor"});
   help.options.push_back({"blocks", false, "", "print every decoded block (always included with --json)"});
+  help.options.push_back({"rat", true, "gsm|lte|all", "which radio access technologies to search (default all)"});
+  help.options.push_back({"lte-seconds", true, "S", "signal searched for LTE cells from the start (default 0.08)"});
   help.options.push_back(db_option());
   auto args = parse_or_help("analyze", help, argv);
   if (!args) return 0;
@@ -38,14 +42,30 @@ int run_analyze(const std::vector<std::string>& argv) {
   opts.all_channels = args->has("all-channels");
   opts.block_events = json || args->has("blocks");
   if (args->has("gsmtap")) opts.gsmtap = args->get_or("gsmtap", "");
+  const std::string rat = args->get_or("rat", "all");
+  if (rat != "gsm" && rat != "lte" && rat != "all") throw InputError("--rat: expected gsm, lte or all, got '" + rat + "'");
+  LteAnalysisOptions lte_opts;
+  if (args->has("lte-seconds")) lte_opts.seconds = *args->number("lte-seconds");
 
   // Open every file first so a bad name fails before any work is done.
   std::vector<std::unique_ptr<IqSource>> sources;
   for (const auto& path : args->positionals()) sources.push_back(open_file_from_args(path, *args));
 
-  for (auto& source : sources) {
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    auto& source = sources[i];
     const StreamInfo& info = source->info();
-    auto result = run_gsm_analysis(*source, opts, [&](const nlohmann::json& event) {
+    // LTE first, on a source of its own (it reads the start of the file only); the 6 PRB need 1.92 Msps.
+    LteAnalysisResult lte;
+    if (rat != "gsm" && info.sample_rate_hz >= 1.92e6 * (1 - 1e-6)) {
+      auto lte_source = open_file_from_args(args->positionals()[i], *args);
+      lte = run_lte_analysis(*lte_source, lte_opts);
+      for (auto& c : lte.cells) c["source"] = info.description;
+    } else if (rat == "lte") {
+      throw InputError(info.description + ": LTE search needs at least 1.92 Msps, the capture has " +
+                       std::to_string(info.sample_rate_hz) + " Sps");
+    }
+    GsmAnalysisResult result;
+    if (rat != "lte") result = run_gsm_analysis(*source, opts, [&](const nlohmann::json& event) {
       if (json) {
         nlohmann::json e = event;
         e["source"] = info.description;
@@ -55,21 +75,29 @@ int run_analyze(const std::vector<std::string>& argv) {
                     event["message"].get<std::string>().c_str(), event["hex"].get<std::string>().c_str());
       }
     });
-    // A capture is one sweep: its cells are scored together (and stored with --db).
-    const ScoredRun scored = score_run(result.cells, info.description, "analyze " + info.description, args->get("db"));
+    // A capture is one sweep: its cells (GSM and LTE) are scored together (and stored with --db).
+    std::vector<nlohmann::json> all_cells = result.cells;
+    all_cells.insert(all_cells.end(), lte.cells.begin(), lte.cells.end());
+    const ScoredRun scored = score_run(all_cells, info.description, "analyze " + info.description, args->get("db"));
     if (json) {
+      for (const auto& c : lte.cells) emit_json_line(c);
       for (const auto& a : scored.alerts) emit_json_line(to_json(a));
       auto summary = result.summary_json(info);
       summary["alerts"] = scored.alerts.size();
+      summary["lte_cells"] = lte.cells.size();
+      summary["lte_seconds"] = lte.seconds;
       emit_json_line(summary);
     } else {
-      std::printf("%s: %.3f s at %.0f Sps, %zu channels (%zu searched), %zu cells, %llu blocks\n",
-                  info.description.c_str(), result.seconds, info.sample_rate_hz, result.channels,
-                  result.channels_searched, result.cells.size(), static_cast<unsigned long long>(result.blocks));
-      if (!result.cells.empty()) {
-        print_cell_table(result.cells);
-        print_alerts(scored.alerts);
+      if (rat != "lte")
+        std::printf("%s: %.3f s at %.0f Sps, %zu channels (%zu searched), %zu cells, %llu blocks\n",
+                    info.description.c_str(), result.seconds, info.sample_rate_hz, result.channels,
+                    result.channels_searched, result.cells.size(), static_cast<unsigned long long>(result.blocks));
+      if (!result.cells.empty()) print_cell_table(result.cells);
+      if (rat != "gsm" && lte.samples > 0) {
+        std::printf("%s: LTE, %.3f s searched, %zu cells\n", info.description.c_str(), lte.seconds, lte.cells.size());
+        if (!lte.cells.empty()) print_lte_cell_table(lte.cells);
       }
+      if (!all_cells.empty()) print_alerts(scored.alerts);
     }
   }
   return 0;

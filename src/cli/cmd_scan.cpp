@@ -63,6 +63,14 @@ sweep::ScanRequest scan_request_from_args(const Args& args) {
   rq.antenna = args.get_or("antenna", "");
   rq.ppm = args.number("ppm");
   if (rq.ppm && std::fabs(*rq.ppm) > 1000) throw InputError("--ppm must be within -1000..1000");
+  if (auto t = args.number("threads")) {
+    if (!(*t >= 0 && *t <= 256 && *t == std::floor(*t))) throw InputError("--threads must be a whole number 0..256");
+    rq.threads = static_cast<unsigned>(*t);
+  }
+  rq.usable_fraction = args.number("usable-fraction");
+  if (rq.usable_fraction && !(*rq.usable_fraction > 0.1 && *rq.usable_fraction <= 1.0))
+    throw InputError("--usable-fraction must be in (0.1, 1]");
+  rq.adaptive_dwell = !args.has("fixed-dwell");
   return rq;
 }
 
@@ -70,11 +78,15 @@ int run_scan(const std::vector<std::string>& argv) {
   HelpText help{
       "--device ARGS [--band LIST | --region eu|us] [--mode census|sync|full] [--rate HZ] [--dwell S] [--json]",
       "Sweeps GSM bands and reports every cell once, on its true ARFCN. The sweep tunes the device across each\n"
-      "band (80% of the sample rate usable, every channel >= 100 kHz inside the band edge and >= 100 kHz from\n"
-      "DC), measures the power of each channel, and on tunings where a channel stands out listens for the\n"
-      "dwell: census (power only, 0.05 s), sync (FCCH+SCH: BSIC, 0.25 s), full (the whole System Information\n"
-      "cycle: identity and parameters, 2.5 s, default). Cells seen in several tunings, on adjacent channels or\n"
-      "as mirror images are merged. The receiver's frequency error is taken from the device's stored\n"
+      "band (the flat part of the sample rate: 88% on a HackRF, 80% otherwise; every channel >= 100 kHz inside\n"
+      "it and >= 100 kHz from DC), measures the power of each channel, and on tunings where a channel stands\n"
+      "out listens for the dwell: census (power only, 0.05 s), sync (FCCH+SCH: BSIC, 0.25 s), full (the whole\n"
+      "System Information cycle: identity and parameters, at most 2.5 s, default; a tuning ends as soon as\n"
+      "every carrier in it has a whole SI cycle or was given up, unless --fixed-dwell). At rates that are a\n"
+      "multiple of 200 kHz a polyphase filterbank splits each tuning into all its channels at once and the\n"
+      "channel receivers run on --threads threads. Cells seen in several tunings, on adjacent channels, as\n"
+      "mirror or alias images are merged (same BSIC and a consistent frame number: one transmitter; same\n"
+      "BSIC with another frame number clock: two). The receiver's frequency error is taken from the device's stored\n"
       "calibration (towerwatch calibrate) unless --ppm is given; each cell's offset left after it is\n"
       "cfo_residual_ppb (a cell far off the consensus runs on its own poor oscillator: worth a look).\n"
       "With a gain table for the device (gain_table.json beside calibration.json) cells get power_dbm.\n"
@@ -89,6 +101,9 @@ int run_scan(const std::vector<std::string>& argv) {
        {"rate", true, "HZ", "sample rate (default 2.4M)"},
        {"dwell", true, "S", "seconds per tuning (default per mode)"},
        {"all-tunings", false, "", "listen on every tuning, not only where the census sees a carrier"},
+       {"fixed-dwell", false, "", "full mode: listen for the whole dwell on every tuning"},
+       {"threads", true, "N", "threads for the channel receivers (default 0: one per core)"},
+       {"usable-fraction", true, "F", "part of the sample rate to use (default by device: hackrf 0.88, else 0.8)"},
        {"gain", true, "DB|auto", "receiver gain in dB, or auto (default)"},
        {"ppm", true, "PPM", "frequency correction in ppm (default: the stored calibration of the device)"},
        {"antenna", true, "NAME", "antenna port (default: the device's)"},
@@ -120,12 +135,16 @@ int run_scan(const std::vector<std::string>& argv) {
                          {"tunings", out.plan.tunings.size()},
                          {"tunings_done", out.sweep.tunings_done},
                          {"tunings_analysed", out.sweep.tunings_analysed},
+                         {"tunings_ended_early", out.sweep.tunings_ended_early},
+                         {"usable_fraction", out.usable_fraction},
+                         {"skipped_bands", out.skipped_bands},
                          {"channels", out.plan.channels()},
                          {"cells", out.merge.cells.size()},
                          {"records", out.merge.records},
                          {"duplicates", out.merge.duplicates},
                          {"adjacent_ghosts", out.merge.adjacent_ghosts},
                          {"mirror_ghosts", out.merge.mirror_ghosts},
+                         {"fn_ghosts", out.merge.fn_ghosts},
                          {"ppm_correction", out.ppm_applied},
                          {"ppm_source", out.ppm_source},
                          {"gain_db", out.gain_db ? nlohmann::json(*out.gain_db) : nlohmann::json(nullptr)},
@@ -149,10 +168,10 @@ int run_scan(const std::vector<std::string>& argv) {
     emit_json_line(summary);
   } else {
     std::printf("%s%zu tunings of %zu (%zu listened to) in %.1f s; %zu cells (%zu duplicate, %zu adjacent-channel, "
-                "%zu mirror records merged)\n",
+                "%zu mirror, %zu same-clock records merged)\n",
                 out.sweep.interrupted ? "interrupted: " : "", out.sweep.tunings_done, out.plan.tunings.size(),
                 out.sweep.tunings_analysed, out.sweep.elapsed_s, out.merge.cells.size(), out.merge.duplicates,
-                out.merge.adjacent_ghosts, out.merge.mirror_ghosts);
+                out.merge.adjacent_ghosts, out.merge.mirror_ghosts, out.merge.fn_ghosts);
     std::printf("frequency correction %.3f ppm (%s)", out.ppm_applied, out.ppm_source.c_str());
     if (out.merge.receiver_error) std::printf("; error left over the cells %+.3f ppm", out.merge.receiver_error->receiver_ppm);
     std::printf("\n");

@@ -1,4 +1,4 @@
-// towerwatch synth: render a GSM scene to an IQ file, its SigMF metadata and its ground truth.
+// towerwatch synth: render a GSM / LTE scene to an IQ file, its SigMF metadata and its ground truth.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -55,13 +55,14 @@ void write_text_file(const std::string& path, const std::string& text) {
 int run_synth(const std::vector<std::string>& argv_in) {
   const HelpText help{
       "SCENE.json|NAME -o OUT [--freq HZ] [--rate HZ] [--duration S] [--format F] [--seed N]",
-      "Render a radio scene of GSM base stations into complex baseband at any centre frequency and sample\n"
-      "rate, and write OUT (IQ), OUT's .sigmf-meta and OUT's .truth.json (the scene, every cell and every\n"
-      "block and SCH sent). SCENE is a JSON file or a built-in scene: single, city, city-with-rogue,\n"
+      "Render a radio scene of GSM and LTE base stations into complex baseband at any centre frequency and\n"
+      "sample rate, and write OUT (IQ), OUT's .sigmf-meta and OUT's .truth.json (the scene, every cell and\n"
+      "every block and SCH sent; for LTE cells the SFN at the start and every frame's start time and MIB).\n"
+      "SCENE is a JSON file or a built-in scene: single, city, city-with-rogue, multiband, lte, lte-weak,\n"
       "multiband. Cells farther than rate/2 - 100 kHz from the centre are not rendered.",
       {{"output", true, "PATH", "output IQ file (also -o); the format follows its extension (.cf32 .cu8 .cs8 .cs16 .cfile)"},
        {"freq", true, "HZ", "centre frequency (default: the middle of the scene's cells, or of the most cells that fit), e.g. 947.4M"},
-       {"rate", true, "HZ", "sample rate (default 1.083333M = 4 samples/symbol), e.g. 2.4M"},
+       {"rate", true, "HZ", "sample rate (default 1.083333M = 4 samples/symbol; 1.92M for a scene of LTE cells only), e.g. 2.4M"},
        {"duration", true, "S", "seconds to render (default 2)"},
        {"format", true, "F", "cu8 | cs8 | cs16 | cf32 (default: from the extension)"},
        {"seed", true, "N", "override the scene's seed"},
@@ -74,11 +75,12 @@ int run_synth(const std::vector<std::string>& argv_in) {
   const Args& args = *parsed;
 
   if (args.positionals().size() != 1)
-    throw InputError("synth needs exactly one scene (a JSON file or one of: single, city, city-with-rogue, multiband)");
+    throw InputError("synth needs exactly one scene (a JSON file or one of: single, city, city-with-rogue, multiband, lte, lte-weak)");
   const auto out = args.get("output");
   if (!out || out->empty()) throw InputError("synth needs an output file: -o OUT.cf32");
 
-  synth::Scene scene = synth::load_scene(args.positionals()[0]);
+  synth::SceneWithLte full = synth::load_scene_with_lte(args.positionals()[0]);
+  synth::Scene& scene = full.scene;
   if (auto s = args.get("seed")) {
     const double v = parse_si_number(*s, "--seed");
     if (v < 0 || v > 9.007199254740992e15 || std::floor(v) != v) throw InputError("--seed must be a whole number >= 0");
@@ -97,7 +99,8 @@ int run_synth(const std::vector<std::string>& argv_in) {
     format = *sf;
   }
 
-  const double rate = args.number_or("rate", 1625000.0 / 6.0 * 4.0);
+  const bool lte_only = scene.cells.empty() && !full.lte_cells.empty();
+  const double rate = args.number_or("rate", lte_only ? 1.92e6 : 1625000.0 / 6.0 * 4.0);
   if (!(rate >= 1e3 && rate <= 100e6)) throw InputError("--rate must be between 1k and 100M samples/s");
   const double duration = args.number_or("duration", 2.0);
   if (!(duration > 0.0 && duration <= 3600.0)) throw InputError("--duration must be between 0 and 3600 s");
@@ -109,11 +112,11 @@ int run_synth(const std::vector<std::string>& argv_in) {
     freq = *f;
     if (!(freq > 0.0 && freq < 10e9)) throw InputError("--freq must be a frequency in Hz between 0 and 10G");
   } else {
-    if (scene.cells.empty()) throw InputError("the scene has no cells: give --freq");
-    freq = synth::scene_center_freq_hz(scene, rate);
+    if (scene.cells.empty() && full.lte_cells.empty()) throw InputError("the scene has no cells: give --freq");
+    freq = synth::scene_center_freq_hz(full, rate);
   }
 
-  synth::SceneRenderer renderer(scene, freq, rate, start);
+  synth::SceneRenderer renderer(full, freq, rate, start);
   synth::TruthRecorder truth;
   renderer.set_truth_sink(&truth);
   int visible = 0;
@@ -124,6 +127,16 @@ int run_synth(const std::vector<std::string>& argv_in) {
       const auto& c = scene.cells[i];
       log::warn("cell " + std::to_string(i) + (c.name.empty() ? "" : " (" + c.name + ")") + " on ARFCN " +
                 std::to_string(c.arfcn) + " is outside the rendered band and is left out");
+    }
+  }
+  int lte_visible = 0;
+  for (std::size_t i = 0; i < full.lte_cells.size(); ++i) {
+    if (renderer.lte_cell_visible(static_cast<int>(i))) {
+      ++lte_visible;
+    } else {
+      const auto& c = full.lte_cells[i];
+      log::warn("LTE cell " + std::to_string(i) + (c.name.empty() ? "" : " (" + c.name + ")") + " at " +
+                std::to_string(synth::lte::carrier_hz(c) / 1e6) + " MHz is outside the rendered band and is left out");
     }
   }
 
@@ -156,12 +169,18 @@ int run_synth(const std::vector<std::string>& argv_in) {
                         {"center_freq_hz", freq},    {"samples", total},
                         {"cells", scene.cells.size()}, {"cells_rendered", visible},
                         {"blocks", truth.blocks().size()}};
+    if (!full.lte_cells.empty()) {
+      j["lte_cells"] = full.lte_cells.size();
+      j["lte_cells_rendered"] = lte_visible;
+    }
     std::printf("%s\n", j.dump().c_str());
   } else {
     log::info("wrote " + *out + ", " + meta_path + ", " + truth_path);
     std::printf("%s: %llu samples %s at %.6f Msps, centre %.6f MHz, %d of %zu cells rendered, %zu blocks in %s\n",
                 out->c_str(), static_cast<unsigned long long>(total), format_name(format), rate / 1e6, freq / 1e6,
                 visible, scene.cells.size(), truth.blocks().size(), truth_path.c_str());
+    if (!full.lte_cells.empty())
+      std::printf("%s: %d of %zu LTE cells rendered\n", out->c_str(), lte_visible, full.lte_cells.size());
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "dsp/gsm/gsm_constants.hpp"
 #include "src/cells/gsm_cell_tracker.hpp"
 #include "src/gsm/l3_message.hpp"
 #include "src/gsm/message_json.hpp"
@@ -64,11 +65,14 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
   pc.center_freq_hz = info.center_freq_hz;
   pc.center_freq_known = info.center_freq_known;
   pc.all_channels = options.all_channels;
+  pc.threads = options.threads;
   GsmPipeline pipeline(pc);
   auto key_of = [](const GsmChannelInfo* ch) { return GsmCarrierKey{ch->offset_hz, ch->arfcn, ch->freq_hz, ch->band}; };
-  auto measurements = [&](const GsmChannelInfo* ch) {
+  // The receiver statistics as they were at the event (with several threads the pipeline is ahead).
+  auto measurements = [&](const GsmChannelInfo* ch, const gsm::CarrierStats* at_event = nullptr) {
     GsmMeasurements m;
-    if (const auto* st = pipeline.stats(static_cast<std::size_t>(ch - pipeline.channels().data()))) {
+    const auto* st = at_event ? at_event : pipeline.stats(static_cast<std::size_t>(ch - pipeline.channels().data()));
+    if (st) {
       m.power_dbfs = st->power_dbfs;
       m.snr_db = st->snr_db;
       m.cfo_hz = st->cfo_hz;
@@ -79,15 +83,30 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
     }
     return m;
   };
+  // Working-rate sample of the SCH behind each carrier's sync_fn (the tracker keeps the last one).
+  std::map<double, std::uint64_t> sync_sample;
+  std::vector<GsmCarrierProgress> progress(pipeline.channels().size());
+  for (std::size_t i = 0; i < progress.size(); ++i) {
+    progress[i].offset_hz = pipeline.channels()[i].offset_hz;
+    progress[i].arfcn = pipeline.channels()[i].arfcn;
+  }
+  auto progress_of = [&](const GsmChannelInfo* ch) -> GsmCarrierProgress& {
+    return progress[static_cast<std::size_t>(ch - pipeline.channels().data())];
+  };
   pipeline.on_sync([&](const GsmChannelSync& s) {
-    tracker.on_measurements(key_of(s.channel), measurements(s.channel));
+    sync_sample[s.channel->offset_hz] = s.sync.sample;
+    auto& pr = progress_of(s.channel);
+    if (!pr.synced) pr.first_sync_s = static_cast<double>(s.sync.sample) / gsm::kWorkingRate;
+    pr.synced = true;
+    tracker.on_measurements(key_of(s.channel), measurements(s.channel, s.stats));
     tracker.on_sync(key_of(s.channel), s.sync.bsic, s.sync.fn, s.sync.sample);
   });
   pipeline.on_block([&](const GsmChannelBlock& b) {
     ++result.blocks;
+    if (b.block.tn == 0 && b.block.fn % 51 == 2) progress_of(b.channel).bcch_tc_seen |= static_cast<std::uint8_t>(1u << ((b.block.fn / 51) % 8));
     const auto msg = gsm::parse_l3_block(b.block.octets, parse_opts);
     const auto key = key_of(b.channel);
-    tracker.on_measurements(key, measurements(b.channel));
+    tracker.on_measurements(key, measurements(b.channel, b.stats));
     if (options.block_events && on_event) {
       json j{{"type", "gsm_block"},
              {"arfcn", b.channel->arfcn ? json(*b.channel->arfcn) : json(nullptr)},
@@ -130,6 +149,20 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
     if (r.count) pipeline.execute(std::span<const cf32>(buf.data(), r.count));
     result.samples += r.count;
     if (r.end_of_stream) break;
+    if (options.done) {
+      GsmAnalysisProgress p;
+      for (std::size_t i = 0; i < progress.size(); ++i) {
+        progress[i].receiver = pipeline.channels()[i].receiver && pipeline.stats(i);
+        p.started = p.started || progress[i].receiver;
+      }
+      p.seconds = static_cast<double>(result.samples) / info.sample_rate_hz;
+      p.carriers = &progress;
+      p.cells = &result.cells;
+      if (options.done(p)) {
+        result.ended_early = true;
+        break;
+      }
+    }
   }
   pipeline.finish();
   for (std::size_t i = 0; i < pipeline.channels().size(); ++i)
@@ -140,6 +173,9 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
     const GsmCarrierKey key{c["offset_hz"].get<double>(), std::nullopt, std::nullopt, ""};
     json latest = tracker.cell_json(key);
     if (!latest.is_null()) c = latest;
+    const auto it = sync_sample.find(key.offset_hz);
+    if (it != sync_sample.end() && c.contains("sync_fn") && !c["sync_fn"].is_null())
+      c["sync_time_s"] = static_cast<double>(it->second) / gsm::kWorkingRate;
   }
   result.seconds = static_cast<double>(result.samples) / info.sample_rate_hz;
   result.channels = pipeline.channels().size();

@@ -1,7 +1,13 @@
 #include "src/pipeline/gsm_pipeline.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 #include "dsp/channel_select.hpp"
 #include "dsp/pfb_channelizer.hpp"
@@ -21,11 +27,103 @@ constexpr double kEdgeGuard = 100e3;   // a channel's centre must be this far in
 }  // namespace
 
 struct GsmPipeline::Lane {
+  // An event of a lane running on a worker thread, kept until the block is done.
+  struct Event {
+    bool is_block = false;
+    gsm::DecodedBlock block;
+    gsm::SyncEvent sync;
+    gsm::CarrierStats stats;
+  };
   dsp::ChannelSelector select;
   gsm::GsmCarrierReceiver rx;
   std::vector<cf32> out;
   int pfb_row = -1;  // wideband mode: the channelizer row this lane reads
+  const GsmChannelInfo* info = nullptr;
+  bool defer = false;          // threads > 1: events go to `events`, delivered after the block
+  std::vector<Event> events;   // keeps its capacity from block to block
   Lane(const dsp::ChannelSelectConfig& sc, const gsm::ReceiverConfig& rc) : select(sc), rx(rc) { out.reserve(1 << 15); }
+};
+
+// N-1 worker threads plus the caller run one job per lane for each input block (fork/join per block: no
+// synchronisation per sample). Lanes are taken from a shared counter, so a busy lane (a synchronised
+// carrier) does not hold up the others; which thread runs a lane does not matter, each lane's state is its
+// own and the events are delivered in channel order after the join.
+class GsmPipeline::LanePool {
+ public:
+  using Job = void (*)(void* ctx, std::size_t index);
+  explicit LanePool(unsigned workers) {
+    threads_.reserve(workers);
+    for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { loop(); });
+  }
+  ~LanePool() {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      quit_ = true;
+    }
+    start_cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  LanePool(const LanePool&) = delete;
+  LanePool& operator=(const LanePool&) = delete;
+
+  // Runs job(ctx, i) for every i in [0, n) and returns when all are done; rethrows the first exception.
+  void run(std::size_t n, Job job, void* ctx) {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      job_ = job;
+      ctx_ = ctx;
+      n_ = n;
+      next_.store(0);
+      pending_ = threads_.size();
+      error_ = nullptr;
+      ++generation_;
+    }
+    start_cv_.notify_all();
+    work();
+    std::unique_lock<std::mutex> lk(mu_);
+    done_cv_.wait(lk, [&] { return pending_ == 0; });
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      const std::size_t i = next_.fetch_add(1);
+      if (i >= n_) return;
+      try {
+        job_(ctx_, i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (!error_) error_ = std::current_exception();
+      }
+    }
+  }
+  void loop() {
+    std::uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lk(mu_);
+        start_cv_.wait(lk, [&] { return quit_ || generation_ != seen; });
+        if (quit_) return;
+        seen = generation_;
+      }
+      work();
+      std::lock_guard<std::mutex> lk(mu_);
+      if (--pending_ == 0) done_cv_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable start_cv_, done_cv_;
+  bool quit_ = false;
+  std::uint64_t generation_ = 0;
+  std::size_t pending_ = 0;
+  Job job_ = nullptr;
+  void* ctx_ = nullptr;
+  std::size_t n_ = 0;
+  std::atomic<std::size_t> next_{0};
+  std::exception_ptr error_;
 };
 
 // Wideband mode: one polyphase filterbank splits the capture into all 200 kHz channels at once; each lane
@@ -69,7 +167,8 @@ GsmPipeline::GsmPipeline(const GsmPipelineConfig& cfg) : cfg_(cfg) {
   }
 }
 
-GsmPipeline::~GsmPipeline() = default;
+// The pool's threads are joined before the lanes they run go.
+GsmPipeline::~GsmPipeline() { pool_.reset(); }
 
 // Where the 200 kHz channel grid sits relative to the capture centre (in -100..100 kHz): 0 when the centre is
 // on the ARFCN raster, 100 kHz when a sweep tuned between two carriers.
@@ -161,8 +260,10 @@ void GsmPipeline::start_wideband(double grid_offset_hz) {
 }
 
 void GsmPipeline::start_receivers() {
+  pool_.reset();
   lanes_.clear();
   lanes_.resize(channels_.size());
+  active_.clear();
   const double grid = grid_offset_hz();
   start_wideband(grid);
   std::vector<int> rows;
@@ -187,28 +288,74 @@ void GsmPipeline::start_receivers() {
     rc.max_abs_tone_hz = std::min(kSelectHalfBandwidth, 0.45 * std::min(cfg_.sample_rate_hz, gsm::kWorkingRate));
     auto lane = std::make_unique<Lane>(sc, rc);
     lane->pfb_row = row;
-    const GsmChannelInfo* info = &channels_[i];
-    lane->rx.on_block([this, info](const gsm::DecodedBlock& b) {
-      if (on_block_) on_block_(GsmChannelBlock{info, b});
+    lane->info = &channels_[i];
+    Lane* l = lane.get();
+    lane->rx.on_block([this, l](const gsm::DecodedBlock& b) {
+      if (l->defer) {
+        auto& e = l->events.emplace_back();
+        e.is_block = true;
+        e.block = b;
+        e.stats = l->rx.stats();
+      } else if (on_block_) {
+        on_block_(GsmChannelBlock{l->info, b, &l->rx.stats()});
+      }
     });
-    lane->rx.on_sync([this, info](const gsm::SyncEvent& s) {
-      if (on_sync_) on_sync_(GsmChannelSync{info, s});
+    lane->rx.on_sync([this, l](const gsm::SyncEvent& s) {
+      if (l->defer) {
+        auto& e = l->events.emplace_back();
+        e.sync = s;
+        e.stats = l->rx.stats();
+      } else if (on_sync_) {
+        on_sync_(GsmChannelSync{l->info, s, &l->rx.stats()});
+      }
     });
+    active_.push_back(lane.get());
     lanes_[i] = std::move(lane);
   }
   if (wideband_) wideband_->pfb.set_channels(rows);
+  unsigned t = cfg_.threads ? cfg_.threads : std::max(1u, std::thread::hardware_concurrency());
+  t = static_cast<unsigned>(std::min<std::size_t>(t, active_.size()));
+  threads_ = std::max(1u, t);
+  if (threads_ > 1) {
+    for (Lane* l : active_) l->defer = true;
+    pool_ = std::make_unique<LanePool>(threads_ - 1);
+  }
   started_ = true;
+}
+
+void GsmPipeline::run_lane(Lane& lane, std::span<const cf32> in) {
+  lane.out.clear();
+  if (wideband_) lane.select.execute(wideband_->rows[static_cast<std::size_t>(lane.pfb_row)], lane.out);
+  else lane.select.execute(in, lane.out);
+  lane.rx.execute(lane.out);
+}
+
+void GsmPipeline::deliver(Lane& lane) {
+  for (const auto& e : lane.events) {
+    if (e.is_block) {
+      if (on_block_) on_block_(GsmChannelBlock{lane.info, e.block, &e.stats});
+    } else if (on_sync_) {
+      on_sync_(GsmChannelSync{lane.info, e.sync, &e.stats});
+    }
+  }
+  lane.events.clear();
 }
 
 void GsmPipeline::feed(std::span<const cf32> in) {
   if (wideband_) wideband_->pfb.execute(wideband_->shifted_input(in), wideband_->rows);
-  for (auto& lane : lanes_) {
-    if (!lane) continue;
-    lane->out.clear();
-    if (wideband_) lane->select.execute(wideband_->rows[static_cast<std::size_t>(lane->pfb_row)], lane->out);
-    else lane->select.execute(in, lane->out);
-    lane->rx.execute(lane->out);
+  if (!pool_) {
+    for (Lane* lane : active_) run_lane(*lane, in);
+    return;
   }
+  struct Ctx {
+    GsmPipeline* self;
+    std::span<const cf32> in;
+  } ctx{this, in};
+  pool_->run(active_.size(), [](void* c, std::size_t i) {
+    auto* x = static_cast<Ctx*>(c);
+    x->self->run_lane(*x->self->active_[i], x->in);
+  }, &ctx);
+  for (Lane* lane : active_) deliver(*lane);
 }
 
 void GsmPipeline::execute(std::span<const cf32> in) {

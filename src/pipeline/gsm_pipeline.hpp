@@ -25,6 +25,11 @@ struct GsmPipelineConfig {
   bool all_channels = false;        // skip the census: a receiver on every channel
   bool wideband = true;             // one polyphase filterbank for all channels when the rate is a multiple
                                     // of 200 kHz (>= 8 channels) and 2+ carriers are received
+  // Worker threads for the channel receivers: 1 runs every lane on the caller's thread (events delivered
+  // as they happen); N > 1 runs the lanes of each input block on N threads (the caller's and N-1 workers)
+  // and delivers the events after the block, lane by lane in channel order: the same events in the same
+  // order as with 1 thread. 0: std::thread::hardware_concurrency().
+  unsigned threads = 1;
 };
 
 struct GsmChannelInfo {
@@ -36,14 +41,17 @@ struct GsmChannelInfo {
   bool receiver = false;            // a receiver ran on it
 };
 
-// One decoded block with the channel it came from.
+// One decoded block with the channel it came from. `stats`: the channel receiver's statistics when the
+// block was decoded (use these, not GsmPipeline::stats(), which with several threads is already ahead).
 struct GsmChannelBlock {
   const GsmChannelInfo* channel = nullptr;
   gsm::DecodedBlock block;
+  const gsm::CarrierStats* stats = nullptr;
 };
 struct GsmChannelSync {
   const GsmChannelInfo* channel = nullptr;
   gsm::SyncEvent sync;
+  const gsm::CarrierStats* stats = nullptr;
 };
 
 class GsmPipeline {
@@ -64,21 +72,28 @@ class GsmPipeline {
   // Receiver statistics of channel i (only for channels with a receiver).
   const gsm::CarrierStats* stats(std::size_t i) const;
   bool wideband() const;  // the filterbank path is in use
+  unsigned threads() const { return threads_; }  // threads the lanes run on (after the census: <= lanes)
 
  private:
   struct Lane;
   struct Wideband;
+  class LanePool;
   void plan_channels();
   void start_wideband(double grid_offset_hz);
   double grid_offset_hz() const;
   void run_census();
   void start_receivers();
   void feed(std::span<const cf32> in);
+  void run_lane(Lane& lane, std::span<const cf32> in);
+  void deliver(Lane& lane);
 
   GsmPipelineConfig cfg_;
   std::vector<GsmChannelInfo> channels_;
   std::vector<std::unique_ptr<Lane>> lanes_;   // one per channel (null where no receiver)
   std::unique_ptr<Wideband> wideband_;
+  std::vector<Lane*> active_;                  // lanes with a receiver, channel order
+  std::unique_ptr<LanePool> pool_;             // threads > 1
+  unsigned threads_ = 1;
   std::vector<cf32> census_buf_;
   std::size_t census_samples_ = 0;
   bool started_ = false;

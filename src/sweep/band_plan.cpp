@@ -23,7 +23,7 @@ bool contains(GsmBandId a, GsmBandId b) {
   return false;
 }
 
-std::vector<SweepBand> normalise(std::vector<GsmBandId> ids) {
+std::vector<SweepBand> normalise(std::vector<GsmBandId> ids, const std::vector<int>& lte = {}) {
   std::vector<GsmBandId> kept;
   for (auto id : ids) {
     if (std::find(kept.begin(), kept.end(), id) != kept.end()) continue;
@@ -34,7 +34,11 @@ std::vector<SweepBand> normalise(std::vector<GsmBandId> ids) {
   }
   std::vector<SweepBand> out;
   for (auto id : kept) out.push_back(make_band(id));
-  std::sort(out.begin(), out.end(), [](const SweepBand& a, const SweepBand& b) { return a.low_hz() < b.low_hz(); });
+  std::vector<int> lte_kept;
+  for (int b : lte)
+    if (std::find(lte_kept.begin(), lte_kept.end(), b) == lte_kept.end()) lte_kept.push_back(b);
+  for (int b : lte_kept) out.push_back(make_lte_band(b));
+  std::stable_sort(out.begin(), out.end(), [](const SweepBand& a, const SweepBand& b) { return a.low_hz() < b.low_hz(); });
   return out;
 }
 
@@ -63,8 +67,20 @@ SweepBand make_band(GsmBandId band) {
   return b;
 }
 
+SweepBand make_lte_band(int band) {
+  const LteBand* b = lte_band(band);
+  if (!b) throw InputError("LTE band " + std::to_string(band) + " is not in the band table (36.101 table 5.7.3-1)");
+  SweepBand s;
+  s.rat = "LTE";
+  s.lte_band = band;
+  s.name = lte_band_name(band);
+  s.lte_channels = lte_band_channels(band);
+  return s;
+}
+
 std::vector<SweepBand> parse_band_list(const std::string& list) {
   std::vector<GsmBandId> ids;
+  std::vector<int> lte;
   std::size_t start = 0;
   bool any = false;
   while (start <= list.size()) {
@@ -80,15 +96,18 @@ std::vector<SweepBand> parse_band_list(const std::string& list) {
       for (auto id : region_ids(key)) ids.push_back(id);
     } else if (auto id = gsm_band_from_name(key)) {
       ids.push_back(*id);
+    } else if (auto b = lte_band_from_name(key)) {
+      lte.push_back(*b);
     } else {
       throw InputError("--band: unknown band '" + item +
                        "' (known: GSM450, GSM480, GSM850, P-GSM900, GSM900 (= E-GSM900), R-GSM900, DCS1800, "
-                       "PCS1900, all, eu, us)");
+                       "PCS1900, all, eu, us; LTE-B1, -B2, -B3, -B4, -B5, -B7, -B8, -B12, -B13, -B17, -B20, -B25, -B26, "
+                       "-B28, -B32, -B38, -B39, -B40, -B41, -B42, -B43, -B66, -B71)");
     }
     start = end + 1;
   }
   if (!any) throw InputError("--band: empty list");
-  return normalise(ids);
+  return normalise(ids, lte);
 }
 
 std::vector<SweepBand> region_bands(const std::string& region) { return normalise(region_ids(region)); }

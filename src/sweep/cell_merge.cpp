@@ -10,6 +10,12 @@ namespace tw::sweep {
 using nlohmann::json;
 
 namespace {
+FnRelation relation_of(const json& a, const json& b);
+}  // namespace
+
+FnRelation fn_relation(const json& a, const json& b) { return relation_of(a, b); }
+
+namespace {
 
 double num(const json& j, const char* key, double fallback) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
@@ -23,7 +29,35 @@ bool identity_compatible(const json& a, const json& b) {
     if (a.contains(k) && b.contains(k) && a[k] != b[k]) return false;
   return true;
 }
+// Frame number consistency (45.002 clause 4.3.3: FN counts TDMA frames of 120/26 ms modulo the hyperframe
+// 26 x 51 x 2048). Two records whose SCH frame numbers agree with the time between them run on the same
+// cell clock.
+FnRelation relation_of(const json& a, const json& b) {
+  auto get = [](const json& r, std::int64_t& fn, double& t) {
+    if (!r.contains("sync_fn") || !r["sync_fn"].is_number_integer()) return false;
+    if (!r.contains("sync_time_s") || !r["sync_time_s"].is_number()) return false;
+    fn = r["sync_fn"].get<std::int64_t>();
+    t = r["sync_time_s"].get<double>();
+    return fn >= 0 && fn < kHyperframe && std::isfinite(t);
+  };
+  std::int64_t fa = 0, fb = 0;
+  double ta = 0, tb = 0;
+  if (!get(a, fa, ta) || !get(b, fb, tb)) return FnRelation::unknown;
+  const double dt = tb - ta;
+  const double frames = dt / kFrameS;
+  if (std::fabs(frames) > 1e12) return FnRelation::unknown;
+  std::int64_t d = ((fa + static_cast<std::int64_t>(std::llround(frames)) - fb) % kHyperframe + kHyperframe) % kHyperframe;
+  d = std::min(d, kHyperframe - d);
+  // One frame for the timing of the two SCH bursts, plus a receiver clock error of up to 100 ppm over dt.
+  const double tolerance = 1.0 + std::fabs(frames) * 100e-6;
+  return static_cast<double>(d) <= tolerance ? FnRelation::consistent : FnRelation::inconsistent;
+}
+
 bool valid_freq(const json& j) { return j.contains("freq_hz") && j["freq_hz"].is_number() && j["freq_hz"].get<double>() > 0; }
+
+std::size_t si_count(const json& j) {
+  return j.contains("si_seen") && j["si_seen"].is_array() ? j["si_seen"].size() : 0;
+}
 
 // Which record describes the cell best.
 bool better(const json& a, const json& b) {
@@ -31,6 +65,10 @@ bool better(const json& a, const json& b) {
   if (ia != ib) return ia;
   const bool sa = bsic_of(a) >= 0, sb = bsic_of(b) >= 0;
   if (sa != sb) return sa;
+  // More of the cell's System Information (a tuning that ended once its own carriers were complete may
+  // hold a partial record of a carrier at its edge that another tuning decoded fully).
+  const std::size_t na_si = si_count(a), nb_si = si_count(b);
+  if (na_si != nb_si) return na_si > nb_si;
   const double na = num(a, "snr_db", -100), nb = num(b, "snr_db", -100);
   if (std::fabs(na - nb) > 1.0) return na > nb;
   return num(a, "power_dbfs", -200) > num(b, "power_dbfs", -200);
@@ -99,6 +137,8 @@ MergeResult merge_sweep_cells(const std::vector<json>& records, const MergeOptio
       if (!identity_compatible(g, r)) continue;
       const int gb = bsic_of(g), rb = bsic_of(r);
       if (gb >= 0 && rb >= 0 && gb != rb && has_ci(r)) continue;
+      // Same carrier and BSIC but another frame number clock: a second transmitter (e.g. a copy of the cell).
+      if (gb >= 0 && gb == rb && relation_of(g, r) == FnRelation::inconsistent) continue;
       g["observations"] = g["observations"].get<int>() + 1;
       ++res.duplicates;
       merged = true;
@@ -120,7 +160,11 @@ MergeResult merge_sweep_cells(const std::vector<json>& records, const MergeOptio
       const double px = num(x, "power_dbfs", -200), py = num(y, "power_dbfs", -200);
       if (py <= px) continue;
       const double df = std::fabs(x["freq_hz"].get<double>() - y["freq_hz"].get<double>());
-      if (df > 1.0 && df < 400e3 + 1.0 && bsic_of(x) >= 0 && bsic_of(x) == bsic_of(y) && identity_compatible(x, y)) {
+      const bool same_bsic = bsic_of(x) >= 0 && bsic_of(x) == bsic_of(y);
+      const FnRelation fn = same_bsic ? relation_of(x, y) : FnRelation::unknown;
+      // The same BSIC on another frame number clock is another transmitter, whatever else matches.
+      if (fn == FnRelation::inconsistent) continue;
+      if (df > 1.0 && df < 400e3 + 1.0 && same_bsic && identity_compatible(x, y)) {
         drop[i] = true;
         ++res.adjacent_ghosts;
         continue;
@@ -131,7 +175,14 @@ MergeResult merge_sweep_cells(const std::vector<json>& records, const MergeOptio
         if (std::fabs(mirror - y["apparent_hz"].get<double>()) < 100e3) {
           drop[i] = true;
           ++res.mirror_ghosts;
+          continue;
         }
+      }
+      // Same BSIC on the same cell clock anywhere else (an alias folded in from beyond the device's filter,
+      // an image): the same transmitter, seen weaker.
+      if (fn == FnRelation::consistent && df > 1.0 && identity_compatible(x, y)) {
+        drop[i] = true;
+        ++res.fn_ghosts;
       }
     }
   }

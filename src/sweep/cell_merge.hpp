@@ -8,12 +8,19 @@
 // receivers).
 // Every record's apparent carrier A = freq_hz + cfo_hz is mapped back to its true raster carrier with the
 // receiver error estimated from all records (calibration/ppm_estimator.hpp): F = A / (1 + e). Records are
-// grouped by F; within a group the best record is kept (decoded identity, then SNR, then power), records
+// grouped by F; within a group the best record is kept (decoded identity, BSIC, more System Information
+// types seen, then SNR, then power), records
 // with a different decoded cell identity (CI) stay separate. Then a record is dropped as an adjacent ghost
 // when a stronger cell with the same BSIC and no contradicting identity sits within 2 channels, and as a
 // mirror ghost when its apparent frequency mirrored about its tuning's centre meets a cell >= 10 dB stronger
 // and it has no identity of its own or the same one.
+// Frame numbers (records' "sync_fn" at "sync_time_s", the stream time of that SCH): two records with the same
+// BSIC whose FNs agree with the time between them (fn_relation) run on the same cell clock: one transmitter,
+// so the weaker is dropped wherever it lies (fn_ghosts: aliases, images) even without decoded identities;
+// the same BSIC with an inconsistent FN is another transmitter and is never merged or dropped as a ghost
+// (a cell copied by a fake base station keeps ARFCN and BSIC but runs its own FN counter).
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -40,7 +47,17 @@ struct MergeResult {
   std::size_t duplicates = 0;          // merged into another record of the same carrier
   std::size_t adjacent_ghosts = 0;
   std::size_t mirror_ghosts = 0;
+  std::size_t fn_ghosts = 0;           // same BSIC and cell clock elsewhere (not adjacent, not the mirror)
 };
+
+// 45.002 clause 4.3.3: TDMA frame 120/26 ms; FN modulo the hyperframe 26 x 51 x 2048 = 2715648.
+inline constexpr double kFrameS = 0.120 / 26.0;
+inline constexpr std::int64_t kHyperframe = 26LL * 51LL * 2048LL;
+enum class FnRelation { unknown, consistent, inconsistent };
+// Whether two records' SCH frame numbers ("sync_fn" at "sync_time_s") come from one FN counter: the FN
+// difference equals the frames elapsed between them within 1 frame + 100 ppm of the interval; unknown when
+// either lacks them.
+FnRelation fn_relation(const nlohmann::json& a, const nlohmann::json& b);
 
 // Input records: the "cell" records of run_gsm_analysis with "tuning_hz" added (the tuning's centre).
 // Records without freq_hz are passed through unmerged.

@@ -1,6 +1,8 @@
 // One scan of a SoapySDR device, shared by `towerwatch scan` and `towerwatch calibrate`: open the device
 // (applying the stored frequency calibration of its serial unless a ppm is given), plan the sweep, run it,
 // merge the cells, and add "power_dbm" from the device's gain table (calibration/gain_table.hpp) if any.
+// LTE bands in the request are skipped with a warning ("LTE sweeps come with the LTE receiver"); a request of
+// LTE bands only is a tw::InputError.
 #pragma once
 #include <atomic>
 #include <functional>
@@ -26,6 +28,9 @@ struct ScanRequest {
   bool use_stored_calibration = true;
   bool analyse_every_tuning = false;
   const std::atomic<bool>* stop = nullptr;
+  std::optional<double> usable_fraction;  // default: usable_fraction_for_driver(the device's driver)
+  bool adaptive_dwell = true;             // SweepRunOptions::adaptive_dwell
+  unsigned threads = 0;                   // channel receivers' threads (0: one per core)
 };
 
 struct ScanOutcome {
@@ -38,6 +43,8 @@ struct ScanOutcome {
   std::string calibration_file;       // consulted (empty when not)
   std::optional<double> gain_db;      // read back from the device (nullopt: automatic gain)
   bool level_calibrated = false;      // a gain table entry gave "power_dbm" to the cells
+  double usable_fraction = 0.8;       // the plan's
+  std::vector<std::string> skipped_bands;  // LTE bands asked for (not swept yet: no LTE receiver)
 };
 
 ScanOutcome run_scan_session(const ScanRequest& request, const std::function<void(const SweepProgress&)>& progress);

@@ -35,6 +35,11 @@ double default_dwell_s(ScanMode mode) {
   return 2.5;
 }
 
+double usable_fraction_for_driver(const std::string& driver) {
+  if (driver == "hackrf") return 0.88;
+  return 0.8;
+}
+
 std::size_t SweepPlan::channels() const {
   std::size_t n = 0;
   for (const auto& t : tunings) n += t.channels.size();
@@ -60,6 +65,7 @@ SweepPlan plan_sweep(const std::vector<SweepBand>& bands, const SweepPlanOptions
                      std::to_string((kRaster / 2 + o.edge_margin_hz) * 2 / o.usable_fraction) + " Hz)");
   const double first_to_centre = kRaster / 2 + kRaster * std::floor((reach - kRaster / 2) / kRaster + 1e-9);
   for (const auto& band : bands) {
+    if (band.is_lte()) continue;
     std::size_t i = 0;
     const auto& ch = band.channels;
     while (i < ch.size()) {

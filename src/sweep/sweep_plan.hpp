@@ -25,6 +25,21 @@ const char* scan_mode_name(ScanMode mode);
 // 1.88 s, 45.002 clause 6.3.1.3, plus the time to sync).
 double default_dwell_s(ScanMode mode);
 
+// The part of the sample rate a device's anti-alias filtering leaves flat enough to use, by SoapySDR driver
+// name:
+//   "hackrf" 0.88: HackRF One's only anti-alias filter is the MAX2837 baseband low-pass (1.75..28 MHz),
+//     no digital decimation at the ADC rate. With the filter set to the sample rate (SoapySDR
+//     setBandwidth(rate), e.g. 20 MHz at 20 Msps) its corner is at +-rate/2; channels out to 0.88 x rate/2
+//     (+-8.8 MHz at 20 Msps) lie in its pass band. The HackRF documentation ("Sampling Rate and Baseband
+//     Filters", from the MAX2837 datasheet) gives 4 dB at 1.14 x the half-bandwidth, so aliases of carriers
+//     more than 1.12 x rate/2 away fold into the outer channels attenuated by only a few dB: they have
+//     the BSIC and FN of their source and the ghost merge (cell_merge.hpp) drops them. 0.88 is what
+//     puts E-GSM900 (174 carriers, 34.6 MHz) into 2 tunings at 20 Msps. Not measured on hardware here.
+//   "rtlsdr" 0.8: the RTL2832U decimates with a digital low-pass flat to about 0.8 x rate/2 at 2.4 Msps;
+//     its edges roll off and alias.
+//   anything else (and the simulated radio): 0.8.
+double usable_fraction_for_driver(const std::string& driver);
+
 struct SweepPlanOptions {
   double sample_rate_hz = 2.4e6;
   double usable_fraction = 0.8;
@@ -50,6 +65,7 @@ struct SweepPlan {
   double stream_seconds() const { return static_cast<double>(tunings.size()) * (dwell_s + settle_s); }
 };
 
+// LTE bands get no tunings (the GSM sweep skips them; see run_scan_session).
 // Throws tw::InputError when the rate is too small to hold one channel clear of DC and of the band edge,
 // for a bad fraction or a non-positive dwell.
 SweepPlan plan_sweep(const std::vector<SweepBand>& bands, const SweepPlanOptions& options);

@@ -170,12 +170,39 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
 
     GsmAnalysisOptions ao;
     ao.max_seconds = plan.dwell_s;
+    ao.threads = o.threads;
+    // The channels the analysis must settle before the dwell is up: this tuning's own above the floor.
+    std::vector<int> wanted;
+    for (std::size_t i = 0; i < t.channels.size(); ++i)
+      if (own[i] >= floor + o.census_margin_db) wanted.push_back(t.channels[i].arfcn);
+    if (o.mode == ScanMode::full && o.adaptive_dwell) {
+      const double give_up = o.sync_give_up_s;
+      ao.done = [wanted, give_up](const GsmAnalysisProgress& p) {
+        if (!p.started) return false;
+        for (const auto& c : *p.carriers) {
+          if (!c.arfcn || std::find(wanted.begin(), wanted.end(), *c.arfcn) == wanted.end()) continue;
+          if (!c.receiver) continue;  // the pipeline's own census saw nothing there
+          if (c.synced ? c.bcch_tc_seen != 0xFF : p.seconds < give_up) return false;
+        }
+        return true;
+      };
+    }
+    const double start_s = static_cast<double>(source.sample_counter()) / rate;
+    const auto start_wall = std::chrono::system_clock::now();
     auto r = run_gsm_analysis(src, ao, nullptr);
     ++res.tunings_analysed;
+    if (r.ended_early) ++res.tunings_ended_early;
     res.stream_s += r.seconds;
     res.gaps += r.gaps;
+    const double start_unix_ms =
+        static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(start_wall.time_since_epoch()).count());
     for (auto& c : r.cells) {
       c["tuning_hz"] = center;
+      if (c.contains("sync_time_s") && c["sync_time_s"].is_number()) {
+        const double ts = c["sync_time_s"].get<double>();
+        c["sync_time_s"] = start_s + ts;
+        c["sync_unix_ms"] = static_cast<std::int64_t>(std::llround(start_unix_ms + ts * 1e3));
+      }
       res.records.push_back(std::move(c));
     }
   }

@@ -1,7 +1,13 @@
 // Runs a sweep plan over a retunable IqSource (SoapySource): for each tuning, retune, discard the settling
 // samples, measure the power of every channel (census), and unless the mode is census or nothing in the
 // tuning stands above the noise floor, run the GSM analysis (src/pipeline/gsm_analysis.hpp) for the dwell.
+// Adaptive dwell (full mode): the analysis of a tuning ends as soon as every channel of the tuning that
+// stood above the floor is settled: synchronised with all 8 BCCH TC values decoded (a whole System
+// Information cycle, GsmCarrierProgress::bcch_tc_seen), or given up (no SCH after sync_give_up_s: a
+// traffic carrier, an LTE or other signal, too weak); the dwell is the bound.
 // Stops cleanly between blocks when *stop becomes true (SIGINT), keeping everything found so far.
+// Records get "tuning_hz", and "sync_time_s" becomes sweep stream time (s from the start of the device
+// stream, lost samples counted) with "sync_unix_ms" (wall clock of that SCH) for FN consistency checks.
 #pragma once
 #include <atomic>
 #include <functional>
@@ -22,6 +28,10 @@ struct SweepRunOptions {
                                      // (as the pipeline's census; SCH decoding needs about that SNR)
   bool analyse_every_tuning = false; // skip the census test: run the analysis on every tuning
   const std::atomic<bool>* stop = nullptr;
+  bool adaptive_dwell = true;        // full mode: end a tuning once its carriers are settled (above)
+  double sync_give_up_s = 0.6;       // a carrier without SCH by then is given up (FCCH+SCH recur every 46 ms,
+                                     // 45.002 clause 7 table 3: a dozen chances)
+  unsigned threads = 0;              // channel receivers' threads (0: one per core)
 };
 
 struct SweepProgress {
@@ -47,6 +57,7 @@ struct SweepResult {
   std::vector<ChannelPower> census;      // every assigned channel of every tuning done
   std::size_t tunings_done = 0;
   std::size_t tunings_analysed = 0;
+  std::size_t tunings_ended_early = 0;   // adaptive dwell: analysis ended before the dwell
   bool interrupted = false;
   double elapsed_s = 0.0;                // wall time
   double stream_s = 0.0;                 // sample time read

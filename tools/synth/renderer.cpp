@@ -11,6 +11,8 @@
 #include "tools/synth/channel.hpp"
 #include "tools/synth/gmsk.hpp"
 #include "tools/synth/hot_loop.hpp"
+#include "tools/synth/lte/lte_renderer.hpp"
+#include "tools/synth/scene.hpp"
 
 
 namespace tw::synth {
@@ -58,6 +60,18 @@ Scene resolve_scene(const Scene& scene) {
     c.first_fn %= kHyperframe;
   }
   return s;
+}
+
+std::vector<lte::LteCellConfig> resolve_lte_cells(const std::vector<lte::LteCellConfig>& cells, std::uint64_t scene_seed) {
+  auto out = cells;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto& c = out[i];
+    if (!c.first_sfn_set) {
+      c.first_sfn = static_cast<int>(splitmix64(cell_seed(scene_seed, kLteSeedBase + static_cast<int>(i)) ^ 0x5f17ULL) % 1024);
+      c.first_sfn_set = true;
+    }
+  }
+  return out;
 }
 
 // One cell's chain from C0 frames to samples at the output rate.
@@ -235,6 +249,8 @@ struct SceneRenderer::Impl {
   double fc = 0.0, fs = 0.0, t0 = 0.0;
   std::uint64_t produced = 0;
   std::vector<std::unique_ptr<CellChain>> cells;
+  std::vector<lte::LteCellConfig> lte_cfg;
+  std::vector<std::unique_ptr<lte::LteCellChain>> lte_cells;
   PolyphaseInterpolator interp;
   static constexpr std::int64_t kNoiseBlock = 1024;   // noise is drawn per block of absolute sample index
   std::uint64_t noise_seed = 0;
@@ -295,6 +311,21 @@ SceneRenderer::SceneRenderer(const Scene& scene, double center_freq_hz, double s
   }
 }
 
+SceneRenderer::SceneRenderer(const SceneWithLte& scene, double center_freq_hz, double sample_rate_hz, double start_time_s,
+                             BlockProviderFactory factory)
+    : SceneRenderer(scene.scene, center_freq_hz, sample_rate_hz, start_time_s, std::move(factory)) {
+  auto& m = *impl_;
+  m.lte_cfg = resolve_lte_cells(scene.lte_cells, m.scene.seed);
+  for (std::size_t i = 0; i < m.lte_cfg.size(); ++i) {
+    try {
+      m.lte_cells.push_back(std::make_unique<lte::LteCellChain>(
+          m.lte_cfg[i], cell_seed(m.scene.seed, kLteSeedBase + static_cast<int>(i)), m.scene.receiver_ppm));
+    } catch (const InputError& e) {
+      throw InputError("lte_cells[" + std::to_string(i) + "]: " + e.what());
+    }
+  }
+}
+
 SceneRenderer::~SceneRenderer() = default;
 
 void SceneRenderer::render(std::span<cf32> out) {
@@ -307,6 +338,12 @@ void SceneRenderer::render(std::span<cf32> out) {
       m.cells[i]->render_add(out, t_first, m.fs, m.fc, m.interp);
     else
       m.cells[i]->go_cold(t_first, m.sink);
+  }
+  for (auto& c : m.lte_cells) {
+    if (c->visible(m.fc, m.fs))
+      c->render_add(out, t_first, m.fs, m.fc);
+    else
+      c->go_cold();
   }
   // Receiver: thermal noise, DC offset, IQ imbalance.
   if (m.noise_sigma > 0.0f) {
@@ -344,6 +381,7 @@ void SceneRenderer::seek(double time_s) {
   auto& m = *impl_;
   const double now = m.now();
   for (auto& c : m.cells) c->go_cold(now, m.sink);
+  for (auto& c : m.lte_cells) c->go_cold();
   m.t0 = time_s;
   m.produced = 0;
   m.first_index = static_cast<std::int64_t>(std::llround(time_s * m.fs));
@@ -357,6 +395,14 @@ double SceneRenderer::sample_rate_hz() const { return impl_->fs; }
 double SceneRenderer::carrier_offset_hz(int cell) const {
   return impl_->cells.at(static_cast<std::size_t>(cell))->apparent_carrier_hz() - impl_->fc;
 }
+const std::vector<lte::LteCellConfig>& SceneRenderer::lte_cells() const { return impl_->lte_cfg; }
+double SceneRenderer::lte_carrier_offset_hz(int cell) const {
+  return impl_->lte_cells.at(static_cast<std::size_t>(cell))->apparent_carrier_hz() - impl_->fc;
+}
+bool SceneRenderer::lte_cell_visible(int cell) const {
+  return impl_->lte_cells.at(static_cast<std::size_t>(cell))->visible(impl_->fc, impl_->fs);
+}
+
 bool SceneRenderer::cell_visible(int cell) const {
   if (cell < 0 || static_cast<std::size_t>(cell) >= impl_->cells.size()) throw std::out_of_range("cell index");
   return impl_->visible(cell);

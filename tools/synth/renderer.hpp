@@ -5,6 +5,9 @@
 // output rate with the cell's timing (path delay, cell clock error, receiver clock error) -> frequency shift
 // to the carrier's offset -> gain to power_dbfs. Then noise, DC offset and IQ imbalance of the receiver.
 //
+// LTE cells (SceneWithLte, scene.hpp) go through tools/synth/lte/lte_renderer.hpp (OFDM at the cell's
+// natural rate, same resampling, timing and clock conventions) and share the receiver noise and impairments.
+//
 // Clock convention: receiver_ppm > 0 means the receiver's reference runs slow, so every carrier appears at
 // f * (1 + receiver_ppm * 1e-6) and every symbol rate is scaled the same way (the correction a calibration
 // would measure). A cell's freq_offset_hz shifts its carrier and scales its symbol clock by
@@ -22,6 +25,11 @@
 #include "tools/synth/cell_config.hpp"
 
 namespace tw::synth {
+
+struct SceneWithLte;   // scene.hpp
+namespace lte {
+struct LteCellConfig;
+}
 
 // A block one cell sent, complete within the render (t_start_s .. t_end_s, receiver time, while the cell
 // was on).
@@ -59,6 +67,9 @@ using BlockProviderFactory =
 std::uint64_t cell_seed(std::uint64_t scene_seed, int index);
 // The scene as rendered: every cell's first_fn set (from its seed when the scene had none).
 Scene resolve_scene(const Scene& scene);
+// The same for LTE cells: every first_sfn set (from cell_seed(scene seed, kLteSeedBase + index)).
+constexpr int kLteSeedBase = 0x4c7e0;
+std::vector<lte::LteCellConfig> resolve_lte_cells(const std::vector<lte::LteCellConfig>& cells, std::uint64_t scene_seed);
 
 class SceneRenderer {
  public:
@@ -67,6 +78,10 @@ class SceneRenderer {
   // Uses the L3 block provider (links the L3 encoders; defined in renderer_default.cpp).
   SceneRenderer(const Scene& scene, double center_freq_hz, double sample_rate_hz, double start_time_s = 0.0);
   SceneRenderer(const Scene& scene, double center_freq_hz, double sample_rate_hz, double start_time_s,
+                BlockProviderFactory factory);
+  // GSM and LTE cells (the first one uses the L3 block provider, defined in lte/renderer_lte_default.cpp).
+  SceneRenderer(const SceneWithLte& scene, double center_freq_hz, double sample_rate_hz, double start_time_s = 0.0);
+  SceneRenderer(const SceneWithLte& scene, double center_freq_hz, double sample_rate_hz, double start_time_s,
                 BlockProviderFactory factory);
   ~SceneRenderer();
   SceneRenderer(const SceneRenderer&) = delete;
@@ -88,6 +103,11 @@ class SceneRenderer {
   // Offset of cell i's carrier from the centre as the receiver sees it, and whether it is rendered.
   double carrier_offset_hz(int cell) const;
   bool cell_visible(int cell) const;
+  // LTE cells as resolved (first_sfn of every cell), the offset of each one's carrier from the centre as
+  // the receiver sees it, and whether any of its subcarriers is rendered.
+  const std::vector<lte::LteCellConfig>& lte_cells() const;
+  double lte_carrier_offset_hz(int cell) const;
+  bool lte_cell_visible(int cell) const;
 
  private:
   struct Impl;

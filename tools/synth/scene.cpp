@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "src/core/error.hpp"
+#include "src/core/log.hpp"
 #include "tools/synth/channel.hpp"
 
 namespace tw::synth {
@@ -303,12 +304,107 @@ json si2quater_to_json(const Si2quaterConfig& q) {
           {"utran_fdd", u},             {"eutran", e}};
 }
 
+lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string& path) {
+  lte::LteCellConfig cell;
+  bool earfcn_given = false, duplex_given = false;
+  auto I = [&](int& dst, long long lo, long long hi) {
+    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = static_cast<int>(get_int(c, v, p, lo, hi)); };
+  };
+  auto D = [&](double& dst, double lo, double hi) {
+    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = get_double(c, v, p, lo, hi); };
+  };
+  auto choice = [&](const json& v, const std::string& p, std::initializer_list<const char*> allowed) {
+    const std::string s = get_string(c, v, p);
+    std::string list;
+    for (const char* a : allowed) {
+      if (s == a) return s;
+      list += (list.empty() ? "" : ", ") + std::string("\"") + a + "\"";
+    }
+    c.fail(p, show(v) + " is not one of " + list);
+  };
+  for_keys(
+      c, j, path,
+      {{"name", [&](const json& v, const std::string& p) { cell.name = get_string(c, v, p); }},
+       {"earfcn",
+        [&](const json& v, const std::string& p) {
+          cell.earfcn = static_cast<int>(get_int(c, v, p, 0, 262143));
+          earfcn_given = true;
+        }},
+       {"band", I(cell.band, 1, 255)},
+       {"freq_hz", D(cell.freq_hz, 1e6, 10e9)},
+       {"pci", I(cell.pci, 0, 503)},
+       {"ports",
+        [&](const json& v, const std::string& p) {
+          cell.ports = static_cast<int>(get_int(c, v, p, 1, 4));
+          if (cell.ports == 3) c.fail(p, "3 is not 1, 2 or 4");
+        }},
+       {"bandwidth_prb",
+        [&](const json& v, const std::string& p) {
+          cell.bandwidth_prb = static_cast<int>(get_int(c, v, p, 6, 100));
+          if (!lte::valid_bandwidth_prb(cell.bandwidth_prb))
+            c.fail(p, std::to_string(cell.bandwidth_prb) + " is not one of 6, 15, 25, 50, 75, 100");
+        }},
+       {"cp", [&](const json& v, const std::string& p) { cell.normal_cp = choice(v, p, {"normal", "extended"}) == "normal"; }},
+       {"duplex",
+        [&](const json& v, const std::string& p) {
+          cell.duplex = choice(v, p, {"FDD", "TDD"}) == "FDD" ? lte::Duplex::FDD : lte::Duplex::TDD;
+          duplex_given = true;
+        }},
+       {"tdd_config", I(cell.tdd_config, 0, 6)},
+       {"special_subframe_config", I(cell.special_subframe_config, 0, 9)},
+       {"phich_duration",
+        [&](const json& v, const std::string& p) { cell.phich_extended = choice(v, p, {"normal", "extended"}) == "extended"; }},
+       {"phich_resource", [&](const json& v, const std::string& p) { cell.phich_resource = choice(v, p, {"1/6", "1/2", "1", "2"}); }},
+       {"first_sfn",
+        [&](const json& v, const std::string& p) {
+          cell.first_sfn = static_cast<int>(get_int(c, v, p, 0, 1023));
+          cell.first_sfn_set = true;
+        }},
+       {"cfi", I(cell.cfi, 1, 3)},
+       {"power_dbfs", D(cell.power_dbfs, -200.0, 20.0)},
+       {"freq_offset_hz", D(cell.freq_offset_hz, -100e3, 100e3)},
+       {"delay_us", D(cell.delay_us, 0.0, 10000.0)},
+       {"multipath",
+        [&](const json& v, const std::string& p) { cell.multipath = choice(v, p, {"none", "tu", "epa", "eva", "etu"}); }},
+       {"doppler_hz", D(cell.doppler_hz, 0.0, 2000.0)},
+       {"on_s", D(cell.on_s, 0.0, 1e7)},
+       {"off_s",
+        [&](const json& v, const std::string& p) {
+          if (v.is_null())
+            cell.off_s.reset();
+          else
+            cell.off_s = get_double(c, v, p, 0.0, 1e7);
+        }},
+       {"pdsch_load", D(cell.pdsch_load, 0.0, 1.0)},
+       {"pdcch_load", D(cell.pdcch_load, 0.0, 1.0)}});
+  if (cell.freq_hz <= 0.0) {
+    if (!earfcn_given) c.fail(path + ".earfcn", "missing (an LTE cell needs \"earfcn\" or \"freq_hz\")");
+    try {
+      (void)lte::earfcn_downlink_hz(cell.earfcn, cell.band);
+    } catch (const InputError& e) {
+      c.fail(path + ".earfcn", e.what());
+    }
+  } else if (!earfcn_given) {
+    cell.earfcn = -1;
+  }
+  if (cell.band == 0 && cell.earfcn >= 0) cell.band = lte::band_of_earfcn(cell.earfcn);
+  if (!duplex_given && cell.band != 0 && cell.freq_hz <= 0.0)
+    cell.duplex = lte::band_is_tdd(cell.band) ? lte::Duplex::TDD : lte::Duplex::FDD;
+  if (cell.duplex == lte::Duplex::TDD && !cell.normal_cp && cell.special_subframe_config > 7)
+    c.fail(path + ".special_subframe_config", std::to_string(cell.special_subframe_config) + " is outside 0..7 (extended CP)");
+  if (cell.band != 0 && cell.freq_hz <= 0.0 && lte::band_is_tdd(cell.band) != (cell.duplex == lte::Duplex::TDD))
+    c.fail(path + ".duplex", std::string(lte::duplex_name(cell.duplex)) + " does not match band " + std::to_string(cell.band));
+  if (cell.off_s && *cell.off_s <= cell.on_s) c.fail(path + ".off_s", "must be after on_s");
+  return cell;
+}
+
 }  // namespace
 
-Scene parse_scene(const json& doc, const std::string& source) {
+SceneWithLte parse_scene_with_lte(const json& doc, const std::string& source) {
   const Ctx c{source};
-  Scene s;
-  bool have_cells = false;
+  SceneWithLte full;
+  Scene& s = full.scene;
+  bool have_cells = false, have_lte = false;
   for_keys(c, doc, "",
            {{"name", [&](const json& v, const std::string& p) { s.name = get_string(c, v, p); }},
             {"seed",
@@ -331,24 +427,54 @@ Scene parse_scene(const json& doc, const std::string& source) {
                have_cells = true;
                for (std::size_t i = 0; i < v.size(); ++i)
                  s.cells.push_back(parse_cell(c, v[i], "cells[" + std::to_string(i) + "]"));
+             }},
+            {"lte_cells", [&](const json& v, const std::string& p) {
+               if (!v.is_array()) c.fail(p, "is not an array");
+               if (v.size() > 64) c.fail(p, "has " + std::to_string(v.size()) + " cells, at most 64");
+               have_lte = true;
+               for (std::size_t i = 0; i < v.size(); ++i)
+                 full.lte_cells.push_back(parse_lte_cell(c, v[i], "lte_cells[" + std::to_string(i) + "]"));
              }}});
-  if (!have_cells) c.fail("cells", "missing (a scene needs a \"cells\" array)");
-  return s;
+  if (!have_cells && !have_lte) c.fail("cells", "missing (a scene needs a \"cells\" array)");
+  return full;
 }
 
-Scene parse_scene_text(const std::string& text, const std::string& source) {
+namespace {
+Scene without_lte(SceneWithLte&& full, const std::string& source) {
+  if (!full.lte_cells.empty())
+    log::warn(source + ": " + std::to_string(full.lte_cells.size()) +
+              " LTE cells left out (this reader takes the GSM cells only)");
+  return std::move(full.scene);
+}
+}  // namespace
+
+Scene parse_scene(const json& doc, const std::string& source) {
+  return without_lte(parse_scene_with_lte(doc, source), source);
+}
+
+SceneWithLte parse_scene_with_lte_text(const std::string& text, const std::string& source) {
   json doc;
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw InputError(source + ": not valid JSON: " + e.what());
   }
-  return parse_scene(doc, source);
+  return parse_scene_with_lte(doc, source);
+}
+
+Scene parse_scene_text(const std::string& text, const std::string& source) {
+  return without_lte(parse_scene_with_lte_text(text, source), source);
 }
 
 Scene load_scene(const std::string& name_or_path) {
   for (const auto& n : builtin_scene_names())
     if (n == name_or_path) return builtin_scene(n);
+  return without_lte(load_scene_with_lte(name_or_path), name_or_path);
+}
+
+SceneWithLte load_scene_with_lte(const std::string& name_or_path) {
+  for (const auto& n : builtin_scene_names())
+    if (n == name_or_path) return builtin_scene_with_lte(n);
   std::ifstream f(name_or_path, std::ios::binary);
   if (!f) {
     std::string names;
@@ -359,8 +485,8 @@ Scene load_scene(const std::string& name_or_path) {
   ss << f.rdbuf();
   const std::string text = ss.str();
   if (text.size() > (16u << 20)) throw InputError(name_or_path + ": scene file larger than 16 MiB");
-  Scene s = parse_scene_text(text, name_or_path);
-  if (s.name.empty()) s.name = std::filesystem::path(name_or_path).stem().string();
+  SceneWithLte s = parse_scene_with_lte_text(text, name_or_path);
+  if (s.scene.name.empty()) s.scene.name = std::filesystem::path(name_or_path).stem().string();
   return s;
 }
 
@@ -432,10 +558,47 @@ json scene_to_json(const Scene& s) {
           {"cells", cells}};
 }
 
-double scene_center_freq_hz(const Scene& scene, double sample_rate_hz) {
-  if (scene.cells.empty()) throw InputError("the scene has no cells: give a centre frequency");
-  std::vector<double> cf;
-  for (const auto& c : scene.cells) cf.push_back(downlink_hz(c.arfcn, c.band) + c.freq_offset_hz);
+json lte_cell_to_json(const lte::LteCellConfig& c, bool with_frequency) {
+  json j = {{"name", c.name},
+            {"pci", c.pci},
+            {"ports", c.ports},
+            {"bandwidth_prb", c.bandwidth_prb},
+            {"cp", c.normal_cp ? "normal" : "extended"},
+            {"duplex", lte::duplex_name(c.duplex)},
+            {"tdd_config", c.tdd_config},
+            {"special_subframe_config", c.special_subframe_config},
+            {"phich_duration", c.phich_extended ? "extended" : "normal"},
+            {"phich_resource", c.phich_resource},
+            {"cfi", c.cfi},
+            {"power_dbfs", c.power_dbfs},
+            {"freq_offset_hz", c.freq_offset_hz},
+            {"delay_us", c.delay_us},
+            {"multipath", c.multipath},
+            {"doppler_hz", c.doppler_hz},
+            {"on_s", c.on_s},
+            {"off_s", c.off_s ? json(*c.off_s) : json(nullptr)},
+            {"pdsch_load", c.pdsch_load},
+            {"pdcch_load", c.pdcch_load}};
+  if (c.earfcn >= 0) j["earfcn"] = c.earfcn;
+  if (c.band != 0) j["band"] = c.band;
+  if (c.freq_hz > 0.0) j["freq_hz"] = c.freq_hz;
+  if (c.first_sfn_set) j["first_sfn"] = c.first_sfn;
+  if (with_frequency) j["frequency_hz"] = lte::carrier_hz(c);
+  return j;
+}
+
+json scene_to_json(const SceneWithLte& s) {
+  json j = scene_to_json(s.scene);
+  if (!s.lte_cells.empty()) {
+    json cells = json::array();
+    for (const auto& c : s.lte_cells) cells.push_back(lte_cell_to_json(c, false));
+    j["lte_cells"] = cells;
+  }
+  return j;
+}
+
+namespace {
+double center_of(std::vector<double> cf, double sample_rate_hz) {
   std::sort(cf.begin(), cf.end());
   const double span = std::max(0.0, sample_rate_hz - 2.0 * 100e3 - 1e3);
   std::size_t best_i = 0, best_j = 0;
@@ -448,6 +611,22 @@ double scene_center_freq_hz(const Scene& scene, double sample_rate_hz) {
     }
   }
   return std::round((cf[best_i] + cf[best_j]) / 2.0 / 1e3) * 1e3;
+}
+}  // namespace
+
+double scene_center_freq_hz(const Scene& scene, double sample_rate_hz) {
+  if (scene.cells.empty()) throw InputError("the scene has no cells: give a centre frequency");
+  std::vector<double> cf;
+  for (const auto& c : scene.cells) cf.push_back(downlink_hz(c.arfcn, c.band) + c.freq_offset_hz);
+  return center_of(std::move(cf), sample_rate_hz);
+}
+
+double scene_center_freq_hz(const SceneWithLte& scene, double sample_rate_hz) {
+  if (scene.scene.cells.empty() && scene.lte_cells.empty()) throw InputError("the scene has no cells: give a centre frequency");
+  std::vector<double> cf;
+  for (const auto& c : scene.scene.cells) cf.push_back(downlink_hz(c.arfcn, c.band) + c.freq_offset_hz);
+  for (const auto& c : scene.lte_cells) cf.push_back(lte::carrier_hz(c) + c.freq_offset_hz);
+  return center_of(std::move(cf), sample_rate_hz);
 }
 
 }  // namespace tw::synth

@@ -8,6 +8,11 @@
 // ARFCN when absent; "si2quater" and "traffic" are objects with their struct's fields ("si2quater" given
 // without "present" means present). Giving cbq, cro, temporary_offset or penalty_time turns
 // selection_parameters on unless it is given too.
+//
+// "lte_cells" (array, beside "cells"; a scene needs at least one of the two) holds LTE cells with every
+// lte::LteCellConfig field by its name (tools/synth/lte/lte_cell_config.hpp); "cp" is "normal"|"extended",
+// "duplex" "FDD"|"TDD", "phich_duration" "normal"|"extended"; a cell needs "earfcn" or "freq_hz". Scene
+// (cell_config.hpp) holds only the GSM cells: the *_with_lte functions return both.
 #pragma once
 #include <string>
 #include <vector>
@@ -15,11 +20,24 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/synth/cell_config.hpp"
+#include "tools/synth/lte/lte_cell_config.hpp"
 
 namespace tw::synth {
 
-// A built-in name ("single", "city", "city-with-rogue", "multiband") or a path to a JSON file.
+// A scene with its LTE cells.
+struct SceneWithLte {
+  Scene scene;
+  std::vector<lte::LteCellConfig> lte_cells;
+};
+
+// A built-in name ("single", "city", "city-with-rogue", "multiband", "lte", "lte-weak") or a path to a JSON
+// file. load_scene / parse_scene / builtin_scene return the GSM part only (LTE cells are checked, then left
+// out with a warning).
 Scene load_scene(const std::string& name_or_path);
+SceneWithLte load_scene_with_lte(const std::string& name_or_path);
+SceneWithLte parse_scene_with_lte(const nlohmann::json& doc, const std::string& source);
+SceneWithLte parse_scene_with_lte_text(const std::string& text, const std::string& source);
+SceneWithLte builtin_scene_with_lte(const std::string& name);
 // Parses a scene document; `source` names it in errors (the file name).
 Scene parse_scene(const nlohmann::json& doc, const std::string& source);
 Scene parse_scene_text(const std::string& text, const std::string& source);
@@ -30,10 +48,16 @@ Scene builtin_scene(const std::string& name);   // throws tw::InputError for an 
 // they do not all fit (rate/2 - 100 kHz either side), the middle of the largest group that does; rounded to
 // 1 kHz. Throws tw::InputError for a scene without cells.
 double scene_center_freq_hz(const Scene& scene, double sample_rate_hz);
+// The same over the GSM and the LTE carriers (an LTE carrier counts as its centre frequency).
+double scene_center_freq_hz(const SceneWithLte& scene, double sample_rate_hz);
 
 // The JSON form of a cell / scene with every field; parse_scene reads it back. with_frequency adds
 // "frequency_hz" (the ARFCN's downlink carrier) for the truth file (parse_scene rejects that key).
 nlohmann::json cell_to_json(const CellConfig& cell, bool with_frequency = true);
 nlohmann::json scene_to_json(const Scene& scene);
+// An LTE cell's JSON form (with_frequency adds "frequency_hz", rejected by the parser); the scene with
+// "lte_cells" (only when it has some).
+nlohmann::json lte_cell_to_json(const lte::LteCellConfig& cell, bool with_frequency = true);
+nlohmann::json scene_to_json(const SceneWithLte& scene);
 
 }  // namespace tw::synth

@@ -1,4 +1,4 @@
-// Built-in scenes: "single", "city", "city-with-rogue", "multiband".
+// Built-in scenes: "single", "city", "city-with-rogue", "multiband" (GSM), "lte", "lte-weak" (LTE).
 #include <algorithm>
 
 #include "src/core/error.hpp"
@@ -129,19 +129,83 @@ Scene multiband() {
   return s;
 }
 
+lte::LteCellConfig lte_cell(const std::string& name, int earfcn, int pci, int ports, int n_prb, double power_dbfs) {
+  lte::LteCellConfig c;
+  c.name = name;
+  c.earfcn = earfcn;
+  c.band = lte::band_of_earfcn(earfcn);
+  c.duplex = lte::band_is_tdd(c.band) ? lte::Duplex::TDD : lte::Duplex::FDD;
+  c.pci = pci;
+  c.ports = ports;
+  c.bandwidth_prb = n_prb;
+  c.power_dbfs = power_dbfs;
+  c.pdsch_load = 0.3;
+  c.pdcch_load = 0.5;
+  return c;
+}
+
+// Two cells of one operator on EARFCN 1300 (band 3, 1815.0 MHz): different PCIs (N_ID(2) 0 and 2), port
+// counts and bandwidths; and a TDD cell in band 40 (2350 MHz, configuration 2, special subframe 7).
+SceneWithLte lte_scene() {
+  SceneWithLte s;
+  s.scene.name = "lte";
+  s.scene.seed = 21;
+  s.scene.noise_dbfs = -70.0;
+  auto a = lte_cell("B3-150", 1300, 150, 2, 50, -75.0);
+  a.freq_offset_hz = 40.0;
+  a.first_sfn = 28;
+  a.first_sfn_set = true;
+  auto b = lte_cell("B3-302", 1300, 302, 4, 25, -84.0);
+  b.freq_offset_hz = -60.0;
+  b.delay_us = 3.2;
+  b.multipath = "epa";
+  b.doppler_hz = 5.0;
+  b.phich_resource = "1/6";
+  b.first_sfn = 517;
+  b.first_sfn_set = true;
+  auto c = lte_cell("B40-30", 39150, 30, 1, 100, -80.0);
+  c.tdd_config = 2;
+  c.special_subframe_config = 7;
+  c.phich_extended = true;
+  c.first_sfn = 263;
+  c.first_sfn_set = true;
+  s.lte_cells = {a, b, c};
+  return s;
+}
+
+// One cell near the noise: EPRE -94 dBFS against -70 dBFS of noise over 1.92 MHz (-91.1 dBFS per 15 kHz
+// subcarrier), so about -3 dB SNR per resource element at 1.92 Msps; band 20 (806.0 MHz).
+SceneWithLte lte_weak() {
+  SceneWithLte s;
+  s.scene.name = "lte-weak";
+  s.scene.seed = 23;
+  s.scene.noise_dbfs = -70.0;
+  auto c = lte_cell("B20-77", 6300, 77, 1, 25, -94.0);
+  c.freq_offset_hz = 250.0;
+  c.delay_us = 12.5;
+  c.first_sfn = 1000;
+  c.first_sfn_set = true;
+  s.lte_cells = {c};
+  return s;
+}
+
 }  // namespace
 
 const std::vector<std::string>& builtin_scene_names() {
-  static const std::vector<std::string> names = {"single", "city", "city-with-rogue", "multiband"};
+  static const std::vector<std::string> names = {"single", "city", "city-with-rogue", "multiband", "lte", "lte-weak"};
   return names;
 }
 
-Scene builtin_scene(const std::string& name) {
-  if (name == "single") return single();
-  if (name == "city") return city();
-  if (name == "city-with-rogue") return city_with_rogue();
-  if (name == "multiband") return multiband();
-  throw InputError("unknown built-in scene '" + name + "' (known: single, city, city-with-rogue, multiband)");
+SceneWithLte builtin_scene_with_lte(const std::string& name) {
+  if (name == "lte") return lte_scene();
+  if (name == "lte-weak") return lte_weak();
+  if (name == "single") return {single(), {}};
+  if (name == "city") return {city(), {}};
+  if (name == "city-with-rogue") return {city_with_rogue(), {}};
+  if (name == "multiband") return {multiband(), {}};
+  throw InputError("unknown built-in scene '" + name + "' (known: single, city, city-with-rogue, multiband, lte, lte-weak)");
 }
+
+Scene builtin_scene(const std::string& name) { return builtin_scene_with_lte(name).scene; }
 
 }  // namespace tw::synth

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tools/synth/lte/lte_renderer.hpp"
 #include "tools/synth/scene.hpp"
 
 namespace tw::synth {
@@ -50,14 +51,48 @@ nlohmann::json TruthRecorder::to_json(const SceneRenderer& r, double duration_s)
   json js = json::array();
   for (const auto& s : sch)
     js.push_back({{"cell", s.cell}, {"arfcn", s.arfcn}, {"fn", s.fn}, {"bsic", s.bsic}, {"t_s", s.t_start_s}});
-  return {{"generator", "towerwatch synth"},
-          {"scene", scene_to_json(scene)},
+  // LTE cells: the SFN of the frame in progress at the first sample, and every frame that starts within the
+  // render while the cell is on (SFN, receiver time, MIB as sent).
+  const double t_end = r.time_s(), t_begin = t_end - duration_s;
+  const double ppm = scene.receiver_ppm;
+  json lte_cells = json::array();
+  const auto& lcells = r.lte_cells();
+  for (std::size_t i = 0; i < lcells.size(); ++i) {
+    const auto& lc = lcells[i];
+    json c = lte_cell_to_json(lc, true);
+    c["index"] = i;
+    c["offset_hz"] = r.lte_carrier_offset_hz(static_cast<int>(i));
+    c["visible"] = r.lte_cell_visible(static_cast<int>(i));
+    const std::int64_t f0 = lte::frame_index_at(lc, ppm, t_begin);
+    c["sfn_at_start"] = lte::sfn_of_frame(lc, f0);
+    c["frame_at_start_t_s"] = lte::frame_start_time_s(lc, ppm, f0);
+    json frames = json::array();
+    const double off = lc.off_s ? *lc.off_s : 1e300;
+    for (std::int64_t f = f0; frames.size() < 100000; ++f) {
+      const double t = lte::frame_start_time_s(lc, ppm, f);
+      if (t >= t_end) break;
+      if (t < t_begin || t < lc.on_s || t >= off) continue;
+      const int sfn = lte::sfn_of_frame(lc, f);
+      L2Octets mib{};
+      const auto m = lte::mib_octets(lc, sfn);
+      std::copy(m.begin(), m.end(), mib.begin());
+      std::string hex = hex_octets(mib).substr(0, 8);
+      hex.erase(std::remove(hex.begin(), hex.end(), ' '), hex.end());
+      frames.push_back({{"sfn", sfn}, {"t_s", t}, {"mib_hex", hex}});
+    }
+    c["frames"] = frames;
+    lte_cells.push_back(c);
+  }
+  json out = {{"generator", "towerwatch synth"},
+          {"scene", lcells.empty() ? scene_to_json(scene) : scene_to_json(SceneWithLte{scene, lcells})},
           {"center_freq_hz", r.center_freq_hz()},
           {"sample_rate_hz", r.sample_rate_hz()},
           {"duration_s", duration_s},
           {"cells", cells},
           {"blocks", jb},
           {"sch", js}};
+  if (!lcells.empty()) out["lte_cells"] = lte_cells;
+  return out;
 }
 
 }  // namespace tw::synth

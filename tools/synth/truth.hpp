@@ -21,7 +21,11 @@ class TruthRecorder : public TruthSink {
 
   // {"scene", "center_freq_hz", "sample_rate_hz", "duration_s", "cells": [...with frequency_hz,
   //  offset_hz, visible], "blocks": [{cell, arfcn, fn, tn, channel, message, hex, t_s}], "sch": [{cell,
-  //  arfcn, fn, bsic, t_s}]}, blocks and SCH in time order.
+  //  arfcn, fn, bsic, t_s}]}, blocks and SCH in time order. With LTE cells also "lte_cells": [every field,
+  //  frequency_hz, offset_hz, visible, sfn_at_start (SFN of the frame in progress at the first sample),
+  //  frame_at_start_t_s (its start), frames: [{sfn, t_s, mib_hex}] (every frame starting within the render
+  //  while the cell is on)]; t_s are receiver times in seconds. The render is taken to have ended at
+  //  renderer.time_s() after duration_s seconds.
   nlohmann::json to_json(const SceneRenderer& renderer, double duration_s) const;
 
  private:

@@ -1,0 +1,97 @@
+// LTE cell search on the central 6 PRB at 1.92 Msps (an RTL-SDR's bandwidth): every eNodeB on one EARFCN,
+// with its PCI, duplex mode, cyclic prefix, antenna ports, MIB (bandwidth, PHICH, SFN) and measurements.
+//
+// Signal path (TS 36.211 / 36.212 / 36.331):
+//   1. PSS search (6.11.1): FFT (overlap-save) correlation with the three N_ID(2) replicas over coarse CFO
+//      hypotheses (spectral shifts of the input blocks), |.|^2 folded over 5 ms half-frames
+//      (non-coherent), with the sampling clock assumed to share the carrier's crystal: a carrier offset
+//      cfo stretches the half-frame to 9600 (1 - cfo/fc) samples when fc is known. Every peak above a
+//      threshold set from the correlation's own mean (a false-alarm rate over all hypotheses) is kept,
+//      minus sidelobes of stronger peaks.
+//   2. Fine CFO from the two halves of the PSS; SSS (6.11.2) coherent detection with the PSS as channel
+//      reference for the four (FDD/TDD x normal/extended CP) PSS-SSS distances: N_ID(1), subframe 0/5.
+//   3. CFO refinement from the CRS of port 0 (6.10.1) half a subframe apart; channel estimates per port;
+//      PBCH (6.6): QPSK soft bits (SFBC for 2 and 4 ports), descrambling over the 4 frame offsets of the
+//      40 ms block, de-rate-matching with soft combining of repeats and frames, tail-biting Viterbi
+//      (libosmocoding), CRC-16 with the port mask (36.212 5.3.1) -> ports; MIB (36.331).
+//   4. RSRP / RSRQ / SINR from the CRS of port 0.
+#pragma once
+#include <array>
+#include <complex>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dsp/lte/mib.hpp"
+
+namespace tw::dsp::lte {
+
+using cf32 = std::complex<float>;
+
+struct CellSearchConfig {
+  double max_cfo_hz = 270e3;        // search +- this (100 ppm at 2.7 GHz)
+  double carrier_hz = 0.0;          // > 0: the sampling clock drifts by cfo / carrier_hz (one crystal)
+  int max_cells = 8;
+  double cfo_step_hz = 5625.0;      // coarse CFO grid, rounded to a multiple of 1875 Hz (FFT bin)
+  int max_half_frames = 8;          // 5 ms periods used by the PSS search (8: 40 ms)
+  int max_pbch_frames = 8;          // radio frames used for SSS / PBCH / measurements
+  double pss_false_alarms = 0.1;    // expected noise peaks per search passed on to the SSS stage
+  double sss_min_score = 5.0;       // SSS: normalised correlation x sqrt(N) (noise: standard normal) to try
+                                    // the PBCH (which the CRC then confirms)
+  bool report_undecoded = true;     // report a cell whose MIB fails ("mib": null) ...
+  double undecoded_min_score = 15.0;  // ... only when its SSS is this strong, and its PSS is not within
+                                    // +-200 samples of a decoded cell at a CFO 7.5 kHz or more away (the
+                                    // Zadoff-Chu time/frequency ghosts of a strong cell)
+};
+
+struct LteCell {
+  int pci = -1;
+  int n_id_1 = -1;
+  int n_id_2 = -1;
+  std::string duplex;               // "FDD" | "TDD"
+  std::string cp;                   // "normal" | "extended"
+  bool mib_decoded = false;
+  int ports = 0;                    // 1 2 4 (0: MIB not decoded)
+  Mib mib;                          // valid when mib_decoded; mib.sfn = SFN of the frame at frame_start_sample
+  std::array<std::uint8_t, 3> mib_octets{};
+  double rsrp_dbfs = 0.0;           // power of one CRS RE of port 0 relative to |x| = 1
+  double rsrq_db = 0.0;             // 6 RSRP / RSSI (RSSI over the central 72 subcarriers, CRS symbols)
+  double sinr_db = 0.0;             // CRS signal over noise (CRS of port 0 repeated half a subframe later)
+  double cfo_hz = 0.0;              // carrier offset: the cell appears at this baseband frequency
+  std::int64_t frame_start_sample = 0;  // first sample of a radio frame, in 0 .. 19199 (may lie past the end)
+  double pss_metric = 0.0;          // folded PSS correlation over its mean
+  double sss_score = 0.0;           // SSS detection score (normalised correlation x sqrt(N))
+  int pss_sample = 0;               // start of a PSS's useful part, modulo 9600
+};
+
+// {"type":"cell","rat":"LTE","pci",..,"n_id_1","n_id_2","duplex","cp","ports","bandwidth_prb",
+//  "phich":{"duration","resource"},"sfn","mib":"681c00"|null,"rsrp_dbfs","rsrq_db","sinr_db","cfo_hz",
+//  "frame_start_sample"}; MIB-derived fields are null when the MIB was not decoded.
+nlohmann::json to_json(const LteCell& cell);
+
+class CellSearch {
+ public:
+  // Throws tw::InputError naming the field for a configuration it cannot serve.
+  explicit CellSearch(const CellSearchConfig& cfg);
+  ~CellSearch();
+  CellSearch(const CellSearch&) = delete;
+  CellSearch& operator=(const CellSearch&) = delete;
+
+  // Cells in `iq` (1.92 Msps, at least one 10 ms frame for a full search), strongest first.
+  std::vector<LteCell> execute(std::span<const cf32> iq_1p92msps);
+  void reset() {}
+
+  const CellSearchConfig& config() const { return cfg_; }
+
+  struct Impl;
+
+ private:
+  CellSearchConfig cfg_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tw::dsp::lte

@@ -1,0 +1,155 @@
+#include "src/pipeline/lte_analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "dsp/channel_select.hpp"
+#include "dsp/lte/cell_search.hpp"
+#include "src/core/error.hpp"
+#include "src/core/log.hpp"
+#include "src/core/lte_bands.hpp"
+
+namespace tw {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr double kLteSearchRate = 1.92e6;   // 128-point FFT, 15 kHz subcarriers (TS 36.211 6.12)
+constexpr double kRasterHz = 100e3;         // channel raster (TS 36.101 5.7.2)
+// The central 72 subcarriers span +-540 kHz; the pass band also keeps a carrier offset of a few hundred kHz.
+constexpr double kPassHalfWidthHz = 0.75e6;
+
+// The LTE band and EARFCN of a downlink frequency, if it lies in a band of 36.101 table 5.7.3-1.
+// A frequency may lie in several bands (1, 4 and 66 overlap): the lowest band number is reported.
+void add_band_fields(json& cell, double freq_hz) {
+  cell["earfcn"] = nullptr;
+  cell["band"] = nullptr;
+  const auto bands = lte_bands_at(freq_hz);
+  if (bands.empty()) return;
+  if (const auto earfcn = lte_earfcn(freq_hz, bands.front())) {
+    cell["earfcn"] = *earfcn;
+    cell["band"] = lte_band_name(bands.front());
+  }
+}
+
+}  // namespace
+
+json LteAnalysisResult::summary_json(const StreamInfo& info) const {
+  return {{"type", "summary"},
+          {"rat", "LTE"},
+          {"source", info.description},
+          {"samples", samples},
+          {"seconds", seconds},
+          {"sample_rate_hz", info.sample_rate_hz},
+          {"center_freq_hz", info.center_freq_known ? json(info.center_freq_hz) : json(nullptr)},
+          {"cells", cells.size()},
+          {"gaps", gaps}};
+}
+
+LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& options) {
+  const StreamInfo& info = source.info();
+  const double rate = info.sample_rate_hz;
+  if (!(options.seconds > 0.0) || options.seconds > 60.0)
+    throw InputError("LTE search seconds: must be in (0, 60], got " + std::to_string(options.seconds));
+  for (const double off : options.offsets_hz)
+    if (!(std::abs(off) + 540e3 <= rate / 2))
+      throw InputError(info.description + ": LTE offset " + std::to_string(off) +
+                       " Hz puts the central 6 PRB outside the captured band (" + std::to_string(rate) + " Sps)");
+
+  // Read the signal once (bounded: at most 60 s, the 80 ms default is a few MB at 20 Msps).
+  LteAnalysisResult result;
+  const auto wanted = static_cast<std::size_t>(std::ceil(options.seconds * rate));
+  std::vector<cf32> iq(wanted);
+  if (options.start_sample) {
+    std::vector<cf32> skip(std::min<std::uint64_t>(*options.start_sample, 1u << 16));
+    std::uint64_t left = *options.start_sample;
+    while (left > 0) {
+      const auto r = source.read(std::span(skip).first(static_cast<std::size_t>(std::min<std::uint64_t>(left, skip.size()))));
+      left -= std::min<std::uint64_t>(left, r.count);
+      if (r.end_of_stream) break;
+    }
+  }
+  std::size_t have = 0;
+  while (have < wanted) {
+    const auto r = source.read(std::span(iq).subspan(have));
+    if (r.gap) {
+      // A gap breaks the frame timing the search relies on: keep only what follows it.
+      ++result.gaps;
+      if (have > 0) std::copy(iq.begin() + static_cast<std::ptrdiff_t>(have),
+                              iq.begin() + static_cast<std::ptrdiff_t>(have + r.count), iq.begin());
+      have = 0;
+    }
+    have += r.count;
+    if (r.end_of_stream) break;
+  }
+  iq.resize(have);
+  result.samples = have;
+  result.seconds = static_cast<double>(have) / rate;
+  if (have == 0) return result;
+
+  dsp::lte::CellSearchConfig cfg;
+  const double carrier = info.center_freq_known ? info.center_freq_hz : 0.0;
+  cfg.carrier_hz = carrier;
+  cfg.max_cfo_hz = options.max_cfo_hz.value_or(carrier > 0 ? std::max(30e3, 100e-6 * carrier) : 270e3);
+  dsp::lte::CellSearch search(cfg);
+
+  std::vector<cf32> base;
+  for (const double off : options.offsets_hz) {
+    std::span<const cf32> at_search_rate;
+    if (rate == kLteSearchRate && off == 0.0) {
+      at_search_rate = iq;
+    } else {
+      dsp::ChannelSelectConfig sel_cfg;
+      sel_cfg.input_rate_hz = rate;
+      sel_cfg.channel_offset_hz = off;
+      sel_cfg.half_bandwidth_hz = kPassHalfWidthHz;
+      sel_cfg.output_rate_hz = kLteSearchRate;
+      dsp::ChannelSelector sel(sel_cfg);
+      base.clear();
+      sel.execute(iq, base);
+      at_search_rate = base;
+    }
+    for (const auto& cell : search.execute(at_search_rate)) {
+      json rec = dsp::lte::to_json(cell);
+      rec["offset_hz"] = off;
+      if (carrier > 0) {
+        // The carrier sits on the 100 kHz raster; what is left over is the receiver's (and the cell's) error.
+        const double seen = carrier + off + cell.cfo_hz;
+        const double on_raster = std::round(seen / kRasterHz) * kRasterHz;
+        rec["freq_hz"] = on_raster;
+        add_band_fields(rec, on_raster);
+      } else {
+        rec["freq_hz"] = nullptr;
+        rec["earfcn"] = nullptr;
+        rec["band"] = nullptr;
+      }
+      result.cells.push_back(std::move(rec));
+    }
+  }
+  return result;
+}
+
+void print_lte_cell_table(const std::vector<json>& cells) {
+  std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8s %7s %9s\n", "EARFCN", "MHz", "PCI", "dup", "CP",
+              "ports", "PRB", "PHICH", "SFN", "RSRP dBFS", "SINR dB", "CFO Hz");
+  for (const auto& c : cells) {
+    auto str = [&](const char* k) -> std::string {
+      if (!c.contains(k) || c[k].is_null()) return "-";
+      return c[k].is_string() ? c[k].get<std::string>() : c[k].dump();
+    };
+    char freq[32] = "-";
+    if (c.contains("freq_hz") && c["freq_hz"].is_number()) std::snprintf(freq, sizeof freq, "%.1f", c["freq_hz"].get<double>() / 1e6);
+    std::string phich = "-";
+    if (c.contains("phich") && c["phich"].is_object())
+      phich = c["phich"].value("duration", "?") + "/" + c["phich"].value("resource", "?");
+    std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8.1f %7.1f %9.0f\n", str("earfcn").c_str(), freq,
+                str("pci").c_str(), str("duplex").c_str(), str("cp").c_str(), str("ports").c_str(),
+                str("bandwidth_prb").c_str(), phich.c_str(), str("sfn").c_str(), c.value("rsrp_dbfs", 0.0),
+                c.value("sinr_db", 0.0), c.value("cfo_hz", 0.0));
+  }
+}
+
+}  // namespace tw

@@ -1,0 +1,41 @@
+// One LTE analysis run over an IqSource (file, device, simulated radio): the first `seconds` of signal are
+// brought to 1.92 Msps around each searched offset (dsp/channel_select) and searched for cells
+// (dsp/lte/cell_search: PSS/SSS, PBCH/MIB, measurements). Shared by `analyze` and the LTE sweeps, so offline
+// and live runs take the same path. 1.92 Msps holds the central 6 PRB of any LTE cell (TS 36.211 6.6, 6.11):
+// what PSS, SSS and PBCH need, whatever the cell's bandwidth.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hw/iq_source.hpp"
+
+namespace tw {
+
+struct LteAnalysisOptions {
+  double seconds = 0.08;                // signal searched: 8 radio frames (PBCH spans 4; combining uses more)
+  std::optional<double> max_cfo_hz;     // default: 100 ppm of the carrier (270 kHz when it is unknown)
+  std::vector<double> offsets_hz{0.0};  // carrier offsets from the capture centre searched (each a channel)
+  std::optional<std::uint64_t> start_sample;  // skip to this sample first (files)
+};
+
+struct LteAnalysisResult {
+  std::uint64_t samples = 0;            // samples read
+  double seconds = 0.0;
+  std::uint64_t gaps = 0;
+  std::vector<nlohmann::json> cells;    // {"type":"cell","rat":"LTE",...} strongest first per offset
+  nlohmann::json summary_json(const StreamInfo& info) const;  // {"type":"summary","rat":"LTE",...}
+};
+
+// Reads up to options.seconds of the stream and searches each offset. A cell record gets "freq_hz" (the
+// capture centre + offset + its carrier offset, on the 100 kHz raster when the centre is known) and, when
+// the frequency lies in an LTE band of TS 36.101 table 5.7.3-1, "earfcn" and "band". Throws tw::InputError
+// for an offset outside the captured band, what the source throws otherwise.
+LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& options);
+
+// The human table of LTE cells ("EARFCN MHz PCI duplex CP ports PRB PHICH SFN RSRP SINR CFO").
+void print_lte_cell_table(const std::vector<nlohmann::json>& cells);
+
+}  // namespace tw
