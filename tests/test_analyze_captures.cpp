@@ -4,6 +4,8 @@
 // only where the reference notes say a decoder may find more.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -79,3 +81,56 @@ TEST(AnalyzeCaptures, BadInputIsExitCode2NamingTheFile) {
 }
 
 }  // namespace
+
+// `towerwatch analyze --rat lte` on every LTE recording of ../shared/captures/lte (reference.json: srsRAN and
+// LTE-Cell-Scanner decodes): the format and header come from the reference entry, as a user would give them.
+// The TDD recording's reference places subframe 0 half a frame earlier than the CRC-checked PBCH does (see
+// tests/test_dsp_lte_captures.cpp); there the SFN compared is that of the frame holding the named sample.
+TEST(AnalyzeCaptures, LteRecordingsGiveTheReferenceCells) {
+  TW_REQUIRE_SHARED(shared);
+  const auto dir = shared / "captures" / "lte";
+  const json ref = json::parse(tw::test::read_file(dir / "reference.json"));
+  ASSERT_GE(ref["captures"].size(), 5u);
+  for (const auto& cap : ref["captures"]) {
+    const std::string file = cap["file"];
+    std::string format = cap["format"];
+    std::vector<std::string> args{"analyze", (dir / file).string(), "--rat", "lte", "--json", "--rate", rate_arg(cap)};
+    if (format == "cu8_hdr128") {
+      format = "cu8";
+      args.insert(args.end(), {"--skip-bytes", "128"});
+    }
+    args.insert(args.end(), {"--format", format});
+    if (!cap["center_freq"].is_null()) args.insert(args.end(), {"--freq", std::to_string(cap["center_freq"].get<double>())});
+    auto r = tw::test::run_towerwatch(args);
+    ASSERT_EQ(r.exit_code, 0) << file << "\n" << r.err;
+    std::vector<json> cells;
+    for (const auto& j : json_lines(r.out))
+      if (j.value("type", "") == "cell") cells.push_back(j);
+    ASSERT_EQ(cells.size(), cap["cells"].size()) << file << "\n" << r.out;
+    for (const auto& want : cap["cells"]) {
+      const auto it = std::find_if(cells.begin(), cells.end(), [&](const json& c) { return c["pci"] == want["pci"]; });
+      ASSERT_NE(it, cells.end()) << file << ": PCI " << want["pci"];
+      const json& c = *it;
+      EXPECT_EQ(c["rat"], "LTE");
+      for (const char* k : {"duplex", "cp", "ports", "bandwidth_prb", "phich"}) EXPECT_EQ(c[k], want[k]) << file << " " << k;
+      int sfn = c["sfn"].get<int>();
+      const std::string notes = cap.value("notes", "");
+      if (const auto at = notes.find("subframe 0 near sample "); at != std::string::npos) {
+        const long long n = std::stoll(notes.substr(at + 23));
+        const long long start = c["frame_start_sample"].get<long long>();
+        const long long k = (n - start) >= 0 ? (n - start) / 19200 : -((start - n + 19199) / 19200);
+        sfn = static_cast<int>(((sfn + k) % 1024 + 1024) % 1024);
+      }
+      EXPECT_EQ(sfn, want["sfn"].get<int>()) << file;
+      if (want.contains("cfo_hz")) {
+        EXPECT_NEAR(c["cfo_hz"].get<double>(), want["cfo_hz"].get<double>(), 500.0) << file;
+      }
+      if (!cap["center_freq"].is_null()) {
+        // The carrier on the 100 kHz raster and its EARFCN (TS 36.101 table 5.7.3-1: F = F_DL_low + 0.1 (N - N_offs)).
+        const double f = cap["center_freq"].get<double>();
+        EXPECT_NEAR(c["freq_hz"].get<double>(), std::round(f / 1e5) * 1e5, 1.0) << file;
+        EXPECT_TRUE(c["earfcn"].is_number()) << file;
+      }
+    }
+  }
+}

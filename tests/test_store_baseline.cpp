@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "src/core/error.hpp"
+#include "src/scorer/fn_clock.hpp"
 #include "src/store/store.hpp"
 #include "src/store/store_baseline_view.hpp"
 #include "support/test_support.hpp"
@@ -200,6 +201,89 @@ TEST(StoreBaselineView, FindsLearnedAndImportedCells) {
   EXPECT_TRUE(view.operator_known(262, "07"));
   EXPECT_FALSE(view.operator_known(262, "03"));
   EXPECT_FALSE(view.operator_known(310, "01"));
+}
+
+// The learned extras (power history, FN clock phase) and the view's queries for the rules C1, B2, M1, S1,
+// S2, F2. Observations are written here; the expected values follow from them by hand.
+TEST(StoreBaselineView, LearnedExtrasPlanOperatorsAndHistory) {
+  TempDir dir;
+  Store st(dir / "t.db");
+  tw::test::write_file(dir / "c.csv", "GSM,262,7,2000,40001,0,13.4,52.5,1500,12,1,1459000000,1600000000,-75\n");
+  ASSERT_EQ(tw::store::import_opencellid(st, dir / "c.csv").imported, 1);
+  const std::int64_t t0 = 1700000000000;
+  const std::int64_t fn0 = 123456;
+  auto obs = [&](int arfcn, int ci, std::int64_t t, double power, std::int64_t fn, std::vector<int> nb) {
+    tw::CellObservation o;
+    o.time_unix_ms = t;
+    o.sensor_id = "s1";
+    o.arfcn = arfcn;
+    o.band = "P-GSM900";
+    o.mcc = 262;
+    o.mnc = "01";
+    o.lac = 1000;
+    o.ci = ci;
+    o.bsic = 13;
+    o.power_dbfs = power;
+    o.params = {{"type", "cell"}, {"band", "P-GSM900"}, {"neighbors", nb}, {"sync_fn", fn % tw::fn_clock::kHyperframe},
+                {"sync_unix_ms", t}};
+    return o;
+  };
+  // Five hourly sweeps: cell 1 on ARFCN 20 every time with a continuous FN clock (one sweep 30 s late, within
+  // the 60 s tolerance), cell 2 on ARFCN 24 in sweep 2 only, cell 3 on ARFCN 28 in sweep 5 with a clock that
+  // has nothing to do with cell 1's.
+  for (int k = 0; k < 5; ++k) {
+    const std::int64_t t = t0 + k * 3600000LL;
+    std::int64_t fn = fn0 + tw::fn_clock::frames_since_epoch(t) - tw::fn_clock::frames_since_epoch(t0);
+    if (k == 3) fn -= tw::fn_clock::frames_in(30.0);
+    tw::SweepObservations s;
+    s.time_unix_ms = t;
+    s.sensor_id = "s1";
+    s.cells.push_back(obs(20, 1, t, -40.0 - k, fn, {24, 28, 33}));
+    if (k == 1) s.cells.push_back(obs(24, 2, t, -45.0, 777, {20}));
+    if (k == 4) s.cells.push_back(obs(28, 3, t, -50.0, 999999, {20}));
+    st.store_sweep(s, "t");
+  }
+  tw::store::learn_baseline(st);
+  tw::store::StoreBaselineView view(st);
+
+  auto k = view.find_cell(262, "01", 1000, 1);
+  ASSERT_TRUE(k.has_value());
+  EXPECT_EQ(k->bsic, 13);
+  EXPECT_EQ(k->n_observations, 5);
+  EXPECT_EQ(k->power_recent_dbfs, (std::vector<double>{-40, -41, -42, -43, -44}));
+  ASSERT_TRUE(k->fn_phase.has_value());
+  EXPECT_EQ(k->fn_phase_n, 5);   // the late sweep agrees (30 s < 60 s)
+  // Running mean of the differences: 0, 0, 0, -6500 (30 s) / 4, then +1625 / 5 back: -1625 + 325 = -1300.
+  EXPECT_EQ(tw::fn_clock::distance(*k->fn_phase, tw::fn_clock::phase(fn0, t0)), 1300);
+  EXPECT_EQ(view.find_cell(262, "007", 2000, 40001)->range_m, 1500.0);
+
+  auto on20 = view.learned_cells_on(20);
+  ASSERT_EQ(on20.size(), 1u);
+  EXPECT_EQ(on20[0].ci, 1);
+  EXPECT_EQ(on20[0].bsic, 13);
+  EXPECT_TRUE(view.learned_cells_on(21).empty());
+
+  // The plan: BCCH carriers 20, 24, 28 and the BA lists' 33.
+  auto plan = view.operator_plan(262, "01", "P-GSM900");
+  EXPECT_EQ(plan.arfcns, (std::vector<int>{20, 24, 28, 33}));
+  EXPECT_EQ(plan.cells, 3);
+  EXPECT_EQ(plan.sweeps, 5);
+  EXPECT_EQ(view.operator_plan(262, "01", "DCS1800").cells, 0);
+  EXPECT_EQ(view.operator_plan(262, "02", "P-GSM900").cells, 0);
+
+  EXPECT_EQ(view.operators(), (std::vector<std::pair<int, std::string>>{{262, "01"}, {262, "07"}}));
+
+  // Cell 2 at a sixth sweep: seen in 1 sweep (2nd) of the 4 of its band since then (2nd..5th).
+  auto c2 = obs(24, 2, t0 + 5 * 3600000LL, -45.0, 1, {});
+  auto h = view.cell_history(c2, c2.time_unix_ms);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->sweeps_seen, 1);
+  EXPECT_EQ(h->sweeps_covering, 4);
+  EXPECT_EQ(h->first_seen_unix_ms, t0 + 3600000LL);
+  // Before its first appearance it has no history; another sensor's sweeps do not count.
+  EXPECT_EQ(view.cell_history(c2, t0 + 3600000LL)->sweeps_seen, 0);
+  c2.sensor_id = "s2";
+  EXPECT_EQ(view.cell_history(c2, c2.time_unix_ms)->sweeps_seen, 0);
 }
 
 TEST(StoreCli, ImportThenShowJson) {

@@ -1,10 +1,15 @@
 // What the scorer needs from the baseline (the store's known cells), as a small interface the store
-// implements. Rules that need a baseline do nothing when the scoring context has none.
+// implements. Rules that need a baseline do nothing when the scoring context has none. Every query beyond
+// find_cell/operator_known has a default that answers "nothing known", so a view that implements only
+// those two still compiles and the rules relying on the others stay silent.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "src/scorer/observation.hpp"
 
 namespace tw {
 
@@ -20,6 +25,29 @@ struct KnownCell {
   std::int64_t last_seen_unix_ms = 0;
   std::optional<double> lat, lon;
   std::string source;                   // "observed" | "opencellid"
+  // Added for the rules C1, S1, S3, F2 (filled by views that know them; defaults mean "not known").
+  std::optional<int> bsic;              // last BSIC seen (learned)
+  std::int64_t n_observations = 0;      // learned observations folded in (about one per sweep)
+  std::vector<double> power_recent_dbfs;  // the most recent learned powers (robust statistics: median/MAD)
+  std::optional<std::int64_t> fn_phase; // learned FN clock phase (frames, see fn_clock below)
+  std::int64_t fn_phase_n = 0;          // observations that agreed with it
+  std::optional<double> range_m;        // OpenCellID's range estimate of the cell
+};
+
+// The observed plan of one operator in the baseline: the BCCH ARFCNs its learned cells were seen on and the
+// ARFCNs their neighbour lists announce, with the evidence behind it.
+struct OperatorPlan {
+  std::vector<int> arfcns;              // sorted, unique
+  std::int64_t cells = 0;               // learned cells (CGI+ARFCN rows) of the operator in the band asked
+  std::int64_t sweeps = 0;              // stored sweeps that saw the band
+};
+
+// How often a cell appeared in the stored history before `before_unix_ms`: the sweeps that saw it and the
+// sweeps that covered its band since it was first seen (SeaGlass's transient-cell test).
+struct CellHistory {
+  std::int64_t sweeps_seen = 0;
+  std::int64_t sweeps_covering = 0;     // sweeps with any cell of the band, from first_seen on
+  std::optional<std::int64_t> first_seen_unix_ms;
 };
 
 class BaselineView {
@@ -30,6 +58,20 @@ class BaselineView {
   // True when the baseline holds at least one cell of this operator: "not in baseline" is only meaningful
   // for an operator the baseline has learned (or imported).
   virtual bool operator_known(int mcc, const std::string& mnc) const = 0;
+
+  // Learned cells seen on this ARFCN (RAT GSM), one entry per learned identity, whatever their CGI.
+  virtual std::vector<KnownCell> learned_cells_on(int /*arfcn*/) const { return {}; }
+  // The operator's observed plan in `band` ("P-GSM900", ...; "" = every band).
+  virtual OperatorPlan operator_plan(int /*mcc*/, const std::string& /*mnc*/, const std::string& /*band*/) const {
+    return {};
+  }
+  // Every operator (MCC, MNC) the baseline holds, learned or imported.
+  virtual std::vector<std::pair<int, std::string>> operators() const { return {}; }
+  // The cell's stored history before `before_unix_ms` (its CGI on its ARFCN, its band); nullopt: unknown.
+  virtual std::optional<CellHistory> cell_history(const CellObservation& /*cell*/,
+                                                  std::int64_t /*before_unix_ms*/) const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace tw

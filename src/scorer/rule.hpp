@@ -26,6 +26,11 @@ struct ScorerOptions {
   double threshold = 2.6;                  // alert when score >= threshold (SnoopSnitch's catcher score)
   double f1_max_residual_ppb = 500.0;      // F1: |cfo_residual_ppb| beyond this (45.010: BTS within +-50 ppb)
   std::set<std::string> disabled_rules;    // rule ids not to run
+  // M1: the region the sensor is in ("eu" | "us", the band plans' region presets); empty: judged only by
+  // the baseline's operators and the reserved test MCCs.
+  std::string region;
+  // F2: two FN clock phases agree within this much wall time (src/scorer/fn_clock.hpp).
+  double f2_tolerance_s = 60.0;
 };
 
 struct ScoringContext {

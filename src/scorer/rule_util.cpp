@@ -1,6 +1,8 @@
 #include "src/scorer/rule_util.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "src/core/error.hpp"
 
@@ -71,6 +73,29 @@ Reason make_reason(double weight, std::string detail, nlohmann::json evidence) {
   r.detail = std::move(detail);
   r.evidence = std::move(evidence);
   return r;
+}
+
+std::optional<double> median(std::vector<double> v) {
+  if (v.empty()) return std::nullopt;
+  const std::size_t n = v.size();
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n / 2), v.end());
+  const double hi = v[n / 2];
+  if (n % 2) return hi;
+  const double lo = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n / 2));
+  return 0.5 * (lo + hi);
+}
+
+double mad(const std::vector<double>& values, double centre) {
+  std::vector<double> d;
+  d.reserve(values.size());
+  for (double x : values) d.push_back(std::fabs(x - centre));
+  return median(std::move(d)).value_or(0.0);
+}
+
+std::string fixed1(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f", v);
+  return b;
 }
 
 }  // namespace tw::scorer

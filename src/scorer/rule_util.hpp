@@ -28,4 +28,11 @@ std::optional<std::vector<int>> neighbour_list(const CellObservation& cell);
 std::string describe(const CellObservation& cell);
 Reason make_reason(double weight, std::string detail, nlohmann::json evidence);
 
+// Robust statistics: the median of the values (nullopt when empty) and the median absolute deviation from
+// it; sigma = 1.4826 x MAD estimates a normal standard deviation.
+std::optional<double> median(std::vector<double> values);
+double mad(const std::vector<double>& values, double centre);
+// "%.1f" of a value, for details.
+std::string fixed1(double v);
+
 }  // namespace tw::scorer

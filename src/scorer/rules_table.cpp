@@ -68,6 +68,54 @@ const std::vector<Rule> kRules = {
    "AIMSICD's 'DBe consistency check', SeaGlass's comparison with the surveyed baseline. Silent without a "
    "baseline or for an operator the baseline does not know.",
    rules::b1_not_in_baseline},
+  {"C1", "Identity change of a known cell", 1.5,
+   "A base station keeps its cell global identity (TS 23.003 4.3.1, broadcast in SI3/SI4, TS 44.018 9.1.35); "
+   "a carrier the baseline learned on this ARFCN with this BSIC now broadcasting another LAC or CI is a "
+   "takeover of a known channel (phones already measure it) with a LAI that forces a location update. "
+   "AIMSICD 'changing LAC/CID', SnoopSnitch's LAC checks over time. Needs a learned cell seen twice there.",
+   rules::c1_identity_change},
+  {"B2", "ARFCN outside the operator's plan", 1.0,
+   "Operators use their licensed carriers (TS 45.005 clause 2) and announce them in their BA lists (TS 44.018 "
+   "10.5.2.22); a cell of the operator on a channel none of its learned cells uses or announces was not "
+   "planned with them: a catcher on a free channel. Crocodile Hunter compares channels with the surveyed "
+   "network. Needs 3 learned cells of the operator in the band and 3 stored sweeps of it.",
+   rules::b2_arfcn_outside_plan},
+  {"M1", "MCC/MNC unknown for the region", 1.0,
+   "The MCC's E.212 geographic zone (first digit) outside the sensor's region ('eu': 2, 4, 5, 6; 'us': 3, 7), "
+   "a reserved MCC (001 test network, 999 internal use: ITU-T E.212, TS 23.003 2.2; the default of OpenBTS "
+   "and YateBTS catchers), or an operator absent from the baseline's operators. AIMSICD and SnoopSnitch check "
+   "the network against the expected PLMNs.",
+   rules::m1_unknown_operator},
+  {"S1", "Signal outlier", 1.0,
+   "A catcher stands next to its targets: its level is far above the cell's own learned level (median + "
+   "max(10 dB, 4 sigma), sigma from the MAD of the recent powers) or above every cell of the sweep by 6 dB "
+   "and 3 robust sigma from their median (half weight: a site next door looks the same). Crocodile Hunter "
+   "and SeaGlass use signal strength as supporting evidence; TS 45.008 clause 6 (C1/C2 follow RXLEV) is why "
+   "it works for the catcher.",
+   rules::s1_signal_outlier},
+  {"S2", "Transient cell", 1.0,
+   "SeaGlass's transient cells: a real base station is there sweep after sweep, a cell-site simulator for "
+   "hours. Seen before, first within 30 days, and in at most 25 % of the (at least 6) sweeps of this sensor "
+   "that covered its band since it first appeared, counting this one.",
+   rules::s2_transient},
+  {"S3", "Location outlier", 1.0,
+   "The identity is heard farther from its known position than the cell reaches: twice the OpenCellID range "
+   "(at least 2 km) for an imported cell, 35 km for a learned one (the largest GSM cell radius, timing advance "
+   "63, TS 45.010 5.3 / TS 44.018 10.5.2.40). AIMSICD's and SeaGlass's location consistency checks.",
+   rules::s3_location_outlier},
+  {"P2", "Paging burst", 1.0,
+   "Cells of one operator page alike (a location area's cells carry the same pages, TS 44.018 3.3.2); a cell "
+   "paging at 3x the operator's median rate and 4 robust sigma above it (and 4 Poisson sigma in count) is "
+   "hunting identities. Rate from Paging Request counts (TS 44.018 9.1.22-24) over the time measured by its "
+   "SCH (5 per 51-multiframe, TS 45.002 7). Crocodile Hunter and SnoopSnitch watch paging.",
+   rules::p2_paging_burst},
+  {"F2", "Frame-timing inconsistency", 1.0,
+   "A cell's frame number runs continuously (TS 45.002 4.3.3), so FN minus wall-time frames is a constant of "
+   "the cell; a device cloning every broadcast parameter starts its own counter. Fires when the phase is more "
+   "than 60 s off the phase learned for the identity, or when the same identity runs two unrelated clocks on "
+   "two ARFCNs of a sweep (both flagged). None of SnoopSnitch, Crocodile Hunter, PyCatcher, SeaGlass or "
+   "AIMSICD has it (no timing); it catches a perfect clone.",
+   rules::f2_frame_timing},
 };
 // clang-format on
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
+#include "src/scorer/fn_clock.hpp"
 #include "src/store/sqlite_stmt.hpp"
 #include "src/store/store.hpp"
 
@@ -26,7 +27,13 @@ bool is_measurement(const std::string& k) {
                                               "freq_hz",  "time",       "time_unix_ms",     "sensor_id",
                                               "lat",      "lon",        "si_seen",          "bursts",
                                               "messages", "frames",     "seconds",          "first_fn",
-                                              "last_fn",  "fn",         "blocks",           "parse_errors"};
+                                              "last_fn",  "fn",         "blocks",           "parse_errors",
+                                              // counters and clocks of a cell record (gsm_cell_tracker):
+                                              // they change every sweep
+                                              "sync_fn",  "sync_unix_ms", "sync",           "paging",
+                                              "immediate_assignment",     "blocks_tried",   "blocks_decoded",
+                                              "cfo_ppm",  "si_changes", "dropped",        "observations",
+                                              "observed_freq_hz"};
   if (exact.count(k)) return true;
   auto ends = [&](std::string_view suf) {
     return k.size() >= suf.size() && k.compare(k.size() - suf.size(), suf.size(), suf) == 0;
@@ -36,6 +43,49 @@ bool is_measurement(const std::string& k) {
 }
 
 const char* kWatermark = "learned_through_sweep";
+
+// extra["power_recent_dbfs"]: the last kRecentPowers powers, oldest first (the scorer's S1 takes their
+// median and MAD: robust to the odd faded or saturated sweep, unlike mean/stddev).
+constexpr std::size_t kRecentPowers = 32;
+// extra["fn_phase"] = {"phase": frames, "n": agreeing observations, "breaks": disagreeing ones}: the cell's
+// FN clock (src/scorer/fn_clock.hpp), learned from records that carry their SCH's wall clock (sync_unix_ms). An observation within kFnTolerance of the phase agrees and nudges it
+// (running mean of the differences); one outside counts a break. More breaks than agreements (a base
+// station restarted its counter, or the observations come from files analysed at unrelated times) starts
+// again from the newest phase.
+const std::int64_t kFnTolerance = fn_clock::frames_in(fn_clock::kDefaultToleranceS);
+
+void fold_extra(json& extra, const CellObservation& o) {
+  if (!extra.is_object()) extra = json::object();
+  if (std::isfinite(o.power_dbfs) && o.power_dbfs > -200.0) {
+    json& recent = extra["power_recent_dbfs"];
+    if (!recent.is_array()) recent = json::array();
+    recent.push_back(std::round(o.power_dbfs * 10.0) / 10.0);
+    while (recent.size() > kRecentPowers) recent.erase(recent.begin());
+  }
+  const auto ph = fn_clock::wall_clock_phase(o);   // records of live sweeps only (files: no wall clock)
+  if (!ph) return;
+  json& f = extra["fn_phase"];
+  auto get = [&](const char* k) -> std::int64_t {
+    return f.is_object() && f.contains(k) && f[k].is_number_integer() ? f[k].get<std::int64_t>() : -1;
+  };
+  std::int64_t phase = get("phase"), n = get("n"), breaks = get("breaks");
+  if (phase < 0 || phase >= fn_clock::kHyperframe || n < 1 || breaks < 0) {
+    f = {{"phase", *ph}, {"n", 1}, {"breaks", 0}};
+    return;
+  }
+  if (fn_clock::distance(*ph, phase) <= kFnTolerance) {
+    std::int64_t d = (*ph - phase) % fn_clock::kHyperframe;   // signed circular difference
+    if (d > fn_clock::kHyperframe / 2) d -= fn_clock::kHyperframe;
+    if (d < -fn_clock::kHyperframe / 2) d += fn_clock::kHyperframe;
+    ++n;
+    phase = ((phase + d / n) % fn_clock::kHyperframe + fn_clock::kHyperframe) % fn_clock::kHyperframe;
+  } else if (++breaks > n) {
+    phase = *ph;
+    n = 1;
+    breaks = 0;
+  }
+  f = {{"phase", phase}, {"n", n}, {"breaks", breaks}};
+}
 }  // namespace
 
 void fold_observation(KnownCell& k, const CellObservation& o) {
@@ -72,6 +122,7 @@ void fold_observation(KnownCell& k, const CellObservation& o) {
     for (auto it = o.params.begin(); it != o.params.end(); ++it)
       if (!is_measurement(it.key())) note(it.key(), it.value());
   if (!o.si_seen.empty()) note("si_seen", json(o.si_seen));
+  fold_extra(k.extra, o);
 }
 
 nlohmann::json known_cell_json(const KnownCell& k) {

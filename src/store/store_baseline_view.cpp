@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 #include "src/store/sqlite_stmt.hpp"
 
 namespace tw::store {
 
 namespace {
+using nlohmann::json;
+
 // The numeric value of a decimal MNC string; -1 if it is not one.
 int mnc_value(const std::string& mnc) {
   int v = -1;
@@ -15,12 +18,37 @@ int mnc_value(const std::string& mnc) {
   auto [p, ec] = std::from_chars(mnc.data(), mnc.data() + mnc.size(), v);
   return ec == std::errc() && p == mnc.data() + mnc.size() ? v : -1;
 }
+
+// A stored JSON column; a damaged one reads as empty (the store validates JSON on write: json_valid).
+json parse_json(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json::object() : j;
+}
+
+// The learned extras of a known cell (baseline.cpp fold_extra): recent powers and the FN clock phase.
+void apply_learned_extra(tw::KnownCell& k, const json& extra) {
+  if (!extra.is_object()) return;
+  if (extra.contains("power_recent_dbfs") && extra["power_recent_dbfs"].is_array())
+    for (const auto& v : extra["power_recent_dbfs"])
+      if (v.is_number()) k.power_recent_dbfs.push_back(v.get<double>());
+  if (extra.contains("fn_phase") && extra["fn_phase"].is_object()) {
+    const auto& f = extra["fn_phase"];
+    auto get = [&](const char* key) -> std::int64_t {
+      return f.contains(key) && f[key].is_number_integer() ? f[key].get<std::int64_t>() : -1;
+    };
+    const std::int64_t phase = get("phase"), n = get("n"), breaks = get("breaks");
+    if (phase >= 0 && n >= 1 && breaks >= 0 && 2 * breaks <= n) {
+      k.fn_phase = phase;
+      k.fn_phase_n = n;
+    }
+  }
+}
 }  // namespace
 
 std::optional<tw::KnownCell> StoreBaselineView::find_cell(int mcc, const std::string& mnc, int lac, int ci) const {
   Stmt s(store_,
-         "SELECT source, mnc, arfcn, first_seen_ms, last_seen_ms, lat, lon, n_observations FROM known_cells "
-         "WHERE rat = 'GSM' AND mcc = ? AND lac = ? AND ci = ? ORDER BY source, n_observations DESC");
+         "SELECT source, mnc, arfcn, first_seen_ms, last_seen_ms, lat, lon, n_observations, bsic, extra "
+         "FROM known_cells WHERE rat = 'GSM' AND mcc = ? AND lac = ? AND ci = ? ORDER BY source, n_observations DESC");
   s.bind(1, mcc);
   s.bind(2, lac);
   s.bind(3, ci);
@@ -42,22 +70,32 @@ std::optional<tw::KnownCell> StoreBaselineView::find_cell(int mcc, const std::st
     }
     const auto first = s.col_opt_int(3), last = s.col_opt_int(4);
     const auto lat = s.col_opt_double(5), lon = s.col_opt_double(6);
+    const json extra = parse_json(s.col_text(9));
     if (is_learned) {
       const int arfcn = static_cast<int>(s.col_int(2));
       if (arfcn >= 0 && std::find(out->arfcns.begin(), out->arfcns.end(), arfcn) == out->arfcns.end())
         out->arfcns.push_back(arfcn);
       if (first && (!learned || *first < out->first_seen_unix_ms)) out->first_seen_unix_ms = *first;
       if (last && (!learned || *last > out->last_seen_unix_ms)) out->last_seen_unix_ms = *last;
-      if (!learned && lat && lon) {  // rows come most-observed first
+      out->n_observations += s.col_int(7);
+      if (!learned) {  // rows come most-observed first
+        if (lat && lon) {
+          out->lat = lat;
+          out->lon = lon;
+        }
+        if (auto b = s.col_opt_int(8)) out->bsic = static_cast<int>(*b);
+        apply_learned_extra(*out, extra);
+      }
+      learned = true;
+    } else {
+      if (extra.is_object() && extra.contains("range_m") && extra["range_m"].is_number())
+        out->range_m = extra["range_m"].get<double>();
+      if (!learned) {  // an OpenCellID row (rows of "learned" sort first)
+        if (first) out->first_seen_unix_ms = *first;
+        if (last) out->last_seen_unix_ms = *last;
         out->lat = lat;
         out->lon = lon;
       }
-      learned = true;
-    } else if (!learned) {  // an OpenCellID row (rows of "learned" sort first)
-      if (first) out->first_seen_unix_ms = *first;
-      if (last) out->last_seen_unix_ms = *last;
-      out->lat = lat;
-      out->lon = lon;
     }
   }
   if (out) std::sort(out->arfcns.begin(), out->arfcns.end());
@@ -72,6 +110,110 @@ bool StoreBaselineView::operator_known(int mcc, const std::string& mnc) const {
   s.bind(2, mnc);
   s.bind(3, mnc_value(mnc));
   return s.step();
+}
+
+std::vector<tw::KnownCell> StoreBaselineView::learned_cells_on(int arfcn) const {
+  Stmt s(store_,
+         "SELECT mcc, mnc, lac, ci, bsic, n_observations, first_seen_ms, last_seen_ms, lat, lon, extra "
+         "FROM known_cells WHERE source = 'learned' AND rat = 'GSM' AND arfcn = ? ORDER BY n_observations DESC");
+  s.bind(1, arfcn);
+  std::vector<tw::KnownCell> out;
+  while (s.step()) {
+    tw::KnownCell k;
+    k.source = "observed";
+    k.mcc = static_cast<int>(s.col_opt_int(0).value_or(-1));
+    k.mnc = s.col_opt_text(1).value_or("");
+    k.lac = static_cast<int>(s.col_opt_int(2).value_or(-1));
+    k.ci = static_cast<int>(s.col_opt_int(3).value_or(-1));
+    if (auto b = s.col_opt_int(4)) k.bsic = static_cast<int>(*b);
+    k.n_observations = s.col_int(5);
+    k.first_seen_unix_ms = s.col_opt_int(6).value_or(0);
+    k.last_seen_unix_ms = s.col_opt_int(7).value_or(0);
+    k.lat = s.col_opt_double(8);
+    k.lon = s.col_opt_double(9);
+    k.arfcns = {arfcn};
+    apply_learned_extra(k, parse_json(s.col_text(10)));
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+tw::OperatorPlan StoreBaselineView::operator_plan(int mcc, const std::string& mnc, const std::string& band) const {
+  tw::OperatorPlan plan;
+  std::set<int> arfcns;
+  {
+    Stmt s(store_,
+           "SELECT arfcn, params_seen FROM known_cells WHERE source = 'learned' AND rat = 'GSM' AND mcc = ? AND mnc = ?");
+    s.bind(1, mcc);
+    s.bind(2, mnc);
+    while (s.step()) {
+      const json seen = parse_json(s.col_text(1));
+      if (!band.empty()) {
+        bool in_band = false;
+        if (seen.is_object() && seen.contains("band") && seen["band"].is_array())
+          for (const auto& b : seen["band"]) in_band = in_band || (b.is_string() && b.get<std::string>() == band);
+        if (!in_band) continue;
+      }
+      ++plan.cells;
+      const auto arfcn = s.col_int(0);
+      if (arfcn >= 0 && arfcn <= 1023) arfcns.insert(static_cast<int>(arfcn));
+      // Every BA list the cell was seen with (params_seen keeps each distinct list).
+      if (seen.is_object() && seen.contains("neighbors") && seen["neighbors"].is_array())
+        for (const auto& list : seen["neighbors"])
+          if (list.is_array())
+            for (const auto& a : list)
+              if (a.is_number_integer() && a.get<int>() >= 0 && a.get<int>() <= 1023) arfcns.insert(a.get<int>());
+    }
+  }
+  plan.arfcns.assign(arfcns.begin(), arfcns.end());
+  Stmt c(store_,
+         "SELECT COUNT(DISTINCT o.sweep_id) FROM observations o JOIN sweeps s ON s.id = o.sweep_id "
+         "WHERE s.completed = 1 AND (?1 = '' OR o.band = ?1)");
+  c.bind(1, band);
+  if (c.step()) plan.sweeps = c.col_int(0);
+  return plan;
+}
+
+std::vector<std::pair<int, std::string>> StoreBaselineView::operators() const {
+  Stmt s(store_,
+         "SELECT DISTINCT mcc, mnc FROM known_cells WHERE mcc IS NOT NULL AND mnc IS NOT NULL ORDER BY mcc, mnc");
+  std::vector<std::pair<int, std::string>> out;
+  while (s.step()) out.emplace_back(static_cast<int>(s.col_int(0)), s.col_text(1));
+  return out;
+}
+
+std::optional<tw::CellHistory> StoreBaselineView::cell_history(const CellObservation& cell,
+                                                               std::int64_t before_unix_ms) const {
+  if (!cell.mcc || !cell.mnc || !cell.lac || !cell.ci || cell.arfcn < 0) return std::nullopt;
+  tw::CellHistory h;
+  {
+    Stmt s(store_,
+           "SELECT COUNT(DISTINCT o.sweep_id), MIN(s.time_unix_ms) FROM observations o JOIN sweeps s ON s.id = o.sweep_id "
+           "WHERE s.completed = 1 AND s.time_unix_ms < ?1 AND s.sensor_id = ?2 AND o.rat = ?3 AND o.arfcn = ?4 "
+           "AND o.mcc = ?5 AND o.mnc = ?6 AND o.lac = ?7 AND o.ci = ?8");
+    s.bind(1, before_unix_ms);
+    s.bind(2, cell.sensor_id);
+    s.bind(3, cell.rat);
+    s.bind(4, cell.arfcn);
+    s.bind(5, *cell.mcc);
+    s.bind(6, *cell.mnc);
+    s.bind(7, *cell.lac);
+    s.bind(8, *cell.ci);
+    if (s.step()) {
+      h.sweeps_seen = s.col_int(0);
+      h.first_seen_unix_ms = s.col_opt_int(1);
+    }
+  }
+  if (!h.first_seen_unix_ms) return h;
+  Stmt c(store_,
+         "SELECT COUNT(*) FROM sweeps s WHERE s.completed = 1 AND s.sensor_id = ?1 AND s.time_unix_ms >= ?2 "
+         "AND s.time_unix_ms < ?3 AND EXISTS (SELECT 1 FROM observations o WHERE o.sweep_id = s.id AND o.band = ?4)");
+  c.bind(1, cell.sensor_id);
+  c.bind(2, *h.first_seen_unix_ms);
+  c.bind(3, before_unix_ms);
+  c.bind(4, cell.band);
+  if (c.step()) h.sweeps_covering = c.col_int(0);
+  return h;
 }
 
 }  // namespace tw::store

@@ -1,4 +1,5 @@
-// The scorer's BaselineView (src/scorer/baseline_view.hpp) over the store's known_cells table.
+// The scorer's BaselineView (src/scorer/baseline_view.hpp) over the store's known_cells table (and, for the
+// history of a cell, its sweeps and observations).
 #pragma once
 #include "src/scorer/baseline_view.hpp"
 #include "src/store/store.hpp"
@@ -10,11 +11,22 @@ namespace tw::store {
 // first/last seen and the position (source "observed"); an OpenCellID row alone gives source "opencellid".
 // OpenCellID keeps the MNC as a number (2 vs 3 digits lost), so its rows match an MNC by numeric value;
 // learned rows match the MNC string exactly.
+// From the learned row seen most often find_cell also gives the BSIC, the recent powers (extra
+// "power_recent_dbfs") and the FN clock phase (extra "fn_phase", only when its agreeing observations are at
+// least twice its breaks); from an OpenCellID row its range.
 class StoreBaselineView : public tw::BaselineView {
  public:
   explicit StoreBaselineView(Store& store) : store_(store) {}
   std::optional<tw::KnownCell> find_cell(int mcc, const std::string& mnc, int lac, int ci) const override;
   bool operator_known(int mcc, const std::string& mnc) const override;
+  std::vector<tw::KnownCell> learned_cells_on(int arfcn) const override;
+  // Learned rows of the operator whose params_seen "band" holds `band`; sweeps: completed sweeps with an
+  // observation in that band.
+  tw::OperatorPlan operator_plan(int mcc, const std::string& mnc, const std::string& band) const override;
+  std::vector<std::pair<int, std::string>> operators() const override;
+  // Completed sweeps of the cell's sensor before `before_unix_ms`: those with an observation of its CGI on its
+  // ARFCN, and from the first of them on, those with any observation in its band.
+  std::optional<tw::CellHistory> cell_history(const CellObservation& cell, std::int64_t before_unix_ms) const override;
 
  private:
   Store& store_;

@@ -16,5 +16,13 @@ std::vector<Reason> f1_rf_fingerprint(const CellObservation&, const ScoringConte
 std::vector<Reason> i1_non_hopping(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> p1_lte_priority(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> b1_not_in_baseline(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> c1_identity_change(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> b2_arfcn_outside_plan(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> m1_unknown_operator(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> s1_signal_outlier(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> s2_transient(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> s3_location_outlier(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> p2_paging_burst(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> f2_frame_timing(const CellObservation&, const ScoringContext&, double weight);
 
 }  // namespace tw::rules
