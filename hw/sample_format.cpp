@@ -37,13 +37,13 @@ inline long quantize(float v, float scale, float offset, long lo, long hi, long 
   return std::lround(x);
 }
 
-inline float load_f32_le(const std::uint8_t* p) {
+[[maybe_unused]] inline float load_f32_le(const std::uint8_t* p) {
   std::uint32_t u = static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
                     (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
   return std::bit_cast<float>(u);
 }
 
-inline void store_f32_le(std::uint8_t* p, float v) {
+[[maybe_unused]] inline void store_f32_le(std::uint8_t* p, float v) {
   const auto u = std::bit_cast<std::uint32_t>(v);
   p[0] = static_cast<std::uint8_t>(u);
   p[1] = static_cast<std::uint8_t>(u >> 8);

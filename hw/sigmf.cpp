@@ -28,6 +28,16 @@ using json = nlohmann::json;
 
 constexpr std::uint64_t kMaxMetaBytes = 16u << 20;
 constexpr int kMaxJsonDepth = 64;
+// Bounds of a plausible recording: no receiver samples faster than 100 GS/s or tunes above 1 THz; beyond that a
+// value is a corrupt or hostile file (and would overflow the sample/time arithmetic downstream).
+constexpr double kMaxSampleRate = 100e9;
+constexpr double kMaxFrequency = 1e12;
+
+std::string number_text(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -323,8 +333,9 @@ SigmfMeta parse_sigmf_meta(std::string_view text, const std::string& source) {
     throw InputError("SigMF metadata " + in_quotes(source) + ": core:num_channels is " + std::to_string(*channels) +
                      "; only single-channel recordings are supported");
   m.sample_rate_hz = get_number(*g, "core:sample_rate", source);
-  if (m.sample_rate_hz && !(*m.sample_rate_hz > 0))
-    throw InputError("SigMF metadata " + in_quotes(source) + ": core:sample_rate must be positive");
+  if (m.sample_rate_hz && !(*m.sample_rate_hz > 0 && *m.sample_rate_hz <= kMaxSampleRate))
+    throw InputError("SigMF metadata " + in_quotes(source) + ": core:sample_rate " + number_text(*m.sample_rate_hz) +
+                     " is not a sample rate (must be above 0 and at most 100 GHz)");
   m.trailing_bytes = get_u64(*g, "core:trailing_bytes", source).value_or(0);
   m.description = get_string(*g, "core:description", source).value_or("");
   m.dataset = get_string(*g, "core:dataset", source).value_or("");
@@ -343,6 +354,9 @@ SigmfMeta parse_sigmf_meta(std::string_view text, const std::string& source) {
       m.sample_start = get_u64(c0, "core:sample_start", source).value_or(0);
       m.header_bytes = get_u64(c0, "core:header_bytes", source).value_or(0);
       m.center_freq_hz = get_number(c0, "core:frequency", source);
+      if (m.center_freq_hz && !(*m.center_freq_hz > 0 && *m.center_freq_hz <= kMaxFrequency))
+        throw InputError("SigMF metadata " + in_quotes(source) + ": captures[0].core:frequency " +
+                         number_text(*m.center_freq_hz) + " is not a radio frequency (must be above 0 and at most 1 THz)");
       if (caps->size() > 1) {
         const json& c1 = (*caps)[1];
         if (!c1.is_object()) throw InputError("SigMF metadata " + in_quotes(source) + ": captures[1] is not an object");

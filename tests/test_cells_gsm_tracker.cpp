@@ -66,3 +66,72 @@ TEST(GsmCellTracker, FrameNumberContinuityAcrossReacquisitions) {
 }
 
 }  // namespace
+
+namespace {
+
+// A hostile cell changes its SI3 in every block (here T3212, 44.018 10.5.2.11, cycling through its 8 bits):
+// the tracker reports the first kMaxChangeRecords changes, then only counts them; finish() still reports the
+// final state with the count of what was dropped.
+TEST(GsmCellTracker, NeverEndingSystemInformationChangesAreCappedAndCounted) {
+  std::vector<json> out;
+  tw::GsmCellTracker tracker([&](const json& c) { out.push_back(c); });
+  const tw::GsmCarrierKey key{0.0, 62, 947.4e6, "P-GSM900"};
+  tw::synth::CellConfig cell;
+  cell.arfcn = 62;
+  cell.mcc = 262;
+  cell.mnc = 1;
+  cell.lac = 1234;
+  cell.ci = 5678;
+  tracker.on_sync(key, 23, 1000, 0);
+  constexpr int kBlocks = 1000;
+  for (int i = 0; i < kBlocks; ++i) {
+    cell.t3212 = i % 256;
+    tracker.on_message(key, parse(tw::synth::l3::encode_si3(cell)), 1000 + 51u * static_cast<std::uint32_t>(i));
+  }
+  const auto cap = tw::GsmCellTracker::kMaxChangeRecords;
+  ASSERT_EQ(out.size(), 1 + cap) << "the first record and kMaxChangeRecords changes";
+  EXPECT_EQ(out.back()["t3212"], static_cast<int>(cap)) << "changes are reported in order up to the cap";
+  const std::uint64_t dropped = kBlocks - 1 - cap;
+  EXPECT_EQ(tracker.cell_json(key)["dropped"]["si_variants"], dropped);
+  EXPECT_EQ(tracker.cell_json(key)["si_changes"], kBlocks - 1);
+  EXPECT_EQ(tracker.cell_json(key)["t3212"], (kBlocks - 1) % 256) << "the record holds the latest state";
+  tracker.finish();
+  ASSERT_EQ(out.size(), 2 + cap) << "finish() reports the final state of a capped cell";
+  EXPECT_EQ(out.back()["t3212"], (kBlocks - 1) % 256);
+  EXPECT_EQ(out.back()["dropped"]["si_variants"], dropped);
+  EXPECT_EQ(out.back()["dropped"]["identities"], 0);
+}
+
+// Thousands of distinct paging identities (Paging Request Type 1 with one TMSI, 44.018 9.1.22): counted by
+// type always; remembered for the distinct count only when identities are kept, at most
+// kMaxDistinctIdentities of them, the rest counted as dropped.
+TEST(GsmCellTracker, DistinctIdentitiesAreCappedAndCounted) {
+  tw::GsmCellTracker tracker(nullptr);
+  tw::GsmCellTracker private_tracker(nullptr);
+  const tw::GsmCarrierKey key{0.0, 62, 947.4e6, "P-GSM900"};
+  tw::gsm::ParseOptions keep;
+  keep.keep_identities = true;
+  const std::size_t cap = tw::GsmCellTracker::kMaxDistinctIdentities;
+  const std::size_t n = cap + 904;
+  for (std::size_t i = 0; i < n; ++i) {
+    tw::synth::l3::MobileIdentity id;
+    id.tmsi = 0x10000000u + static_cast<std::uint32_t>(i);
+    const auto block = tw::synth::l3::encode_paging_request_1({id});
+    tracker.on_message(key, tw::gsm::parse_l3_block(block, keep), static_cast<std::uint32_t>(i));
+    private_tracker.on_message(key, tw::gsm::parse_l3_block(block), static_cast<std::uint32_t>(i));
+  }
+  // An identity seen before the cap is not new: neither remembered again nor dropped.
+  tw::synth::l3::MobileIdentity again;
+  again.tmsi = 0x10000000u;
+  tracker.on_message(key, tw::gsm::parse_l3_block(tw::synth::l3::encode_paging_request_1({again}), keep), 0);
+  const json c = tracker.cell_json(key);
+  EXPECT_EQ(c["paging"]["tmsi"], n + 1);
+  EXPECT_EQ(c["paging"]["distinct"], cap);
+  EXPECT_EQ(c["dropped"]["identities"], n - cap);
+  const json p = private_tracker.cell_json(key);
+  EXPECT_EQ(p["paging"]["tmsi"], n);
+  EXPECT_FALSE(p["paging"].contains("distinct")) << "without kept identities there is nothing to count";
+  EXPECT_EQ(p["dropped"]["identities"], 0);
+}
+
+}  // namespace

@@ -26,11 +26,3 @@ TEST(Cli, EverySubcommandHasHelpWithExample) {
     EXPECT_NE(r.out.find("example:"), std::string::npos) << c.name << " --help has no example";
   }
 }
-
-TEST(Cli, LaterIssuesSayNotYetAvailable) {
-  for (const char* name : {"monitor"}) {
-    auto r = run_towerwatch({name});
-    EXPECT_EQ(r.exit_code, 1) << name;
-    EXPECT_NE(r.err.find("not yet available"), std::string::npos) << name;
-  }
-}

@@ -391,3 +391,93 @@ TEST(StoreBaseline, LearnComputesWelfordStatisticsAndValuesSeen) {
   EXPECT_EQ(k->power_dbfs.count, 7);
   EXPECT_NEAR(k->power_dbfs.mean, am, 1e-12);
 }
+
+// Schema v2 (monitor_findings) is additive: a version-1 database (written here by hand: the v2 table
+// dropped, user_version set back to 1) is migrated on open and keeps its sweeps.
+TEST(StoreSchema, MigrationFromVersion1AddsMonitorFindingsAndKeepsData) {
+  TempDir dir;
+  const auto path = dir / "v1.db";
+  {
+    Store st(path);
+    st.store_sweep(make_sweep(3, 5000), "before v2");
+    st.exec("DROP TABLE monitor_findings");
+    st.exec("PRAGMA user_version=1");
+  }
+  EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 1);
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name='monitor_findings'"), 0);
+  {
+    Store st(path);
+    EXPECT_EQ(st.schema_version(), 2);
+    ASSERT_EQ(st.sweeps().size(), 1u);
+    EXPECT_EQ(st.load_sweep(st.sweeps()[0].id).cells.size(), 3u);
+    EXPECT_TRUE(st.open_findings().empty());
+  }
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name='monitor_findings'"), 1);
+}
+
+TEST(StoreFindings, RoundTripReplaceAndDelete) {
+  TempDir dir;
+  Store st(dir / "f.db");
+  tw::store::OpenFinding f;
+  f.key = "GSM@64";
+  f.cell_key = "GSM:262-01-4711-10099@64";
+  f.score = 7.5;
+  f.rules = nlohmann::json::array({{{"rule", "K1"}, {"weight", 1.0}}, {{"rule", "T1"}, {"weight", 1.5}}});
+  f.alert = {{"type", "alert"}, {"detail", "</td><script>x</script>"}};
+  f.opened_sweep_id = 4;
+  f.reported_sweep_id = 6;
+  f.last_alert_sweep_id = 7;
+  f.opened_ms = 1000;
+  f.last_alert_ms = 3000;
+  f.quiet_sweeps = 2;
+  st.put_open_finding(f);
+  auto got = st.open_findings();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].key, f.key);
+  EXPECT_EQ(got[0].cell_key, f.cell_key);
+  EXPECT_EQ(got[0].score, 7.5);
+  EXPECT_EQ(got[0].rules, f.rules);
+  EXPECT_EQ(got[0].alert, f.alert);
+  EXPECT_EQ(got[0].opened_sweep_id, 4);
+  EXPECT_EQ(got[0].reported_sweep_id, 6);
+  EXPECT_EQ(got[0].last_alert_sweep_id, 7);
+  EXPECT_EQ(got[0].opened_ms, 1000);
+  EXPECT_EQ(got[0].last_alert_ms, 3000);
+  EXPECT_EQ(got[0].quiet_sweeps, 2);
+  f.score = 3.0;
+  st.put_open_finding(f);  // replaces the row of the same key
+  got = st.open_findings();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].score, 3.0);
+  f.score = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(st.put_open_finding(f), tw::InputError);
+  st.delete_open_finding("GSM@64");
+  EXPECT_TRUE(st.open_findings().empty());
+}
+
+// A Transaction inside a Transaction is a savepoint: rolled back alone when not committed, and nothing
+// reaches the file unless the outer one commits.
+TEST(StoreTransactions, NestedTransactionsAreSavepoints) {
+  TempDir dir;
+  const auto path = dir / "n.db";
+  Store st(path);
+  {
+    Store::Transaction outer(st);
+    st.store_sweep(make_sweep(1, 1000), "kept");  // store_sweep's own transaction nests
+    {
+      Store::Transaction inner(st);
+      st.store_sweep(make_sweep(1, 2000), "rolled back");
+    }  // not committed: only the inner part goes
+    EXPECT_EQ(st.sweeps().size(), 1u);
+    EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sweeps"), 0);  // another connection sees nothing yet
+    outer.commit();
+  }
+  ASSERT_EQ(raw_int(path, "SELECT count(*) FROM sweeps"), 1);
+  EXPECT_EQ(st.sweeps()[0].source, "kept");
+  {
+    Store::Transaction outer(st);
+    st.store_sweep(make_sweep(2, 3000), "abandoned");
+  }  // the outer one not committed: the nested commit of store_sweep is undone with it
+  EXPECT_EQ(st.sweeps().size(), 1u);
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM observations"), 1);
+}

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian machine: install what is missing (apt-get, idempotent), build, then
 #   tools/bootstrap.sh demo [ARGS]   run the main job on the built-in default (towerwatch demo)
-#   tools/bootstrap.sh test          run every test suite (ctest), as CI does
+#   tools/bootstrap.sh test          run every test suite (ctest), then the fuzz smoke run, as CI does
 #   tools/bootstrap.sh build         only set up and build
 # Environment: BUILD_DIR (default: build), BUILD_TYPE (default: Release), TW_SANITIZE=ON for ASan+UBSan.
+# The fuzz smoke run (test mode; tests/fuzz/README.md): every libFuzzer harness built with clang in
+# FUZZ_BUILD_DIR (default: build-fuzz) and run TW_FUZZ_RUNS times (default 20000) on its committed corpus;
+# TW_FUZZ=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +15,8 @@ mode="${1:-demo}"
 
 PACKAGES=(build-essential cmake pkg-config
           libsoapysdr-dev libliquid-dev libfftw3-dev libeigen3-dev libgtest-dev
-          libosmocore-dev libsqlite3-dev nlohmann-json3-dev libbenchmark-dev)
+          libosmocore-dev libsqlite3-dev nlohmann-json3-dev libbenchmark-dev
+          clang libclang-rt-dev)   # clang + its sanitizer/libFuzzer runtimes: the fuzz harnesses
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -33,9 +37,27 @@ JOBS="$(nproc 2>/dev/null || echo 2)"
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DTW_SANITIZE="${TW_SANITIZE:-OFF}" >&2
 cmake --build "$BUILD_DIR" -j "$JOBS" >&2
 
+# libFuzzer harnesses (tests/fuzz): their own clang build with ASan+UBSan, only the harness targets, then a
+# fixed number of executions each on the committed corpus, so a parser regression fails CI.
+fuzz_smoke() {
+  local dir="${FUZZ_BUILD_DIR:-build-fuzz}"
+  # -O1 as libFuzzer recommends (faster to build than -O3 with ASan+UBSan); NDEBUG unset: assertions stay on.
+  CC=clang CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS_FUZZ="-O1" \
+    -DCMAKE_C_FLAGS_FUZZ="-O1" -DTW_FUZZ=ON -DTW_BUILD_TESTS=OFF \
+    -DTW_BUILD_BENCH=OFF >&2
+  cmake --build "$dir" --target fuzz_all -j "$JOBS" >&2
+  tests/fuzz/run_fuzz.sh "$dir/fuzz" "${TW_FUZZ_RUNS:-20000}"
+}
+
 case "$mode" in
   demo)  exec "$BUILD_DIR/towerwatch" demo "$@" ;;
-  test)  exec ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" ;;
+  test)
+    status=0
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" || status=$?
+    if [ "${TW_FUZZ:-1}" != 0 ]; then
+      fuzz_smoke || status=1
+    fi
+    exit "$status" ;;
   build) exit 0 ;;
   *)     echo "usage: tools/bootstrap.sh demo|test|build [ARGS]" >&2; exit 2 ;;
 esac

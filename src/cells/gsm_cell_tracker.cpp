@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "src/core/log.hpp"
 #include "src/gsm/message_json.hpp"
 
 namespace tw {
@@ -15,6 +16,11 @@ namespace {
 constexpr int kMaxSi2quaterInstances = 16;  // SI2quater_INDEX is 4 bits (44.018 10.5.2.33b)
 
 double round_to(double v, double step) { return std::round(v / step) * step; }
+
+std::string describe(const GsmCarrierKey& k) {
+  if (k.arfcn) return "ARFCN " + std::to_string(*k.arfcn);
+  return "at offset " + std::to_string(static_cast<long long>(std::llround(k.offset_hz))) + " Hz";
+}
 }  // namespace
 
 GsmCellTracker::Cell& GsmCellTracker::cell(const GsmCarrierKey& key) {
@@ -69,6 +75,18 @@ void GsmCellTracker::on_message(const GsmCarrierKey& key, const gsm::ParsedMessa
         c.paging_imsi += static_cast<std::uint64_t>(p->imsi);
         c.paging_tmsi += static_cast<std::uint64_t>(p->tmsi);
         c.paging_imei += static_cast<std::uint64_t>(p->imei);
+        for (const auto& id : p->identities) {
+          if (id.value.empty()) continue;
+          std::string k = std::string(gsm::identity_type_name(id.type)) + ":" + id.value;
+          if (c.identities.count(k)) continue;
+          if (c.identities.size() < kMaxDistinctIdentities) {
+            c.identities.insert(std::move(k));
+          } else {
+            if (c.dropped_identities++ == 0)
+              log::warn("GSM cell " + describe(c.key) + ": more than " + std::to_string(kMaxDistinctIdentities) +
+                        " distinct paging identities; further ones are counted as dropped, not remembered");
+          }
+        }
       }
       return;  // counters are not parameters: no re-emit
     case MessageKind::immediate_assignment:
@@ -94,8 +112,11 @@ void GsmCellTracker::on_message(const GsmCarrierKey& key, const gsm::ParsedMessa
 void GsmCellTracker::on_measurements(const GsmCarrierKey& key, const GsmMeasurements& m) { cell(key).meas = m; }
 
 void GsmCellTracker::finish() {
-  for (auto& [k, c] : cells_)
+  for (auto& [k, c] : cells_) {
     if (!c.emitted && (c.bsic >= 0 || !c.latest.empty())) maybe_emit(c, true);
+    // The last state of a cell whose changes were capped still comes out, with the count of dropped ones.
+    else if (c.pending_change) maybe_emit(c, true);
+  }
 }
 
 json GsmCellTracker::params(const Cell& c) {
@@ -205,6 +226,9 @@ json GsmCellTracker::build(const Cell& c) const {
                  {"imei", c.paging_imei}};
   j["immediate_assignment"] = {{"count", c.imm_ass}, {"hopping", c.imm_ass_hopping}, {"tbf", c.imm_ass_tbf},
                                {"reject", c.imm_ass_reject}};
+  if (!c.identities.empty() || c.dropped_identities) j["paging"]["distinct"] = c.identities.size();
+  j["si_changes"] = c.change_records + c.dropped_si_variants;
+  j["dropped"] = {{"si_variants", c.dropped_si_variants}, {"identities", c.dropped_identities}};
   return j;
 }
 
@@ -216,8 +240,21 @@ json GsmCellTracker::cell_json(const GsmCarrierKey& key) const {
 void GsmCellTracker::maybe_emit(Cell& c, bool force) {
   std::string now = params(c).dump();
   if (!force && c.emitted && now == c.emitted_params) return;
+  if (!force && c.emitted) {
+    // A change. A hostile cell can change its System Information every block: bounded output.
+    if (c.change_records >= kMaxChangeRecords) {
+      if (c.dropped_si_variants++ == 0)
+        log::warn("GSM cell " + describe(c.key) + ": broadcast parameters changed more than " +
+                  std::to_string(kMaxChangeRecords) + " times; further changes are counted, not reported");
+      c.emitted_params = std::move(now);
+      c.pending_change = true;
+      return;
+    }
+    ++c.change_records;
+  }
   c.emitted_params = std::move(now);
   c.emitted = true;
+  c.pending_change = false;
   if (emit_) emit_(build(c));
 }
 

@@ -1,13 +1,18 @@
 // Folds the decoded blocks of each GSM carrier into one cell record: identity (MCC, MNC, LAC, CI, BSIC),
 // every broadcast parameter (SI1..SI13), CCCH counts, and measurements. Emits the record once the cell
-// is known and again whenever a broadcast parameter changes. Memory per cell is bounded: one parsed
-// message per SI type (SI2quater: per index, at most 16), counters for the rest.
+// is known and again whenever a broadcast parameter changes. Memory and output per cell are bounded against a
+// hostile cell: one parsed message per SI type (SI2quater: per index, at most 16), counters for the rest; at most
+// kMaxChangeRecords change records per cell (later changes are counted in "dropped":{"si_variants":N}, one
+// warning, and the final state still comes out at finish()); at most kMaxDistinctIdentities distinct paging
+// identities remembered for "paging":{"distinct":N} (only when identities are kept; the rest are counted in
+// "dropped":{"identities":N}).
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +40,9 @@ struct GsmMeasurements {
 
 class GsmCellTracker {
  public:
+  static constexpr std::uint64_t kMaxChangeRecords = 64;
+  static constexpr std::size_t kMaxDistinctIdentities = 4096;
+
   using Emit = std::function<void(const nlohmann::json& cell)>;
   explicit GsmCellTracker(Emit emit) : emit_(std::move(emit)) {}
 
@@ -62,6 +70,11 @@ class GsmCellTracker {
     std::map<int, gsm::ParsedMessage> si2quater;            // per SI2quater_INDEX
     std::uint64_t paging_messages = 0, paging_imsi = 0, paging_tmsi = 0, paging_imei = 0;
     std::uint64_t imm_ass = 0, imm_ass_hopping = 0, imm_ass_reject = 0, imm_ass_tbf = 0;
+    std::unordered_set<std::string> identities;             // distinct paging identities (kept ones only)
+    std::uint64_t change_records = 0;                       // records emitted after the first
+    std::uint64_t dropped_si_variants = 0;                  // parameter changes not emitted (cap)
+    std::uint64_t dropped_identities = 0;                   // distinct identities not remembered (cap)
+    bool pending_change = false;                            // a dropped change not yet reported
     GsmMeasurements meas;
     std::string emitted_params;  // the parameters at the last emit (dump), to see changes
     bool emitted = false;

@@ -9,6 +9,7 @@
 #include "src/cli/source_options.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
+#include "src/core/log.hpp"
 #include "src/cli/scoring_common.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
 #include "src/pipeline/lte_analysis.hpp"
@@ -33,6 +34,8 @@ int run_analyze(const std::vector<std::string>& argv) {
   help.options.push_back({"rat", true, "gsm|lte|all", "which radio access technologies to search (default all)"});
   help.options.push_back({"lte-seconds", true, "S", "signal searched for LTE cells from the start (default 0.08)"});
   help.options.push_back(db_option());
+  help.options.push_back(region_option());
+  help.options.push_back(report_option());
   auto args = parse_or_help("analyze", help, argv);
   if (!args) return 0;
   if (args->positionals().empty()) throw InputError("no capture given (usage: towerwatch analyze FILE...)");
@@ -78,7 +81,12 @@ int run_analyze(const std::vector<std::string>& argv) {
     // A capture is one sweep: its cells (GSM and LTE) are scored together (and stored with --db).
     std::vector<nlohmann::json> all_cells = result.cells;
     all_cells.insert(all_cells.end(), lte.cells.begin(), lte.cells.end());
-    const ScoredRun scored = score_run(all_cells, info.description, "analyze " + info.description, args->get("db"));
+    const ScoredRun scored = score_run(all_cells, info.description, "analyze " + info.description, args->get("db"),
+                                       scorer_options_from_args(*args));
+    // One page per run: with several captures the report holds the last one (say so rather than merge).
+    if (sources.size() > 1 && i + 1 < sources.size() && args->has("report"))
+      log::warn("--report: " + info.description + " is not in the report (it shows the last capture)");
+    write_report_if_asked(*args, "analyze", info.description, info.description, {}, all_cells, scored.alerts);
     if (json) {
       for (const auto& c : lte.cells) emit_json_line(c);
       for (const auto& a : scored.alerts) emit_json_line(to_json(a));

@@ -26,7 +26,7 @@ int run_demo(const std::vector<std::string>& argv) {
       {{"scene", true, "NAME", "built-in scene or scene JSON file (default city-with-rogue)"},
        {"band", true, "LIST", "bands to sweep (default GSM900; all = GSM850,GSM900,DCS1800,PCS1900)"},
        {"rate", true, "HZ", "sample rate of the simulated receiver (default 2.4M)"},
-       db_option()},
+       db_option(), report_option()},
       "towerwatch demo --json"};
   auto args = parse_or_help("demo", help, argv);
   if (!args) return 0;
@@ -49,6 +49,10 @@ int run_demo(const std::vector<std::string>& argv) {
   // Score the sweep: every rule of the table on every cell, compared with the other cells of the sweep
   // (and with the baseline of --db when given).
   const auto alerts = score_run(out.merge.cells, out.serial, "demo " + scene_name, args->get("db")).alerts;
+  std::vector<std::string> band_names;
+  for (const auto& b : rq.bands) band_names.push_back(b.name);
+  write_report_if_asked(*args, "demo", "scene " + scene_name, out.serial, band_names, out.merge.cells, alerts,
+                        out.sweep.census);
   if (json) {
     for (const auto& c : out.merge.cells) emit_json_line(c);
     for (const auto& a : alerts) emit_json_line(to_json(a));

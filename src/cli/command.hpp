@@ -31,7 +31,4 @@ void print_help(const std::string& command, const HelpText& help);
 std::optional<Args> parse_or_help(const std::string& command, const HelpText& help,
                                   const std::vector<std::string>& argv);
 
-// For subcommands whose work belongs to a later issue: a clear error and exit code 1.
-int not_yet_available(const std::string& command, const std::string& comes_with);
-
 }  // namespace tw::cli

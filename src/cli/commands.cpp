@@ -70,10 +70,4 @@ std::optional<Args> parse_or_help(const std::string& command, const HelpText& he
   return args;
 }
 
-int not_yet_available(const std::string& command, const std::string& comes_with) {
-  std::fprintf(stderr, "towerwatch: '%s' is not yet available in this version (it comes with %s)\n", command.c_str(),
-               comes_with.c_str());
-  return 1;
-}
-
 }  // namespace tw::cli

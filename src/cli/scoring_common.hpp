@@ -10,10 +10,22 @@
 
 #include "src/cli/args.hpp"
 #include "src/scorer/scorer.hpp"
+#include "src/sweep/sweep_runner.hpp"
 
 namespace tw::cli {
 
 OptionSpec db_option();
+// --region eu|us: the E.212 zones rule M1 expects the sensor's operators in.
+OptionSpec region_option();
+// --report FILE: the self-contained HTML page of a run (src/output/html_report.hpp).
+OptionSpec report_option();
+// Writes the --report page when asked: the run's cells, alerts and (sweeps) channel power census.
+void write_report_if_asked(const Args& args, const std::string& command, const std::string& source,
+                           const std::string& sensor, const std::vector<std::string>& bands,
+                           const std::vector<nlohmann::json>& cells, const std::vector<Alert>& alerts,
+                           const std::vector<sweep::ChannelPower>& census = {});
+// The scorer options the common options set (--region).
+ScorerOptions scorer_options_from_args(const Args& args);
 
 struct ScoredRun {
   std::vector<Alert> alerts;
@@ -22,6 +34,6 @@ struct ScoredRun {
 
 // `sensor` names the device serial or the file; `source` is a description stored with the sweep.
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path);
+                    const std::optional<std::string>& db_path, const ScorerOptions& options = {});
 
 }  // namespace tw::cli

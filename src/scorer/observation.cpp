@@ -24,7 +24,8 @@ CellObservation CellObservation::from_cell_record(const json& r, std::int64_t ti
   o.time_unix_ms = time_unix_ms;
   o.sensor_id = sensor_id;
   o.rat = opt<std::string>(r, "rat").value_or("GSM");
-  o.arfcn = opt<int>(r, "arfcn").value_or(-1);
+  // LTE records name their channel "earfcn" (TS 36.101 5.7.3); the observation keeps one channel field.
+  o.arfcn = opt<int>(r, o.rat == "LTE" ? "earfcn" : "arfcn").value_or(-1);
   o.band = opt<std::string>(r, "band").value_or("");
   o.freq_hz = opt<double>(r, "freq_hz");
   o.mcc = opt<int>(r, "mcc");

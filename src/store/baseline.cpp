@@ -42,7 +42,7 @@ bool is_measurement(const std::string& k) {
          ends("_ms") || ends("_s");
 }
 
-const char* kWatermark = "learned_through_sweep";
+const char* const kWatermark = kLearnedThroughSweepMeta;
 
 // extra["power_recent_dbfs"]: the last kRecentPowers powers, oldest first (the scorer's S1 takes their
 // median and MAD: robust to the odd faded or saturated sweep, unlike mean/stddev).

@@ -80,6 +80,22 @@ CREATE TABLE alerts(
 );
 CREATE INDEX alerts_by_sweep ON alerts(sweep_id);
 )sql",
+    // 2: the open findings of `towerwatch monitor` (additive: no existing table changes).
+    R"sql(
+CREATE TABLE monitor_findings(
+  key                 TEXT PRIMARY KEY,
+  cell_key            TEXT NOT NULL,
+  score               REAL NOT NULL,
+  rules               TEXT NOT NULL CHECK (json_valid(rules)),
+  alert               TEXT NOT NULL CHECK (json_valid(alert)),
+  opened_sweep_id     INTEGER NOT NULL,
+  reported_sweep_id   INTEGER NOT NULL,
+  last_alert_sweep_id INTEGER NOT NULL,
+  opened_ms           INTEGER NOT NULL,
+  last_alert_ms       INTEGER NOT NULL,
+  quiet_sweeps        INTEGER NOT NULL DEFAULT 0 CHECK (quiet_sweeps >= 0)
+);
+)sql",
 };
 constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kNumMigrations == Store::kSchemaVersion, "one migration per schema version");
@@ -294,12 +310,21 @@ std::int64_t Store::query_int(const std::string& sql) {
   return s.col_int(0);
 }
 
-Store::Transaction::Transaction(Store& s) : s_(s) { s_.exec("BEGIN IMMEDIATE"); }
+Store::Transaction::Transaction(Store& s) : s_(s) {
+  nested_ = sqlite3_get_autocommit(s_.db_.get()) == 0;  // a transaction is open already
+  s_.exec(nested_ ? "SAVEPOINT tw_nested" : "BEGIN IMMEDIATE");
+}
 Store::Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(s_.db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (done_) return;
+  if (nested_) {
+    sqlite3_exec(s_.db_.get(), "ROLLBACK TO tw_nested", nullptr, nullptr, nullptr);
+    sqlite3_exec(s_.db_.get(), "RELEASE tw_nested", nullptr, nullptr, nullptr);
+  } else {
+    sqlite3_exec(s_.db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 void Store::Transaction::commit() {
-  s_.exec("COMMIT");
+  s_.exec(nested_ ? "RELEASE tw_nested" : "COMMIT");
   done_ = true;
 }
 
@@ -510,6 +535,56 @@ std::vector<AlertRecord> Store::alerts(std::optional<std::int64_t> sweep_id) {
     out.push_back(std::move(a));
   }
   return out;
+}
+
+std::vector<OpenFinding> Store::open_findings() {
+  Stmt s(*this,
+         "SELECT key, cell_key, score, rules, alert, opened_sweep_id, reported_sweep_id, last_alert_sweep_id, "
+         "opened_ms, last_alert_ms, quiet_sweeps FROM monitor_findings ORDER BY key");
+  std::vector<OpenFinding> out;
+  while (s.step()) {
+    OpenFinding f;
+    f.key = s.col_text(0);
+    f.cell_key = s.col_text(1);
+    f.score = s.col_double(2);
+    f.rules = parse_stored(*this, s.col_text(3), "rules");
+    f.alert = parse_stored(*this, s.col_text(4), "alert");
+    f.opened_sweep_id = s.col_int(5);
+    f.reported_sweep_id = s.col_int(6);
+    f.last_alert_sweep_id = s.col_int(7);
+    f.opened_ms = s.col_int(8);
+    f.last_alert_ms = s.col_int(9);
+    f.quiet_sweeps = s.col_int(10);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+void Store::put_open_finding(const OpenFinding& f) {
+  if (f.key.empty()) throw InputError("open finding: empty key");
+  if (!std::isfinite(f.score)) throw InputError("open finding " + f.key + ": score is not a finite number");
+  if (f.quiet_sweeps < 0) throw InputError("open finding " + f.key + ": quiet_sweeps is negative");
+  Stmt s(*this,
+         "INSERT OR REPLACE INTO monitor_findings(key, cell_key, score, rules, alert, opened_sweep_id, "
+         "reported_sweep_id, last_alert_sweep_id, opened_ms, last_alert_ms, quiet_sweeps) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, f.key);
+  s.bind(2, f.cell_key);
+  s.bind(3, f.score);
+  s.bind(4, dump(f.rules));
+  s.bind(5, dump(f.alert));
+  s.bind(6, f.opened_sweep_id);
+  s.bind(7, f.reported_sweep_id);
+  s.bind(8, f.last_alert_sweep_id);
+  s.bind(9, f.opened_ms);
+  s.bind(10, f.last_alert_ms);
+  s.bind(11, f.quiet_sweeps);
+  s.run();
+}
+
+void Store::delete_open_finding(const std::string& key) {
+  Stmt s(*this, "DELETE FROM monitor_findings WHERE key = ?");
+  s.bind(1, key);
+  s.run();
 }
 
 std::optional<std::string> Store::meta(const std::string& key) {

@@ -82,6 +82,21 @@ struct KnownCell {
   static constexpr std::size_t kMaxValuesPerParam = 16;
 };
 
+// A finding of `towerwatch monitor` that is open (reported, not yet cleared): kept in the database so a
+// restarted monitor neither reports it again nor forgets to clear it (schema v2, table monitor_findings).
+struct OpenFinding {
+  std::string key;                        // the finding's slot: "GSM@64" (RAT and ARFCN, see src/monitor)
+  std::string cell_key;                   // identity of the cell when last reported (cell_key(...))
+  double score = 0.0;                     // when last reported
+  nlohmann::json rules = nlohmann::json::array();   // [{"rule":"A2","weight":1.5},...] when last reported
+  nlohmann::json alert = nlohmann::json::object();  // the alert event last reported
+  std::int64_t opened_sweep_id = 0;       // sweep of the first report
+  std::int64_t reported_sweep_id = 0;     // sweep of the last report (first or change)
+  std::int64_t last_alert_sweep_id = 0;   // last sweep in which the cell scored at or above the threshold
+  std::int64_t opened_ms = 0, last_alert_ms = 0;
+  std::int64_t quiet_sweeps = 0;          // sweeps since then in which it was gone or below the threshold
+};
+
 struct AlertRecord {
   std::int64_t id = 0;
   std::int64_t sweep_id = 0;
@@ -92,7 +107,7 @@ struct AlertRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;  // 2: monitor_findings
 
   // Opens (creating if absent) and migrates the database. tw::InputError if the file is not a towerwatch
   // database; tw::RuntimeFailure (naming the file) for a newer schema or any SQLite failure.
@@ -128,7 +143,15 @@ class Store {
   std::optional<std::string> meta(const std::string& key);
   void set_meta(const std::string& key, const std::string& value);
 
-  // RAII transaction (BEGIN IMMEDIATE; rolls back unless commit() was called). Not nestable.
+  // Open findings of the monitor, by key.
+  std::vector<OpenFinding> open_findings();
+  void put_open_finding(const OpenFinding& finding);   // insert or replace (key)
+  void delete_open_finding(const std::string& key);
+
+  // RAII transaction (BEGIN IMMEDIATE; rolls back unless commit() was called). Nested inside an open
+  // transaction it becomes a SAVEPOINT: commit() releases it into the outer transaction, destruction without
+  // commit() rolls back to it; the outer transaction decides what reaches the file (so a caller can write a
+  // sweep, its alerts and the baseline update as one transaction with store_sweep and learn_baseline).
   class Transaction {
    public:
     explicit Transaction(Store& s);
@@ -140,6 +163,7 @@ class Store {
    private:
     Store& s_;
     bool done_ = false;
+    bool nested_ = false;
   };
 
   // Runs one SQL statement without parameters (schema, pragmas); for tests and migrations.
@@ -159,6 +183,9 @@ class Store {
   std::filesystem::path path_;
   std::unique_ptr<sqlite3, DbClose> db_;
 };
+
+// The meta key of the baseline's watermark: the last sweep id folded into the learned known cells.
+inline constexpr const char* kLearnedThroughSweepMeta = "learned_through_sweep";
 
 // {"type":"known_cell","key":...,"source":...,"rat":...,"mcc":...,"power_dbfs":{"n","mean","stddev","min","max"},...}
 nlohmann::json known_cell_json(const KnownCell& cell);

@@ -91,7 +91,9 @@ std::string write_egsm_scene() {
   const int arfcns[] = {975, 1000, 20, 42, 62, 85, 110, 124};
   int i = 0;
   for (int a : arfcns) {
-    cells.push_back({{"name", "c" + std::to_string(a)}, {"arfcn", a}, {"bsic", 8 + i}, {"mcc", 262}, {"mnc", "01"},
+    std::string name = "c";
+    name += std::to_string(a);   // (not "c" + std::string: GCC 12 warns -Wrestrict falsely on it)
+    cells.push_back({{"name", name}, {"arfcn", a}, {"bsic", 8 + i}, {"mcc", 262}, {"mnc", "01"},
                      {"lac", 100 + i}, {"ci", 1000 + a}, {"power_dbfs", -35.0 - 2.0 * i}, {"t3212", 20}});
     ++i;
   }

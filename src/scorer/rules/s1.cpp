@@ -54,7 +54,7 @@ std::vector<Reason> s1_signal_outlier(const CellObservation& cell, const Scoring
   // The sweep.
   std::vector<double> others;
   for (const auto& o : ctx.sweep.cells)
-    if (&o != &cell && measured(o.power_dbfs)) others.push_back(o.power_dbfs);
+    if (&o != &cell && o.rat == cell.rat && measured(o.power_dbfs)) others.push_back(o.power_dbfs);
   if (others.size() >= kMinOthers) {
     const double top = *std::max_element(others.begin(), others.end());
     const double med = *scorer::median(others);

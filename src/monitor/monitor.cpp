@@ -1,0 +1,267 @@
+#include "src/monitor/monitor.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <memory>
+#include <thread>
+
+#include "calibration/calibration_store.hpp"
+#include "calibration/gain_table.hpp"
+#include "hw/soapy_source.hpp"
+#include "src/core/error.hpp"
+#include "src/core/log.hpp"
+#include "src/output/html_report.hpp"
+#include "src/scorer/score_records.hpp"
+#include "src/sweep/cell_merge.hpp"
+
+namespace tw::monitor {
+
+using nlohmann::json;
+
+namespace {
+
+bool stopped(const std::atomic<bool>* stop) { return stop && stop->load(); }
+
+// Sleeps up to `seconds`, waking early on a stop.
+void sleep_unless_stopped(double seconds, const std::atomic<bool>* stop) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!stopped(stop) && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+struct OpenDevice {
+  std::unique_ptr<SoapySource> source;
+  std::string serial, description, ppm_source = "none";
+  std::optional<cal::GainTable> gain_table;
+};
+
+// As scan does (src/sweep/scan_session.cpp): the stored frequency calibration of the device unless --ppm,
+// the gain table for power_dbm.
+OpenDevice open_device(const sweep::ScanRequest& rq, double first_center_hz) {
+  OpenDevice d;
+  SoapyOptions so;
+  so.args = rq.device_args;
+  so.sample_rate_hz = rq.sample_rate_hz;
+  so.center_freq_hz = first_center_hz;
+  so.gain_db = rq.gain_db;
+  so.antenna = rq.antenna;
+  so.ppm = rq.ppm.value_or(0.0);
+  if (rq.ppm) d.ppm_source = "option";
+  d.source = open_soapy(so);
+  const std::string serial = d.source->info().device_serial;
+  if (!rq.ppm && rq.use_stored_calibration && !serial.empty()) {
+    std::optional<cal::DeviceCalibration> c;
+    try {
+      c = cal::load_calibration(cal::calibration_file_path(), serial);
+    } catch (const InputError& e) {
+      log::warn(std::string("calibration not applied: ") + e.what());
+    }
+    if (c) {
+      so.ppm = c->correction_ppm;
+      d.ppm_source = "calibration";
+      d.source.reset();
+      d.source = open_soapy(so);
+    }
+  }
+  d.serial = d.source->info().device_serial;
+  d.description = d.source->info().description;
+  if (!d.serial.empty()) {
+    try {
+      d.gain_table = cal::GainTable::load(cal::GainTable::default_path(), d.serial);
+    } catch (const InputError& e) {
+      log::warn(std::string("level calibration not applied: ") + e.what());
+    }
+  }
+  return d;
+}
+
+void add_power_dbm(const OpenDevice& d, std::vector<json>& cells) {
+  if (!d.gain_table) return;
+  std::optional<double> gain;
+  if (!d.source->automatic_gain()) gain = d.source->gain_db();
+  for (auto& c : cells) {
+    if (!c.contains("band") || !c["band"].is_string() || !c.contains("power_dbfs") || !c["power_dbfs"].is_number()) continue;
+    if (auto off = d.gain_table->offset_db(c["band"].get<std::string>(), gain))
+      c["power_dbm"] = std::round((c["power_dbfs"].get<double>() + *off) * 10.0) / 10.0;
+  }
+}
+
+template <class T>
+void push_capped(std::deque<T>& q, T v, std::size_t cap) {
+  q.push_back(std::move(v));
+  while (q.size() > cap) q.pop_front();
+}
+
+}  // namespace
+
+MonitorStats run_monitor(const MonitorOptions& o) {
+  MonitorStats stats;
+  auto emit = [&](const json& e) {
+    if (o.emit) o.emit(e);
+  };
+  if (o.backoff_initial_s <= 0 || o.backoff_max_s < o.backoff_initial_s)
+    throw InputError("backoff: the initial delay must be positive and not above the cap");
+  std::vector<sweep::SweepBand> bands;
+  for (const auto& b : o.scan.bands)
+    if (!b.is_lte()) bands.push_back(b);
+  if (bands.empty()) throw InputError("monitor: no GSM band to sweep (LTE sweeps come with the LTE receiver)");
+  sweep::SweepPlanOptions po;
+  po.sample_rate_hz = o.scan.sample_rate_hz;
+  po.mode = o.scan.mode;
+  po.dwell_s = o.scan.dwell_s;
+  if (o.scan.usable_fraction) po.usable_fraction = *o.scan.usable_fraction;
+  sweep::SweepPlan plan = sweep::plan_sweep(bands, po);  // provisional until the device's driver is known
+  if (plan.tunings.empty()) throw InputError("monitor: no band to sweep");
+
+  if (o.db_path.has_parent_path()) std::filesystem::create_directories(o.db_path.parent_path());
+  store::Store db(o.db_path);
+  MonitorCore core(db, o.core);
+  const auto wall = [] { return now_unix_ms(); };
+  std::int64_t stream_start = wall();
+  if (auto c = stored_clock_ms(db)) stream_start = *c;
+  MonitorClock clock(o.clock, stream_start, wall);
+
+  OpenDevice dev = open_device(o.scan, plan.tunings.front().center_hz);  // not retried: bad args are errors
+  if (!o.scan.usable_fraction) {
+    po.usable_fraction = sweep::usable_fraction_for_driver(dev.source->info().device_driver);
+    plan = sweep::plan_sweep(bands, po);
+  }
+  const auto learn_started = core.learning_started_ms();
+  const std::int64_t learn_ends = learn_started.value_or(clock.now_ms()) + o.core.learn_ms;
+  if (o.core.learn_ms == 0 && !core.has_baseline())
+    log::warn("monitor: --learn 0 without a baseline in " + o.db_path.string() +
+              ": every cell is scored without one (run with a learning period, or towerwatch baseline learn|import)");
+  std::vector<std::string> band_names;
+  for (const auto& b : bands) band_names.push_back(b.name);
+  emit({{"type", "monitor_start"},
+        {"db", o.db_path.string()},
+        {"device", dev.description},
+        {"serial", dev.serial},
+        {"bands", band_names},
+        {"tunings", plan.tunings.size()},
+        {"clock", clock_mode_name(o.clock)},
+        {"time_unix_ms", clock.now_ms()},
+        {"learn_s", static_cast<double>(o.core.learn_ms) / 1e3},
+        {"learning_ends_ms", learn_ends},
+        {"open_findings", core.findings().open().size()}});
+
+  sweep::SweepRunOptions ro;
+  ro.mode = o.scan.mode;
+  ro.analyse_every_tuning = o.scan.analyse_every_tuning;
+  ro.stop = o.stop;
+  ro.adaptive_dwell = o.scan.adaptive_dwell;
+  ro.threads = o.scan.threads;
+  const std::string source_text = "monitor " + dev.description;
+  double backoff = o.backoff_initial_s;
+  int failures = 0;
+  std::deque<output::TimelinePoint> timeline;
+  std::deque<json> reported;
+
+  while (!stopped(o.stop) && (o.max_sweeps <= 0 || stats.sweeps < o.max_sweeps)) {
+    if (!dev.source) {
+      try {
+        dev = open_device(o.scan, plan.tunings.front().center_hz);
+        ++stats.reopens;
+        emit({{"type", "device_reopened"}, {"device", dev.description}, {"attempts", failures}});
+      } catch (const std::exception& e) {  // InputError (not found yet) or RuntimeFailure
+        ++failures;
+        emit({{"type", "device_lost"}, {"error", e.what()}, {"retry_in_s", backoff}, {"attempts", failures}});
+        sleep_unless_stopped(backoff, o.stop);
+        backoff = std::min(backoff * 2.0, o.backoff_max_s);
+        continue;
+      }
+    }
+    sweep::SweepResult r;
+    try {
+      r = sweep::run_sweep(*dev.source, plan, ro, nullptr);
+    } catch (const RuntimeFailure& e) {
+      ++stats.abandoned;
+      ++failures;
+      dev.source.reset();
+      emit({{"type", "device_lost"}, {"error", e.what()}, {"retry_in_s", backoff}, {"attempts", failures}});
+      sleep_unless_stopped(backoff, o.stop);
+      backoff = std::min(backoff * 2.0, o.backoff_max_s);
+      continue;
+    }
+    if (r.interrupted) {  // a stop during the sweep: abandoned, nothing of it stored
+      ++stats.abandoned;
+      break;
+    }
+    backoff = o.backoff_initial_s;
+    failures = 0;
+    auto merged = sweep::merge_sweep_cells(r.records);
+    add_power_dbm(dev, merged.cells);
+    clock.advance(r.stream_s);
+    const std::int64_t t = clock.now_ms();
+    SweepOutcome out;
+    try {
+      const SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
+      out = core.process(obs, source_text);
+    } catch (const InputError& e) {
+      // A record the store refuses (a value out of range from the air): the sweep is dropped whole (one
+      // transaction), monitoring goes on.
+      ++stats.abandoned;
+      log::warn(std::string("monitor: sweep dropped: ") + e.what());
+      continue;
+    }
+    ++stats.sweeps;
+    emit({{"type", "monitor_sweep"},
+          {"sweep_id", out.sweep_id},
+          {"time_unix_ms", t},
+          {"cells", out.cells},
+          {"alerts", out.alerts.size()},
+          {"learning", out.learning},
+          {"learning_ends_ms", out.learning_ends_ms},
+          {"cells_learned", out.cells_learned},
+          {"open_findings", core.findings().open().size()},
+          {"stream_s", r.stream_s},
+          {"elapsed_s", r.elapsed_s}});
+    for (const auto& ev : out.events) {
+      if (ev.kind == FindingEventKind::cleared)
+        ++stats.cleared;
+      else
+        ++stats.alerts_reported;
+      emit(ev.event);
+      push_capped(reported, ev.event, o.report_history);
+    }
+    push_capped(timeline, output::TimelinePoint{out.sweep_id, t, out.cells, out.alerts.size(), out.learning},
+                o.report_history);
+    if (o.report_path) {
+      output::ReportData rd;
+      rd.run.title = "towerwatch monitor";
+      rd.run.command = "monitor";
+      rd.run.source = dev.description;
+      rd.run.sensor_id = dev.serial;
+      rd.run.generated_unix_ms = t;
+      rd.run.bands = band_names;
+      rd.run.facts = {{"database", o.db_path.string()},
+                      {"clock", clock_mode_name(o.clock)},
+                      {"state", out.learning ? "learning" : "scoring"},
+                      {"sweeps this run", std::to_string(stats.sweeps)},
+                      {"open findings", std::to_string(core.findings().open().size())}};
+      rd.cells = merged.cells;
+      for (const auto& [key, f] : core.findings().open()) rd.alerts.push_back(f.alert);
+      rd.census = r.census;
+      rd.timeline.assign(timeline.begin(), timeline.end());
+      rd.events.assign(reported.begin(), reported.end());
+      try {
+        output::write_html_report(*o.report_path, rd);
+      } catch (const std::exception& e) {
+        log::warn(std::string("report not written: ") + e.what());
+      }
+    }
+  }
+  emit({{"type", "monitor_stop"},
+        {"sweeps", stats.sweeps},
+        {"abandoned", stats.abandoned},
+        {"reopens", stats.reopens},
+        {"alerts_reported", stats.alerts_reported},
+        {"cleared", stats.cleared},
+        {"open_findings", core.findings().open().size()},
+        {"time_unix_ms", clock.now_ms()}});
+  return stats;
+}
+
+}  // namespace tw::monitor

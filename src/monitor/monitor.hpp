@@ -1,0 +1,51 @@
+// `towerwatch monitor`: a fixed site sweeping until stopped. Owns the device (kept open from sweep to sweep,
+// so its stream clock runs on), the monitor clock, the database and the report; the per-sweep logic is
+// MonitorCore (monitor_core.hpp).
+//
+// A lost device (tw::RuntimeFailure from the source, e.g. the simulated radio's vanish_after=, or a USB
+// unplug; or tw::InputError "no such device" when reopening) abandons the current sweep (nothing of it is
+// stored), is logged, and the device is reopened after a backoff that doubles from backoff_initial_s up to
+// backoff_max_s and returns to backoff_initial_s after a completed sweep. Only *stop ends the loop (or
+// max_sweeps). The first open at start-up is not retried: a wrong --device is an error.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "src/monitor/monitor_clock.hpp"
+#include "src/monitor/monitor_core.hpp"
+#include "src/sweep/scan_session.hpp"
+
+namespace tw::monitor {
+
+struct MonitorOptions {
+  sweep::ScanRequest scan;              // device, bands, rate, mode, dwell, gain, ppm... (its `stop` is unused)
+  std::filesystem::path db_path;
+  MonitorCoreOptions core;
+  ClockMode clock = ClockMode::wall;
+  std::int64_t max_sweeps = 0;          // 0: until stopped
+  double backoff_initial_s = 1.0;
+  double backoff_max_s = 60.0;
+  std::optional<std::filesystem::path> report_path;  // written after every sweep
+  std::size_t report_history = 2000;    // timeline points and events kept for the report
+  const std::atomic<bool>* stop = nullptr;
+  // Every event: monitor_start, monitor_sweep, alert, alert_cleared, device_lost, device_reopened, monitor_stop.
+  std::function<void(const nlohmann::json&)> emit;
+};
+
+struct MonitorStats {
+  std::int64_t sweeps = 0;              // completed and committed
+  std::int64_t abandoned = 0;           // interrupted by a stop or a lost device
+  std::int64_t reopens = 0;
+  std::int64_t alerts_reported = 0;     // alert events (new or changed)
+  std::int64_t cleared = 0;
+};
+
+MonitorStats run_monitor(const MonitorOptions& options);
+
+}  // namespace tw::monitor
