@@ -13,6 +13,7 @@
 #include "src/scorer/fn_clock.hpp"
 #include "src/scorer/rule.hpp"
 #include "src/scorer/scorer.hpp"
+#include "support/scorer_test_support.hpp"
 
 namespace {
 
@@ -41,19 +42,7 @@ std::vector<json> network() {
           record(73, "02", 3101, 21002, {70, 76}, -45), record(76, "02", 3101, 21003, {70, 73}, -50)};
 }
 
-std::vector<tw::Reason> reasons_of(const tw::SweepObservations& s, int arfcn, const std::string& rule,
-                                   const tw::BaselineView* baseline = nullptr, const tw::ScorerOptions& options = {}) {
-  const tw::ScoringContext ctx{s, baseline, options};
-  for (const auto& c : s.cells)
-    if (c.arfcn == arfcn) {
-      std::vector<tw::Reason> out;
-      for (auto& r : tw::evaluate_cell(c, ctx))
-        if (r.rule == rule) out.push_back(r);
-      return out;
-    }
-  ADD_FAILURE() << "no cell on ARFCN " << arfcn;
-  return {};
-}
+using tw::test::reasons_of;
 
 // A baseline written by the test: every answer is set explicitly.
 class Baseline : public tw::BaselineView {

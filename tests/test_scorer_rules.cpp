@@ -11,6 +11,7 @@
 #include "src/core/error.hpp"
 #include "src/scorer/rule.hpp"
 #include "src/scorer/scorer.hpp"
+#include "support/scorer_test_support.hpp"
 
 namespace {
 
@@ -52,21 +53,7 @@ tw::SweepObservations sweep_of(const std::vector<json>& records) {
   return s;
 }
 
-// Reasons of one rule for the cell on `arfcn`.
-std::vector<tw::Reason> reasons_of(const tw::SweepObservations& s, int arfcn, const std::string& rule,
-                                   const tw::BaselineView* baseline = nullptr) {
-  const tw::ScorerOptions options;
-  const tw::ScoringContext ctx{s, baseline, options};
-  for (const auto& c : s.cells)
-    if (c.arfcn == arfcn) {
-      std::vector<tw::Reason> out;
-      for (auto& r : tw::evaluate_cell(c, ctx))
-        if (r.rule == rule) out.push_back(r);
-      return out;
-    }
-  ADD_FAILURE() << "no cell on ARFCN " << arfcn;
-  return {};
-}
+using tw::test::reasons_of;
 
 // Rules firing for any cell of the sweep except `except_arfcn`.
 std::set<std::string> rules_fired_elsewhere(const tw::SweepObservations& s, int except_arfcn) {

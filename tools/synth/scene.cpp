@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "src/core/error.hpp"
@@ -79,6 +80,23 @@ std::vector<int> get_int_list(const Ctx& c, const json& v, const std::string& pa
 
 using Handler = std::function<void(const json&, const std::string&)>;
 
+// Handlers that parse one field into `dst`, range-checked (errors name the key path).
+Handler int_field(const Ctx& c, int& dst, long long lo, long long hi) {
+  return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = static_cast<int>(get_int(c, v, p, lo, hi)); };
+}
+Handler double_field(const Ctx& c, double& dst, double lo, double hi) {
+  return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = get_double(c, v, p, lo, hi); };
+}
+// null clears the field.
+Handler optional_double_field(const Ctx& c, std::optional<double>& dst, double lo, double hi) {
+  return [&c, &dst, lo, hi](const json& v, const std::string& p) {
+    if (v.is_null())
+      dst.reset();
+    else
+      dst = get_double(c, v, p, lo, hi);
+  };
+}
+
 // Runs the handler of every key of object `obj`; an unknown key is an error.
 void for_keys(const Ctx& c, const json& obj, const std::string& path, const std::map<std::string, Handler>& handlers) {
   if (!obj.is_object()) c.fail(path.empty() ? "(top level)" : path, "must be a JSON object");
@@ -92,9 +110,7 @@ void for_keys(const Ctx& c, const json& obj, const std::string& path, const std:
 
 void parse_si2quater(const Ctx& c, const json& j, const std::string& path, Si2quaterConfig& q) {
   q.present = true;
-  auto I = [&](int& dst, long long lo, long long hi) {
-    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = static_cast<int>(get_int(c, v, p, lo, hi)); };
-  };
+  auto I = [&](int& dst, long long lo, long long hi) { return int_field(c, dst, lo, hi); };
   for_keys(c, j, path,
            {{"present", [&](const json& v, const std::string& p) { q.present = get_bool(c, v, p); }},
             {"geran_priority", I(q.geran_priority, 0, 7)},
@@ -135,9 +151,7 @@ void parse_si2quater(const Ctx& c, const json& j, const std::string& path, Si2qu
 }
 
 void parse_traffic(const Ctx& c, const json& j, const std::string& path, CcchTraffic& t) {
-  auto D = [&](double& dst, double lo, double hi) {
-    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = get_double(c, v, p, lo, hi); };
-  };
+  auto D = [&](double& dst, double lo, double hi) { return double_field(c, dst, lo, hi); };
   for_keys(c, j, path,
            {{"paging_per_s", D(t.paging_per_s, 0, 1000)},
             {"paging_type2_fraction", D(t.paging_type2_fraction, 0, 1)},
@@ -153,9 +167,7 @@ void parse_traffic(const Ctx& c, const json& j, const std::string& path, CcchTra
 CellConfig parse_cell(const Ctx& c, const json& j, const std::string& path) {
   CellConfig cell;
   bool band_given = false, sel_given = false, sel_fields = false;
-  auto I = [&](int& dst, long long lo, long long hi) {
-    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = static_cast<int>(get_int(c, v, p, lo, hi)); };
-  };
+  auto I = [&](int& dst, long long lo, long long hi) { return int_field(c, dst, lo, hi); };
   auto Isel = [&](int& dst, long long lo, long long hi) {
     return [&c, &dst, lo, hi, &sel_fields](const json& v, const std::string& p) {
       dst = static_cast<int>(get_int(c, v, p, lo, hi));
@@ -163,9 +175,7 @@ CellConfig parse_cell(const Ctx& c, const json& j, const std::string& path) {
     };
   };
   auto B = [&](bool& dst) { return [&c, &dst](const json& v, const std::string& p) { dst = get_bool(c, v, p); }; };
-  auto D = [&](double& dst, double lo, double hi) {
-    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = get_double(c, v, p, lo, hi); };
-  };
+  auto D = [&](double& dst, double lo, double hi) { return double_field(c, dst, lo, hi); };
   auto L = [&](std::vector<int>& dst) {
     return [&c, &dst](const json& v, const std::string& p) { dst = get_int_list(c, v, p, 0, 1023, 64); };
   };
@@ -250,13 +260,7 @@ CellConfig parse_cell(const Ctx& c, const json& j, const std::string& path) {
         }},
        {"doppler_hz", D(cell.doppler_hz, 0.0, 2000.0)},
        {"on_s", D(cell.on_s, 0.0, 1e7)},
-       {"off_s",
-        [&](const json& v, const std::string& p) {
-          if (v.is_null())
-            cell.off_s.reset();
-          else
-            cell.off_s = get_double(c, v, p, 0.0, 1e7);
-        }},
+       {"off_s", optional_double_field(c, cell.off_s, 0.0, 1e7)},
        {"first_fn",
         [&](const json& v, const std::string& p) {
           cell.first_fn = static_cast<std::uint32_t>(get_int(c, v, p, 0, 2715647));
@@ -307,12 +311,8 @@ json si2quater_to_json(const Si2quaterConfig& q) {
 lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string& path) {
   lte::LteCellConfig cell;
   bool earfcn_given = false, duplex_given = false;
-  auto I = [&](int& dst, long long lo, long long hi) {
-    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = static_cast<int>(get_int(c, v, p, lo, hi)); };
-  };
-  auto D = [&](double& dst, double lo, double hi) {
-    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = get_double(c, v, p, lo, hi); };
-  };
+  auto I = [&](int& dst, long long lo, long long hi) { return int_field(c, dst, lo, hi); };
+  auto D = [&](double& dst, double lo, double hi) { return double_field(c, dst, lo, hi); };
   auto choice = [&](const json& v, const std::string& p, std::initializer_list<const char*> allowed) {
     const std::string s = get_string(c, v, p);
     std::string list;
@@ -368,13 +368,7 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
         [&](const json& v, const std::string& p) { cell.multipath = choice(v, p, {"none", "tu", "epa", "eva", "etu"}); }},
        {"doppler_hz", D(cell.doppler_hz, 0.0, 2000.0)},
        {"on_s", D(cell.on_s, 0.0, 1e7)},
-       {"off_s",
-        [&](const json& v, const std::string& p) {
-          if (v.is_null())
-            cell.off_s.reset();
-          else
-            cell.off_s = get_double(c, v, p, 0.0, 1e7);
-        }},
+       {"off_s", optional_double_field(c, cell.off_s, 0.0, 1e7)},
        {"pdsch_load", D(cell.pdsch_load, 0.0, 1.0)},
        {"pdcch_load", D(cell.pdcch_load, 0.0, 1.0)}});
   if (cell.freq_hz <= 0.0) {
