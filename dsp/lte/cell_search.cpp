@@ -513,7 +513,6 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
 
   const auto res = pbch_resource_elements(pci, ncp);
   const int bits_frame = pbch_bits_per_frame(ncp);
-  const int bits_total = pbch_bits_total(ncp);
   const auto& map = ncp ? rm_map_normal : rm_map_ext;
   const auto& c = scrambling(pci, ncp);
 
@@ -568,13 +567,86 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
   const int frame_of_start = static_cast<int>(std::llround((static_cast<double>(cell.frame_start_sample) - frame0) / fperiod));
 
   // Decoding: for each port hypothesis and frame offset j0 (SFN mod 4 of frames[0]), combine the frames of
-  // each 40 ms block and try the block.
+  // each 40 ms block (36.212 5.3.1: one BCH transport block per 40 ms) and try each block; then, when no block
+  // decodes alone, two consecutive blocks soft-combined (see below).
   std::vector<std::vector<float>> sb(frames.size());
-  std::vector<float> llr(static_cast<std::size_t>(bits_total));
-  std::array<float, 3 * kBchCodedIn> acc{};
   std::array<sbit_t, 3 * kBchCodedIn> sbits{};
   std::array<ubit_t, kBchCodedIn> dec{};
   bool done = false;
+  // Tries a combined block of soft values (stream-major, positive: bit 0) whose MIB is that of `block`.
+  // trailing_ones >= 0: the decoded systemFrameNumber must have that many trailing ones (7: at least 7).
+  auto try_decode = [&](const std::array<float, 3 * kBchCodedIn>& acc, int ports, int j0, int block, int trailing_ones) -> bool {
+    float amax = 0.0f;
+    for (float v : acc) amax = std::max(amax, std::fabs(v));
+    if (!(amax > 0.0f)) return false;
+    const float scale = 127.0f / amax;
+    for (int idx = 0; idx < 3 * kBchCodedIn; ++idx) {
+      // Stream-major index (i*40 + j) -> libosmocoding's interleaved order 3 j + i.
+      const int st = idx / kBchCodedIn, bit = idx % kBchCodedIn;
+      sbits[static_cast<std::size_t>(3 * bit + st)] = static_cast<sbit_t>(std::clamp(std::lround(acc[static_cast<std::size_t>(idx)] * scale), -127L, 127L));
+    }
+    osmo_conv_decode(&pbch_conv_code(), sbits.data(), dec.data());
+    const std::uint16_t crc = crc16(std::span<const std::uint8_t>(dec.data(), kMibBits)) ^ crc_mask_for_ports(ports);
+    std::uint16_t rx = 0;
+    for (int b = 0; b < kBchCrcBits; ++b) rx = static_cast<std::uint16_t>((rx << 1) | dec[static_cast<std::size_t>(kMibBits + b)]);
+    if (crc != rx) return false;
+    // The decoded word re-encoded must agree with most hard decisions of the combined soft bits (a
+    // second guard, after the CRC, against noise decoded into a valid-looking word).
+    std::array<ubit_t, 3 * kBchCodedIn> reenc{};
+    osmo_conv_encode(&pbch_conv_code(), dec.data(), reenc.data());
+    int disagree = 0, nonzero = 0;
+    for (int b = 0; b < 3 * kBchCodedIn; ++b) {
+      if (sbits[static_cast<std::size_t>(b)] == 0) continue;
+      ++nonzero;
+      disagree += (sbits[static_cast<std::size_t>(b)] < 0) != (reenc[static_cast<std::size_t>(b)] != 0);
+    }
+    if (tw::log::level() >= tw::log::Level::debug)
+      tw::log::debug("lte: PCI " + std::to_string(pci) + " CRC ok, ports " + std::to_string(ports) + ", " +
+                     std::to_string(disagree) + "/" + std::to_string(nonzero) + " coded bits disagree");
+    if (nonzero == 0 || disagree * 4 > nonzero) return false;
+    std::array<std::uint8_t, 3> oct{};
+    for (int b = 0; b < kMibBits; ++b) oct[static_cast<std::size_t>(b / 8)] |= static_cast<std::uint8_t>(dec[static_cast<std::size_t>(b)] << (7 - b % 8));
+    if (((oct[0] >> 5) & 7) > 5) return false;  // not an enumerated dl-Bandwidth: not a MIB
+    if (trailing_ones >= 0) {
+      // A wrong hypothesis t' lets the decoder return block b's MIB xor delta(t) xor delta(t'), which passes the
+      // CRC too; its systemFrameNumber never has t trailing ones, so that check rejects exactly those words.
+      const int sfn8 = ((oct[0] & 3) << 6) | (oct[1] >> 2);
+      int t = 0;
+      while (t < 7 && ((sfn8 >> t) & 1)) ++t;
+      if (t != trailing_ones) return false;
+    }
+    // SFN of the frame at frame_start_sample: frames[0] has SFN = 4 msb + j0 - 4 * block.
+    Mib m = unpack_mib(std::span<const std::uint8_t, 3>(oct), 0);
+    const int sfn_block0 = m.sfn - 4 * block;  // SFN of frames[0] minus j0
+    int sfn = (sfn_block0 + j0 + (frame_of_start - frames[0].index)) % 1024;
+    if (sfn < 0) sfn += 1024;
+    m.sfn = sfn;
+    cell.mib = m;
+    cell.mib_octets = oct;
+    cell.mib_decoded = true;
+    cell.ports = ports;
+    return true;
+  };
+  // Cross-block combining: block b+1 carries the MIB of block b with systemFrameNumber (the 8 MSBs of the SFN,
+  // MIB bits 6..13) plus one. CRC (zero-initialised, the port mask cancels) and convolutional code are linear,
+  // so codeword(b+1) = codeword(b) xor codeword(delta) with delta = s xor (s + 1) in the SFN field: 2^(t+1) - 1
+  // for t trailing ones of s (t = 0..7; 255 -> 0 gives the t = 7 pattern). Block b+1's soft values with the
+  // signs of delta's coded bits flipped add to block b's; the 8 hypotheses t are tried in turn.
+  std::array<std::array<std::uint8_t, 3 * kBchCodedIn>, 8> delta_code{};  // stream-major, 1: flip
+  for (int t = 0; t < 8; ++t) {
+    std::array<std::uint8_t, kMibBits> d{};
+    for (int b = 0; b <= t; ++b) d[static_cast<std::size_t>(6 + 7 - b)] = 1;  // SFN field MSB first at bit 6
+    const std::uint16_t crc = crc16(d);
+    std::array<ubit_t, kBchCodedIn> word{};
+    for (int b = 0; b < kMibBits; ++b) word[static_cast<std::size_t>(b)] = d[static_cast<std::size_t>(b)];
+    for (int b = 0; b < kBchCrcBits; ++b) word[static_cast<std::size_t>(kMibBits + b)] = static_cast<ubit_t>((crc >> (15 - b)) & 1);
+    std::array<ubit_t, 3 * kBchCodedIn> enc{};
+    osmo_conv_encode(&pbch_conv_code(), word.data(), enc.data());
+    for (int idx = 0; idx < 3 * kBchCodedIn; ++idx)
+      delta_code[static_cast<std::size_t>(t)][static_cast<std::size_t>(idx)] = enc[static_cast<std::size_t>(3 * (idx % kBchCodedIn) + idx / kBchCodedIn)];
+  }
+  std::vector<std::array<float, 3 * kBchCodedIn>> block_acc;
+  std::vector<int> block_no;
   for (int ports : {1, 2, 4}) {
     if (done) break;
     bool ok = true;
@@ -582,13 +654,14 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     if (!ok) continue;
     for (int j0 = 0; j0 < 4 && !done; ++j0) {
       // Block of frame i: floor((j0 + index_i - index_0) / 4).
+      block_acc.clear();
+      block_no.clear();
       std::size_t i = 0;
       while (i < frames.size() && !done) {
         const int rel0 = frames[i].index - frames[0].index + j0;
         const int block = rel0 / 4;
-        std::fill(acc.begin(), acc.end(), 0.0f);
+        std::array<float, 3 * kBchCodedIn> acc{};
         std::size_t i_end = i;
-        double mag = 0.0;
         int used = 0;
         for (; i_end < frames.size(); ++i_end) {
           const int rel = frames[i_end].index - frames[0].index + j0;
@@ -598,53 +671,25 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
             const std::size_t e = static_cast<std::size_t>(j * bits_frame + b);
             const float v = c[e] ? -sb[i_end][static_cast<std::size_t>(b)] : sb[i_end][static_cast<std::size_t>(b)];
             acc[static_cast<std::size_t>(map[e])] += v;  // 36.212 5.1.4.2 repeats add up
-            mag += std::fabs(v);
             ++used;
           }
         }
         i = i_end;
-        if (used == 0 || !(mag > 0.0)) continue;
-        float amax = 0.0f;
-        for (float v : acc) amax = std::max(amax, std::fabs(v));
-        const float scale = amax > 0.0f ? 127.0f / amax : 0.0f;
-        for (int idx = 0; idx < 3 * kBchCodedIn; ++idx) {
-          // Stream-major index (i*40 + j) -> libosmocoding's interleaved order 3 j + i.
-          const int st = idx / kBchCodedIn, bit = idx % kBchCodedIn;
-          sbits[static_cast<std::size_t>(3 * bit + st)] = static_cast<sbit_t>(std::clamp(std::lround(acc[static_cast<std::size_t>(idx)] * scale), -127L, 127L));
+        if (used == 0) continue;
+        block_acc.push_back(acc);
+        block_no.push_back(block);
+        done = try_decode(acc, ports, j0, block, -1);
+      }
+      for (std::size_t b = 0; !done && b + 1 < block_acc.size(); ++b) {
+        if (block_no[b + 1] != block_no[b] + 1) continue;
+        for (int t = 0; t < 8 && !done; ++t) {
+          std::array<float, 3 * kBchCodedIn> acc = block_acc[b];
+          const auto& flip = delta_code[static_cast<std::size_t>(t)];
+          for (int idx = 0; idx < 3 * kBchCodedIn; ++idx)
+            acc[static_cast<std::size_t>(idx)] += flip[static_cast<std::size_t>(idx)] ? -block_acc[b + 1][static_cast<std::size_t>(idx)]
+                                                                                     : block_acc[b + 1][static_cast<std::size_t>(idx)];
+          done = try_decode(acc, ports, j0, block_no[b], t);
         }
-        osmo_conv_decode(&pbch_conv_code(), sbits.data(), dec.data());
-        const std::uint16_t crc = crc16(std::span<const std::uint8_t>(dec.data(), kMibBits)) ^ crc_mask_for_ports(ports);
-        std::uint16_t rx = 0;
-        for (int b = 0; b < kBchCrcBits; ++b) rx = static_cast<std::uint16_t>((rx << 1) | dec[static_cast<std::size_t>(kMibBits + b)]);
-        if (crc != rx) continue;
-        // The decoded word re-encoded must agree with most hard decisions of the combined soft bits (a
-        // second guard, after the CRC, against noise decoded into a valid-looking word).
-        std::array<ubit_t, 3 * kBchCodedIn> reenc{};
-        osmo_conv_encode(&pbch_conv_code(), dec.data(), reenc.data());
-        int disagree = 0, nonzero = 0;
-        for (int b = 0; b < 3 * kBchCodedIn; ++b) {
-          if (sbits[static_cast<std::size_t>(b)] == 0) continue;
-          ++nonzero;
-          disagree += (sbits[static_cast<std::size_t>(b)] < 0) != (reenc[static_cast<std::size_t>(b)] != 0);
-        }
-        if (tw::log::level() >= tw::log::Level::debug)
-          tw::log::debug("lte: PCI " + std::to_string(pci) + " CRC ok, ports " + std::to_string(ports) + ", " +
-                         std::to_string(disagree) + "/" + std::to_string(nonzero) + " coded bits disagree");
-        if (nonzero == 0 || disagree * 4 > nonzero) continue;
-        std::array<std::uint8_t, 3> oct{};
-        for (int b = 0; b < kMibBits; ++b) oct[static_cast<std::size_t>(b / 8)] |= static_cast<std::uint8_t>(dec[static_cast<std::size_t>(b)] << (7 - b % 8));
-        if (((oct[0] >> 5) & 7) > 5) continue;  // not an enumerated dl-Bandwidth: not a MIB
-        // SFN of the frame at frame_start_sample: frames[0] has SFN = 4 msb + j0 - 4 * block.
-        Mib m = unpack_mib(std::span<const std::uint8_t, 3>(oct), 0);
-        const int sfn_block0 = m.sfn - 4 * block;  // SFN of frames[0] minus j0
-        int sfn = (sfn_block0 + j0 + (frame_of_start - frames[0].index)) % 1024;
-        if (sfn < 0) sfn += 1024;
-        m.sfn = sfn;
-        cell.mib = m;
-        cell.mib_octets = oct;
-        cell.mib_decoded = true;
-        cell.ports = ports;
-        done = true;
       }
     }
   }

@@ -5,52 +5,28 @@
 #include <string>
 
 #include "src/core/error.hpp"
+#include "src/core/lte_bands.hpp"
 
 namespace tw::synth::lte {
 
-namespace {
+// The band table is TS 36.101 table 5.7.3-1 / 5.5-1 as held by src/core/lte_bands (one table for the
+// project); these wrappers give it the synthesizer's error convention.
+int band_of_earfcn(int earfcn) { return tw::lte_band_of_earfcn(earfcn).value_or(0); }
 
-// 36.101 table 5.7.3-1 (downlink): band, F_DL_low (100 kHz units), N_Offs-DL, last N_DL.
-struct BandRow {
-  int band;
-  int f_low_100k;
-  int offset;
-  int last;
-};
-constexpr BandRow kBands[] = {
-    {1, 21100, 0, 599},        {2, 19300, 600, 1199},     {3, 18050, 1200, 1949},    {4, 21100, 1950, 2399},
-    {5, 8690, 2400, 2649},     {7, 26200, 2750, 3449},    {8, 9250, 3450, 3799},     {12, 7290, 5010, 5179},
-    {13, 7460, 5180, 5279},    {14, 7580, 5280, 5379},    {17, 7340, 5730, 5849},    {18, 8600, 5850, 5999},
-    {19, 8750, 6000, 6149},    {20, 7910, 6150, 6449},    {25, 19300, 8040, 8689},   {26, 8590, 8690, 9039},
-    {28, 7580, 9210, 9659},    {38, 25700, 37750, 38249}, {39, 18800, 38250, 38649}, {40, 23000, 38650, 39649},
-    {41, 24960, 39650, 41589}, {66, 21100, 66436, 67335}, {71, 6170, 68586, 68935},
-};
-
-const BandRow* row_of_band(int band) {
-  for (const auto& r : kBands)
-    if (r.band == band) return &r;
-  return nullptr;
+bool band_is_tdd(int band) {
+  const tw::LteBand* b = tw::lte_band(band);
+  return b != nullptr && b->duplex == tw::LteDuplex::tdd;
 }
-
-}  // namespace
-
-int band_of_earfcn(int earfcn) {
-  for (const auto& r : kBands)
-    if (earfcn >= r.offset && earfcn <= r.last) return r.band;
-  return 0;
-}
-
-bool band_is_tdd(int band) { return band >= 33 && band <= 53; }
 
 double earfcn_downlink_hz(int earfcn, int band) {
   if (band == 0) band = band_of_earfcn(earfcn);
-  const BandRow* r = row_of_band(band);
-  if (!r) throw InputError("EARFCN " + std::to_string(earfcn) + ": no known E-UTRA band (36.101 table 5.7.3-1) holds it");
-  if (earfcn < r->offset || earfcn > r->last)
+  const tw::LteBand* b = tw::lte_band(band);
+  if (!b) throw InputError("EARFCN " + std::to_string(earfcn) + ": no known E-UTRA band (36.101 table 5.7.3-1) holds it");
+  const auto f = tw::lte_downlink_hz(earfcn, band);
+  if (!f)
     throw InputError("EARFCN " + std::to_string(earfcn) + " is not a downlink EARFCN of band " + std::to_string(band) + " (" +
-                     std::to_string(r->offset) + ".." + std::to_string(r->last) + ")");
-  // Integer arithmetic in 100 kHz units.
-  return static_cast<double>(r->f_low_100k + (earfcn - r->offset)) * 1e5;
+                     std::to_string(b->n_offs_dl) + ".." + std::to_string(b->n_dl_max) + ")");
+  return *f;
 }
 
 double carrier_hz(const LteCellConfig& cell) {

@@ -52,11 +52,12 @@ struct LteCellConfig {
   double pdcch_load = 0.0;
 };
 
-// 36.101 table 5.7.3-1: F_DL = F_DL_low + 0.1 (N_DL - N_Offs-DL) MHz. band 0: the band the EARFCN lies in.
-// Throws tw::InputError naming the EARFCN when it is not a downlink EARFCN (of that band).
+// 36.101 table 5.7.3-1: F_DL = F_DL_low + 0.1 (N_DL - N_Offs-DL) MHz, from the project's one band table
+// (src/core/lte_bands.hpp). band 0: the band the EARFCN lies in. Throws tw::InputError naming the EARFCN when
+// it is not a downlink EARFCN (of that band).
 double earfcn_downlink_hz(int earfcn, int band = 0);
 int band_of_earfcn(int earfcn);                 // 0 when no band of the table holds it
-bool band_is_tdd(int band);                     // bands 33..53
+bool band_is_tdd(int band);                     // the table's TDD bands (38..43 of those supported)
 // The cell's carrier (freq_hz when set, else the EARFCN's downlink frequency), without any offset.
 double carrier_hz(const LteCellConfig& cell);
 
