@@ -9,9 +9,14 @@ TEST(SweepCli, BadBandModeAndRegionAreClearErrors) {
   auto r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "GSM900,LTE-B6"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("unknown band 'LTE-B6'"), std::string::npos) << r.err;  // not in the LTE table
-  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "LTE-B3,LTE-B20"});
+  // 100 ppm at 3.6 GHz (360 kHz) is more than the LTE search window holds (324 kHz): said before any device.
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "LTE-B3,LTE-B42"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("LTE-B20, LTE-B3: LTE sweeps come with the LTE receiver"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("LTE-B42: a receiver error of 100"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("calibrate"), std::string::npos) << r.err;
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "LTE-B20", "--lte-dwell", "5"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--lte-dwell"), std::string::npos) << r.err;
   r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--threads", "1.5"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--threads"), std::string::npos) << r.err;
@@ -36,6 +41,8 @@ TEST(SweepCli, HelpDescribesTheOptions) {
   EXPECT_NE(r.out.find("--dwell"), std::string::npos);
   EXPECT_NE(r.out.find("--threads"), std::string::npos);
   EXPECT_NE(r.out.find("--fixed-dwell"), std::string::npos);
+  EXPECT_NE(r.out.find("--lte-dwell"), std::string::npos);
+  EXPECT_NE(r.out.find("EARFCN"), std::string::npos);
   r = run_towerwatch({"calibrate", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("calibration.json"), std::string::npos);

@@ -10,9 +10,11 @@
 #include "src/sweep/band_plan.hpp"
 #include "src/sweep/scan_session.hpp"
 #include "src/sweep/sweep_plan.hpp"
+#include "support/test_support.hpp"
 
 using namespace tw;
 using namespace tw::sweep;
+using tw::test::expect_input_error;
 
 TEST(SweepBandPlan, BandsHoldTheCarriersOf45005) {
   // E-GSM900: ARFCN 0..124 and 975..1023, downlink 925.2..959.8 MHz (Fl(n) = 890 + 0.2n + 45, n-1024 above 974).
@@ -129,7 +131,7 @@ TEST(SweepPlanner, RejectsARateTooSmallForOneChannel) {
   EXPECT_EQ(plan.tunings.size(), 87u);
 }
 
-TEST(SweepBandPlan, LteBandsParseToTheEarfcnRasterAndAreNotPlannedYet) {
+TEST(SweepBandPlan, LteBandsParseToTheEarfcnRasterAndArePlannedBesideGsm) {
   const auto bands = parse_band_list("GSM900, LTE-B20, lte-b3, LTE-B20");
   ASSERT_EQ(bands.size(), 3u);  // sorted by lowest frequency, LTE-B20 once
   EXPECT_EQ(bands[0].name, "LTE-B20");
@@ -143,26 +145,110 @@ TEST(SweepBandPlan, LteBandsParseToTheEarfcnRasterAndAreNotPlannedYet) {
   EXPECT_EQ(bands[1].name, "E-GSM900");
   EXPECT_EQ(bands[2].name, "LTE-B3");
   EXPECT_NEAR(bands[2].low_hz(), 1805.0e6, 1);  // B3: 1805 MHz at EARFCN 1200
-  // The GSM sweep plans only the GSM band: the same tunings as GSM900 alone.
+  // The GSM tunings of the mixed list are those of GSM900 alone; the LTE bands add theirs, in band order.
   SweepPlanOptions o;
   const auto mixed = plan_sweep(bands, o);
   const auto gsm = plan_sweep(parse_band_list("GSM900"), o);
-  ASSERT_EQ(mixed.tunings.size(), gsm.tunings.size());
-  for (std::size_t i = 0; i < gsm.tunings.size(); ++i) EXPECT_EQ(mixed.tunings[i].center_hz, gsm.tunings[i].center_hz);
-  EXPECT_TRUE(plan_sweep(parse_band_list("LTE-B7"), o).tunings.empty());
+  std::vector<double> gsm_centres;
+  std::vector<std::string> order;
+  for (const auto& t : mixed.tunings) {
+    if (!t.is_lte()) gsm_centres.push_back(t.center_hz);
+    if (order.empty() || order.back() != t.band) order.push_back(t.band);
+  }
+  ASSERT_EQ(gsm_centres.size(), gsm.tunings.size());
+  for (std::size_t i = 0; i < gsm.tunings.size(); ++i) EXPECT_EQ(gsm_centres[i], gsm.tunings[i].center_hz);
+  EXPECT_EQ(order, (std::vector<std::string>{"LTE-B20", "E-GSM900", "LTE-B3"}));
+  // 174 GSM channels + 300 + 750 EARFCNs.
+  EXPECT_EQ(mixed.channels(), 174u + 300u + 750u);
+  EXPECT_EQ(mixed.lte_tunings(), 60u + 250u);  // worked out in LteTuningCountsAndWindows
   EXPECT_THROW(parse_band_list("LTE-B6"), InputError);  // not in the table
 }
 
-TEST(SweepBandPlan, LteOnlyScanSaysTheLteReceiverIsMissing) {
-  ScanRequest rq;
-  rq.device_args = "driver=towerwatch-sim-does-not-matter";
-  rq.bands = parse_band_list("LTE-B3");
-  try {
-    run_scan_session(rq, nullptr);
-    FAIL() << "no error";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("LTE sweeps come with the LTE receiver"), std::string::npos) << e.what();
+namespace {
+
+// The LTE planner's promises, checked independently of how it places things: every EARFCN of the band
+// assigned to exactly one tuning; the tuning centre on the 100 kHz raster; for a receiver error anywhere in
+// +-ppm, the carrier of every assigned EARFCN, seen at F (1 + e), lies inside the window of one of the
+// tuning's offsets; every window with the central 6 PRB (+-540 kHz, 36.211 6.6) inside the usable band; no
+// window wider than the search holds (324 kHz); each EARFCN's own raster point is one of the searched offsets
+// (the search takes the offset it finds for the receiver's clock error).
+void expect_lte_plan_covers(const SweepBand& band, const SweepPlanOptions& o) {
+  SCOPED_TRACE(band.name + " at " + std::to_string(o.sample_rate_hz));
+  const auto tunings = plan_lte_band(band, o);
+  std::map<int, int> seen;
+  const double usable = o.usable_fraction * o.sample_rate_hz / 2;
+  for (const auto& t : tunings) {
+    EXPECT_TRUE(t.is_lte());
+    EXPECT_NEAR(std::remainder(t.center_hz, 100e3), 0.0, 1.0) << t.center_hz;
+    EXPECT_LE(t.lte_max_cfo_hz, 324e3 + 1);
+    ASSERT_FALSE(t.lte_offsets_hz.empty());
+    for (double off : t.lte_offsets_hz) EXPECT_LE(std::fabs(off) + t.lte_max_cfo_hz + 540e3, usable + 1);
+    for (const auto& ch : t.lte_channels) {
+      ++seen[ch.earfcn];
+      bool own = false;
+      for (double off : t.lte_offsets_hz) own = own || std::fabs(t.center_hz + off - ch.downlink_hz) < 1.0;
+      EXPECT_TRUE(own) << "EARFCN " << ch.earfcn;
+      for (double ppm : {-o.lte_receiver_ppm, -0.5 * o.lte_receiver_ppm, 0.0, 0.3 * o.lte_receiver_ppm, o.lte_receiver_ppm}) {
+        const double apparent = ch.downlink_hz * (1 + ppm * 1e-6);
+        bool inside = false;
+        for (double off : t.lte_offsets_hz)
+          if (std::fabs(apparent - (t.center_hz + off)) <= t.lte_max_cfo_hz + 1) inside = true;
+        EXPECT_TRUE(inside) << "EARFCN " << ch.earfcn << " at " << ppm << " ppm";
+      }
+    }
   }
+  EXPECT_EQ(seen.size(), band.lte_channels.size());
+  for (const auto& [earfcn, n] : seen) EXPECT_EQ(n, 1) << "EARFCN " << earfcn;
+}
+
+}  // namespace
+
+TEST(SweepLtePlan, EveryEarfcnSearchedOnceWithAnHonestWindow) {
+  SweepPlanOptions o;
+  for (int b : {20, 3, 7, 1, 28, 40}) expect_lte_plan_covers(make_lte_band(b), o);
+  o.sample_rate_hz = 20e6;
+  o.usable_fraction = 0.88;
+  for (int b : {20, 3, 7}) expect_lte_plan_covers(make_lte_band(b), o);
+  o = SweepPlanOptions{};
+  o.lte_receiver_ppm = 20;
+  for (int b : {20, 7, 42}) expect_lte_plan_covers(make_lte_band(b), o);
+}
+
+TEST(SweepLtePlan, LteTuningCountsAndWindows) {
+  SweepPlanOptions o;  // 2.4 Msps, 80% usable: +-960 kHz; 100 ppm
+  // Offsets on the raster points, window = receiver error + 50 kHz.
+  // B20 (top 820.9 MHz): eps = 82.09 kHz, window 132.09 kHz; room 960 - 540 - 132.09 = 287.91 kHz -> half
+  // 200 kHz: 5 EARFCNs a tuning, 300 / 5 = 60 tunings, offsets -200..200 kHz. First centre 791.0 + 0.2 MHz.
+  auto t = plan_lte_band(make_lte_band(20), o);
+  ASSERT_EQ(t.size(), 60u);
+  EXPECT_NEAR(t[0].center_hz, 791.2e6, 1);
+  EXPECT_NEAR(t[1].center_hz, 791.7e6, 1);
+  EXPECT_EQ(t[0].lte_channels.size(), 5u);
+  EXPECT_EQ(t[0].lte_channels.front().earfcn, 6150);
+  EXPECT_EQ(t.back().lte_channels.back().earfcn, 6449);
+  EXPECT_EQ(t[0].lte_offsets_hz, (std::vector<double>{-200e3, -100e3, 0.0, 100e3, 200e3}));
+  EXPECT_NEAR(t[0].lte_max_cfo_hz, 132.09e3, 1);
+  // B3 (top 1879.9 MHz): eps 187.99 kHz, window 237.99; room 182.01 -> half 100 kHz (3 EARFCNs: 250 tunings).
+  t = plan_lte_band(make_lte_band(3), o);
+  ASSERT_EQ(t.size(), 250u);
+  EXPECT_NEAR(t[0].lte_max_cfo_hz, 237.99e3, 1);
+  EXPECT_EQ(t[0].lte_offsets_hz, (std::vector<double>{-100e3, 0.0, 100e3}));
+  // B7 (top 2689.9 MHz): eps 268.99 kHz, window 318.99; room 101.01 -> half 100 kHz (700 / 3 -> 234 tunings).
+  t = plan_lte_band(make_lte_band(7), o);
+  ASSERT_EQ(t.size(), 234u);
+  EXPECT_NEAR(t[0].lte_max_cfo_hz, 318.99e3, 1);
+  // B42 (3400..3600 MHz): 100 ppm is 360 kHz, more than the search holds (324 kHz): a clear error; calibrated (20 ppm)
+  // it plans.
+  expect_input_error([&] { plan_lte_band(make_lte_band(42), o); }, {"LTE-B42", "calibrate"});
+  // 1.5 Msps: +-600 kHz usable cannot hold the 6 PRB and 82 kHz of error.
+  o.sample_rate_hz = 1.5e6;
+  expect_input_error([&] { plan_lte_band(make_lte_band(20), o); }, {"LTE-B20", "usable band"});
+  // Dwell: 80 ms by default, bounded.
+  o = SweepPlanOptions{};
+  EXPECT_DOUBLE_EQ(plan_sweep(parse_band_list("LTE-B20"), o).lte_dwell_s, 0.08);
+  EXPECT_NEAR(plan_sweep(parse_band_list("LTE-B20"), o).stream_seconds(), 60 * (0.08 + 0.005), 1e-9);
+  o.lte_dwell_s = 0.01;
+  EXPECT_THROW(plan_sweep(parse_band_list("LTE-B20"), o), InputError);
 }
 
 TEST(SweepPlanner, HackrfFractionCoversEgsm900InTwoTunings) {

@@ -1,5 +1,5 @@
-// towerwatch scan: sweep GSM bands with a SoapySDR device (or the simulated radio) and report every cell
-// once, on its true ARFCN (src/sweep/*).
+// towerwatch scan: sweep GSM and LTE bands with a SoapySDR device (or the simulated radio) and report every
+// cell once, on its true ARFCN / EARFCN (src/sweep/*).
 #include <atomic>
 #include <csignal>
 #include <cmath>
@@ -12,6 +12,7 @@
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
+#include "src/pipeline/lte_analysis.hpp"
 #include "src/sweep/scan_session.hpp"
 
 namespace tw::cli {
@@ -77,7 +78,7 @@ sweep::ScanRequest scan_request_from_args(const Args& args) {
 int run_scan(const std::vector<std::string>& argv) {
   HelpText help{
       "--device ARGS [--band LIST | --region eu|us] [--mode census|sync|full] [--rate HZ] [--dwell S] [--json]",
-      "Sweeps GSM bands and reports every cell once, on its true ARFCN. The sweep tunes the device across each\n"
+      "Sweeps GSM and LTE bands and reports every cell once, on its true ARFCN / EARFCN. The sweep tunes the device across each\n"
       "band (the flat part of the sample rate: 88% on a HackRF, 80% otherwise; every channel >= 100 kHz inside\n"
       "it and >= 100 kHz from DC), measures the power of each channel, and on tunings where a channel stands\n"
       "out listens for the dwell: census (power only, 0.05 s), sync (FCCH+SCH: BSIC, 0.25 s), full (the whole\n"
@@ -93,8 +94,14 @@ int run_scan(const std::vector<std::string>& argv) {
       "Without --device the first device SoapySDR finds is used (never the simulated radio: name it,\n"
       "--device driver=towerwatch-sim,scene=multiband). Ctrl-C stops and reports what was found so far.\n"
       "Bands: GSM450, GSM480, GSM850, P-GSM900, GSM900 (= E-GSM900), R-GSM900, DCS1800, PCS1900, all\n"
-      "(GSM850, E-GSM900, DCS1800, PCS1900; default); regions: eu (GSM900+DCS1800), us (GSM850+PCS1900).",
+      "(GSM850, E-GSM900, DCS1800, PCS1900; default); regions: eu (GSM900+DCS1800), us (GSM850+PCS1900).\n"
+      "LTE bands (LTE-B1, -B3, -B7, -B20, ... as 36.101 numbers them): every EARFCN of the 100 kHz raster is\n"
+      "searched (PSS/SSS, then the MIB on the PBCH) on tunings 80 ms long (--lte-dwell); the search windows\n"
+      "cover a receiver error of 100 ppm (20 ppm once a correction is applied). An LTE cell is reported once\n"
+      "per PCI and carrier, on its true EARFCN (the receiver error taken from the GSM cells of the same scan,\n"
+      "else from the LTE cells' consensus).",
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
+       {"lte-dwell", true, "S", "seconds per LTE tuning (default 0.08: 8 radio frames)"},
        {"band", true, "LIST", "bands to sweep, comma-separated, or all (default all)"},
        {"region", true, "eu|us", "the bands of a region instead of --band"},
        {"mode", true, "MODE", "census, sync or full (default full)"},
@@ -110,6 +117,7 @@ int run_scan(const std::vector<std::string>& argv) {
        {"json", false, "", "JSON lines: one \"cell\" per cell, then \"sweep_summary\""}},
       "towerwatch scan --device driver=towerwatch-sim,scene=multiband --region eu --json"};
   help.options.push_back(db_option());
+  help.options.push_back(report_option());   // --region (the band preset) also tells rule M1 the region
   auto args = parse_or_help("scan", help, argv);
   if (!args) return 0;
   const bool json = args->has("json");
@@ -117,14 +125,21 @@ int run_scan(const std::vector<std::string>& argv) {
   rq.bands = bands_from_args(*args, "all");
   rq.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   rq.analyse_every_tuning = args->has("all-tunings");
+  if (auto d = args->number("lte-dwell")) {
+    if (!(*d >= 0.02 && *d <= 2.0)) throw InputError("--lte-dwell must be between 0.02 and 2 s");
+    rq.lte_dwell_s = *d;
+  }
   SigintGuard guard;
   rq.stop = &g_stop;
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
   if (!json) std::fprintf(stderr, "\n");
-  const ScoredRun scored = score_run(out.merge.cells, out.serial, "scan " + out.description, args->get("db"));
+  const ScoredRun scored = score_run(out.merge.cells, out.serial, "scan " + out.description, args->get("db"),
+                                     scorer_options_from_args(*args));
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);
+  write_report_if_asked(*args, "scan", out.description, out.serial, band_names, out.merge.cells, scored.alerts,
+                        out.sweep.census);
   nlohmann::json summary{{"type", "sweep_summary"},
                          {"device", out.description},
                          {"serial", out.serial},
@@ -145,6 +160,16 @@ int run_scan(const std::vector<std::string>& argv) {
                          {"adjacent_ghosts", out.merge.adjacent_ghosts},
                          {"mirror_ghosts", out.merge.mirror_ghosts},
                          {"fn_ghosts", out.merge.fn_ghosts},
+                         {"lte_tunings", out.plan.lte_tunings()},
+                         {"lte_dwell_s", out.plan.lte_dwell_s},
+                         {"lte_cells", out.merge.lte_cells},
+                         {"lte_records", out.merge.lte_records},
+                         {"lte_duplicates", out.merge.lte_duplicates},
+                         {"lte_unconfirmed", out.merge.lte_unconfirmed},
+                         {"lte_receiver_error_ppm", out.merge.lte_receiver_error_source == "none"
+                                                        ? nlohmann::json(nullptr)
+                                                        : nlohmann::json(out.merge.lte_receiver_ppm_used)},
+                         {"lte_receiver_error_source", out.merge.lte_receiver_error_source},
                          {"ppm_correction", out.ppm_applied},
                          {"ppm_source", out.ppm_source},
                          {"gain_db", out.gain_db ? nlohmann::json(*out.gain_db) : nlohmann::json(nullptr)},
@@ -181,7 +206,16 @@ int run_scan(const std::vector<std::string>& argv) {
         if (c.power_dbfs >= c.noise_floor_dbfs + 6.0)
           std::printf("%-6d %-9s %-10.1f %8.1f\n", c.arfcn, c.band.c_str(), c.freq_hz / 1e6, c.power_dbfs);
     }
-    if (!out.merge.cells.empty()) print_cell_table(out.merge.cells);
+    std::vector<nlohmann::json> gsm_cells, lte_cells;
+    for (const auto& c : out.merge.cells) (c.value("rat", "GSM") == "LTE" ? lte_cells : gsm_cells).push_back(c);
+    if (!gsm_cells.empty()) print_cell_table(gsm_cells);
+    if (!lte_cells.empty()) {
+      if (!gsm_cells.empty()) std::printf("\n");
+      std::printf("LTE: %zu cells (%zu duplicate records merged, %zu unconfirmed dropped), receiver error %+.2f ppm (%s)\n",
+                  lte_cells.size(), out.merge.lte_duplicates, out.merge.lte_unconfirmed, out.merge.lte_receiver_ppm_used,
+                  out.merge.lte_receiver_error_source.c_str());
+      print_lte_cell_table(lte_cells);
+    }
     std::printf("\n");
     print_alerts(scored.alerts);
   }

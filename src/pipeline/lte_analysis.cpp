@@ -90,46 +90,71 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
   result.seconds = static_cast<double>(have) / rate;
   if (have == 0) return result;
 
+  result.cells = search_lte_block(iq, rate, info.center_freq_known ? info.center_freq_hz : 0.0, options);
+  return result;
+}
+
+std::vector<json> search_lte_block(std::span<const cf32> iq, double rate, double carrier,
+                                   const LteAnalysisOptions& options) {
+  if (!(rate > 0.0)) throw InputError("LTE search: sample rate must be positive");
+  for (const double off : options.offsets_hz)
+    if (!(std::abs(off) + 540e3 <= rate / 2))
+      throw InputError("LTE offset " + std::to_string(off) + " Hz puts the central 6 PRB outside the captured band (" +
+                       std::to_string(rate) + " Sps)");
+  std::vector<json> cells;
+  if (iq.empty()) return cells;
   dsp::lte::CellSearchConfig cfg;
-  const double carrier = info.center_freq_known ? info.center_freq_hz : 0.0;
+  if (!(carrier >= 0.0)) carrier = 0.0;
   cfg.carrier_hz = carrier;
   cfg.max_cfo_hz = options.max_cfo_hz.value_or(carrier > 0 ? std::max(30e3, 100e-6 * carrier) : 270e3);
+  if (!(cfg.max_cfo_hz > 0.0) || cfg.max_cfo_hz > kLteMaxSearchCfoHz + 1.0)
+    throw InputError("LTE search window: max_cfo_hz " + std::to_string(cfg.max_cfo_hz) + " Hz outside (0, " +
+                     std::to_string(kLteMaxSearchCfoHz) + "]");
   dsp::lte::CellSearch search(cfg);
+  // The pass band holds the central 6 PRB wherever the window puts them (0.75 MHz for windows up to 210 kHz).
+  const double pass_half = std::clamp(540e3 + cfg.max_cfo_hz, kPassHalfWidthHz, 0.45 * kLteSearchRate);
 
   std::vector<cf32> base;
   for (const double off : options.offsets_hz) {
     std::span<const cf32> at_search_rate;
+    double delay_s = 0.0;        // input time of output sample 0
+    double out_period_s = 1.0 / kLteSearchRate;
     if (rate == kLteSearchRate && off == 0.0) {
       at_search_rate = iq;
     } else {
       dsp::ChannelSelectConfig sel_cfg;
       sel_cfg.input_rate_hz = rate;
       sel_cfg.channel_offset_hz = off;
-      sel_cfg.half_bandwidth_hz = kPassHalfWidthHz;
+      sel_cfg.half_bandwidth_hz = pass_half;
       sel_cfg.output_rate_hz = kLteSearchRate;
       dsp::ChannelSelector sel(sel_cfg);
       base.clear();
       sel.execute(iq, base);
       at_search_rate = base;
+      delay_s = sel.input_time_of_output(0) / rate;
+      out_period_s = static_cast<double>(sel.decim()) / static_cast<double>(sel.interp()) / rate;
     }
     for (const auto& cell : search.execute(at_search_rate)) {
       json rec = dsp::lte::to_json(cell);
       rec["offset_hz"] = off;
+      rec["frame_start_s"] = delay_s + static_cast<double>(cell.frame_start_sample) * out_period_s;
       if (carrier > 0) {
         // The carrier sits on the 100 kHz raster; what is left over is the receiver's (and the cell's) error.
         const double seen = carrier + off + cell.cfo_hz;
         const double on_raster = std::round(seen / kRasterHz) * kRasterHz;
+        rec["apparent_carrier_hz"] = seen;
         rec["freq_hz"] = on_raster;
         add_band_fields(rec, on_raster);
       } else {
+        rec["apparent_carrier_hz"] = nullptr;
         rec["freq_hz"] = nullptr;
         rec["earfcn"] = nullptr;
         rec["band"] = nullptr;
       }
-      result.cells.push_back(std::move(rec));
+      cells.push_back(std::move(rec));
     }
   }
-  return result;
+  return cells;
 }
 
 void print_lte_cell_table(const std::vector<json>& cells) {

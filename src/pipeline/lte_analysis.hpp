@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,11 +30,26 @@ struct LteAnalysisResult {
   nlohmann::json summary_json(const StreamInfo& info) const;  // {"type":"summary","rat":"LTE",...}
 };
 
-// Reads up to options.seconds of the stream and searches each offset. A cell record gets "freq_hz" (the
-// capture centre + offset + its carrier offset, on the 100 kHz raster when the centre is known) and, when
-// the frequency lies in an LTE band of TS 36.101 table 5.7.3-1, "earfcn" and "band". Throws tw::InputError
-// for an offset outside the captured band, what the source throws otherwise.
+// Reads up to options.seconds of the stream and searches each offset (search_lte_block). Throws
+// tw::InputError for an offset outside the captured band, what the source throws otherwise.
 LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& options);
+
+// Searches each of options.offsets_hz in a block of contiguous samples at sample_rate_hz (the sweeps read
+// the block themselves). center_hz: the capture centre (0: unknown). A cell record gets "offset_hz",
+// "frame_start_s" (seconds from the block's first sample to the start of the radio frame whose SFN is
+// "sfn", filter delay removed; may lie past the block's end), "apparent_carrier_hz" (centre + offset +
+// carrier offset: where the receiver sees the carrier, null when the centre is unknown), "freq_hz" (that
+// frequency on the 100 kHz raster) and, when the frequency lies in an LTE band of TS 36.101 table
+// 5.7.3-1, "earfcn" and "band". The search window is options.max_cfo_hz either side of each offset; the
+// channel filter's pass band widens with it (at most 0.45 x 1.92 MHz: max_cfo_hz up to 324 kHz keeps the
+// central 6 PRB inside it). Throws tw::InputError for an offset outside the block's band or a window wider
+// than that.
+std::vector<nlohmann::json> search_lte_block(std::span<const cf32> iq, double sample_rate_hz, double center_hz,
+                                             const LteAnalysisOptions& options);
+
+// Widest search window (carrier offset either side of a searched offset) the 1.92 Msps search holds with
+// the central 6 PRB (+-540 kHz, TS 36.211 6.6) inside the channel filter's pass band (0.45 x 1.92 MHz).
+inline constexpr double kLteMaxSearchCfoHz = 0.45 * 1.92e6 - 540e3;
 
 // The human table of LTE cells ("EARFCN MHz PCI duplex CP ports PRB PHICH SFN RSRP SINR CFO").
 void print_lte_cell_table(const std::vector<nlohmann::json>& cells);

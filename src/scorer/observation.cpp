@@ -39,6 +39,11 @@ CellObservation CellObservation::from_cell_record(const json& r, std::int64_t ti
   o.cfo_hz = opt<double>(r, "cfo_hz").value_or(0.0);
   o.cfo_residual_ppb = opt<double>(r, "cfo_residual_ppb");
   o.si_seen = opt<std::vector<std::string>>(r, "si_seen").value_or(std::vector<std::string>{});
+  if (o.rat == "LTE") {
+    // LTE measures per resource element (TS 36.214 5.1.1 RSRP) and CRS SINR: the observation's level fields.
+    o.power_dbfs = opt<double>(r, "rsrp_dbfs").value_or(-200.0);
+    o.snr_db = opt<double>(r, "sinr_db").value_or(0.0);
+  }
   o.params = r;
   return o;
 }

@@ -1,7 +1,7 @@
 // Band plans for sweeps: which GSM bands (3GPP TS 45.005 clause 2) a scan covers, from a list of names
 // ("GSM900,DCS1800"), "all", or a region preset. Each band is the set of its downlink carriers.
 // LTE bands ("LTE-B3", src/core/lte_bands.hpp, 36.101 table 5.7.3-1) are SweepBands of rat "LTE" whose
-// channels are the 100 kHz EARFCN raster (lte_channels); the GSM sweep skips them until the LTE receiver.
+// channels are the 100 kHz EARFCN raster (lte_channels), searched by the LTE tunings (sweep_plan.hpp).
 #pragma once
 #include <string>
 #include <vector>

@@ -97,9 +97,10 @@ std::optional<cal::PpmEstimate> estimate_from_cells(const std::vector<json>& cel
 MergeResult merge_sweep_cells(const std::vector<json>& records, const MergeOptions& o) {
   MergeResult res;
   res.records = records.size();
-  std::vector<json> recs;
+  std::vector<json> recs, lte;
   for (const auto& r : records)
-    if (valid_freq(r)) recs.push_back(r);
+    if (r.is_object() && r.contains("rat") && r["rat"] == "LTE") lte.push_back(r);
+    else if (valid_freq(r)) recs.push_back(r);
     else res.cells.push_back(r);
 
   double e = 0.0;
@@ -191,6 +192,28 @@ MergeResult merge_sweep_cells(const std::vector<json>& records, const MergeOptio
       groups[i].erase("apparent_hz");
       res.cells.push_back(std::move(groups[i]));
     }
+
+  if (!lte.empty()) {
+    res.lte_records = lte.size();
+    double le = 0.0;
+    if (o.receiver_ppm) {
+      le = *o.receiver_ppm;
+      res.lte_receiver_error_source = "given";
+    } else if (res.receiver_error) {
+      le = res.receiver_error->receiver_ppm;
+      res.lte_receiver_error_source = "gsm";
+    } else if (auto est = estimate_lte_receiver_ppm(lte)) {
+      le = est->receiver_ppm;
+      res.lte_receiver_error = est;
+      res.lte_receiver_error_source = "lte";
+    }
+    res.lte_receiver_ppm_used = le;
+    auto m = merge_lte_cells(lte, le);
+    res.lte_duplicates = m.duplicates;
+    res.lte_unconfirmed = m.unconfirmed;
+    res.lte_cells = m.cells.size();
+    for (auto& c : m.cells) res.cells.push_back(std::move(c));
+  }
   std::stable_sort(res.cells.begin(), res.cells.end(), [](const json& a, const json& b) {
     return num(a, "freq_hz", 0) < num(b, "freq_hz", 0);
   });

@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "calibration/ppm_estimator.hpp"
+#include "src/sweep/lte_merge.hpp"
 
 namespace tw::sweep {
 
@@ -48,6 +49,15 @@ struct MergeResult {
   std::size_t adjacent_ghosts = 0;
   std::size_t mirror_ghosts = 0;
   std::size_t fn_ghosts = 0;           // same BSIC and cell clock elsewhere (not adjacent, not the mirror)
+  // LTE records (rat "LTE") go through merge_lte_cells; their cells join `cells`. Their receiver error:
+  // the given one, else the GSM records' estimate, else the LTE cells' consensus.
+  std::size_t lte_records = 0;
+  std::size_t lte_cells = 0;
+  std::size_t lte_duplicates = 0;
+  std::size_t lte_unconfirmed = 0;     // LteMergeResult::unconfirmed
+  std::optional<LteReceiverEstimate> lte_receiver_error;  // the consensus, when it was used
+  double lte_receiver_ppm_used = 0.0;
+  std::string lte_receiver_error_source = "none";      // "given", "gsm", "lte" or "none"
 };
 
 // 45.002 clause 4.3.3: TDMA frame 120/26 ms; FN modulo the hyperframe 26 x 51 x 2048 = 2715648.
@@ -59,8 +69,8 @@ enum class FnRelation { unknown, consistent, inconsistent };
 // either lacks them.
 FnRelation fn_relation(const nlohmann::json& a, const nlohmann::json& b);
 
-// Input records: the "cell" records of run_gsm_analysis with "tuning_hz" added (the tuning's centre).
-// Records without freq_hz are passed through unmerged.
+// Input records: the "cell" records of run_gsm_analysis with "tuning_hz" added (the tuning's centre), and
+// run_sweep's LTE records (merged by merge_lte_cells). Records without freq_hz are passed through unmerged.
 MergeResult merge_sweep_cells(const std::vector<nlohmann::json>& records, const MergeOptions& options = {});
 
 // The receiver error estimate over one record per cell (records as merge_sweep_cells returns them, which

@@ -12,27 +12,13 @@ namespace tw::sweep {
 
 ScanOutcome run_scan_session(const ScanRequest& request, const std::function<void(const SweepProgress&)>& progress) {
   ScanOutcome out;
-  // LTE bands wait for the LTE receiver: said once, then the GSM bands are swept.
-  ScanRequest rq = request;
-  std::string lte_skipped;
-  rq.bands.clear();
-  for (const auto& b : request.bands) {
-    if (!b.is_lte()) {
-      rq.bands.push_back(b);
-      continue;
-    }
-    lte_skipped += (lte_skipped.empty() ? "" : ", ") + b.name;
-    out.skipped_bands.push_back(b.name);
-  }
-  if (!lte_skipped.empty()) {
-    if (rq.bands.empty())
-      throw InputError("scan: " + lte_skipped + ": LTE sweeps come with the LTE receiver; give a GSM band");
-    log::warn(lte_skipped + " skipped: LTE sweeps come with the LTE receiver");
-  }
+  const ScanRequest& rq = request;
+  if (rq.bands.empty()) throw InputError("scan: no band to sweep");
   SweepPlanOptions po;
   po.sample_rate_hz = rq.sample_rate_hz;
   po.mode = rq.mode;
   po.dwell_s = rq.dwell_s;
+  po.lte_dwell_s = rq.lte_dwell_s;
   if (rq.usable_fraction) po.usable_fraction = *rq.usable_fraction;
   out.plan = plan_sweep(rq.bands, po);  // provisional until the device's driver is known
   if (out.plan.tunings.empty()) throw InputError("scan: no band to sweep");
@@ -74,10 +60,10 @@ ScanOutcome run_scan_session(const ScanRequest& request, const std::function<voi
   out.serial = source->info().device_serial;
   out.driver = source->info().device_driver;
   out.description = source->info().description;
-  if (!rq.usable_fraction) {
-    po.usable_fraction = usable_fraction_for_driver(out.driver);
-    out.plan = plan_sweep(rq.bands, po);
-  }
+  if (!rq.usable_fraction) po.usable_fraction = usable_fraction_for_driver(out.driver);
+  // A corrected receiver is left with its drift: the LTE search windows need not cover 100 ppm.
+  if (out.ppm_source != "none") po.lte_receiver_ppm = kCalibratedLteReceiverPpm;
+  out.plan = plan_sweep(rq.bands, po);
   out.usable_fraction = po.usable_fraction;
 
   SweepRunOptions ro;

@@ -1,8 +1,9 @@
 // One scan of a SoapySDR device, shared by `towerwatch scan` and `towerwatch calibrate`: open the device
 // (applying the stored frequency calibration of its serial unless a ppm is given), plan the sweep, run it,
 // merge the cells, and add "power_dbm" from the device's gain table (calibration/gain_table.hpp) if any.
-// LTE bands in the request are skipped with a warning ("LTE sweeps come with the LTE receiver"); a request of
-// LTE bands only is a tw::InputError.
+// GSM and LTE bands alike (sweep_plan.hpp). The LTE search windows cover a receiver error of 100 ppm, or
+// kCalibratedLteReceiverPpm once a frequency correction is applied (--ppm or the stored calibration: what
+// is left is the crystal's drift since, a few ppm with temperature).
 #pragma once
 #include <atomic>
 #include <functional>
@@ -16,12 +17,15 @@
 
 namespace tw::sweep {
 
+inline constexpr double kCalibratedLteReceiverPpm = 20.0;
+
 struct ScanRequest {
   std::string device_args;            // empty: the first device SoapySDR finds
   std::vector<SweepBand> bands;
   double sample_rate_hz = 2.4e6;
   ScanMode mode = ScanMode::full;
   std::optional<double> dwell_s;
+  double lte_dwell_s = 0.08;          // SweepPlanOptions::lte_dwell_s
   std::optional<double> gain_db;
   std::string antenna;
   std::optional<double> ppm;          // explicit correction (--ppm): the stored calibration is not used
@@ -44,7 +48,7 @@ struct ScanOutcome {
   std::optional<double> gain_db;      // read back from the device (nullopt: automatic gain)
   bool level_calibrated = false;      // a gain table entry gave "power_dbm" to the cells
   double usable_fraction = 0.8;       // the plan's
-  std::vector<std::string> skipped_bands;  // LTE bands asked for (not swept yet: no LTE receiver)
+  std::vector<std::string> skipped_bands;  // bands asked for and not swept (none today)
 };
 
 ScanOutcome run_scan_session(const ScanRequest& request, const std::function<void(const SweepProgress&)>& progress);

@@ -3,11 +3,14 @@
 #include <cmath>
 
 #include "src/core/error.hpp"
+#include "src/pipeline/lte_analysis.hpp"
 
 namespace tw::sweep {
 
 namespace {
 constexpr double kRaster = 200e3;  // 45.005 clause 2: carrier spacing
+constexpr double kLteRaster = 100e3;     // 36.101 5.7.2: channel raster
+constexpr double kLteCentralHalf = 540e3;  // 36.211 6.6: PBCH on the central 72 subcarriers
 }
 
 ScanMode scan_mode_from_name(const std::string& name) {
@@ -42,8 +45,53 @@ double usable_fraction_for_driver(const std::string& driver) {
 
 std::size_t SweepPlan::channels() const {
   std::size_t n = 0;
-  for (const auto& t : tunings) n += t.channels.size();
+  for (const auto& t : tunings) n += t.channels.size() + t.lte_channels.size();
   return n;
+}
+
+std::size_t SweepPlan::lte_tunings() const {
+  std::size_t n = 0;
+  for (const auto& t : tunings) n += t.is_lte() ? 1 : 0;
+  return n;
+}
+
+double SweepPlan::stream_seconds() const {
+  double s = 0.0;
+  for (const auto& t : tunings) s += (t.is_lte() ? lte_dwell_s : dwell_s) + settle_s;
+  return s;
+}
+
+std::vector<Tuning> plan_lte_band(const SweepBand& band, const SweepPlanOptions& o) {
+  std::vector<Tuning> out;
+  const auto& ch = band.lte_channels;
+  if (ch.empty()) return out;
+  if (!(o.lte_receiver_ppm >= 0 && o.lte_receiver_ppm <= 1000))
+    throw InputError("sweep: LTE receiver error bound must be within 0..1000 ppm");
+  const double eps = o.lte_receiver_ppm * 1e-6 * band.high_hz();
+  const double usable = o.usable_fraction * o.sample_rate_hz / 2.0;
+  // Offsets on the raster points (spacing 100 kHz): window eps + 50 kHz.
+  const double window = eps + kLteRaster / 2;
+  const double room = usable - kLteCentralHalf - window;
+  if (window > kLteMaxSearchCfoHz || room < 0)
+    throw InputError("sweep: " + band.name + ": a receiver error of " + std::to_string(std::lround(o.lte_receiver_ppm)) +
+                     " ppm (" + std::to_string(std::lround(eps / 1e3)) + " kHz) with the central 6 PRB (+-540 kHz) does not fit " +
+                     (window > kLteMaxSearchCfoHz ? std::string("the cell search window (324 kHz)")
+                                                  : "the usable band of " + std::to_string(std::lround(o.sample_rate_hz)) + " Sps") +
+                     ": calibrate the receiver (towerwatch calibrate) or use a higher rate");
+  const double half = kLteRaster * std::floor(room / kLteRaster + 1e-9);
+  const int n = 2 * static_cast<int>(std::lround(half / kLteRaster)) + 1;
+  std::size_t i = 0;
+  while (i < ch.size()) {
+    Tuning t;
+    t.rat = "LTE";
+    t.band = band.name;
+    t.center_hz = ch[i].downlink_hz + half;
+    for (int j = 0; j < n; ++j) t.lte_offsets_hz.push_back(-half + j * kLteRaster);
+    t.lte_max_cfo_hz = window;
+    while (i < ch.size() && ch[i].downlink_hz <= t.center_hz + half + 1.0) t.lte_channels.push_back(ch[i++]);
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 SweepPlan plan_sweep(const std::vector<SweepBand>& bands, const SweepPlanOptions& o) {
@@ -55,6 +103,8 @@ SweepPlan plan_sweep(const std::vector<SweepBand>& bands, const SweepPlanOptions
   plan.dwell_s = o.dwell_s ? *o.dwell_s : default_dwell_s(o.mode);
   if (!(plan.dwell_s > 0 && plan.dwell_s <= 3600)) throw InputError("--dwell must be between 0 and 3600 s");
   plan.settle_s = o.settle_s;
+  plan.lte_dwell_s = o.lte_dwell_s;
+  if (!(plan.lte_dwell_s >= 0.02 && plan.lte_dwell_s <= 2.0)) throw InputError("sweep: LTE dwell must be within 0.02..2 s");
   const double reach = o.usable_fraction * o.sample_rate_hz / 2.0 - o.edge_margin_hz;
   plan.usable_half_width_hz = reach;
   // The centre sits half a raster step off the carriers: the nearest carriers are 100 kHz from DC, then
@@ -65,7 +115,10 @@ SweepPlan plan_sweep(const std::vector<SweepBand>& bands, const SweepPlanOptions
                      std::to_string((kRaster / 2 + o.edge_margin_hz) * 2 / o.usable_fraction) + " Hz)");
   const double first_to_centre = kRaster / 2 + kRaster * std::floor((reach - kRaster / 2) / kRaster + 1e-9);
   for (const auto& band : bands) {
-    if (band.is_lte()) continue;
+    if (band.is_lte()) {
+      for (auto& t : plan_lte_band(band, o)) plan.tunings.push_back(std::move(t));
+      continue;
+    }
     std::size_t i = 0;
     const auto& ch = band.channels;
     while (i < ch.size()) {

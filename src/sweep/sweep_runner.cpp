@@ -8,6 +8,7 @@
 
 #include "src/core/error.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
+#include "src/pipeline/lte_analysis.hpp"
 
 namespace tw::sweep {
 
@@ -143,6 +144,36 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
     // Settling: the synthesizer and the AGC need a few ms after a retune.
     if (!read_samples(src, static_cast<std::size_t>(std::ceil(plan.settle_s * rate)), buf, o.stop, res.gaps)) break;
     res.stream_s += plan.settle_s;
+
+    if (t.is_lte()) {
+      // LTE: the search is the census (a cell below the noise in power still shows in the PSS correlation).
+      const std::size_t n = static_cast<std::size_t>(std::ceil(plan.lte_dwell_s * rate));
+      if (!read_samples(src, n, buf, o.stop, res.gaps)) break;
+      res.stream_s += static_cast<double>(n) / rate;
+      // read_samples restarts after a gap: the block ends at the current sample.
+      const double start_s = static_cast<double>(source.sample_counter() - buf.size()) / rate;
+      const double start_unix_ms = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                           std::chrono::system_clock::now().time_since_epoch())
+                                                           .count()) -
+                                   static_cast<double>(buf.size()) / rate * 1e3;
+      LteAnalysisOptions lo;
+      lo.offsets_hz = t.lte_offsets_hz;
+      lo.max_cfo_hz = t.lte_max_cfo_hz;
+      for (auto& c : search_lte_block(buf, rate, center, lo)) {
+        c["tuning_hz"] = center;
+        c["sweep_band"] = t.band;
+        if (c.contains("frame_start_s") && c["frame_start_s"].is_number() && c.contains("sfn") && c["sfn"].is_number_integer()) {
+          const double fs = c["frame_start_s"].get<double>();
+          c["sfn_time_s"] = start_s + fs;
+          c["sfn_unix_ms"] = static_cast<std::int64_t>(std::llround(start_unix_ms + fs * 1e3));
+        }
+        res.records.push_back(std::move(c));
+      }
+      ++res.tunings_done;
+      ++res.tunings_analysed;
+      ++res.lte_tunings_done;
+      continue;
+    }
 
     // Census of every 200 kHz step inside the usable band (the tuning's own channels and what lies between).
     // In census mode the dwell is the census (capped: the periodogram gains nothing from more than ~1.7 s).

@@ -1,4 +1,8 @@
-// Runs a sweep plan over a retunable IqSource (SoapySource): for each tuning, retune, discard the settling
+// Runs a sweep plan over a retunable IqSource (SoapySource). LTE tunings: retune, discard the settling
+// samples, read lte_dwell_s and search every offset of the tuning with its window (search_lte_block); the
+// records ({"rat":"LTE",...}) get "tuning_hz", "sweep_band" (the band swept) and, when the MIB was decoded,
+// "sfn_time_s" (stream time of the start of the frame whose SFN is "sfn") and "sfn_unix_ms".
+// GSM tunings: retune, discard the settling
 // samples, measure the power of every channel (census), and unless the mode is census or nothing in the
 // tuning stands above the noise floor, run the GSM analysis (src/pipeline/gsm_analysis.hpp) for the dwell.
 // Adaptive dwell (full mode): the analysis of a tuning ends as soon as every channel of the tuning that
@@ -58,6 +62,7 @@ struct SweepResult {
   std::size_t tunings_done = 0;
   std::size_t tunings_analysed = 0;
   std::size_t tunings_ended_early = 0;   // adaptive dwell: analysis ended before the dwell
+  std::size_t lte_tunings_done = 0;      // LTE tunings searched (counted in tunings_done and _analysed too)
   bool interrupted = false;
   double elapsed_s = 0.0;                // wall time
   double stream_s = 0.0;                 // sample time read
