@@ -314,6 +314,24 @@ void SoapySource::tune(double center_freq_hz) {
 
 double SoapySource::gain_db() const { return device_->getGain(SOAPY_SDR_RX, 0); }
 
+void SoapySource::set_bandwidth(double bandwidth_hz) {
+  const std::string who = "SoapySDR device '" + options_.args + "'";
+  const auto ranges = device_->getBandwidthRange(SOAPY_SDR_RX, 0);
+  if (ranges.empty()) return;
+  if (!std::isfinite(bandwidth_hz) || !in_ranges(ranges, bandwidth_hz))
+    throw InputError(who + ": bandwidth " + fmt(bandwidth_hz) + " Hz is outside its range (" + ranges_text(ranges, "Hz") + ")");
+  try {
+    device_->setBandwidth(SOAPY_SDR_RX, 0, bandwidth_hz);
+  } catch (const std::exception& e) {
+    throw InputError(who + ": bandwidth " + fmt(bandwidth_hz) + " Hz not accepted: " + e.what());
+  }
+}
+
+double SoapySource::bandwidth_hz() const {
+  if (device_->getBandwidthRange(SOAPY_SDR_RX, 0).empty()) return 0.0;
+  return device_->getBandwidth(SOAPY_SDR_RX, 0);
+}
+
 void SoapySource::retune(double center_freq_hz) {
   const std::string who = "SoapySDR device '" + options_.args + "'";
   if (!std::isfinite(center_freq_hz) || center_freq_hz <= 0)

@@ -60,6 +60,11 @@ class SoapySource final : public IqSource {
   const GapStats& gap_stats() const override { return stats_; }
   std::uint64_t sample_counter() const override { return counter_; }
 
+  // The analog baseband filter (SoapySDR setBandwidth): bandwidth_hz() reads it back (0 when the driver has
+  // no such setting). set_bandwidth throws tw::InputError naming the device for a value outside its range,
+  // and does nothing on a device without the setting.
+  void set_bandwidth(double bandwidth_hz);
+  double bandwidth_hz() const;
   double gain_db() const;                        // read back from the device
   bool automatic_gain() const { return automatic_gain_; }
   const std::string& stream_format() const { return format_; }  // "CF32" or "CS16"

@@ -159,6 +159,25 @@ TEST(SoapySource, IdentityAndReadBack) {
   EXPECT_TRUE(tw::open_soapy(agc)->automatic_gain());
 }
 
+// The analog filter setting reaches the device and reads back (SoapySDR setBandwidth/getBandwidth); the
+// simulated radio's filter follows the rate until set, within 0.2..28 MHz.
+TEST(SoapySource, BandwidthIsSetAndReadBack) {
+  auto o = sim("serial=SIMBW");
+  o.sample_rate_hz = 2e6;
+  auto src = tw::open_soapy(o);
+  EXPECT_DOUBLE_EQ(src->bandwidth_hz(), 2e6);
+  src->set_bandwidth(1.5e6);
+  EXPECT_DOUBLE_EQ(src->bandwidth_hz(), 1.5e6);
+  try {
+    src->set_bandwidth(50e6);
+    FAIL() << "a bandwidth beyond the device's range was accepted";
+  } catch (const tw::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bandwidth"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("serial=SIMBW"), std::string::npos) << e.what();
+  }
+  EXPECT_DOUBLE_EQ(src->bandwidth_hz(), 1.5e6);
+}
+
 TEST(SoapySource, NoisePowerMatchesConfiguredLevel) {
   // Level at gain 0 dB is noise_dbfs; each dB of gain adds a dB. CF32 and CS16 paths alike.
   struct Case {

@@ -61,6 +61,9 @@ ScanOutcome run_scan_session(const ScanRequest& request, const std::function<voi
   out.driver = source->info().device_driver;
   out.description = source->info().description;
   if (!rq.usable_fraction) po.usable_fraction = usable_fraction_for_driver(out.driver);
+  // The HackRF's fraction assumes its baseband filter (MAX2837) opened to the sample rate; its driver picks a
+  // narrower one by default.
+  if (out.driver == "hackrf") source->set_bandwidth(rq.sample_rate_hz);
   // A corrected receiver is left with its drift: the LTE search windows need not cover 100 ppm.
   if (out.ppm_source != "none") po.lte_receiver_ppm = kCalibratedLteReceiverPpm;
   out.plan = plan_sweep(rq.bands, po);

@@ -63,6 +63,7 @@ namespace {
 constexpr const char* kDriver = "towerwatch-sim";
 constexpr const char* kDefaultSerial = "TWSIM0001";
 constexpr double kMinRate = 0.2e6, kMaxRate = 20e6;
+constexpr double kMaxBandwidth = 28e6;
 constexpr double kMinFreq = 24e6, kMaxFreq = 6e9;
 constexpr double kMinGain = 0.0, kMaxGain = 50.0;
 constexpr double kAgcGainDb = 0.0;  // automatic gain mode holds the reference gain: levels as the signal states them
@@ -395,11 +396,24 @@ class SimDevice final : public SoapySDR::Device {
     check_channel(direction, channel);
     return {SoapySDR::Range(kMinRate, kMaxRate)};
   }
+  // The analog filter: follows the rate unless set (0.2..28 MHz, a HackRF's MAX2837 range); the simulated
+  // signal is not filtered by it (it models a flat band), only its setting is kept and read back.
+  void setBandwidth(const int direction, const std::size_t channel, const double bw) override {
+    check_channel(direction, channel);
+    if (!std::isfinite(bw) || bw < kMinRate || bw > kMaxBandwidth)
+      throw std::runtime_error(std::string(kDriver) + ": bandwidth " + std::to_string(bw) + " outside " +
+                               range_text(kMinRate, kMaxBandwidth, "Hz"));
+    std::lock_guard lock(mutex_);
+    bandwidth_hz_ = bw;
+  }
   double getBandwidth(const int direction, const std::size_t channel) const override {
-    return getSampleRate(direction, channel);
+    const double rate = getSampleRate(direction, channel);
+    std::lock_guard lock(mutex_);
+    return bandwidth_hz_ > 0 ? bandwidth_hz_ : rate;
   }
   SoapySDR::RangeList getBandwidthRange(const int direction, const std::size_t channel) const override {
-    return getSampleRateRange(direction, channel);
+    check_channel(direction, channel);
+    return {SoapySDR::Range(kMinRate, kMaxBandwidth)};
   }
 
   // ---- time: the sample clock (see the time model at the top) ----
@@ -502,6 +516,7 @@ class SimDevice final : public SoapySDR::Device {
   std::unique_ptr<SimStream> stream_;
   std::vector<tw::cf32> cf32_scratch_;
   double rate_hz_ = 2.4e6;
+  double bandwidth_hz_ = 0.0;   // 0: follows the rate
   double freq_hz_ = 947e6;
   double gain_db_ = 0.0;
   bool gain_auto_ = false;
