@@ -12,16 +12,22 @@ using nlohmann::json;
 
 tw::gsm::ParsedMessage parse(const tw::synth::l3::L2Block& b) { return tw::gsm::parse_l3_block(b); }
 
-TEST(GsmCellTracker, ReportsOnceIdentityIsKnownAndAgainOnlyWhenAParameterChanges) {
-  std::vector<json> out;
-  tw::GsmCellTracker tracker([&](const json& c) { out.push_back(c); });
-  const tw::GsmCarrierKey key{0.0, 62, 947.4e6, "P-GSM900"};
+// The cell the tracker tests encode: 262-01, LAC 1234, CI 5678 on ARFCN 62.
+tw::synth::CellConfig cell_262_01() {
   tw::synth::CellConfig cell;
   cell.arfcn = 62;
   cell.mcc = 262;
   cell.mnc = 1;
   cell.lac = 1234;
   cell.ci = 5678;
+  return cell;
+}
+
+TEST(GsmCellTracker, ReportsOnceIdentityIsKnownAndAgainOnlyWhenAParameterChanges) {
+  std::vector<json> out;
+  tw::GsmCellTracker tracker([&](const json& c) { out.push_back(c); });
+  const tw::GsmCarrierKey key{0.0, 62, 947.4e6, "P-GSM900"};
+  tw::synth::CellConfig cell = cell_262_01();
   cell.t3212 = 10;
   cell.neighbors = {60, 64};
   tracker.on_sync(key, 23, 1000, 0);
@@ -76,12 +82,7 @@ TEST(GsmCellTracker, NeverEndingSystemInformationChangesAreCappedAndCounted) {
   std::vector<json> out;
   tw::GsmCellTracker tracker([&](const json& c) { out.push_back(c); });
   const tw::GsmCarrierKey key{0.0, 62, 947.4e6, "P-GSM900"};
-  tw::synth::CellConfig cell;
-  cell.arfcn = 62;
-  cell.mcc = 262;
-  cell.mnc = 1;
-  cell.lac = 1234;
-  cell.ci = 5678;
+  tw::synth::CellConfig cell = cell_262_01();
   tracker.on_sync(key, 23, 1000, 0);
   constexpr int kBlocks = 1000;
   for (int i = 0; i < kBlocks; ++i) {

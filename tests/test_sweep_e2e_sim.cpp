@@ -75,16 +75,9 @@ const json& summary_of(const std::vector<json>& events) {
   return none;
 }
 
-// Every test keeps its calibration files in its own directory (never the user's).
-class SweepE2eSim : public ::testing::Test {
+class SweepE2eSim : public tw::test::SimSceneTest {
  protected:
-  void SetUp() override {
-    ::setenv("TW_CONFIG_DIR", (dir / "config").c_str(), 1);
-    device = "driver=towerwatch-sim,scene=" + write_scene(dir);
-  }
-  void TearDown() override { ::unsetenv("TW_CONFIG_DIR"); }
-  tw::test::TempDir dir;
-  std::string device;
+  std::string write_scene_file() override { return write_scene(dir); }
 };
 
 }  // namespace

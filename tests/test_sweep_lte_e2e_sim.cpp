@@ -96,15 +96,9 @@ void expect_b20_cells(const std::vector<json>& events) {
   }
 }
 
-class SweepLteE2eSim : public ::testing::Test {
+class SweepLteE2eSim : public tw::test::SimSceneTest {
  protected:
-  void SetUp() override {
-    ::setenv("TW_CONFIG_DIR", (dir / "config").c_str(), 1);
-    device = "driver=towerwatch-sim,scene=" + write_scene(dir);
-  }
-  void TearDown() override { ::unsetenv("TW_CONFIG_DIR"); }
-  tw::test::TempDir dir;
-  std::string device;
+  std::string write_scene_file() override { return write_scene(dir); }
 };
 
 }  // namespace

@@ -31,63 +31,6 @@ void sleep_unless_stopped(double seconds, const std::atomic<bool>* stop) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
-struct OpenDevice {
-  std::unique_ptr<SoapySource> source;
-  std::string serial, description, ppm_source = "none";
-  std::optional<cal::GainTable> gain_table;
-};
-
-// As scan does (src/sweep/scan_session.cpp): the stored frequency calibration of the device unless --ppm,
-// the gain table for power_dbm.
-OpenDevice open_device(const sweep::ScanRequest& rq, double first_center_hz) {
-  OpenDevice d;
-  SoapyOptions so;
-  so.args = rq.device_args;
-  so.sample_rate_hz = rq.sample_rate_hz;
-  so.center_freq_hz = first_center_hz;
-  so.gain_db = rq.gain_db;
-  so.antenna = rq.antenna;
-  so.ppm = rq.ppm.value_or(0.0);
-  if (rq.ppm) d.ppm_source = "option";
-  d.source = open_soapy(so);
-  const std::string serial = d.source->info().device_serial;
-  if (!rq.ppm && rq.use_stored_calibration && !serial.empty()) {
-    std::optional<cal::DeviceCalibration> c;
-    try {
-      c = cal::load_calibration(cal::calibration_file_path(), serial);
-    } catch (const InputError& e) {
-      log::warn(std::string("calibration not applied: ") + e.what());
-    }
-    if (c) {
-      so.ppm = c->correction_ppm;
-      d.ppm_source = "calibration";
-      d.source.reset();
-      d.source = open_soapy(so);
-    }
-  }
-  d.serial = d.source->info().device_serial;
-  d.description = d.source->info().description;
-  if (!d.serial.empty()) {
-    try {
-      d.gain_table = cal::GainTable::load(cal::GainTable::default_path(), d.serial);
-    } catch (const InputError& e) {
-      log::warn(std::string("level calibration not applied: ") + e.what());
-    }
-  }
-  return d;
-}
-
-void add_power_dbm(const OpenDevice& d, std::vector<json>& cells) {
-  if (!d.gain_table) return;
-  std::optional<double> gain;
-  if (!d.source->automatic_gain()) gain = d.source->gain_db();
-  for (auto& c : cells) {
-    if (!c.contains("band") || !c["band"].is_string() || !c.contains("power_dbfs") || !c["power_dbfs"].is_number()) continue;
-    if (auto off = d.gain_table->offset_db(c["band"].get<std::string>(), gain))
-      c["power_dbm"] = std::round((c["power_dbfs"].get<double>() + *off) * 10.0) / 10.0;
-  }
-}
-
 template <class T>
 void push_capped(std::deque<T>& q, T v, std::size_t cap) {
   q.push_back(std::move(v));
@@ -123,9 +66,9 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   if (auto c = stored_clock_ms(db)) stream_start = *c;
   MonitorClock clock(o.clock, stream_start, wall);
 
-  OpenDevice dev = open_device(o.scan, plan.tunings.front().center_hz);  // not retried: bad args are errors
+  sweep::ScanDevice dev = sweep::open_scan_device(o.scan, plan.tunings.front().center_hz);  // not retried: bad args are errors
   if (!o.scan.usable_fraction) {
-    po.usable_fraction = sweep::usable_fraction_for_driver(dev.source->info().device_driver);
+    po.usable_fraction = sweep::usable_fraction_for_driver(dev.driver);
     plan = sweep::plan_sweep(bands, po);
   }
   const auto learn_started = core.learning_started_ms();
@@ -162,7 +105,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   while (!stopped(o.stop) && (o.max_sweeps <= 0 || stats.sweeps < o.max_sweeps)) {
     if (!dev.source) {
       try {
-        dev = open_device(o.scan, plan.tunings.front().center_hz);
+        dev = sweep::open_scan_device(o.scan, plan.tunings.front().center_hz);
         ++stats.reopens;
         emit({{"type", "device_reopened"}, {"device", dev.description}, {"attempts", failures}});
       } catch (const std::exception& e) {  // InputError (not found yet) or RuntimeFailure
@@ -192,7 +135,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     backoff = o.backoff_initial_s;
     failures = 0;
     auto merged = sweep::merge_sweep_cells(r.records);
-    add_power_dbm(dev, merged.cells);
+    dev.add_power_dbm(merged.cells);
     clock.advance(r.stream_s);
     const std::int64_t t = clock.now_ms();
     SweepOutcome out;

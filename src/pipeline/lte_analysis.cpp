@@ -63,15 +63,6 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
   LteAnalysisResult result;
   const auto wanted = static_cast<std::size_t>(std::ceil(options.seconds * rate));
   std::vector<cf32> iq(wanted);
-  if (options.start_sample) {
-    std::vector<cf32> skip(std::min<std::uint64_t>(*options.start_sample, 1u << 16));
-    std::uint64_t left = *options.start_sample;
-    while (left > 0) {
-      const auto r = source.read(std::span(skip).first(static_cast<std::size_t>(std::min<std::uint64_t>(left, skip.size()))));
-      left -= std::min<std::uint64_t>(left, r.count);
-      if (r.end_of_stream) break;
-    }
-  }
   std::size_t have = 0;
   while (have < wanted) {
     const auto r = source.read(std::span(iq).subspan(have));

@@ -19,7 +19,6 @@ struct LteAnalysisOptions {
   double seconds = 0.08;                // signal searched: 8 radio frames (PBCH spans 4; combining uses more)
   std::optional<double> max_cfo_hz;     // default: 100 ppm of the carrier (270 kHz when it is unknown)
   std::vector<double> offsets_hz{0.0};  // carrier offsets from the capture centre searched (each a channel)
-  std::optional<std::uint64_t> start_sample;  // skip to this sample first (files)
 };
 
 struct LteAnalysisResult {

@@ -10,6 +10,71 @@
 
 namespace tw::sweep {
 
+ScanDevice open_scan_device(const ScanRequest& rq, double first_center_hz) {
+  ScanDevice d;
+  SoapyOptions so;
+  so.args = rq.device_args;
+  so.sample_rate_hz = rq.sample_rate_hz;
+  so.center_freq_hz = first_center_hz;
+  so.gain_db = rq.gain_db;
+  so.antenna = rq.antenna;
+  so.ppm = rq.ppm.value_or(0.0);
+  if (rq.ppm) d.ppm_source = "option";
+  try {
+    d.source = open_soapy(so);
+  } catch (const InputError& e) {
+    if (!rq.device_args.empty()) throw;
+    throw InputError(std::string("no SDR found to scan with (connect one, or name one with --device, e.g. "
+                                 "--device driver=towerwatch-sim,scene=multiband): ") + e.what());
+  }
+  if (!rq.ppm && rq.use_stored_calibration && !d.source->info().device_serial.empty()) {
+    const auto file = cal::calibration_file_path();
+    d.calibration_file = file.string();
+    std::optional<cal::DeviceCalibration> c;
+    try {
+      c = cal::load_calibration(file, d.source->info().device_serial);
+    } catch (const InputError& e) {
+      log::warn(std::string("calibration not applied: ") + e.what());
+    }
+    if (c) {
+      so.ppm = c->correction_ppm;
+      d.ppm_source = "calibration";
+      d.source.reset();  // one stream per device: close before opening with the correction
+      d.source = open_soapy(so);
+      log::info("applying the stored calibration of " + c->serial + ": " + std::to_string(c->correction_ppm) + " ppm");
+    }
+  }
+  d.serial = d.source->info().device_serial;
+  d.driver = d.source->info().device_driver;
+  d.description = d.source->info().description;
+  // The HackRF's usable fraction assumes its baseband filter (MAX2837) opened to the sample rate; its driver
+  // picks a narrower one by default.
+  if (d.driver == "hackrf") d.source->set_bandwidth(rq.sample_rate_hz);
+  if (!d.serial.empty()) {
+    try {
+      d.gain_table = cal::GainTable::load(cal::GainTable::default_path(), d.serial);
+    } catch (const InputError& e) {
+      log::warn(std::string("level calibration not applied: ") + e.what());
+    }
+  }
+  return d;
+}
+
+bool ScanDevice::add_power_dbm(std::vector<nlohmann::json>& cells) const {
+  if (!gain_table) return false;
+  std::optional<double> gain;
+  if (!source->automatic_gain()) gain = source->gain_db();
+  bool added = false;
+  for (auto& c : cells) {
+    if (!c.contains("band") || !c["band"].is_string() || !c.contains("power_dbfs") || !c["power_dbfs"].is_number()) continue;
+    if (auto off = gain_table->offset_db(c["band"].get<std::string>(), gain)) {
+      c["power_dbm"] = std::round((c["power_dbfs"].get<double>() + *off) * 10.0) / 10.0;
+      added = true;
+    }
+  }
+  return added;
+}
+
 ScanOutcome run_scan_session(const ScanRequest& request, const std::function<void(const SweepProgress&)>& progress) {
   ScanOutcome out;
   const ScanRequest& rq = request;
@@ -23,47 +88,15 @@ ScanOutcome run_scan_session(const ScanRequest& request, const std::function<voi
   out.plan = plan_sweep(rq.bands, po);  // provisional until the device's driver is known
   if (out.plan.tunings.empty()) throw InputError("scan: no band to sweep");
 
-  SoapyOptions so;
-  so.args = rq.device_args;
-  so.sample_rate_hz = rq.sample_rate_hz;
-  so.center_freq_hz = out.plan.tunings.front().center_hz;
-  so.gain_db = rq.gain_db;
-  so.antenna = rq.antenna;
-  so.ppm = rq.ppm.value_or(0.0);
-  if (rq.ppm) out.ppm_source = "option";
-  std::unique_ptr<SoapySource> source;
-  try {
-    source = open_soapy(so);
-  } catch (const InputError& e) {
-    if (!rq.device_args.empty()) throw;
-    throw InputError(std::string("no SDR found to scan with (connect one, or name one with --device, e.g. "
-                                 "--device driver=towerwatch-sim,scene=multiband): ") + e.what());
-  }
-  if (!rq.ppm && rq.use_stored_calibration && !source->info().device_serial.empty()) {
-    const auto file = cal::calibration_file_path();
-    out.calibration_file = file.string();
-    std::optional<cal::DeviceCalibration> c;
-    try {
-      c = cal::load_calibration(file, source->info().device_serial);
-    } catch (const InputError& e) {
-      log::warn(std::string("calibration not applied: ") + e.what());
-    }
-    if (c) {
-      so.ppm = c->correction_ppm;
-      out.ppm_source = "calibration";
-      source.reset();  // one stream per device: close before opening with the correction
-      source = open_soapy(so);
-      log::info("applying the stored calibration of " + c->serial + ": " + std::to_string(c->correction_ppm) + " ppm");
-    }
-  }
+  ScanDevice dev = open_scan_device(rq, out.plan.tunings.front().center_hz);
+  SoapySource* source = dev.source.get();
+  out.ppm_source = dev.ppm_source;
+  out.calibration_file = dev.calibration_file;
   out.ppm_applied = source->info().ppm_correction;
   out.serial = source->info().device_serial;
   out.driver = source->info().device_driver;
   out.description = source->info().description;
   if (!rq.usable_fraction) po.usable_fraction = usable_fraction_for_driver(out.driver);
-  // The HackRF's fraction assumes its baseband filter (MAX2837) opened to the sample rate; its driver picks a
-  // narrower one by default.
-  if (out.driver == "hackrf") source->set_bandwidth(rq.sample_rate_hz);
   // A corrected receiver is left with its drift: the LTE search windows need not cover 100 ppm.
   if (out.ppm_source != "none") po.lte_receiver_ppm = kCalibratedLteReceiverPpm;
   out.plan = plan_sweep(rq.bands, po);
@@ -78,22 +111,7 @@ ScanOutcome run_scan_session(const ScanRequest& request, const std::function<voi
   out.sweep = run_sweep(*source, out.plan, ro, progress);
   out.merge = merge_sweep_cells(out.sweep.records);
   if (!source->automatic_gain()) out.gain_db = source->gain_db();
-  if (!out.serial.empty()) {
-    std::optional<cal::GainTable> table;
-    try {
-      table = cal::GainTable::load(cal::GainTable::default_path(), out.serial);
-    } catch (const InputError& e) {
-      log::warn(std::string("level calibration not applied: ") + e.what());
-    }
-    if (table)
-      for (auto& c : out.merge.cells) {
-        if (!c.contains("band") || !c["band"].is_string() || !c.contains("power_dbfs")) continue;
-        if (auto off = table->offset_db(c["band"].get<std::string>(), out.gain_db)) {
-          c["power_dbm"] = std::round((c["power_dbfs"].get<double>() + *off) * 10.0) / 10.0;
-          out.level_calibrated = true;
-        }
-      }
-  }
+  out.level_calibrated = dev.add_power_dbm(out.merge.cells);
   return out;
 }
 

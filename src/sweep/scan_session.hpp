@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "calibration/gain_table.hpp"
+#include "hw/soapy_source.hpp"
 #include "src/sweep/cell_merge.hpp"
 #include "src/sweep/sweep_plan.hpp"
 #include "src/sweep/sweep_runner.hpp"
@@ -50,6 +52,23 @@ struct ScanOutcome {
   double usable_fraction = 0.8;       // the plan's
   std::vector<std::string> skipped_bands;  // bands asked for and not swept (none today)
 };
+
+// The device of a scan or of a monitor, opened as both need it: the stored frequency calibration of its serial
+// applied unless the request gives a ppm (or says not to), a HackRF's analog filter opened to the sample rate
+// (what usable_fraction_for_driver assumes), and its gain table (level calibration) loaded when there is one.
+struct ScanDevice {
+  std::unique_ptr<SoapySource> source;
+  std::string serial, driver, description;
+  std::string ppm_source = "none";    // "option", "calibration" or "none"
+  std::string calibration_file;       // consulted (empty when not)
+  std::optional<cal::GainTable> gain_table;
+  // Adds "power_dbm" (rounded to 0.1 dB) to the cells whose band the gain table covers at the device's gain;
+  // true when it added any.
+  bool add_power_dbm(std::vector<nlohmann::json>& cells) const;
+};
+// Opens at first_center_hz. With empty device args and no device found, the tw::InputError says how to name
+// one (the simulated radio among them).
+ScanDevice open_scan_device(const ScanRequest& request, double first_center_hz);
 
 ScanOutcome run_scan_session(const ScanRequest& request, const std::function<void(const SweepProgress&)>& progress);
 

@@ -2,6 +2,7 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -29,6 +30,21 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// A scene the test writes, played by the simulated radio (`device` holds its device args); calibration files
+// are kept in the test's own directory (TW_CONFIG_DIR), never the user's.
+class SimSceneTest : public ::testing::Test {
+ protected:
+  // Writes the scene into `dir` and returns its path.
+  virtual std::string write_scene_file() = 0;
+  void SetUp() override {
+    ::setenv("TW_CONFIG_DIR", (dir / "config").c_str(), 1);
+    device = "driver=towerwatch-sim,scene=" + write_scene_file();
+  }
+  void TearDown() override { ::unsetenv("TW_CONFIG_DIR"); }
+  TempDir dir;
+  std::string device;
 };
 
 // Runs the built towerwatch binary with arguments; captures stdout and stderr separately.

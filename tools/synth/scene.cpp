@@ -484,6 +484,18 @@ SceneWithLte load_scene_with_lte(const std::string& name_or_path) {
   return s;
 }
 
+// The fields of the radio path GSM and LTE cells share (same names and meaning in both configs).
+template <class Cell>
+void add_path_fields(json& j, const Cell& c) {
+  j["power_dbfs"] = c.power_dbfs;
+  j["freq_offset_hz"] = c.freq_offset_hz;
+  j["delay_us"] = c.delay_us;
+  j["multipath"] = c.multipath;
+  j["doppler_hz"] = c.doppler_hz;
+  j["on_s"] = c.on_s;
+  j["off_s"] = c.off_s ? json(*c.off_s) : json(nullptr);
+}
+
 json cell_to_json(const CellConfig& c, bool with_frequency) {
   json j = {{"name", c.name},
             {"arfcn", c.arfcn},
@@ -526,14 +538,8 @@ json cell_to_json(const CellConfig& c, bool with_frequency) {
             {"gprs", c.gprs},
             {"ra_colour", c.ra_colour},
             {"si2quater", si2quater_to_json(c.si2quater)},
-            {"power_dbfs", c.power_dbfs},
-            {"freq_offset_hz", c.freq_offset_hz},
-            {"delay_us", c.delay_us},
-            {"multipath", c.multipath},
-            {"doppler_hz", c.doppler_hz},
-            {"on_s", c.on_s},
-            {"off_s", c.off_s ? json(*c.off_s) : json(nullptr)},
             {"traffic", traffic_to_json(c.traffic)}};
+  add_path_fields(j, c);
   if (c.first_fn_set) j["first_fn"] = c.first_fn;
   if (with_frequency) j["frequency_hz"] = downlink_hz(c.arfcn, c.band);
   return j;
@@ -564,15 +570,9 @@ json lte_cell_to_json(const lte::LteCellConfig& c, bool with_frequency) {
             {"phich_duration", c.phich_extended ? "extended" : "normal"},
             {"phich_resource", c.phich_resource},
             {"cfi", c.cfi},
-            {"power_dbfs", c.power_dbfs},
-            {"freq_offset_hz", c.freq_offset_hz},
-            {"delay_us", c.delay_us},
-            {"multipath", c.multipath},
-            {"doppler_hz", c.doppler_hz},
-            {"on_s", c.on_s},
-            {"off_s", c.off_s ? json(*c.off_s) : json(nullptr)},
             {"pdsch_load", c.pdsch_load},
             {"pdcch_load", c.pdcch_load}};
+  add_path_fields(j, c);
   if (c.earfcn >= 0) j["earfcn"] = c.earfcn;
   if (c.band != 0) j["band"] = c.band;
   if (c.freq_hz > 0.0) j["freq_hz"] = c.freq_hz;
