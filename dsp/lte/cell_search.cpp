@@ -6,12 +6,14 @@ extern "C" {
 #include <fftw3.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
+#include <map>
 #include <mutex>
 #include <numeric>
 #include <string>
 
+#include "dsp/lte/delay_smoother.hpp"
 #include "dsp/lte/lte_signals.hpp"
 #include "dsp/lte/pbch_coding.hpp"
 #include "src/core/error.hpp"
@@ -29,6 +31,12 @@ constexpr int kOsFft = 1024;                   // overlap-save FFT of the PSS se
 constexpr int kOsValid = kOsFft - kN + 1;      // 897 correlation outputs per block
 constexpr int kBackoff = 2;                    // FFT window starts this many samples into the CP
 constexpr int kCrsCentralOffset = kMaxRb - 6;  // m' of the first CRS pair of the central 6 PRB: 104
+// Delay profile of the channel estimates (samples at 1.92 Msps, the window's kBackoff included): the
+// window's advance, a sample or two of timing error and the normal CP's 9 samples of channel.
+// Least correlation (in standard deviations of noise) of a CRC-valid PBCH word with the soft values it was
+// decoded from; noise decoded into a CRC-valid word stays near 7.4 (see try_decode).
+constexpr double kMinMibEvidence = 7.5;
+constexpr int kDelayMin = -3, kDelayMax = 11, kDelayMaxExtended = 30;  // extended CP: 32 samples
 
 std::mutex& fftw_planner_mutex() {
   static std::mutex m;
@@ -98,6 +106,7 @@ struct SssResult {
   int n_id_1 = -1;
   int parity = 0;    // occurrence h (counted from the first one used) is in subframe 0 when (h+parity) even
   double z = 0.0;
+  double dcfo_hz = 0.0;  // CFO correction from the phase between the PSS's channel and the SSS
 };
 
 }  // namespace
@@ -112,6 +121,7 @@ struct CellSearch::Impl {
   std::array<std::array<cf32, 62>, 3> pss_freq{};
   std::vector<std::array<std::array<float, 62>, 2>> sss_table;  // [N_ID(2)*168 + N_ID(1)][sf 0/5]
   std::vector<int> rm_map_normal, rm_map_ext;
+  std::unique_ptr<DelaySmoother> pss_smoother;     // the 62 PSS subcarriers onto themselves
   std::vector<std::uint8_t> scramble[504];
   std::vector<std::uint8_t> scramble_ext[504];
   // Work buffers (reused across calls).
@@ -152,6 +162,9 @@ struct CellSearch::Impl {
         sss_table[static_cast<std::size_t>(n2 * 168 + n1)][0] = sss_sequence(n1, n2, 0);
         sss_table[static_cast<std::size_t>(n2 * 168 + n1)][1] = sss_sequence(n1, n2, 5);
       }
+    std::array<int, 62> f62{};
+    for (int i = 0; i < 62; ++i) f62[static_cast<std::size_t>(i)] = freq_of_k72(i + 5);
+    pss_smoother = std::make_unique<DelaySmoother>(f62, f62, kDelayMin, kDelayMax);
     rm_map_normal = conv_rate_match_map(kBchCodedIn, pbch_bits_total(true));
     rm_map_ext = conv_rate_match_map(kBchCodedIn, pbch_bits_total(false));
   }
@@ -170,6 +183,8 @@ struct CellSearch::Impl {
   }
 
   std::vector<PssPeak> pss_search(std::span<const cf32> x);
+  std::vector<std::int64_t> pss_occurrences(std::int64_t n, const PssPeak& pk, double cfo) const;
+  double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0) const;
   SssResult sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo, double& cfo_out);
   std::optional<LteCell> pbch_and_measure(std::span<const cf32> x, const PssPeak& pk, const SssResult& s, double cfo);
 
@@ -300,18 +315,69 @@ std::vector<PssPeak> CellSearch::Impl::pss_search(std::span<const cf32> x) {
 }
 
 // ---------------------------------------------------------------- SSS
-SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo0, double& cfo_out) {
-  const double period = half_period(cfo0);
-  const auto& rep = pss_time[static_cast<std::size_t>(pk.n_id_2)];
-  const std::int64_t n = static_cast<std::int64_t>(x.size());
-  const int max_occ = 2 * cfg.max_pbch_frames;
-  // Occurrences of the PSS (start of its useful part) inside x.
+// Occurrences of the PSS (start of its useful part) inside x of n samples, at most 2 per PBCH frame used.
+std::vector<std::int64_t> CellSearch::Impl::pss_occurrences(std::int64_t n, const PssPeak& pk, double cfo) const {
+  const double period = half_period(cfo);
   std::vector<std::int64_t> occ;
-  for (int h = 0; static_cast<int>(occ.size()) < max_occ; ++h) {
+  for (int h = 0; static_cast<int>(occ.size()) < 2 * cfg.max_pbch_frames; ++h) {
     const std::int64_t a = static_cast<std::int64_t>(std::llround(pk.bin + h * period));
     if (a + kN > n) break;
     occ.push_back(a);
   }
+  return occ;
+}
+
+// Joint timing / CFO refinement of a PSS peak: the coarse grid leaves up to half a step of CFO, and a
+// Zadoff-Chu sequence trades frequency error for a timing shift (6.11.1.1), so the peak's sample may be off
+// by a few samples, which biases the fine CFO from the PSS halves. Grid: +-4 samples, +-3 kHz in 375 Hz steps,
+// |correlation|^2 summed over the occurrences. Moves pk.bin to the best timing and returns the best CFO.
+double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0) const {
+  constexpr int kDt = 4, kDf = 8;
+  constexpr double kStepHz = 375.0;
+  const auto& rep = pss_time[static_cast<std::size_t>(pk.n_id_2)];
+  const std::int64_t n = static_cast<std::int64_t>(x.size());
+  PssPeak base = pk;
+  base.bin = pk.bin >= kDt ? pk.bin - kDt : pk.bin - kDt + kHalfFrame;
+  const auto occ = pss_occurrences(n - 2 * kDt, base, cfo0);
+  if (occ.empty()) return cfo0;
+  // Products with the replica derotated by cfo0, per occurrence and timing; then per CFO offset.
+  std::array<std::array<double, 2 * kDf + 1>, 2 * kDt + 1> score{};
+  std::array<std::array<cf32, 2 * kDf + 1>, kN> rot{};
+  for (int m = 0; m < kN; ++m)
+    for (int f = -kDf; f <= kDf; ++f) rot[static_cast<std::size_t>(m)][static_cast<std::size_t>(f + kDf)] = std::polar(1.0f, static_cast<float>(-2.0 * kPi * f * kStepHz * m / kFs));
+  const double w = -2.0 * kPi * cfo0 / kFs;
+  std::array<cf32, kN> prod{};
+  for (auto a : occ)
+    for (int dt = 0; dt <= 2 * kDt; ++dt) {
+      const std::int64_t st = a + dt;
+      const cf32 step(static_cast<float>(std::cos(w)), static_cast<float>(std::sin(w)));
+      const double ph0 = std::fmod(w * static_cast<double>(st), 2.0 * kPi);
+      cf32 r(static_cast<float>(std::cos(ph0)), static_cast<float>(std::sin(ph0)));
+      for (int m = 0; m < kN; ++m) {
+        prod[static_cast<std::size_t>(m)] = x[static_cast<std::size_t>(st + m)] * r * std::conj(rep[static_cast<std::size_t>(m)]);
+        r *= step;
+      }
+      for (int f = 0; f <= 2 * kDf; ++f) {
+        cf32 acc{};
+        for (int m = 0; m < kN; ++m) acc += prod[static_cast<std::size_t>(m)] * rot[static_cast<std::size_t>(m)][static_cast<std::size_t>(f)];
+        score[static_cast<std::size_t>(dt)][static_cast<std::size_t>(f)] += std::norm(acc);
+      }
+    }
+  int best_dt = kDt, best_f = kDf;
+  for (int dt = 0; dt <= 2 * kDt; ++dt)
+    for (int f = 0; f <= 2 * kDf; ++f)
+      if (score[static_cast<std::size_t>(dt)][static_cast<std::size_t>(f)] > score[static_cast<std::size_t>(best_dt)][static_cast<std::size_t>(best_f)]) {
+        best_dt = dt;
+        best_f = f;
+      }
+  pk.bin = (base.bin + best_dt) % kHalfFrame;
+  return cfo0 + (best_f - kDf) * kStepHz;
+}
+
+SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo0, double& cfo_out) {
+  const auto& rep = pss_time[static_cast<std::size_t>(pk.n_id_2)];
+  const std::int64_t n = static_cast<std::int64_t>(x.size());
+  const auto occ = pss_occurrences(n, pk, cfo0);
   // Fine CFO from the phase between the two halves of the PSS (range +-15 kHz around the coarse value).
   std::complex<double> acc = 0.0;
   const double w = -2.0 * kPi * cfo0 / kFs;
@@ -335,7 +401,7 @@ SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& p
   std::array<cf32, kN> yp{}, ys{};
   std::vector<std::array<cf32, 62>> z;  // per usable occurrence: SSS equalised by the PSS channel
   std::vector<int> z_h;
-  std::vector<float> metrics(336);
+  std::vector<std::complex<double>> metrics(336);
   for (int hyp = 0; hyp < 4; ++hyp) {
     const bool tdd = hyp >= 2, ncp = (hyp % 2) == 0;
     // Distance from the SSS's useful part to the PSS's useful part (36.211 6.11: FDD adjacent symbols;
@@ -348,44 +414,53 @@ SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& p
       if (a - delta - kBackoff < 0 || a - kBackoff + kN > n) continue;
       symbol_fft(x, a - kBackoff, cfo, yp);
       symbol_fft(x, a - delta - kBackoff, cfo, ys);
-      std::array<cf32, 62> zz{};
-      for (int i = 0; i < 62; ++i) {
-        const int b = bin_of_k72(i + 5);
-        const cf32 hch = yp[static_cast<std::size_t>(b)] * std::conj(pf[static_cast<std::size_t>(i)]);
-        zz[static_cast<std::size_t>(i)] = ys[static_cast<std::size_t>(b)] * std::conj(hch);
-      }
+      // Channel from the PSS (LS per subcarrier, smoothed over the delay profile), applied to the SSS.
+      std::array<cf32, 62> hls{}, hch{}, zz{};
+      for (int i = 0; i < 62; ++i)
+        hls[static_cast<std::size_t>(i)] = yp[static_cast<std::size_t>(bin_of_k72(i + 5))] * std::conj(pf[static_cast<std::size_t>(i)]);
+      pss_smoother->execute(hls, hch);
+      for (int i = 0; i < 62; ++i)
+        zz[static_cast<std::size_t>(i)] = ys[static_cast<std::size_t>(bin_of_k72(i + 5))] * std::conj(hch[static_cast<std::size_t>(i)]);
       z.push_back(zz);
       z_h.push_back(static_cast<int>(h));
     }
     if (z.empty()) continue;
+    // Per hypothesis, the occurrences' correlations add coherently: the phase left between the PSS's channel
+    // and the SSS is the residual CFO over `delta` samples, common to every occurrence. Its magnitude is the
+    // metric, its phase refines the CFO (range +-fs / (2 delta): +-7 kHz FDD, +-2.3 kHz TDD).
     for (int n1 = 0; n1 < 168; ++n1) {
       const auto& seq = sss_table[static_cast<std::size_t>(pk.n_id_2 * 168 + n1)];
       for (int par = 0; par < 2; ++par) {
-        double m = 0.0;
+        std::complex<double> m = 0.0;
         for (std::size_t j = 0; j < z.size(); ++j) {
           const auto& d = seq[static_cast<std::size_t>((z_h[j] + par) % 2)];
-          for (int i = 0; i < 62; ++i) m += z[j][static_cast<std::size_t>(i)].real() * d[static_cast<std::size_t>(i)];
+          cf32 mj{};
+          for (int i = 0; i < 62; ++i) mj += z[j][static_cast<std::size_t>(i)] * d[static_cast<std::size_t>(i)];
+          m += std::complex<double>(mj);
         }
-        metrics[static_cast<std::size_t>(n1 * 2 + par)] = static_cast<float>(m);
+        metrics[static_cast<std::size_t>(n1 * 2 + par)] = m;
       }
     }
-    const auto it = std::max_element(metrics.begin(), metrics.end());
+    const auto it = std::max_element(metrics.begin(), metrics.end(), [](const auto& a, const auto& b) { return std::norm(a) < std::norm(b); });
     const int arg = static_cast<int>(it - metrics.begin());
-    // Normalised correlation: the metric over the norm of Re(z) (Cauchy-Schwarz: at most sqrt(62 x
-    // occurrences) for a perfect match; a standard normal variable for noise).
-    double re2 = 0.0;
+    // Normalised: |metric| over the noise's standard deviation per component (Cauchy-Schwarz: at most
+    // sqrt(2 x 62 x occurrences) for a perfect match; Rayleigh with unit scale for noise).
+    double e2 = 0.0;
     for (const auto& zz : z)
-      for (const auto& v : zz) re2 += static_cast<double>(v.real()) * v.real();
-    if (!(re2 > 0.0)) continue;
-    const double zscore = *it / std::sqrt(re2);
+      for (const auto& v : zz) e2 += std::norm(v);
+    if (!(e2 > 0.0)) continue;
+    const double zscore = std::abs(*it) / std::sqrt(e2 / 2.0);
     if (zscore > best_r.z) {
       best_r.z = zscore;
       best_r.tdd = tdd;
       best_r.normal_cp = ncp;
       best_r.n_id_1 = arg / 2;
       best_r.parity = arg % 2;
+      // The SSS lies delta samples before the PSS: arg = -2 pi dcfo delta / fs.
+      best_r.dcfo_hz = -std::arg(*it) * kFs / (2.0 * kPi * delta);
     }
   }
+  cfo_out = cfo + best_r.dcfo_hz;
   // Occurrence 0 is in subframe 0 when parity is 0: record the first PSS of a subframe-0 half-frame in
   // parity's place (the caller derives the frame start from it).
   best_r.parity = occ.empty() ? 0 : best_r.parity;
@@ -411,7 +486,9 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
   struct Frame {
     std::int64_t start;
     int index;                                   // frame number relative to the first frame considered
-    std::vector<std::array<cf32, kN>> y;         // FFT of each symbol of subframe 0 (empty when outside)
+    // FFT of each symbol of subframe 0 (index sym), and of the CRS symbols of subframe 9 of the frame before
+    // (n_sym + sym) and subframe 1 (2 n_sym + sym), FDD only: more pilots for the channel estimate.
+    std::vector<std::array<cf32, kN>> y;
     std::vector<bool> have;
   };
   std::vector<Frame> frames;
@@ -427,32 +504,43 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     Frame f;
     f.start = fs;
     f.index = m;
-    f.y.resize(static_cast<std::size_t>(n_sym));
-    f.have.assign(static_cast<std::size_t>(n_sym), false);
+    f.y.resize(static_cast<std::size_t>(3 * n_sym));
+    f.have.assign(static_cast<std::size_t>(3 * n_sym), false);
     frames.push_back(std::move(f));
   }
   if (frames.empty()) return std::nullopt;
 
+  // Subframes whose CRS serve the estimate: 0, and for FDD 9 (of the frame before) and 1, which are always
+  // downlink (TDD's subframe 1 is special and its 9 may be uplink: 36.211 table 4.2-2).
+  const int n_sub = s.tdd ? 1 : 3;
+  constexpr std::array<int, 3> kSubframeOf{0, 9, 1};
+  const std::int64_t subframe_len = std::llround(fperiod / 10.0);
+  auto is_crs_symbol = [&](int sym) { const int l = sym % per_slot; return l == 0 || l == 1 || l == per_slot - 3; };
   auto do_ffts = [&](double f_hz) {
     for (auto& fr : frames)
-      for (int sym = 0; sym < n_sym; ++sym) {
-        const std::int64_t p = sym_start(fr.start, sym);
-        fr.have[static_cast<std::size_t>(sym)] = p >= 0 && p + kN <= n;
-        if (fr.have[static_cast<std::size_t>(sym)]) symbol_fft(x, p, f_hz, fr.y[static_cast<std::size_t>(sym)]);
+      for (int sub = 0; sub < n_sub; ++sub) {
+        const std::int64_t sf_start = fr.start + (sub == 0 ? 0 : sub == 1 ? -subframe_len : subframe_len);
+        for (int sym = 0; sym < n_sym; ++sym) {
+          const std::size_t idx = static_cast<std::size_t>(sub * n_sym + sym);
+          const std::int64_t p = sym_start(sf_start, sym);
+          fr.have[idx] = p >= 0 && p + kN <= n && (sub == 0 || is_crs_symbol(sym));
+          if (fr.have[idx]) symbol_fft(x, p, f_hz, fr.y[idx]);
+        }
       }
   };
   do_ffts(cfo);
   // CRS sequences of the central 6 PRB, per (slot, l).
   std::array<cf32, 2 * kMaxRb> r{};
-  auto crs_ls = [&](const Frame& fr, int port, int sym, std::vector<std::pair<int, cf32>>& out) {
+  auto crs_ls = [&](const Frame& fr, int port, int sym, std::vector<std::pair<int, cf32>>& out, int sub = 0) {
     out.clear();
-    if (!fr.have[static_cast<std::size_t>(sym)]) return;
-    const int ns = sym / per_slot, l = sym % per_slot;
+    const std::size_t idx = static_cast<std::size_t>(sub * n_sym + sym);
+    if (!fr.have[idx]) return;
+    const int ns = 2 * kSubframeOf[static_cast<std::size_t>(sub)] + sym / per_slot, l = sym % per_slot;
     crs_sequence(pci, ns, l, ncp, r);
     const int off = crs_k_offset(port, ns, l, ncp, pci);
     for (int i = 0; i < 12; ++i) {
       const int k = 6 * i + off;
-      out.emplace_back(k, fr.y[static_cast<std::size_t>(sym)][static_cast<std::size_t>(bin_of_k72(k))] *
+      out.emplace_back(k, fr.y[idx][static_cast<std::size_t>(bin_of_k72(k))] *
                               std::conj(r[static_cast<std::size_t>(kCrsCentralOffset + i)]));
     }
   };
@@ -471,45 +559,86 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
       do_ffts(cfo);
     }
   }
-  // Channel per port and frame: LS at the pilots of the CRS symbols of subframe 0, averaged per subcarrier,
-  // linearly interpolated over frequency.
-  auto estimate = [&](const Frame& fr, int port, std::array<cf32, 72>& h) -> bool {
-    std::array<cf32, 72> sum{};
-    std::array<int, 72> cnt{};
+  // Channel per port and frame (36.211 6.10.1): LS at the CRS pilots of subframe 0, smoothed over frequency by
+  // the delay profile (DelaySmoother); one smoother per port and pattern of symbols present.
+  std::map<int, std::unique_ptr<DelaySmoother>> smoothers;
+  std::array<int, 72> f72{};
+  for (int k = 0; k < 72; ++k) f72[static_cast<std::size_t>(k)] = freq_of_k72(k);
+  const int delay_max = ncp ? kDelayMax : kDelayMaxExtended;
+  auto estimate = [&](const Frame& fr, int sub, int port, std::array<cf32, 72>& h) -> bool {
     std::array<int, 2> syms{};
     const int ns_count = crs_symbols_in_slot(port, ncp, syms);
     std::vector<std::pair<int, cf32>> ls;
+    std::vector<int> freqs;
+    std::vector<cf32> vals;
+    int mask = 0, bit = 0;
     for (int slot = 0; slot < 2; ++slot)
-      for (int i = 0; i < ns_count; ++i) {
-        crs_ls(fr, port, slot * per_slot + syms[static_cast<std::size_t>(i)], ls);
+      for (int i = 0; i < ns_count; ++i, ++bit) {
+        crs_ls(fr, port, slot * per_slot + syms[static_cast<std::size_t>(i)], ls, sub);
+        if (!ls.empty()) mask |= 1 << bit;
         for (auto& [k, v] : ls) {
-          sum[static_cast<std::size_t>(k)] += v;
-          cnt[static_cast<std::size_t>(k)]++;
+          freqs.push_back(freq_of_k72(k));
+          vals.push_back(v);
         }
       }
-    std::vector<int> ks;
-    for (int k = 0; k < 72; ++k)
-      if (cnt[static_cast<std::size_t>(k)]) {
-        sum[static_cast<std::size_t>(k)] /= static_cast<float>(cnt[static_cast<std::size_t>(k)]);
-        ks.push_back(k);
-      }
-    if (ks.empty()) return false;
-    std::size_t j = 0;
-    for (int k = 0; k < 72; ++k) {
-      while (j + 1 < ks.size() && ks[j + 1] <= k) ++j;
-      const int ka = ks[j];
-      if (k <= ks.front()) {
-        h[static_cast<std::size_t>(k)] = sum[static_cast<std::size_t>(ks.front())];
-      } else if (j + 1 >= ks.size()) {
-        h[static_cast<std::size_t>(k)] = sum[static_cast<std::size_t>(ks.back())];
-      } else {
-        const int kb = ks[j + 1];
-        const float t = static_cast<float>(freq_of_k72(k) - freq_of_k72(ka)) / static_cast<float>(freq_of_k72(kb) - freq_of_k72(ka));
-        h[static_cast<std::size_t>(k)] = sum[static_cast<std::size_t>(ka)] * (1.0f - t) + sum[static_cast<std::size_t>(kb)] * t;
-      }
-    }
+    if (vals.size() < 12) return false;
+    auto& sm = smoothers[port * 16 + mask];
+    if (!sm) sm = std::make_unique<DelaySmoother>(freqs, f72, kDelayMin, delay_max);
+    sm->execute(vals, h);
     return true;
   };
+  // Estimates of every frame and port, alone and (for slow channels) averaged with the neighbouring frames
+  // after aligning their common phase (what the residual CFO and the channel's drift turn in 10 ms): the
+  // PBCH is tried with the first, then with the second (the CRC decides).
+  using PortEstimates = std::array<std::array<cf32, 72>, 4>;
+  std::vector<PortEstimates> est(frames.size()), est_avg(frames.size());
+  std::vector<int> est_ports(frames.size(), 0);   // ports 0 .. est_ports-1 estimated
+  // Per frame: subframes 9, 0 and 1 estimated apart, aligned on subframe 0's common phase and averaged.
+  for (std::size_t f = 0; f < frames.size(); ++f) {
+    for (int p = 0; p < 4 && estimate(frames[f], 0, p, est[f][static_cast<std::size_t>(p)]); ++p) est_ports[f] = p + 1;
+    int averaged = 1;
+    for (int sub = 1; sub < n_sub && est_ports[f] > 0; ++sub) {
+      PortEstimates e{};
+      int got = 0;
+      for (int p = 0; p < est_ports[f] && estimate(frames[f], sub, p, e[static_cast<std::size_t>(p)]); ++p) got = p + 1;
+      if (got < est_ports[f]) continue;
+      std::complex<double> rho = 0.0;
+      for (int k = 0; k < 72; ++k) rho += std::complex<double>(est[f][0][static_cast<std::size_t>(k)] * std::conj(e[0][static_cast<std::size_t>(k)]));
+      const cf32 rot = std::polar(1.0f, static_cast<float>(std::arg(rho)));
+      for (int p = 0; p < got; ++p)
+        for (int k = 0; k < 72; ++k) est[f][static_cast<std::size_t>(p)][static_cast<std::size_t>(k)] += e[static_cast<std::size_t>(p)][static_cast<std::size_t>(k)] * rot;
+      ++averaged;
+    }
+    for (int p = 0; p < est_ports[f]; ++p)
+      for (auto& v : est[f][static_cast<std::size_t>(p)]) v /= static_cast<float>(averaged);
+  }
+  {
+    std::vector<double> phase(frames.size(), 0.0);
+    std::vector<int> chain(frames.size(), 0);
+    for (std::size_t f = 1; f < frames.size(); ++f) {
+      chain[f] = chain[f - 1];
+      if (frames[f].index != frames[f - 1].index + 1 || est_ports[f] == 0 || est_ports[f - 1] == 0) {
+        ++chain[f];
+        continue;
+      }
+      std::complex<double> rho = 0.0;
+      for (int k = 0; k < 72; ++k) rho += std::complex<double>(est[f][0][static_cast<std::size_t>(k)] * std::conj(est[f - 1][0][static_cast<std::size_t>(k)]));
+      phase[f] = phase[f - 1] + std::arg(rho);
+    }
+    for (std::size_t f = 0; f < frames.size(); ++f) {
+      est_avg[f] = est[f];
+      int n_avg = 1;
+      for (std::size_t g : {f - 1, f + 1}) {
+        if (g >= frames.size() || chain[g] != chain[f] || est_ports[g] < est_ports[f]) continue;
+        const cf32 rot = std::polar(1.0f, static_cast<float>(phase[f] - phase[g]));
+        for (int p = 0; p < est_ports[f]; ++p)
+          for (int k = 0; k < 72; ++k) est_avg[f][static_cast<std::size_t>(p)][static_cast<std::size_t>(k)] += est[g][static_cast<std::size_t>(p)][static_cast<std::size_t>(k)] * rot;
+        ++n_avg;
+      }
+      for (auto& hp : est_avg[f])
+        for (auto& v : hp) v /= static_cast<float>(n_avg);
+    }
+  }
 
   const auto res = pbch_resource_elements(pci, ncp);
   const int bits_frame = pbch_bits_per_frame(ncp);
@@ -517,10 +646,10 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
   const auto& c = scrambling(pci, ncp);
 
   // Soft bits (positive: bit 0) per frame for a port hypothesis.
-  auto soft_bits = [&](const Frame& fr, int ports, std::vector<float>& out) -> bool {
-    std::array<std::array<cf32, 72>, 4> h{};
-    for (int p = 0; p < ports; ++p)
-      if (!estimate(fr, p, h[static_cast<std::size_t>(p)])) return false;
+  auto soft_bits = [&](std::size_t f, int ports, const std::vector<PortEstimates>& table, std::vector<float>& out) -> bool {
+    if (est_ports[f] < ports) return false;
+    const Frame& fr = frames[f];
+    const PortEstimates& h = table[f];
     out.assign(static_cast<std::size_t>(bits_frame), 0.0f);
     auto re = [&](std::size_t i) { return fr.y[static_cast<std::size_t>(res[i].symbol)][static_cast<std::size_t>(bin_of_k72(res[i].k72))]; };
     auto ch = [&](int p, std::size_t i) { return h[static_cast<std::size_t>(p)][static_cast<std::size_t>(res[i].k72)]; };
@@ -567,18 +696,27 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
   const int frame_of_start = static_cast<int>(std::llround((static_cast<double>(cell.frame_start_sample) - frame0) / fperiod));
 
   // Decoding: for each port hypothesis and frame offset j0 (SFN mod 4 of frames[0]), combine the frames of
-  // each 40 ms block (36.212 5.3.1: one BCH transport block per 40 ms) and try each block; then, when no block
-  // decodes alone, two consecutive blocks soft-combined (see below).
+  // each 40 ms block (36.212 5.3.1: one BCH transport block per 40 ms) and try each block; then every block of
+  // the capture soft-combined (see below).
   std::vector<std::vector<float>> sb(frames.size());
   std::array<sbit_t, 3 * kBchCodedIn> sbits{};
   std::array<ubit_t, kBchCodedIn> dec{};
   bool done = false;
-  // Tries a combined block of soft values (stream-major, positive: bit 0) whose MIB is that of `block`.
-  // trailing_ones >= 0: the decoded systemFrameNumber must have that many trailing ones (7: at least 7).
-  auto try_decode = [&](const std::array<float, 3 * kBchCodedIn>& acc, int ports, int j0, int block, int trailing_ones) -> bool {
+  using Soft = std::array<float, 3 * kBchCodedIn>;  // stream-major (i*40 + j), positive: bit 0
+  // SFN pattern of a run of K consecutive blocks starting at systemFrameNumber s (the 8 MSBs of the SFN):
+  // s xor (s + m) for m = 1 .. K-1, packed 8 bits each.
+  auto sfn_pattern = [](int s8, int k) {
+    std::uint64_t p = 0;
+    for (int m = 1; m < k; ++m) p = (p << 8) | static_cast<std::uint64_t>((s8 ^ (s8 + m)) & 255);
+    return p;
+  };
+  // Tries combined soft values whose MIB is that of `block`, with the weight of evidence `energy` (the sum of
+  // the squares of every soft value combined). run > 1: the soft values combine `run` blocks under SFN pattern
+  // `pattern`, which the decoded systemFrameNumber must reproduce.
+  auto try_decode = [&](const Soft& acc, double energy, int ports, int j0, int block, int run, std::uint64_t pattern) -> bool {
     float amax = 0.0f;
     for (float v : acc) amax = std::max(amax, std::fabs(v));
-    if (!(amax > 0.0f)) return false;
+    if (!(amax > 0.0f) || !(energy > 0.0)) return false;
     const float scale = 127.0f / amax;
     for (int idx = 0; idx < 3 * kBchCodedIn; ++idx) {
       // Stream-major index (i*40 + j) -> libosmocoding's interleaved order 3 j + i.
@@ -590,31 +728,28 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     std::uint16_t rx = 0;
     for (int b = 0; b < kBchCrcBits; ++b) rx = static_cast<std::uint16_t>((rx << 1) | dec[static_cast<std::size_t>(kMibBits + b)]);
     if (crc != rx) return false;
-    // The decoded word re-encoded must agree with most hard decisions of the combined soft bits (a
-    // second guard, after the CRC, against noise decoded into a valid-looking word).
+    // Second guard, after the CRC, against noise decoded into a valid-looking word: the correlation of every
+    // soft value combined with the re-encoded word, over the soft values' norm. For noise it is a standard
+    // normal variable per codeword; the decoder's choice among 2^40 codewords reaches about
+    // sqrt(2 ln 2^40) = 7.4, rarely more than kMinMibEvidence.
     std::array<ubit_t, 3 * kBchCodedIn> reenc{};
     osmo_conv_encode(&pbch_conv_code(), dec.data(), reenc.data());
-    int disagree = 0, nonzero = 0;
-    for (int b = 0; b < 3 * kBchCodedIn; ++b) {
-      if (sbits[static_cast<std::size_t>(b)] == 0) continue;
-      ++nonzero;
-      disagree += (sbits[static_cast<std::size_t>(b)] < 0) != (reenc[static_cast<std::size_t>(b)] != 0);
+    double corr = 0.0;
+    for (int bit = 0; bit < 3 * kBchCodedIn; ++bit) {
+      const float v = acc[static_cast<std::size_t>((bit % 3) * kBchCodedIn + bit / 3)];
+      corr += reenc[static_cast<std::size_t>(bit)] ? -v : v;
     }
+    const double evidence = corr / std::sqrt(energy);
     if (tw::log::level() >= tw::log::Level::debug)
-      tw::log::debug("lte: PCI " + std::to_string(pci) + " CRC ok, ports " + std::to_string(ports) + ", " +
-                     std::to_string(disagree) + "/" + std::to_string(nonzero) + " coded bits disagree");
-    if (nonzero == 0 || disagree * 4 > nonzero) return false;
+      tw::log::debug("lte: PCI " + std::to_string(pci) + " CRC ok, ports " + std::to_string(ports) + ", " + std::to_string(run) +
+                     " block(s), evidence " + std::to_string(evidence) + ", SSS " + std::to_string(s.z));
+    if (evidence < kMinMibEvidence) return false;
     std::array<std::uint8_t, 3> oct{};
-    for (int b = 0; b < kMibBits; ++b) oct[static_cast<std::size_t>(b / 8)] |= static_cast<std::uint8_t>(dec[static_cast<std::size_t>(b)] << (7 - b % 8));
+    for (int bit = 0; bit < kMibBits; ++bit) oct[static_cast<std::size_t>(bit / 8)] |= static_cast<std::uint8_t>(dec[static_cast<std::size_t>(bit)] << (7 - bit % 8));
     if (((oct[0] >> 5) & 7) > 5) return false;  // not an enumerated dl-Bandwidth: not a MIB
-    if (trailing_ones >= 0) {
-      // A wrong hypothesis t' lets the decoder return block b's MIB xor delta(t) xor delta(t'), which passes the
-      // CRC too; its systemFrameNumber never has t trailing ones, so that check rejects exactly those words.
-      const int sfn8 = ((oct[0] & 3) << 6) | (oct[1] >> 2);
-      int t = 0;
-      while (t < 7 && ((sfn8 >> t) & 1)) ++t;
-      if (t != trailing_ones) return false;
-    }
+    // A wrong pattern lets the decoder return block b's MIB xor the two patterns' difference, which passes the
+    // CRC too; its systemFrameNumber does not produce the pattern tried, so this check rejects those words.
+    if (run > 1 && sfn_pattern(((oct[0] & 3) << 6) | (oct[1] >> 2), run) != pattern) return false;
     // SFN of the frame at frame_start_sample: frames[0] has SFN = 4 msb + j0 - 4 * block.
     Mib m = unpack_mib(std::span<const std::uint8_t, 3>(oct), 0);
     const int sfn_block0 = m.sfn - 4 * block;  // SFN of frames[0] minus j0
@@ -627,69 +762,79 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     cell.ports = ports;
     return true;
   };
-  // Cross-block combining: block b+1 carries the MIB of block b with systemFrameNumber (the 8 MSBs of the SFN,
-  // MIB bits 6..13) plus one. CRC (zero-initialised, the port mask cancels) and convolutional code are linear,
-  // so codeword(b+1) = codeword(b) xor codeword(delta) with delta = s xor (s + 1) in the SFN field: 2^(t+1) - 1
-  // for t trailing ones of s (t = 0..7; 255 -> 0 gives the t = 7 pattern). Block b+1's soft values with the
-  // signs of delta's coded bits flipped add to block b's; the 8 hypotheses t are tried in turn.
-  std::array<std::array<std::uint8_t, 3 * kBchCodedIn>, 8> delta_code{};  // stream-major, 1: flip
+  // Combining across blocks: block b+m carries the MIB of block b with systemFrameNumber s + m. CRC
+  // (zero-initialised; the port mask cancels) and convolutional code are linear, so codeword(b+m) =
+  // codeword(b) xor codeword(delta_m), delta_m = s xor (s + m) in the SFN field (MIB bits 6..13). Each block's
+  // soft values, with the signs of delta_m's coded bits flipped, add to block b's. The deltas depend on s only
+  // through its pattern (sfn_pattern): each distinct pattern is one hypothesis.
+  std::array<std::array<std::uint8_t, 3 * kBchCodedIn>, 8> sfn_bit_code{};  // stream-major codeword of SFN bit t
   for (int t = 0; t < 8; ++t) {
     std::array<std::uint8_t, kMibBits> d{};
-    for (int b = 0; b <= t; ++b) d[static_cast<std::size_t>(6 + 7 - b)] = 1;  // SFN field MSB first at bit 6
+    d[static_cast<std::size_t>(6 + 7 - t)] = 1;  // SFN field MSB first at bit 6
     const std::uint16_t crc = crc16(d);
     std::array<ubit_t, kBchCodedIn> word{};
-    for (int b = 0; b < kMibBits; ++b) word[static_cast<std::size_t>(b)] = d[static_cast<std::size_t>(b)];
-    for (int b = 0; b < kBchCrcBits; ++b) word[static_cast<std::size_t>(kMibBits + b)] = static_cast<ubit_t>((crc >> (15 - b)) & 1);
+    for (int bit = 0; bit < kMibBits; ++bit) word[static_cast<std::size_t>(bit)] = d[static_cast<std::size_t>(bit)];
+    for (int bit = 0; bit < kBchCrcBits; ++bit) word[static_cast<std::size_t>(kMibBits + bit)] = static_cast<ubit_t>((crc >> (15 - bit)) & 1);
     std::array<ubit_t, 3 * kBchCodedIn> enc{};
     osmo_conv_encode(&pbch_conv_code(), word.data(), enc.data());
     for (int idx = 0; idx < 3 * kBchCodedIn; ++idx)
-      delta_code[static_cast<std::size_t>(t)][static_cast<std::size_t>(idx)] = enc[static_cast<std::size_t>(3 * (idx % kBchCodedIn) + idx / kBchCodedIn)];
+      sfn_bit_code[static_cast<std::size_t>(t)][static_cast<std::size_t>(idx)] = enc[static_cast<std::size_t>(3 * (idx % kBchCodedIn) + idx / kBchCodedIn)];
   }
-  std::vector<std::array<float, 3 * kBchCodedIn>> block_acc;
-  std::vector<int> block_no;
-  for (int ports : {1, 2, 4}) {
-    if (done) break;
+  struct Block {
+    Soft acc{};
+    double energy = 0.0;
+    int number = 0;
+  };
+  std::vector<Block> blocks;
+  for (int attempt = 0; attempt < 6 && !done; ++attempt) {
+    const int ports = std::array<int, 3>{1, 2, 4}[static_cast<std::size_t>(attempt % 3)];
     bool ok = true;
-    for (std::size_t i = 0; i < frames.size(); ++i) ok = ok && soft_bits(frames[i], ports, sb[i]);
+    for (std::size_t i = 0; i < frames.size(); ++i) ok = ok && soft_bits(i, ports, attempt < 3 ? est : est_avg, sb[i]);
     if (!ok) continue;
     for (int j0 = 0; j0 < 4 && !done; ++j0) {
       // Block of frame i: floor((j0 + index_i - index_0) / 4).
-      block_acc.clear();
-      block_no.clear();
-      std::size_t i = 0;
-      while (i < frames.size() && !done) {
-        const int rel0 = frames[i].index - frames[0].index + j0;
-        const int block = rel0 / 4;
-        std::array<float, 3 * kBchCodedIn> acc{};
-        std::size_t i_end = i;
-        int used = 0;
-        for (; i_end < frames.size(); ++i_end) {
-          const int rel = frames[i_end].index - frames[0].index + j0;
-          if (rel / 4 != block) break;
+      blocks.clear();
+      for (std::size_t i = 0; i < frames.size();) {
+        Block blk;
+        blk.number = (frames[i].index - frames[0].index + j0) / 4;
+        for (; i < frames.size(); ++i) {
+          const int rel = frames[i].index - frames[0].index + j0;
+          if (rel / 4 != blk.number) break;
           const int j = rel % 4;
-          for (int b = 0; b < bits_frame; ++b) {
-            const std::size_t e = static_cast<std::size_t>(j * bits_frame + b);
-            const float v = c[e] ? -sb[i_end][static_cast<std::size_t>(b)] : sb[i_end][static_cast<std::size_t>(b)];
-            acc[static_cast<std::size_t>(map[e])] += v;  // 36.212 5.1.4.2 repeats add up
-            ++used;
+          for (int bit = 0; bit < bits_frame; ++bit) {
+            const std::size_t e = static_cast<std::size_t>(j * bits_frame + bit);
+            const float v = c[e] ? -sb[i][static_cast<std::size_t>(bit)] : sb[i][static_cast<std::size_t>(bit)];
+            blk.acc[static_cast<std::size_t>(map[e])] += v;  // 36.212 5.1.4.2 repeats add up
+            blk.energy += static_cast<double>(v) * v;
           }
         }
-        i = i_end;
-        if (used == 0) continue;
-        block_acc.push_back(acc);
-        block_no.push_back(block);
-        done = try_decode(acc, ports, j0, block, -1);
+        blocks.push_back(blk);
       }
-      for (std::size_t b = 0; !done && b + 1 < block_acc.size(); ++b) {
-        if (block_no[b + 1] != block_no[b] + 1) continue;
-        for (int t = 0; t < 8 && !done; ++t) {
-          std::array<float, 3 * kBchCodedIn> acc = block_acc[b];
-          const auto& flip = delta_code[static_cast<std::size_t>(t)];
+      for (const auto& blk : blocks)
+        if (!done) done = try_decode(blk.acc, blk.energy, ports, j0, blk.number, 1, 0);
+      // The whole run of consecutive blocks (frames are consecutive, so the blocks are).
+      const int run = static_cast<int>(blocks.size());
+      if (done || run < 2) continue;
+      std::vector<std::uint64_t> patterns;
+      for (int s8 = 0; s8 < 256; ++s8) {
+        const std::uint64_t p = sfn_pattern(s8, run);
+        if (std::find(patterns.begin(), patterns.end(), p) == patterns.end()) patterns.push_back(p);
+      }
+      double energy = 0.0;
+      for (const auto& blk : blocks) energy += blk.energy;
+      for (std::size_t pi = 0; pi < patterns.size() && !done; ++pi) {
+        Soft acc = blocks[0].acc;
+        for (int m = 1; m < run; ++m) {
+          const int delta = static_cast<int>((patterns[pi] >> (8 * (run - 1 - m))) & 255);
+          std::array<std::uint8_t, 3 * kBchCodedIn> flip{};
+          for (int t = 0; t < 8; ++t)
+            if ((delta >> t) & 1)
+              for (int idx = 0; idx < 3 * kBchCodedIn; ++idx) flip[static_cast<std::size_t>(idx)] ^= sfn_bit_code[static_cast<std::size_t>(t)][static_cast<std::size_t>(idx)];
+          const Soft& add = blocks[static_cast<std::size_t>(m)].acc;
           for (int idx = 0; idx < 3 * kBchCodedIn; ++idx)
-            acc[static_cast<std::size_t>(idx)] += flip[static_cast<std::size_t>(idx)] ? -block_acc[b + 1][static_cast<std::size_t>(idx)]
-                                                                                     : block_acc[b + 1][static_cast<std::size_t>(idx)];
-          done = try_decode(acc, ports, j0, block_no[b], t);
+            acc[static_cast<std::size_t>(idx)] += flip[static_cast<std::size_t>(idx)] ? -add[static_cast<std::size_t>(idx)] : add[static_cast<std::size_t>(idx)];
         }
+        done = try_decode(acc, energy, ports, j0, blocks[0].number, run, patterns[pi]);
       }
     }
   }
@@ -749,8 +894,9 @@ CellSearch::~CellSearch() = default;
 std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) {
   std::vector<LteCell> cells;
   const auto peaks = impl_->pss_search(x);
-  for (const auto& pk : peaks) {
-    const double cfo0 = pk.shift * (kFs / kOsFft);
+  for (const auto& peak : peaks) {
+    PssPeak pk = peak;
+    const double cfo0 = impl_->refine_pss(x, pk, pk.shift * (kFs / kOsFft));
     double cfo = cfo0;
     const SssResult s = impl_->sss_detect(x, pk, cfo0, cfo);
     if (tw::log::level() >= tw::log::Level::debug) {

@@ -37,7 +37,7 @@ struct CellSearchConfig {
   double carrier_hz = 0.0;          // > 0: the sampling clock drifts by cfo / carrier_hz (one crystal)
   int max_cells = 8;
   double cfo_step_hz = 5625.0;      // coarse CFO grid, rounded to a multiple of 1875 Hz (FFT bin)
-  int max_half_frames = 8;          // 5 ms periods used by the PSS search (8: 40 ms)
+  int max_half_frames = 16;         // 5 ms periods used by the PSS search (16: 80 ms)
   int max_pbch_frames = 8;          // radio frames used for SSS / PBCH / measurements
   double pss_false_alarms = 0.1;    // expected noise peaks per search passed on to the SSS stage
   double sss_min_score = 5.0;       // SSS: normalised correlation x sqrt(N) (noise: standard normal) to try

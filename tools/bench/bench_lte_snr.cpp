@@ -5,6 +5,7 @@
 // loaded, 80 ms at 1.92 Msps, AWGN or EPA 5 Hz fading (36.101 annex B.2). Also pure noise (ghost cells).
 //   build-*/tools/bench/bench_lte_snr                     (TW_LTE_SNR_TRIALS=N trials per point, default 40)
 //   build-*/tools/bench/bench_lte_snr --benchmark_filter=Awgn
+//   TW_LTE_SNR_VERBOSE=1: every failed trial on stderr; =2: the search's debug log as well.
 // SNR: per resource element (EPRE over the noise in 15 kHz, = the SNR in the central 1.08 MHz of a loaded
 // carrier); the counter snr_1m92_db gives the same point over the 1.92 MHz band (2.5 dB lower).
 // Counters: sync (PSS/SSS success rate), mib (MIB success rate), wrong_cells (cells reported that were not
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "src/core/log.hpp"
 #include "tools/synth/lte/lte_snr_trial.hpp"
 
 namespace {
@@ -39,6 +41,8 @@ void sweep(benchmark::State& state, const std::string& multipath, double doppler
   if (report_sss_only) scfg.undecoded_min_score = scfg.sss_min_score;
   tw::dsp::lte::CellSearch search(scfg);
   const int n = trials();
+  // TW_LTE_SNR_VERBOSE=2: the search's own debug log (PSS peaks, SSS scores, CRC checks) as well.
+  if (const char* v = std::getenv("TW_LTE_SNR_VERBOSE"); v && std::atoi(v) >= 2) tw::log::set_level(tw::log::Level::debug);
   int sync = 0, mib = 0, wrong = 0;
   for (auto _ : state) {
     for (int t = 0; t < n; ++t) {
