@@ -7,6 +7,7 @@ extern "C" {
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -98,6 +99,10 @@ struct PssPeak {
   int bin = 0;       // sample index modulo the half-frame of the start of the PSS's useful part
   int shift = 0;     // coarse CFO in overlap-save bins
   double metric = 0.0;
+  bool strong = false;  // above the strict (noncoherent) threshold: passed on whatever its coherence
+  // After refine_pss: coherence over the occurrences (see there) and the phase step between occurrences.
+  double coherence = 0.0;
+  double step_rad = 0.0;
 };
 
 struct SssResult {
@@ -122,6 +127,7 @@ struct CellSearch::Impl {
   std::vector<std::array<std::array<float, 62>, 2>> sss_table;  // [N_ID(2)*168 + N_ID(1)][sf 0/5]
   std::vector<int> rm_map_normal, rm_map_ext;
   std::unique_ptr<DelaySmoother> pss_smoother;     // the 62 PSS subcarriers onto themselves
+  std::map<int, std::unique_ptr<DelaySmoother>> crs_smoothers;  // CRS pilots onto the 72 subcarriers
   std::vector<std::uint8_t> scramble[504];
   std::vector<std::uint8_t> scramble_ext[504];
   // Work buffers (reused across calls).
@@ -184,7 +190,7 @@ struct CellSearch::Impl {
 
   std::vector<PssPeak> pss_search(std::span<const cf32> x);
   std::vector<std::int64_t> pss_occurrences(std::int64_t n, const PssPeak& pk, double cfo) const;
-  double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0) const;
+  double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0) const;  // also sets coherence
   SssResult sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo, double& cfo_out);
   std::optional<LteCell> pbch_and_measure(std::span<const cf32> x, const PssPeak& pk, const SssResult& s, double cfo);
 
@@ -239,9 +245,11 @@ std::vector<PssPeak> CellSearch::Impl::pss_search(std::span<const cf32> x) {
     const double cfo = s * bin_hz;
     const double period = half_period(cfo);
     std::fill(counts.begin(), counts.end(), 0.0f);
+    // bin = round(n - h period) for the half-frame h holding n, walked without a division per sample.
+    double h_start = 0.0;
     for (int n = 0; n < n_out; ++n) {
-      const double h = std::floor(n / period);
-      int bin = static_cast<int>(n - h * period + 0.5);
+      if (n >= h_start + period) h_start += period;
+      int bin = static_cast<int>(n - h_start + 0.5);
       if (bin >= kHalfFrame) bin -= kHalfFrame;
       bin_of[static_cast<std::size_t>(n)] = bin;
       counts[static_cast<std::size_t>(bin)] += 1.0f;
@@ -253,18 +261,20 @@ std::vector<PssPeak> CellSearch::Impl::pss_search(std::span<const cf32> x) {
       for (int b = 0; b < n_blocks; ++b) {
         const cf32* X = blocks.data() + static_cast<std::ptrdiff_t>(b) * kOsFft;
         cf32* in = os_inv.input();
-        // Derotating by s bins: X'(k) = X(k + s).
-        for (int k = 0; k < kOsFft; ++k) in[k] = X[(k + s + kOsFft) % kOsFft] * ps[k];
+        // Derotating by s bins: X'(k) = X(k + s mod N), as two contiguous runs.
+        const int s0 = (s % kOsFft + kOsFft) % kOsFft;
+        // (Products written out: std::complex's operator* checks for NaN on every element.)
+        auto mul = [](cf32 a, cf32 b) { return cf32(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()); };
+        for (int k = 0; k < kOsFft - s0; ++k) in[k] = mul(X[k + s0], ps[k]);
+        for (int k = kOsFft - s0; k < kOsFft; ++k) in[k] = mul(X[k + s0 - kOsFft], ps[k]);
         os_inv.run();
         const cf32* c = os_inv.output();
         const int base = b * kOsValid;
         const int lim = std::min(kOsValid, n_out - base);
-        for (int i = 0; i < lim; ++i) {
-          const float p = std::norm(c[i]);
-          fold[static_cast<std::size_t>(bin_of[static_cast<std::size_t>(base + i)])] += p;
-          total += p;
-        }
+        const int* bins = bin_of.data() + base;
+        for (int i = 0; i < lim; ++i) fold[static_cast<std::size_t>(bins[i])] += c[i].real() * c[i].real() + c[i].imag() * c[i].imag();
       }
+      for (int i = 0; i < kHalfFrame; ++i) total += fold[static_cast<std::size_t>(i)];
       const double mean = total / n_out;
       if (!(mean > 0.0)) continue;
       float* bst = best.data() + n2 * kHalfFrame;
@@ -282,10 +292,16 @@ std::vector<PssPeak> CellSearch::Impl::pss_search(std::span<const cf32> x) {
     }
   }
   // Thresholds per number of folded half-frames K: false alarms spread over every hypothesis tested.
-  const double p_cell = cfg.pss_false_alarms / (3.0 * kHalfFrame * n_hyp);
+  // Two thresholds per number of folded half-frames K, false alarms spread over every hypothesis tested:
+  // strict (pss_false_alarms) and relaxed (pss_candidates; such a peak must then prove coherent).
+  const double p_strict = cfg.pss_false_alarms / (3.0 * kHalfFrame * n_hyp);
+  const double p_relaxed = std::max(cfg.pss_candidates, cfg.pss_false_alarms) / (3.0 * kHalfFrame * n_hyp);
   const int k_max = n_out / kHalfFrame + 2;
-  std::vector<double> thr(static_cast<std::size_t>(k_max + 1));
-  for (int k = 1; k <= k_max; ++k) thr[static_cast<std::size_t>(k)] = mean_threshold(k, p_cell);
+  std::vector<double> thr(static_cast<std::size_t>(k_max + 1)), thr_strict(static_cast<std::size_t>(k_max + 1));
+  for (int k = 1; k <= k_max; ++k) {
+    thr[static_cast<std::size_t>(k)] = mean_threshold(k, p_relaxed);
+    thr_strict[static_cast<std::size_t>(k)] = mean_threshold(k, p_strict);
+  }
   std::vector<PssPeak> cand;
   for (int n2 = 0; n2 < 3; ++n2) {
     const float* bst = best.data() + n2 * kHalfFrame;
@@ -294,12 +310,18 @@ std::vector<PssPeak> CellSearch::Impl::pss_search(std::span<const cf32> x) {
       if (bst[i] <= thr[static_cast<std::size_t>(k)]) continue;
       const float l = bst[(i + kHalfFrame - 1) % kHalfFrame], r = bst[(i + 1) % kHalfFrame];
       if (bst[i] < l || bst[i] < r) continue;
-      cand.push_back({n2, i, best_shift[static_cast<std::size_t>(n2 * kHalfFrame + i)], bst[i]});
+      PssPeak pk;
+      pk.n_id_2 = n2;
+      pk.bin = i;
+      pk.shift = best_shift[static_cast<std::size_t>(n2 * kHalfFrame + i)];
+      pk.metric = bst[i];
+      pk.strong = bst[i] > thr_strict[static_cast<std::size_t>(k)];
+      cand.push_back(pk);
     }
   }
   std::sort(cand.begin(), cand.end(), [](const PssPeak& a, const PssPeak& b) { return a.metric > b.metric; });
   std::vector<PssPeak> kept;
-  const std::size_t max_cand = static_cast<std::size_t>(std::max(4, 4 * cfg.max_cells));
+  const std::size_t max_cand = static_cast<std::size_t>(std::max(4, 4 * cfg.max_cells) + 2 * static_cast<int>(std::ceil(cfg.pss_candidates)));
   for (const auto& c : cand) {
     bool drop = false;
     for (const auto& k : kept) {
@@ -347,8 +369,10 @@ double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double
     for (int f = -kDf; f <= kDf; ++f) rot[static_cast<std::size_t>(m)][static_cast<std::size_t>(f + kDf)] = std::polar(1.0f, static_cast<float>(-2.0 * kPi * f * kStepHz * m / kFs));
   const double w = -2.0 * kPi * cfo0 / kFs;
   std::array<cf32, kN> prod{};
-  for (auto a : occ)
+  std::vector<cf32> corr(occ.size() * (2 * kDt + 1) * (2 * kDf + 1));  // [h][dt][f]
+  for (std::size_t h = 0; h < occ.size(); ++h)
     for (int dt = 0; dt <= 2 * kDt; ++dt) {
+      const std::int64_t a = occ[h];
       const std::int64_t st = a + dt;
       const cf32 step(static_cast<float>(std::cos(w)), static_cast<float>(std::sin(w)));
       const double ph0 = std::fmod(w * static_cast<double>(st), 2.0 * kPi);
@@ -361,6 +385,7 @@ double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double
         cf32 acc{};
         for (int m = 0; m < kN; ++m) acc += prod[static_cast<std::size_t>(m)] * rot[static_cast<std::size_t>(m)][static_cast<std::size_t>(f)];
         score[static_cast<std::size_t>(dt)][static_cast<std::size_t>(f)] += std::norm(acc);
+        corr[(h * (2 * kDt + 1) + static_cast<std::size_t>(dt)) * (2 * kDf + 1) + static_cast<std::size_t>(f)] = acc;
       }
     }
   int best_dt = kDt, best_f = kDf;
@@ -370,40 +395,74 @@ double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double
         best_dt = dt;
         best_f = f;
       }
+  // Coherence: the occurrences' correlations c_h at the best point turn by a constant step (the CFO left,
+  // modulo 1/5 ms) when a cell is there. Q = max over the step of |sum c_h e^{-j step h}|^2 / sum |c_h|^2:
+  // for noise about an exponential variable per independent step (16 of them for 16 occurrences), for a cell
+  // about (occurrences x correlation SNR).
+  std::vector<cf32> c_occ(occ.size());
+  double e_occ = 0.0;
+  for (std::size_t h = 0; h < occ.size(); ++h) {
+    c_occ[h] = corr[(h * (2 * kDt + 1) + static_cast<std::size_t>(best_dt)) * (2 * kDf + 1) + static_cast<std::size_t>(best_f)];
+    e_occ += std::norm(c_occ[h]);
+  }
+  pk.coherence = 0.0;
+  pk.step_rad = 0.0;
+  constexpr int kSteps = 64;
+  if (e_occ > 0.0 && occ.size() >= 2)
+    for (int q = 0; q < kSteps; ++q) {
+      const double th = 2.0 * kPi * q / kSteps - kPi;
+      std::complex<double> acc = 0.0;
+      for (std::size_t h = 0; h < occ.size(); ++h) acc += std::complex<double>(c_occ[h]) * std::polar(1.0, -th * static_cast<double>(h));
+      const double qv = std::norm(acc) / e_occ;
+      if (qv > pk.coherence) {
+        pk.coherence = qv;
+        pk.step_rad = th;
+      }
+    }
   pk.bin = (base.bin + best_dt) % kHalfFrame;
   return cfo0 + (best_f - kDf) * kStepHz;
 }
 
-SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo0, double& cfo_out) {
-  const auto& rep = pss_time[static_cast<std::size_t>(pk.n_id_2)];
+SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo, double& cfo_out) {
   const std::int64_t n = static_cast<std::int64_t>(x.size());
-  const auto occ = pss_occurrences(n, pk, cfo0);
-  // Fine CFO from the phase between the two halves of the PSS (range +-15 kHz around the coarse value).
-  std::complex<double> acc = 0.0;
-  const double w = -2.0 * kPi * cfo0 / kFs;
-  for (auto a : occ) {
-    std::complex<double> c1 = 0.0, c2 = 0.0;
-    for (int m = 0; m < kN; ++m) {
-      const double ph = w * static_cast<double>(a + m);
-      const std::complex<double> v = std::complex<double>(x[static_cast<std::size_t>(a + m)]) * std::complex<double>(std::cos(ph), std::sin(ph)) *
-                                     std::conj(std::complex<double>(rep[static_cast<std::size_t>(m)]));
-      (m < kN / 2 ? c1 : c2) += v;
-    }
-    acc += c2 * std::conj(c1);
+  const auto occ = pss_occurrences(n, pk, cfo);
+  const auto& pf = pss_freq[static_cast<std::size_t>(pk.n_id_2)];
+  // Channel of each occurrence from its PSS (LS per subcarrier, smoothed over the delay profile); and the same
+  // averaged over +-kSssAverage occurrences after turning them by the phase step refine_pss measured (the
+  // CFO left over 5 ms), which is better while the channel holds still for 25 ms.
+  constexpr int kSssAverage = 2;
+  std::array<cf32, kN> yp{}, ys{};
+  std::vector<std::array<cf32, 62>> h_occ(occ.size()), h_avg(occ.size());
+  std::vector<bool> have(occ.size(), false);
+  for (std::size_t h = 0; h < occ.size(); ++h) {
+    const std::int64_t a = occ[h];
+    if (a - kBackoff < 0 || a - kBackoff + kN > n) continue;
+    symbol_fft(x, a - kBackoff, cfo, yp);
+    std::array<cf32, 62> hls{};
+    for (int i = 0; i < 62; ++i)
+      hls[static_cast<std::size_t>(i)] = yp[static_cast<std::size_t>(bin_of_k72(i + 5))] * std::conj(pf[static_cast<std::size_t>(i)]);
+    pss_smoother->execute(hls, h_occ[h]);
+    have[h] = true;
   }
-  double cfo = cfo0;
-  if (std::abs(acc) > 0.0) cfo += std::arg(acc) * kFs / (2.0 * kPi * (kN / 2));
-  cfo_out = cfo;
+  for (std::size_t h = 0; h < occ.size(); ++h) {
+    if (!have[h]) continue;
+    h_avg[h] = {};
+    for (int d = -kSssAverage; d <= kSssAverage; ++d) {
+      const std::int64_t g = static_cast<std::int64_t>(h) + d;
+      if (g < 0 || g >= static_cast<std::int64_t>(occ.size()) || !have[static_cast<std::size_t>(g)]) continue;
+      const cf32 rot = std::polar(1.0f, static_cast<float>(-pk.step_rad * d));
+      for (int i = 0; i < 62; ++i) h_avg[h][static_cast<std::size_t>(i)] += h_occ[static_cast<std::size_t>(g)][static_cast<std::size_t>(i)] * rot;
+    }
+  }
 
   SssResult best_r;
   best_r.z = -1.0;
-  const auto& pf = pss_freq[static_cast<std::size_t>(pk.n_id_2)];
-  std::array<cf32, kN> yp{}, ys{};
   std::vector<std::array<cf32, 62>> z;  // per usable occurrence: SSS equalised by the PSS channel
   std::vector<int> z_h;
   std::vector<std::complex<double>> metrics(336);
-  for (int hyp = 0; hyp < 4; ++hyp) {
-    const bool tdd = hyp >= 2, ncp = (hyp % 2) == 0;
+  for (int hyp = 0; hyp < 8; ++hyp) {
+    const bool tdd = (hyp / 2) >= 2, ncp = ((hyp / 2) % 2) == 0;
+    const auto& h_used = hyp % 2 ? h_avg : h_occ;
     // Distance from the SSS's useful part to the PSS's useful part (36.211 6.11: FDD adjacent symbols;
     // TDD SSS in the last symbol of subframe 0, PSS in the third of subframe 1).
     const int delta = tdd ? (ncp ? kN + (10 + kN) + (9 + kN) + 9 : kN + 2 * (32 + kN) + 32) : (ncp ? kN + 9 : kN + 32);
@@ -411,16 +470,11 @@ SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& p
     z_h.clear();
     for (std::size_t h = 0; h < occ.size(); ++h) {
       const std::int64_t a = occ[h];
-      if (a - delta - kBackoff < 0 || a - kBackoff + kN > n) continue;
-      symbol_fft(x, a - kBackoff, cfo, yp);
+      if (!have[h] || a - delta - kBackoff < 0) continue;
       symbol_fft(x, a - delta - kBackoff, cfo, ys);
-      // Channel from the PSS (LS per subcarrier, smoothed over the delay profile), applied to the SSS.
-      std::array<cf32, 62> hls{}, hch{}, zz{};
+      std::array<cf32, 62> zz{};
       for (int i = 0; i < 62; ++i)
-        hls[static_cast<std::size_t>(i)] = yp[static_cast<std::size_t>(bin_of_k72(i + 5))] * std::conj(pf[static_cast<std::size_t>(i)]);
-      pss_smoother->execute(hls, hch);
-      for (int i = 0; i < 62; ++i)
-        zz[static_cast<std::size_t>(i)] = ys[static_cast<std::size_t>(bin_of_k72(i + 5))] * std::conj(hch[static_cast<std::size_t>(i)]);
+        zz[static_cast<std::size_t>(i)] = ys[static_cast<std::size_t>(bin_of_k72(i + 5))] * std::conj(h_used[h][static_cast<std::size_t>(i)]);
       z.push_back(zz);
       z_h.push_back(static_cast<int>(h));
     }
@@ -428,17 +482,19 @@ SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& p
     // Per hypothesis, the occurrences' correlations add coherently: the phase left between the PSS's channel
     // and the SSS is the residual CFO over `delta` samples, common to every occurrence. Its magnitude is the
     // metric, its phase refines the CFO (range +-fs / (2 delta): +-7 kHz FDD, +-2.3 kHz TDD).
+    // The sequence of occurrence j depends only on the parity of z_h[j]: sum the even and odd ones first.
+    std::array<std::array<cf32, 62>, 2> zsum{};
+    for (std::size_t j = 0; j < z.size(); ++j)
+      for (int i = 0; i < 62; ++i) zsum[static_cast<std::size_t>(z_h[j] % 2)][static_cast<std::size_t>(i)] += z[j][static_cast<std::size_t>(i)];
     for (int n1 = 0; n1 < 168; ++n1) {
       const auto& seq = sss_table[static_cast<std::size_t>(pk.n_id_2 * 168 + n1)];
       for (int par = 0; par < 2; ++par) {
-        std::complex<double> m = 0.0;
-        for (std::size_t j = 0; j < z.size(); ++j) {
-          const auto& d = seq[static_cast<std::size_t>((z_h[j] + par) % 2)];
-          cf32 mj{};
-          for (int i = 0; i < 62; ++i) mj += z[j][static_cast<std::size_t>(i)] * d[static_cast<std::size_t>(i)];
-          m += std::complex<double>(mj);
+        cf32 m{};
+        for (int e = 0; e < 2; ++e) {
+          const auto& d = seq[static_cast<std::size_t>((e + par) % 2)];
+          for (int i = 0; i < 62; ++i) m += zsum[static_cast<std::size_t>(e)][static_cast<std::size_t>(i)] * d[static_cast<std::size_t>(i)];
         }
-        metrics[static_cast<std::size_t>(n1 * 2 + par)] = m;
+        metrics[static_cast<std::size_t>(n1 * 2 + par)] = std::complex<double>(m);
       }
     }
     const auto it = std::max_element(metrics.begin(), metrics.end(), [](const auto& a, const auto& b) { return std::norm(a) < std::norm(b); });
@@ -529,14 +585,16 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
       }
   };
   do_ffts(cfo);
-  // CRS sequences of the central 6 PRB, per (slot, l).
-  std::array<cf32, 2 * kMaxRb> r{};
+  // CRS sequences of the central 6 PRB, per (slot, l), computed once per call.
+  std::map<int, std::array<cf32, 2 * kMaxRb>> crs_seq;
   auto crs_ls = [&](const Frame& fr, int port, int sym, std::vector<std::pair<int, cf32>>& out, int sub = 0) {
     out.clear();
     const std::size_t idx = static_cast<std::size_t>(sub * n_sym + sym);
     if (!fr.have[idx]) return;
     const int ns = 2 * kSubframeOf[static_cast<std::size_t>(sub)] + sym / per_slot, l = sym % per_slot;
-    crs_sequence(pci, ns, l, ncp, r);
+    auto [it, fresh] = crs_seq.try_emplace(ns * 8 + l);
+    if (fresh) crs_sequence(pci, ns, l, ncp, it->second);
+    const auto& r = it->second;
     const int off = crs_k_offset(port, ns, l, ncp, pci);
     for (int i = 0; i < 12; ++i) {
       const int k = 6 * i + off;
@@ -544,28 +602,12 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
                               std::conj(r[static_cast<std::size_t>(kCrsCentralOffset + i)]));
     }
   };
-  // CFO refinement: port 0's CRS in l = 0 of slots 0 and 1 sit on the same subcarriers, 0.5 ms apart.
-  std::vector<std::pair<int, cf32>> ls0, ls1;
-  {
-    std::complex<double> acc = 0.0;
-    for (const auto& fr : frames) {
-      crs_ls(fr, 0, 0, ls0);
-      crs_ls(fr, 0, per_slot, ls1);
-      if (ls0.empty() || ls1.empty()) continue;
-      for (std::size_t i = 0; i < ls0.size(); ++i) acc += std::complex<double>(ls1[i].second * std::conj(ls0[i].second));
-    }
-    if (std::abs(acc) > 0.0) {
-      cfo += std::arg(acc) * kFs / (2.0 * kPi * (kSubframeSamples / 2));
-      do_ffts(cfo);
-    }
-  }
-  // Channel per port and frame (36.211 6.10.1): LS at the CRS pilots of subframe 0, smoothed over frequency by
-  // the delay profile (DelaySmoother); one smoother per port and pattern of symbols present.
-  std::map<int, std::unique_ptr<DelaySmoother>> smoothers;
+  // Channel per port and frame (36.211 6.10.1): LS at the CRS pilots of a subframe (or of one of its slots),
+  // smoothed over frequency by the delay profile (DelaySmoother); one smoother per port and pattern of symbols.
   std::array<int, 72> f72{};
   for (int k = 0; k < 72; ++k) f72[static_cast<std::size_t>(k)] = freq_of_k72(k);
   const int delay_max = ncp ? kDelayMax : kDelayMaxExtended;
-  auto estimate = [&](const Frame& fr, int sub, int port, std::array<cf32, 72>& h) -> bool {
+  auto estimate = [&](const Frame& fr, int sub, int port, std::array<cf32, 72>& h, int only_slot = -1) -> bool {
     std::array<int, 2> syms{};
     const int ns_count = crs_symbols_in_slot(port, ncp, syms);
     std::vector<std::pair<int, cf32>> ls;
@@ -574,6 +616,7 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     int mask = 0, bit = 0;
     for (int slot = 0; slot < 2; ++slot)
       for (int i = 0; i < ns_count; ++i, ++bit) {
+        if (only_slot >= 0 && slot != only_slot) continue;
         crs_ls(fr, port, slot * per_slot + syms[static_cast<std::size_t>(i)], ls, sub);
         if (!ls.empty()) mask |= 1 << bit;
         for (auto& [k, v] : ls) {
@@ -582,11 +625,27 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
         }
       }
     if (vals.size() < 12) return false;
-    auto& sm = smoothers[port * 16 + mask];
+    // The pilots' frequencies follow from v_shift (36.211 6.10.1.2), the port and the symbols present.
+    auto& sm = crs_smoothers[((pci % 6) * 4 + port) * 32 + mask * 2 + (ncp ? 1 : 0)];
     if (!sm) sm = std::make_unique<DelaySmoother>(freqs, f72, kDelayMin, delay_max);
     sm->execute(vals, h);
     return true;
   };
+  // CFO refinement: port 0's channel estimated per slot; the phase from slot 0 to slot 1 of each subframe
+  // used is the CFO left over 0.5 ms (range +-1 kHz; the SSS left about 100 Hz).
+  {
+    std::complex<double> acc = 0.0;
+    std::array<cf32, 72> h0{}, h1{};
+    for (const auto& fr : frames)
+      for (int sub = 0; sub < n_sub; ++sub) {
+        if (!estimate(fr, sub, 0, h0, 0) || !estimate(fr, sub, 0, h1, 1)) continue;
+        for (int k = 0; k < 72; ++k) acc += std::complex<double>(h1[static_cast<std::size_t>(k)] * std::conj(h0[static_cast<std::size_t>(k)]));
+      }
+    if (std::abs(acc) > 0.0) {
+      cfo += std::arg(acc) * kFs / (2.0 * kPi * (kSubframeSamples / 2));
+      do_ffts(cfo);
+    }
+  }
   // Estimates of every frame and port, alone and (for slow channels) averaged with the neighbouring frames
   // after aligning their common phase (what the residual CFO and the channel's drift turn in 10 ms): the
   // PBCH is tried with the first, then with the second (the CRC decides).
@@ -785,15 +844,20 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     double energy = 0.0;
     int number = 0;
   };
-  std::vector<Block> blocks;
   for (int attempt = 0; attempt < 6 && !done; ++attempt) {
     const int ports = std::array<int, 3>{1, 2, 4}[static_cast<std::size_t>(attempt % 3)];
     bool ok = true;
     for (std::size_t i = 0; i < frames.size(); ++i) ok = ok && soft_bits(i, ports, attempt < 3 ? est : est_avg, sb[i]);
     if (!ok) continue;
-    for (int j0 = 0; j0 < 4 && !done; ++j0) {
+    // Per frame offset j0, the blocks; the right j0 (and port count) is the one whose repeats add up
+    // coherently (36.212 5.1.4.2 repeats each coded bit 16 times per block): R = |combined|^2 / energy is
+    // about 1 + (repeats - 1) x SNR per soft value, 1 for noise (standard deviation sqrt(2 / (120 B)) over B
+    // blocks). The decoder runs for the most coherent offset, then for others above noise's 3 sigma.
+    std::array<std::vector<Block>, 4> blocks_of;
+    std::vector<std::pair<double, int>> order;
+    for (int j0 = 0; j0 < 4; ++j0) {
+      auto& blocks = blocks_of[static_cast<std::size_t>(j0)];
       // Block of frame i: floor((j0 + index_i - index_0) / 4).
-      blocks.clear();
       for (std::size_t i = 0; i < frames.size();) {
         Block blk;
         blk.number = (frames[i].index - frames[0].index + j0) / 4;
@@ -810,6 +874,20 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
         }
         blocks.push_back(blk);
       }
+      double coherent = 0.0, energy = 0.0;
+      for (const auto& blk : blocks) {
+        for (float v : blk.acc) coherent += static_cast<double>(v) * v;
+        energy += blk.energy;
+      }
+      const double r = energy > 0.0 ? coherent / energy : 0.0;
+      // In units of noise's standard deviation above its mean.
+      order.emplace_back((r - 1.0) / std::sqrt(2.0 / (3.0 * kBchCodedIn * static_cast<double>(blocks.size()))), j0);
+    }
+    std::sort(order.begin(), order.end(), std::greater<>());
+    for (std::size_t oi = 0; oi < order.size() && !done; ++oi) {
+      const int j0 = order[oi].second;
+      if (oi > 0 && order[oi].first < 3.0) break;
+      const auto& blocks = blocks_of[static_cast<std::size_t>(j0)];
       for (const auto& blk : blocks)
         if (!done) done = try_decode(blk.acc, blk.energy, ports, j0, blk.number, 1, 0);
       // The whole run of consecutive blocks (frames are consecutive, so the blocks are).
@@ -840,6 +918,7 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
   }
   // Measurements from port 0's CRS (all frames): pilots of slot 0 l=0 and slot 1 l=0 repeat on the same
   // subcarriers, their difference gives the noise.
+  std::vector<std::pair<int, cf32>> ls0, ls1;
   double p_sum = 0.0, d_sum = 0.0, rssi_sum = 0.0;
   int p_cnt = 0, d_cnt = 0, rssi_cnt = 0;
   for (const auto& fr : frames) {
@@ -886,6 +965,8 @@ CellSearch::CellSearch(const CellSearchConfig& cfg) : cfg_(cfg) {
   if (cfg.max_half_frames < 1 || cfg.max_half_frames > 400) throw InputError("max_half_frames: must lie in 1..400");
   if (cfg.max_pbch_frames < 1 || cfg.max_pbch_frames > 200) throw InputError("max_pbch_frames: must lie in 1..200");
   if (!(cfg.pss_false_alarms > 0.0)) throw InputError("pss_false_alarms: must be > 0");
+  if (!(cfg.pss_candidates >= 0.0) || cfg.pss_candidates > 1000.0) throw InputError("pss_candidates: must lie in 0..1000");
+  if (!(cfg.pss_min_coherence >= 0.0)) throw InputError("pss_min_coherence: must be >= 0");
   impl_ = std::make_unique<Impl>(cfg);
 }
 
@@ -897,20 +978,27 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) {
   for (const auto& peak : peaks) {
     PssPeak pk = peak;
     const double cfo0 = impl_->refine_pss(x, pk, pk.shift * (kFs / kOsFft));
+    // A peak that passed only the relaxed threshold must turn coherently from one occurrence to the next.
+    if (!pk.strong && pk.coherence < cfg_.pss_min_coherence) continue;
     double cfo = cfo0;
     const SssResult s = impl_->sss_detect(x, pk, cfo0, cfo);
     if (tw::log::level() >= tw::log::Level::debug) {
       tw::log::debug("lte: PSS N_ID(2) " + std::to_string(pk.n_id_2) + " at " + std::to_string(pk.bin) + " metric " +
-                     std::to_string(pk.metric) + " cfo " + std::to_string(cfo) + " -> SSS N_ID(1) " + std::to_string(s.n_id_1) +
+                     std::to_string(pk.metric) + " coherence " + std::to_string(pk.coherence) + " cfo " + std::to_string(cfo) + " -> SSS N_ID(1) " + std::to_string(s.n_id_1) +
                      (s.tdd ? " TDD" : " FDD") + (s.normal_cp ? " normal" : " extended") + " z " + std::to_string(s.z));
     }
     if (s.n_id_1 < 0 || s.z < cfg_.sss_min_score) continue;
     const int pci = 3 * s.n_id_1 + pk.n_id_2;
-    bool dup = false;
-    for (const auto& c : cells) dup = dup || c.pci == pci;
-    if (dup) continue;
+    // One cell per PCI: a later peak of a PCI whose MIB is decoded adds nothing; one whose MIB was not (a
+    // Zadoff-Chu ghost of the right cell, off in time and frequency) may still be replaced by a decoded one.
+    auto same = std::find_if(cells.begin(), cells.end(), [&](const LteCell& c) { return c.pci == pci; });
+    if (same != cells.end() && same->mib_decoded) continue;
     auto cell = impl_->pbch_and_measure(x, pk, s, cfo);
-    if (cell) cells.push_back(std::move(*cell));
+    if (!cell) continue;
+    if (same == cells.end())
+      cells.push_back(std::move(*cell));
+    else if (cell->mib_decoded)
+      *same = std::move(*cell);
   }
   // Undecoded cells that sit where a decoded cell's Zadoff-Chu ghosts fall (PSS within +-200 samples, CFO
   // off by about a subcarrier or more) are not reported.

@@ -8,8 +8,12 @@
 //      cfo stretches the half-frame to 9600 (1 - cfo/fc) samples when fc is known. Every peak above a
 //      threshold set from the correlation's own mean (a false-alarm rate over all hypotheses) is kept,
 //      minus sidelobes of stronger peaks.
-//   2. Fine CFO from the two halves of the PSS; SSS (6.11.2) coherent detection with the PSS as channel
-//      reference for the four (FDD/TDD x normal/extended CP) PSS-SSS distances: N_ID(1), subframe 0/5.
+//      Peaks above a relaxed threshold go on when their correlations turn by a constant step from one
+//      half-frame to the next (coherence), which a cell's do and noise's do not.
+//   2. Timing and CFO refined on a fine grid; SSS (6.11.2) coherent detection with the PSS as channel
+//      reference (smoothed over the delay profile, alone and averaged over neighbouring half-frames) for the
+//      four (FDD/TDD x normal/extended CP) PSS-SSS distances: N_ID(1), subframe 0/5; the phase between PSS
+//      and SSS refines the CFO.
 //   3. CFO refinement from the CRS of port 0 (6.10.1) half a subframe apart; channel estimates per port;
 //      PBCH (6.6): QPSK soft bits (SFBC for 2 and 4 ports), descrambling over the 4 frame offsets of the
 //      40 ms block, de-rate-matching with soft combining of repeats and frames, tail-biting Viterbi
@@ -39,7 +43,10 @@ struct CellSearchConfig {
   double cfo_step_hz = 5625.0;      // coarse CFO grid, rounded to a multiple of 1875 Hz (FFT bin)
   int max_half_frames = 16;         // 5 ms periods used by the PSS search (16: 80 ms)
   int max_pbch_frames = 8;          // radio frames used for SSS / PBCH / measurements
-  double pss_false_alarms = 0.1;    // expected noise peaks per search passed on to the SSS stage
+  double pss_false_alarms = 0.1;    // expected noise peaks per search passed on to the SSS stage as they are
+  double pss_candidates = 30.0;     // expected noise peaks per search of the relaxed threshold: those peaks ...
+  double pss_min_coherence = 12.0;  // ... go on only when they turn coherently over the occurrences (noise:
+                                    // P(coherence > q) about 16 e^-q)
   double sss_min_score = 5.0;       // SSS: normalised correlation x sqrt(N) (noise: standard normal) to try
                                     // the PBCH (which the CRC then confirms)
   bool report_undecoded = true;     // report a cell whose MIB fails ("mib": null) ...

@@ -1,8 +1,8 @@
-// CPU time of the LTE cell search per EARFCN: one 1.92 Msps capture of 40 ms searched over +-100 ppm at
+// CPU time of the LTE cell search per EARFCN: one 1.92 Msps capture of 80 ms (the default dwell) searched over +-100 ppm at
 // 2.7 GHz (+-270 kHz), PSS/SSS/PBCH included.
 //   build-*/tools/bench/bench_lte_search   (finds ../shared beside the checkout, or $TW_SHARED_DIR)
 // BM_SearchSynth: a synthesized 2-port cell (tools/synth/lte) with noise; BM_SearchCapture: the HackRF TDD
-// recording (f2360_s1.92_bw1.2_1s_hackrf.bin, first 40 ms).
+// recording (f2360_s1.92_bw1.2_1s_hackrf.bin, first 80 ms).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -18,7 +18,7 @@
 namespace {
 
 using tw::dsp::lte::cf32;
-constexpr std::size_t kSamples = 4 * 19200;  // 40 ms
+constexpr std::size_t kSamples = 8 * 19200;  // 80 ms: the dwell of a sweep and the default of analyze
 
 void run(benchmark::State& state, const std::vector<cf32>& iq, double carrier_hz) {
   tw::dsp::lte::CellSearchConfig cfg;

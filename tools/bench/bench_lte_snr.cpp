@@ -70,10 +70,10 @@ void BM_Awgn(benchmark::State& state) { sweep(state, "none", 0.0); }
 void BM_Epa5(benchmark::State& state) { sweep(state, "epa", 5.0); }
 void BM_AwgnSssOnly(benchmark::State& state) { sweep(state, "none", 0.0, true); }
 void BM_Epa5SssOnly(benchmark::State& state) { sweep(state, "epa", 5.0, true); }
-BENCHMARK(BM_AwgnSssOnly)->DenseRange(-14, -6, 2)->Iterations(1)->Unit(benchmark::kSecond);
-BENCHMARK(BM_Epa5SssOnly)->DenseRange(-12, 0, 2)->Iterations(1)->Unit(benchmark::kSecond);
-BENCHMARK(BM_Awgn)->DenseRange(-16, -2, 2)->Iterations(1)->Unit(benchmark::kSecond);
-BENCHMARK(BM_Epa5)->DenseRange(-16, 2, 2)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_AwgnSssOnly)->DenseRange(-15, -8, 1)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_Epa5SssOnly)->DenseRange(-12, 0, 1)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_Awgn)->DenseRange(-15, -6, 1)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_Epa5)->DenseRange(-12, 2, 1)->Iterations(1)->Unit(benchmark::kSecond);
 
 // Receiver noise alone: every cell reported is a ghost.
 void BM_NoiseOnly(benchmark::State& state) {
