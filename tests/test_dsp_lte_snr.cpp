@@ -20,7 +20,7 @@ TEST(LteSnr, SnrDefinitionsDifferByTheBandRatio) {
 
 TEST(LteSnr, AwgnAtZeroDbPerReDecodesEveryTrialAndNothingElse) {
   sl::SnrTrialConfig cfg;
-  cfg.snr_db = 0.0;   // about 8 dB above the 90 % point of both stages (bench_lte_snr)
+  cfg.snr_db = 0.0;   // about 11 dB above the 90 % point of both stages (bench_lte_snr)
   tw::dsp::lte::CellSearch search(sl::snr_trial_search_config(cfg));
   for (std::uint64_t seed : {11u, 12u, 13u}) {
     const auto r = sl::run_snr_trial(cfg, seed, search);
@@ -39,6 +39,24 @@ TEST(LteSnr, ReceiverMeasuresTheSnrTheSceneSets) {
   const auto r = sl::run_snr_trial(cfg, 21, search);
   ASSERT_TRUE(r.sync_ok);
   EXPECT_NEAR(r.sinr_db, 10.0, 1.5);
+}
+
+TEST(LteSnr, AwgnAtMinusTenDbPerReDecodesNineTrialsInTen) {
+  // 1 dB above the MIB's 90 % point (bench_lte_snr, 40 trials per point): a regression of the weak-signal
+  // path (channel smoothing, coherent SSS, soft combining of every 40 ms block) fails here first.
+  sl::SnrTrialConfig cfg;
+  cfg.snr_db = -10.0;
+  tw::dsp::lte::CellSearch search(sl::snr_trial_search_config(cfg));
+  int sync = 0, mib = 0, wrong = 0;
+  for (std::uint64_t seed = 500; seed < 510; ++seed) {
+    const auto r = sl::run_snr_trial(cfg, seed, search);
+    sync += r.sync_ok;
+    mib += r.mib_ok;
+    wrong += r.wrong_cells;
+  }
+  EXPECT_GE(sync, 9);
+  EXPECT_GE(mib, 9);
+  EXPECT_EQ(wrong, 0);
 }
 
 TEST(LteSnr, PureNoiseGivesNoCell) {

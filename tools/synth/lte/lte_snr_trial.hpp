@@ -36,6 +36,8 @@ struct SnrTrialConfig {
   double max_ppm = 100.0;           // receiver clock error drawn uniformly in +- this
   double duration_s = 0.080;        // capture length
   double power_dbfs = -60.0;        // EPRE; the noise is set from it and snr_db
+  int cells = 1;                    // 1..3 cells of equal power on the EARFCN, distinct PCIs, each with its own
+                                    // timing and SFN; every one must be found (the SNR is each cell's)
 };
 
 // What the trial sent (drawn from the seed).
@@ -48,13 +50,15 @@ struct SnrTrialTruth {
 };
 
 struct SnrTrialResult {
-  SnrTrialTruth truth;
-  bool sync_ok = false;             // PSS/SSS: a reported cell with the right PCI and frame timing (+-3 samples)
-  bool mib_ok = false;              // ... whose MIB, SFN and antenna ports are all right
+  SnrTrialTruth truth;              // of the first cell
+  bool sync_ok = false;             // PSS/SSS: a reported cell with the right PCI and frame timing (+-3 samples),
+                                    // for every cell sent
+  bool mib_ok = false;              // ... whose MIB, SFN and antenna ports are all right (every cell)
+  int cells_sent = 0, cells_synced = 0, cells_mib_ok = 0;
   int cells_reported = 0;
   int wrong_cells = 0;              // reported cells that are not the cell sent (any cell in pure noise)
   double sinr_db = 0.0;             // the receiver's CRS SINR of the cell found (sync_ok), per RE
-  // Of the cell found (sync_ok), for diagnostics: whether its MIB decoded, and what it gave against the truth.
+  // Of the (last) cell found, for diagnostics: whether its MIB decoded, and what it gave against the truth.
   bool mib_decoded = false;
   int sfn_found = -1, sfn_sent = -1;
   int ports_found = 0;
