@@ -130,6 +130,13 @@ TEST(AnalyzeCaptures, LteRecordingsGiveTheReferenceCells) {
         const double f = cap["center_freq"].get<double>();
         EXPECT_NEAR(c["freq_hz"].get<double>(), std::round(f / 1e5) * 1e5, 1.0) << file;
         EXPECT_TRUE(c["earfcn"].is_number()) << file;
+        if (want.contains("cfo_hz")) {
+          // The reference's carrier offset, in ppm of the raster frequency (the capture's centre sits within
+          // 50 kHz of it): to within the 500 Hz the CFO check allows.
+          const double raster = c["freq_hz"].get<double>();
+          const double want_ppm = (f + want["cfo_hz"].get<double>() - raster) / raster * 1e6;
+          EXPECT_NEAR(c["carrier_offset_ppm"].get<double>(), want_ppm, 500.0 / raster * 1e6) << file;
+        }
       }
     }
   }

@@ -135,9 +135,12 @@ std::vector<json> search_lte_block(std::span<const cf32> iq, double rate, double
         const double on_raster = std::round(seen / kRasterHz) * kRasterHz;
         rec["apparent_carrier_hz"] = seen;
         rec["freq_hz"] = on_raster;
+        // The apparent carrier's offset from its raster frequency: the receiver's clock error plus the cell's.
+        rec["carrier_offset_ppm"] = std::round((seen - on_raster) / on_raster * 1e9) / 1e3;
         add_band_fields(rec, on_raster);
       } else {
         rec["apparent_carrier_hz"] = nullptr;
+        rec["carrier_offset_ppm"] = nullptr;
         rec["freq_hz"] = nullptr;
         rec["earfcn"] = nullptr;
         rec["band"] = nullptr;

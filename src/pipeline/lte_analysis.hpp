@@ -38,10 +38,10 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
 // "frame_start_s" (seconds from the block's first sample to the start of the radio frame whose SFN is
 // "sfn", filter delay removed; may lie past the block's end), "apparent_carrier_hz" (centre + offset +
 // carrier offset: where the receiver sees the carrier, null when the centre is unknown), "freq_hz" (that
-// frequency on the 100 kHz raster) and, when the frequency lies in an LTE band of TS 36.101 table
-// 5.7.3-1, "earfcn" and "band". The search window is options.max_cfo_hz either side of each offset; the
-// channel filter's pass band widens with it (at most 0.45 x 1.92 MHz: max_cfo_hz up to 324 kHz keeps the
-// central 6 PRB inside it). Throws tw::InputError for an offset outside the block's band or a window wider
+// frequency on the 100 kHz raster), "carrier_offset_ppm" (the apparent carrier's offset from freq_hz) and,
+// when the frequency lies in an LTE band of TS 36.101 table 5.7.3-1, "earfcn" and "band". The search window
+// is options.max_cfo_hz either side of each offset; the channel filter's pass band widens with it (at most
+// 0.45 x 1.92 MHz: max_cfo_hz up to 324 kHz keeps the central 6 PRB inside it). Throws tw::InputError for an offset outside the block's band or a window wider
 // than that.
 std::vector<nlohmann::json> search_lte_block(std::span<const cf32> iq, double sample_rate_hz, double center_hz,
                                              const LteAnalysisOptions& options);

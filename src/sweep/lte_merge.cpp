@@ -192,6 +192,7 @@ LteMergeResult merge_lte_cells(const std::vector<json>& records, double receiver
         c["band"] = lte_band_name(band);
       }
     c.erase("apparent_carrier_hz");
+    c.erase("carrier_offset_ppm");  // of one search's raster guess; the merged cell has cfo_residual_ppb
     c.erase("sweep_band");
     c.erase("frame_start_s");
     c.erase("frame_start_sample");

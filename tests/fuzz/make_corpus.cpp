@@ -1,14 +1,22 @@
 // Writes the synthesizer-made part of the seed corpora (tests/fuzz/corpus/<harness>/syn_*): L3 blocks of every
 // message the synthesizer encodes (tools/synth/l3, for the built-in scenes' cells), frequency list fields,
-// xCCH/SCH soft bits of those blocks, and the built-in scenes as JSON. Run once after the encoders change:
-//   build-fuzz/fuzz/fuzz_make_corpus tests/fuzz/corpus
+// xCCH/SCH soft bits of those blocks, the built-in scenes as JSON, GSM carriers as cs8 samples (gsm_receiver)
+// and LTE scenes as fuzz_lte_search inputs (its synthesized mode) and as cs8 samples (its raw mode). Run once
+// after the encoders change:
+//   build-fuzz/fuzz-tools/fuzz_make_corpus tests/fuzz/corpus [HARNESS...]
+// With harness names (e.g. lte_search gsm_receiver) only their folders are written.
 // The real-capture seeds (gr-gsm's decodes in /work/shared) come from make_corpus_shared.py.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "tools/synth/l3/encode.hpp"
+#include "tools/synth/lte/lte_cell_config.hpp"
+#include "tools/synth/renderer.hpp"
 #include "tools/synth/scene.hpp"
 
 extern "C" {
@@ -21,8 +29,10 @@ namespace l3 = tw::synth::l3;
 namespace {
 
 fs::path root;
+std::set<std::string> only;   // harness folders to write (empty: all)
 
 void put(const std::string& harness, const std::string& name, const std::vector<std::uint8_t>& bytes) {
+  if (!only.empty() && !only.count(harness)) return;
   fs::create_directories(root / harness);
   std::FILE* f = std::fopen((root / harness / name).c_str(), "wb");
   if (!f) throw std::runtime_error("cannot write " + name);
@@ -62,14 +72,127 @@ std::vector<std::uint8_t> soft_sch(int bsic, std::uint32_t fn) {
   return v;
 }
 
+// Samples as cs8 (I, Q interleaved), clipped.
+void append_cs8(std::vector<std::uint8_t>& v, const std::vector<tw::cf32>& x) {
+  auto q = [](float f) { return static_cast<std::uint8_t>(static_cast<std::int8_t>(std::clamp(std::lround(f * 128.0f), -128L, 127L))); };
+  for (const auto& c : x) {
+    v.push_back(q(c.real()));
+    v.push_back(q(c.imag()));
+  }
+}
+
+// fuzz_gsm_receiver: octet 0 (cut and CCCH configuration), then `frames` TDMA frames of one GSM cell at the
+// working rate whose TS0 of frame first_fn starts at sample 0.
+void gsm_receiver_seed(const std::string& name, std::uint8_t octet0, std::uint32_t first_fn, int bsic, double freq_offset_hz,
+                       double power_dbfs, int frames) {
+  tw::synth::Scene scene;
+  scene.seed = 7;
+  scene.noise_dbfs = -45.0;
+  if (power_dbfs > -199.0) {
+    tw::synth::CellConfig c;
+    c.arfcn = 62;
+    c.bsic = bsic;
+    c.first_fn = first_fn;
+    c.first_fn_set = true;
+    c.power_dbfs = power_dbfs;
+    c.freq_offset_hz = freq_offset_hz;
+    scene.cells.push_back(c);
+  } else {
+    tw::synth::CellConfig c;   // a scene needs a cell: one far outside the band seen
+    c.arfcn = 1;
+    c.power_dbfs = -150.0;
+    scene.cells.push_back(c);
+  }
+  const double rate = 1625000.0 / 6.0 * tw::synth::SceneRenderer::kWorkingSps;
+  tw::synth::SceneRenderer r(scene, tw::synth::downlink_hz(62, tw::synth::GsmBand::PGSM900), rate);
+  std::vector<tw::cf32> x(static_cast<std::size_t>(frames) * 5000);
+  r.render(x);
+  std::vector<std::uint8_t> v{octet0};
+  append_cs8(v, x);
+  put("gsm_receiver", name, v);
+}
+
+// fuzz_lte_search synthesized mode: the scene octets in the harness's order (fuzz_lte_search.cpp).
+struct LteSeed {
+  int pci = 0, ports_code = 0, bw_code = 0, phich = 0, sfn = 0, flags = 0, ssc = 7, cfi_code = 1;
+  int power = 133, noise = 40, cfo = 0, delay_us = 0, pdsch = 128, pdcch = 128, multipath = 0, doppler = 0;
+  int ppm = 0, dc = 0, iq_gain = 0, iq_phase = 0, duration = 10, seed = 1;
+};
+std::vector<std::uint8_t> lte_scene_octets(const LteSeed& s) {
+  auto b = [](int v) { return static_cast<std::uint8_t>(v & 255); };
+  return {1, b(s.pci >> 8), b(s.pci), b(s.ports_code), b(s.bw_code), b(s.phich), b(s.sfn >> 8), b(s.sfn), b(s.flags),
+          b(s.ssc), b(s.cfi_code), b(s.power), b(s.noise), b(s.cfo), b(s.delay_us >> 8), b(s.delay_us), b(s.pdsch),
+          b(s.pdcch), b(s.multipath), b(s.doppler), b(s.ppm), b(s.dc), b(s.iq_gain), b(s.iq_phase), b(s.duration),
+          b(s.seed >> 8), b(s.seed)};
+}
+
+// fuzz_lte_search raw mode: octet 0, then `samples` cs8 samples of one LTE cell at 1800 MHz seen at 1.92 Msps.
+void lte_raw_seed(const std::string& name, std::uint8_t octet0, tw::synth::lte::LteCellConfig c, std::size_t samples) {
+  tw::synth::SceneWithLte s;
+  s.scene.seed = 3;
+  s.scene.noise_dbfs = -50.0;
+  c.earfcn = -1;
+  c.freq_hz = 1.8e9;
+  c.first_sfn_set = true;
+  c.power_dbfs = -35.0;   // EPRE: a loaded 6 PRB centre measures about -16 dBFS, well inside cs8
+  c.pdsch_load = 0.5;
+  c.pdcch_load = 0.5;
+  s.lte_cells.push_back(c);
+  tw::synth::SceneRenderer r(s, 1.8e9, 1.92e6);
+  std::vector<tw::cf32> x(samples);
+  r.render(x);
+  std::vector<std::uint8_t> v{octet0};
+  append_cs8(v, x);
+  put("lte_search", name, v);
+}
+
+void lte_search_seeds() {
+  LteSeed a;   // PCI 150, 2 ports, 50 PRB, phich extended 1/2, SFN 28, FDD normal CP, EPRE -60, noise -100, 30 ms
+  a.pci = 150; a.ports_code = 1; a.bw_code = 3; a.phich = 1 | (1 << 1); a.sfn = 28; a.power = 133; a.noise = 40;
+  a.delay_us = 1234; a.duration = 10;
+  put("lte_search", "syn_scene_fdd_pci150", lte_scene_octets(a));
+  LteSeed b;   // PCI 301, 4 ports, 6 PRB, phich 2, TDD configuration 1, special subframe 6, extended CP, SFN 1023
+  b.pci = 301; b.ports_code = 2; b.bw_code = 0; b.phich = 3 << 1; b.sfn = 1023; b.flags = 1 | 2 | (1 << 2);
+  b.ssc = 6; b.cfi_code = 2; b.power = 150; b.noise = 60; b.cfo = 40; b.delay_us = 7000; b.ppm = -30; b.duration = 20;
+  put("lte_search", "syn_scene_tdd_ext_pci301", lte_scene_octets(b));
+  LteSeed c;   // PCI 0, 1 port, 100 PRB, EPA 5 Hz, near the sensitivity, DC and IQ imbalance, interference after
+  c.pci = 0; c.ports_code = 0; c.bw_code = 5; c.phich = 0; c.sfn = 512; c.power = 100; c.noise = 100; c.cfo = -90;
+  c.multipath = 3; c.doppler = 3; c.dc = 100; c.iq_gain = 20; c.iq_phase = -40; c.duration = 20; c.seed = 77;
+  auto cv = lte_scene_octets(c);
+  for (int i = 0; i < 2000; ++i) cv.push_back(static_cast<std::uint8_t>((i * 37) ^ (i >> 3)));
+  put("lte_search", "syn_scene_epa_interference", cv);
+  LteSeed d;   // PCI 503, 15 PRB, ETU 300 Hz, phich 1/6
+  d.pci = 503; d.ports_code = 1; d.bw_code = 1; d.phich = 0; d.sfn = 3; d.power = 140; d.noise = 60;
+  d.multipath = 5; d.doppler = 150; d.duration = 0;
+  put("lte_search", "syn_scene_etu_pci503", lte_scene_octets(d));
+
+  tw::synth::lte::LteCellConfig f;
+  f.pci = 77; f.ports = 2; f.bandwidth_prb = 25; f.first_sfn = 100; f.delay_us = 2500.0;
+  lte_raw_seed("syn_raw_fdd_pci77", 0, f, 38400);
+  tw::synth::lte::LteCellConfig t;
+  t.pci = 402; t.ports = 1; t.bandwidth_prb = 6; t.duplex = tw::synth::lte::Duplex::TDD; t.tdd_config = 2;
+  t.special_subframe_config = 5; t.normal_cp = false; t.first_sfn = 7; t.freq_offset_hz = 4000.0;
+  lte_raw_seed("syn_raw_tdd_ext_pci402", 0, t, 38400);
+  // One half-frame of a cell, repeated (octet 0 bit 1): the same SSS every 5 ms, which no real cell sends.
+  lte_raw_seed("syn_raw_tiled_halfframe", 2, f, 9600);
+  std::vector<std::uint8_t> noise{0};
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 2 * 4800; ++i) {
+    x = x * 1103515245u + 12345u;
+    noise.push_back(static_cast<std::uint8_t>(x >> 24));
+  }
+  put("lte_search", "syn_raw_noise_2p5ms", noise);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s tests/fuzz/corpus\n", argv[0]);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s tests/fuzz/corpus [HARNESS...]\n", argv[0]);
     return 2;
   }
   root = argv[1];
+  for (int i = 2; i < argc; ++i) only.insert(argv[i]);
   std::vector<std::pair<std::string, l3::L2Block>> blocks;
   int n = 0;
   for (const auto& scene_name : tw::synth::builtin_scene_names()) {
@@ -143,6 +266,16 @@ int main(int argc, char** argv) {
   put("gsm_bursts", "syn_sch_fn1", soft_sch(23, 1));
   put("gsm_bursts", "syn_sch_fn2715631", soft_sch(63, 2715631));
   put("gsm_bursts", "syn_ts0_fn", {2, 0x00, 0x29, 0x70, 0x3f});
+  if (only.empty() || only.count("gsm_receiver")) {
+    // FCCH at frame 1 (t = 0 is the idle frame 50), SCH, BCCH 2..5, CCCH, the next FCCH at frame 11.
+    gsm_receiver_seed("syn_rx_bcch", 0, 51 * 1000 + 50, 23, 0.0, -15.0, 12);
+    // FCCH 20, SCH 21, CCCH 22..25 of a cell 30 kHz off, cut at 3/4, combined CCCH known.
+    gsm_receiver_seed("syn_rx_ccch_cfo", 48 | (2 << 6), 51 * 2000 + 19, 5, 30e3, -20.0, 8);
+    // The FN wraps at 26*51*2048 = 2715648 (45.002 4.3.3): the FCCH of FN 0 follows FN 2715647.
+    gsm_receiver_seed("syn_rx_fn_wrap", 1 | (1 << 6), 2715647, 63, -12e3, -15.0, 8);
+    gsm_receiver_seed("syn_rx_noise", 0, 0, 0, 0.0, -200.0, 2);
+  }
+  if (only.empty() || only.count("lte_search")) lte_search_seeds();
   std::printf("wrote %zu L3 blocks and their derivatives under %s\n", blocks.size(), root.c_str());
   return 0;
 }
