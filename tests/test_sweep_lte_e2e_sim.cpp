@@ -1,7 +1,8 @@
 // LTE sweeps end to end through the simulated radio (SoapySDR driver towerwatch-sim rendering a scene file
 // written here, with a receiver error of +20 ppm): `towerwatch scan --band LTE-B20` finds every LTE cell of
 // the band exactly once on its true EARFCN with its PCI, ports, bandwidth and an SFN that agrees with the
-// scene's frame clock; a mixed GSM + LTE list takes the receiver error from the GSM cell.
+// scene's frame clock; a mixed GSM + LTE list takes the receiver error from the GSM cell; `calibrate` on an
+// LTE band alone measures the receiver error from the LTE cells.
 // Truth: the scene itself (cells, first_sfn, delay_us, receiver_ppm) and TS 36.101 table 5.7.3-1 for the
 // EARFCN frequencies (B20: 791 MHz + 0.1 MHz (N - 6150)).
 #include <gtest/gtest.h>
@@ -147,4 +148,26 @@ TEST_F(SweepLteE2eSim, MixedGsmAndLteListTakesTheReceiverErrorFromGsm) {
   char gsm_row[64];
   std::snprintf(gsm_row, sizeof gsm_row, "%-6d %-10.1f %-5d", 62, 947.4, 21);
   EXPECT_NE(out.find(gsm_row), std::string::npos) << out;
+}
+
+TEST_F(SweepLteE2eSim, CalibrateOnLteAloneMeasuresTheReceiverError) {
+  // No GSM band listed: the error comes from the LTE cells (eNodeBs on the 100 kHz raster, TS 36.101 5.7.3),
+  // and is stored for the simulated radio's serial like a GSM calibration.
+  auto cal = run_towerwatch({"calibrate", "--device", device, "--band", "LTE-B20", "--json"});
+  ASSERT_EQ(cal.exit_code, 0) << cal.err;
+  const auto events = json_lines(cal.out);
+  ASSERT_EQ(events.size(), 1u) << cal.out;
+  const json& c = events[0];
+  EXPECT_EQ(c["type"], "calibration");
+  EXPECT_EQ(c["source"], "lte");
+  EXPECT_NEAR(c["receiver_error_ppm"].get<double>(), kReceiverPpm, 0.1);
+  EXPECT_NEAR(c["correction_ppm"].get<double>(), (1.0 / (1.0 + kReceiverPpm * 1e-6) - 1.0) * 1e6, 0.1);
+  EXPECT_EQ(c["cells_used"], static_cast<int>(kB20.size()));
+  ASSERT_TRUE(c["stored"].is_string());
+  // The stored correction is what the next scan applies: its LTE windows narrow to the calibrated drift.
+  auto scan = run_towerwatch({"scan", "--device", device, "--band", "LTE-B20", "--json"});
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  const auto scanned = json_lines(scan.out);
+  expect_b20_cells(scanned);
+  EXPECT_EQ(summary_of(scanned)["ppm_source"], "calibration");
 }

@@ -1,4 +1,4 @@
-// towerwatch calibrate: measure the receiver's frequency error from the GSM cells it sees and keep the
+// towerwatch calibrate: measure the receiver's frequency error from the GSM (else LTE) cells it sees and keep the
 // correction for the device's serial (calibration/*), applied by scan from then on.
 #include <atomic>
 #include <cmath>
@@ -17,7 +17,8 @@ namespace tw::cli {
 int run_calibrate(const std::vector<std::string>& argv) {
   const HelpText help{
       "--device ARGS [--band LIST] [--rate HZ] [--dwell S] [--json] [--no-store]",
-      "Measures the receiver's frequency error from the GSM cells it receives (base stations hold 0.05 ppm;\n"
+      "Measures the receiver's frequency error from the GSM cells it receives, else from the LTE cells of the\n"
+      "LTE bands listed (base stations hold 0.05 ppm;\n"
       "a dongle's crystal is off by tens of ppm) and stores the correction for the device's serial in\n"
       "$XDG_CONFIG_HOME/towerwatch/calibration.json (else ~/.config/towerwatch/; TW_CONFIG_DIR overrides);\n"
       "scan applies it from then on. The device is opened without correction. Sweeps GSM900 by default: at\n"
@@ -41,17 +42,32 @@ int run_calibrate(const std::vector<std::string>& argv) {
   if (!args) return 0;
   const bool json = args->has("json");
   sweep::ScanRequest rq = scan_request_from_args(*args);
-  rq.ppm = 0.0;  // measure the raw error
+  // Measure the raw error: no correction, no stored calibration (so the LTE windows cover +-100 ppm too).
+  rq.ppm.reset();
+  rq.use_stored_calibration = false;
   if (!rq.dwell_s) rq.dwell_s = 1.0;
   rq.bands = bands_from_args(*args, "GSM900");
   rq.mode = sweep::ScanMode::sync;
   const double min_snr = args->number_or("min-snr", 10.0);
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
   if (!json) std::fprintf(stderr, "\n");
-  const auto est = sweep::estimate_from_cells(out.merge.cells, min_snr);
+  auto est = sweep::estimate_from_cells(out.merge.cells, min_snr);
+  std::string source = "gsm";
+  if (!est && out.merge.lte_receiver_error) {
+    // No GSM cell: the LTE cells' consensus (eNodeBs hold 0.05 ppm, TS 36.104 6.5.1). Unambiguous within half
+    // the 100 kHz raster: +-62 ppm at 800 MHz, +-27 ppm at 1.8 GHz; cells in bands far apart resolve more.
+    const auto& le = *out.merge.lte_receiver_error;
+    cal::PpmEstimate e;
+    e.receiver_ppm = le.receiver_ppm;
+    e.spread_ppm = le.spread_ppm;
+    e.used = le.cells;
+    e.rejected = le.candidates - le.cells;
+    est = e;
+    source = "lte";
+  }
   if (!est) {
-    std::fprintf(stderr, "towerwatch calibrate: no GSM cell with SNR >= %.0f dB found in %zu tunings: nothing to measure "
-                         "(try another band, a longer --dwell, or more gain)\n",
+    std::fprintf(stderr, "towerwatch calibrate: no GSM cell with SNR >= %.0f dB and no LTE cell with a MIB found in %zu "
+                         "tunings: nothing to measure (try another band, a longer --dwell, or more gain)\n",
                  min_snr, out.sweep.tunings_done);
     return 1;
   }
@@ -87,13 +103,14 @@ int run_calibrate(const std::vector<std::string>& argv) {
                     {"spread_ppm", c.spread_ppm},
                     {"cells_used", est->used},
                     {"cells_rejected", est->rejected},
+                    {"source", source},
                     {"cells", out.merge.cells.size()},
                     {"band", c.band},
                     {"stored", stored.empty() ? nlohmann::json(nullptr) : nlohmann::json(stored)},
                     {"elapsed_s", out.sweep.elapsed_s}});
   } else {
-    std::printf("receiver error %+.3f ppm (spread %.3f ppm over %zu cells, %zu rejected) -> correction %+.3f ppm\n",
-                c.receiver_error_ppm, c.spread_ppm, est->used, est->rejected, c.correction_ppm);
+    std::printf("receiver error %+.3f ppm (spread %.3f ppm over %zu %s cells, %zu rejected) -> correction %+.3f ppm\n",
+                c.receiver_error_ppm, c.spread_ppm, est->used, source == "lte" ? "LTE" : "GSM", est->rejected, c.correction_ppm);
     if (!stored.empty()) std::printf("stored for %s in %s\n", c.serial.c_str(), stored.c_str());
   }
   return 0;

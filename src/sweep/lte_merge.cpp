@@ -130,17 +130,19 @@ std::optional<LteReceiverEstimate> estimate_lte_receiver_ppm(const std::vector<j
       }
     }
   if (best_votes == 0) return std::nullopt;
-  double sum = 0.0;
+  double sum = 0.0, sum2 = 0.0;
   std::size_t n = 0;
   for (const auto& qs : proposals)
     for (double q : qs)
       if (std::fabs(q - best) <= kAgree) {
         sum += q;
+        sum2 += q * q;
         ++n;
         break;
       }
   LteReceiverEstimate est;
   est.receiver_ppm = sum / static_cast<double>(n);
+  est.spread_ppm = n > 1 ? std::sqrt(std::max(0.0, (sum2 - sum * sum / static_cast<double>(n)) / static_cast<double>(n - 1))) : 0.0;
   est.cells = n;
   est.candidates = groups.size();
   return est;

@@ -36,6 +36,7 @@ struct LteReceiverEstimate {
   double receiver_ppm = 0.0;   // carriers appear at F * (1 + e*1e-6)
   std::size_t cells = 0;       // distinct cells (PCI + carrier) that agree
   std::size_t candidates = 0;  // distinct cells with a decoded MIB considered
+  double spread_ppm = 0.0;     // standard deviation of the agreeing cells' values (0 for one cell)
 };
 
 // The receiver error most LTE cells agree on: each distinct cell with a decoded MIB proposes e = A/F - 1 for

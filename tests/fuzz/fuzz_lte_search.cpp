@@ -1,6 +1,6 @@
 // The LTE cell search (dsp/lte/cell_search.*) under a rogue eNodeB that controls every sample it sees.
-// Octet 0 chooses the input mode (bit 0) and the search's thresholds (bit 2: see search_config), the rest
-// is the mode's input:
+// Octet 0 chooses the input mode (bit 0) and the search's configuration (bits 2-3: see search_config), the
+// rest is the mode's input:
 //   raw (bit 0 = 0): cs8 IQ at 1.92 Msps, at most 2 radio frames (38400 samples; longer input is cut). Bit 1
 //      set: the samples repeat cyclically to fill 2 frames (a short input becomes a periodic signal, which
 //      the 5 ms folding of the PSS search and the 40 ms PBCH combining see many times).
@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -57,16 +58,25 @@ constexpr std::size_t kMaxSamples = 2 * kFrame;
 // Octets of the synthesized mode's scene (after octet 0), see synthesized().
 constexpr std::size_t kSceneOctets = 26;
 
-// Octet 0 bit 2 set: without the relaxed PSS threshold (pss_candidates 0), which costs most of the time on
-// noise; clear: the product's default thresholds.
-dl::CellSearchConfig search_config(bool relaxed) {
+// Octet 0 bits 2-3 choose how much the search does per PSS peak passed on: each peak costs an SSS search
+// over 8 x 168 hypotheses and usually a PBCH attempt, about 20 ms under ASan and coverage (one strong cell
+// passes 40-50 peaks with the product's defaults: ghosts of its PSS in time and frequency). The search
+// passes at most max(4, 4 max_cells) + 2 pss_candidates peaks:
+//   0: max_cells 1, pss_candidates 0 (no relaxed threshold): at most 4 peaks, the fastest
+//   1 (bit 2): max_cells 4, pss_candidates 0: at most 16
+//   2 (bit 3): max_cells 1, the default relaxed threshold (pss_candidates 30, coherence test): at most 64
+//   3: max_cells 4 and the defaults: at most 76
+// Every profile: carrier 1800 MHz (one crystal), max_cfo_hz 7.5 kHz (3 coarse CFO hypotheses instead of the
+// default's 97), at most 8 half-frames and 4 PBCH frames (the input holds at most 40 ms).
+constexpr int kProfiles = 4;
+dl::CellSearchConfig search_config(int profile) {
   dl::CellSearchConfig c;
   c.carrier_hz = kCarrier;
-  c.max_cfo_hz = 7.5e3;   // 3 CFO hypotheses: ASan + coverage make one execution 10-50x slower than Release
-  c.max_half_frames = 8;  // the input holds at most 40 ms
+  c.max_cfo_hz = 7.5e3;
+  c.max_half_frames = 8;
   c.max_pbch_frames = 4;
-  c.max_cells = 4;
-  if (!relaxed) c.pss_candidates = 0.0;
+  c.max_cells = (profile & 1) ? 4 : 1;
+  if (!(profile & 2)) c.pss_candidates = 0.0;
   return c;
 }
 
@@ -86,8 +96,8 @@ void check_cell(const dl::LteCell& c) {
                                         std::to_string(c.rsrq_db) + " sinr " + std::to_string(c.sinr_db) + " cfo " +
                                         std::to_string(c.cfo_hz) + " pss " + std::to_string(c.pss_metric) + " sss " +
                                         std::to_string(c.sss_score));
-  // The coarse grid, the fine grid and the SSS phase move the CFO a few kHz past max_cfo_hz, never a whole
-  // subcarrier spacing (15 kHz) further.
+  // The coarse grid, the fine grid and the SSS phase move the CFO a few kHz past max_cfo_hz (7.5 kHz), never a
+  // whole subcarrier spacing (15 kHz) further.
   TW_FUZZ_CHECK(std::fabs(c.cfo_hz) <= 7.5e3 + 15e3, "CFO " + std::to_string(c.cfo_hz) + " far outside the search");
   if (c.mib_decoded) {
     TW_FUZZ_CHECK(c.ports == 1 || c.ports == 2 || c.ports == 4, "ports " + std::to_string(c.ports));
@@ -118,14 +128,19 @@ void check_cell(const dl::LteCell& c) {
 // TW_FUZZ_PRINT=1 in the environment prints the scene and every cell found (to see what an input does).
 const bool g_print = std::getenv("TW_FUZZ_PRINT") != nullptr;
 
-// One CellSearch per configuration for the whole run, as a scanner keeps one (its work buffers are reused).
-std::vector<dl::LteCell> search(std::span<const cf32> iq, bool relaxed) {
-  static dl::CellSearch with_relaxed(search_config(true)), without_relaxed(search_config(false));
+// One CellSearch per profile for the whole run, as a scanner keeps one (its work buffers are reused).
+std::vector<dl::LteCell> search(std::span<const cf32> iq, std::uint8_t octet0) {
+  static std::array<std::unique_ptr<dl::CellSearch>, kProfiles> searches = [] {
+    std::array<std::unique_ptr<dl::CellSearch>, kProfiles> a;
+    for (int p = 0; p < kProfiles; ++p) a[static_cast<std::size_t>(p)] = std::make_unique<dl::CellSearch>(search_config(p));
+    return a;
+  }();
+  dl::CellSearch& cs = *searches[static_cast<std::size_t>((octet0 >> 2) & 3)];
   try {
-    auto cells = (relaxed ? with_relaxed : without_relaxed).execute(iq);
+    auto cells = cs.execute(iq);
     if (g_print)
       for (const auto& c : cells) std::fprintf(stderr, "cell %s\n", describe(c).c_str());
-    TW_FUZZ_CHECK(cells.size() <= 4, "more cells than max_cells: " + std::to_string(cells.size()));
+    TW_FUZZ_CHECK(cells.size() <= static_cast<std::size_t>(cs.config().max_cells), "more cells than max_cells: " + std::to_string(cells.size()));
     for (const auto& c : cells) check_cell(c);
     return cells;
   } catch (const tw::InputError&) {
@@ -141,7 +156,7 @@ void raw(std::uint8_t mode, std::span<const std::uint8_t> in) {
     const std::size_t j = i % n_in;
     iq[i] = cf32(static_cast<std::int8_t>(in[2 * j]) / 128.0f, static_cast<std::int8_t>(in[2 * j + 1]) / 128.0f);
   }
-  (void)search(iq, (mode & 4) == 0);
+  (void)search(iq, mode);
 }
 
 // Reads the scene octets in order; missing octets read as 0.
@@ -204,7 +219,7 @@ void synthesized(std::uint8_t mode, std::span<const std::uint8_t> in) {
     iq[i] += amp * cf32(static_cast<std::int8_t>(extra[2 * i]), static_cast<std::int8_t>(extra[2 * i + 1]));
 
   if (g_print) std::fprintf(stderr, "scene %s\n", tw::synth::scene_to_json(s).dump().c_str());
-  const auto cells = search(iq, (mode & 4) == 0);
+  const auto cells = search(iq, mode);
   // Per-RE SNR = EPRE / (noise / 128) (tools/synth/lte/lte_snr_trial.hpp).
   const double snr_re = c.power_dbfs - s.scene.noise_dbfs + 10.0 * std::log10(128.0);
   if (snr_re < 16.0) return;

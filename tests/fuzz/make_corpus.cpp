@@ -151,10 +151,16 @@ void lte_search_seeds() {
   a.pci = 150; a.ports_code = 1; a.bw_code = 3; a.phich = 1 | (1 << 1); a.sfn = 28; a.power = 133; a.noise = 40;
   a.delay_us = 1234; a.duration = 10;
   put("lte_search", "syn_scene_fdd_pci150", lte_scene_octets(a));
+  auto a_defaults = lte_scene_octets(a);
+  a_defaults[0] |= 12;   // the search's default thresholds, 4 cells (fuzz_lte_search.cpp: search_config)
+  put("lte_search", "syn_scene_fdd_pci150_defaults", a_defaults);
   LteSeed b;   // PCI 301, 4 ports, 6 PRB, phich 2, TDD configuration 1, special subframe 6, extended CP, SFN 1023
   b.pci = 301; b.ports_code = 2; b.bw_code = 0; b.phich = 3 << 1; b.sfn = 1023; b.flags = 1 | 2 | (1 << 2);
   b.ssc = 6; b.cfi_code = 2; b.power = 150; b.noise = 60; b.cfo = 40; b.delay_us = 7000; b.ppm = -30; b.duration = 20;
   put("lte_search", "syn_scene_tdd_ext_pci301", lte_scene_octets(b));
+  auto b_cells4 = lte_scene_octets(b);
+  b_cells4[0] |= 4;   // 4 cells, no relaxed PSS threshold
+  put("lte_search", "syn_scene_tdd_ext_pci301_cells4", b_cells4);
   LteSeed c;   // PCI 0, 1 port, 100 PRB, EPA 5 Hz, near the sensitivity, DC and IQ imbalance, interference after
   c.pci = 0; c.ports_code = 0; c.bw_code = 5; c.phich = 0; c.sfn = 512; c.power = 100; c.noise = 100; c.cfo = -90;
   c.multipath = 3; c.doppler = 3; c.dc = 100; c.iq_gain = 20; c.iq_phase = -40; c.duration = 20; c.seed = 77;
