@@ -13,7 +13,7 @@ extern "C" {
 
 #include "dsp/gsm/carrier_receiver.hpp"
 #include "dsp/gsm/fcch_detector.hpp"
-#include "dsp/gsm/gmsk_mod.hpp"
+#include "tools/synth/gmsk.hpp"
 #include "dsp/gsm/gsm_constants.hpp"
 #include "dsp/gsm/sch.hpp"
 #include "dsp/gsm/ts0_blocks.hpp"
@@ -81,7 +81,8 @@ C0Signal build_c0(std::uint32_t first_fn, int frames, int bsic) {
       for (int g = 0; g < guard; ++g) bits.push_back(1);
     }
   }
-  tw::gsm::GmskModulator mod(4);
+  tw::synth::GmskModulator mod(4);
+  s.iq.resize(bits.size() * 4);
   mod.modulate(bits, s.iq);
   return s;
 }
