@@ -1,5 +1,5 @@
 // Synthetic C0 carrier built here from the specifications (bursts of 45.002 clause 5.2, TS0 mapping of
-// clause 7 table 3, SCH and xCCH coding by libosmocoding, GMSK of 45.004 by dsp/gsm/gmsk_mod), then:
+// clause 7 table 3, SCH and xCCH coding by libosmocoding, GMSK of 45.004 by the synthesizer's modulator), then:
 // FCCH detection over a +-90 kHz frequency error, SCH sync (BSIC, FN), and CRC-valid blocks with the
 // octets that were sent. Noise alone gives no FCCH, no sync, no block.
 #include <gtest/gtest.h>
