@@ -160,7 +160,7 @@ TEST(SweepBandPlan, LteBandsParseToTheEarfcnRasterAndArePlannedBesideGsm) {
   EXPECT_EQ(order, (std::vector<std::string>{"LTE-B20", "E-GSM900", "LTE-B3"}));
   // 174 GSM channels + 300 + 750 EARFCNs.
   EXPECT_EQ(mixed.channels(), 174u + 300u + 750u);
-  EXPECT_EQ(mixed.lte_tunings(), 60u + 250u);  // worked out in LteTuningCountsAndWindows
+  EXPECT_EQ(mixed.lte_tunings(), 43u + 150u);  // worked out in LteTuningCountsAndWindows
   EXPECT_THROW(parse_band_list("LTE-B6"), InputError);  // not in the table
 }
 
@@ -216,27 +216,27 @@ TEST(SweepLtePlan, EveryEarfcnSearchedOnceWithAnHonestWindow) {
 
 TEST(SweepLtePlan, LteTuningCountsAndWindows) {
   SweepPlanOptions o;  // 2.4 Msps, 80% usable: +-960 kHz; 100 ppm
-  // Offsets on the raster points, window = receiver error + 50 kHz.
-  // B20 (top 820.9 MHz): eps = 82.09 kHz, window 132.09 kHz; room 960 - 540 - 132.09 = 287.91 kHz -> half
-  // 200 kHz: 5 EARFCNs a tuning, 300 / 5 = 60 tunings, offsets -200..200 kHz. First centre 791.0 + 0.2 MHz.
+  // Offsets on the raster points, window = receiver error + 5 kHz.
+  // B20 (top 820.9 MHz): eps = 82.09 kHz, window 87.09 kHz; room 960 - 540 - 87.09 = 332.91 kHz -> half
+  // 300 kHz: 7 EARFCNs a tuning, ceil(300 / 7) = 43 tunings, offsets -300..300 kHz. First centre 791.0 + 0.3 MHz.
   auto t = plan_lte_band(make_lte_band(20), o);
-  ASSERT_EQ(t.size(), 60u);
-  EXPECT_NEAR(t[0].center_hz, 791.2e6, 1);
-  EXPECT_NEAR(t[1].center_hz, 791.7e6, 1);
-  EXPECT_EQ(t[0].lte_channels.size(), 5u);
+  ASSERT_EQ(t.size(), 43u);
+  EXPECT_NEAR(t[0].center_hz, 791.3e6, 1);
+  EXPECT_NEAR(t[1].center_hz, 792.0e6, 1);
+  EXPECT_EQ(t[0].lte_channels.size(), 7u);
   EXPECT_EQ(t[0].lte_channels.front().earfcn, 6150);
   EXPECT_EQ(t.back().lte_channels.back().earfcn, 6449);
-  EXPECT_EQ(t[0].lte_offsets_hz, (std::vector<double>{-200e3, -100e3, 0.0, 100e3, 200e3}));
-  EXPECT_NEAR(t[0].lte_max_cfo_hz, 132.09e3, 1);
-  // B3 (top 1879.9 MHz): eps 187.99 kHz, window 237.99; room 182.01 -> half 100 kHz (3 EARFCNs: 250 tunings).
+  EXPECT_EQ(t[0].lte_offsets_hz, (std::vector<double>{-300e3, -200e3, -100e3, 0.0, 100e3, 200e3, 300e3}));
+  EXPECT_NEAR(t[0].lte_max_cfo_hz, 87.09e3, 1);
+  // B3 (top 1879.9 MHz): eps 187.99 kHz, window 192.99; room 227.01 -> half 200 kHz (5 EARFCNs: 150 tunings).
   t = plan_lte_band(make_lte_band(3), o);
-  ASSERT_EQ(t.size(), 250u);
-  EXPECT_NEAR(t[0].lte_max_cfo_hz, 237.99e3, 1);
-  EXPECT_EQ(t[0].lte_offsets_hz, (std::vector<double>{-100e3, 0.0, 100e3}));
-  // B7 (top 2689.9 MHz): eps 268.99 kHz, window 318.99; room 101.01 -> half 100 kHz (700 / 3 -> 234 tunings).
+  ASSERT_EQ(t.size(), 150u);
+  EXPECT_NEAR(t[0].lte_max_cfo_hz, 192.99e3, 1);
+  EXPECT_EQ(t[0].lte_offsets_hz, (std::vector<double>{-200e3, -100e3, 0.0, 100e3, 200e3}));
+  // B7 (top 2689.9 MHz): eps 268.99 kHz, window 273.99; room 146.01 -> half 100 kHz (700 / 3 -> 234 tunings).
   t = plan_lte_band(make_lte_band(7), o);
   ASSERT_EQ(t.size(), 234u);
-  EXPECT_NEAR(t[0].lte_max_cfo_hz, 318.99e3, 1);
+  EXPECT_NEAR(t[0].lte_max_cfo_hz, 273.99e3, 1);
   // B42 (3400..3600 MHz): 100 ppm is 360 kHz, more than the search holds (324 kHz): a clear error; calibrated (20 ppm)
   // it plans.
   expect_input_error([&] { plan_lte_band(make_lte_band(42), o); }, {"LTE-B42", "calibrate"});
@@ -246,7 +246,7 @@ TEST(SweepLtePlan, LteTuningCountsAndWindows) {
   // Dwell: 80 ms by default, bounded.
   o = SweepPlanOptions{};
   EXPECT_DOUBLE_EQ(plan_sweep(parse_band_list("LTE-B20"), o).lte_dwell_s, 0.08);
-  EXPECT_NEAR(plan_sweep(parse_band_list("LTE-B20"), o).stream_seconds(), 60 * (0.08 + 0.005), 1e-9);
+  EXPECT_NEAR(plan_sweep(parse_band_list("LTE-B20"), o).stream_seconds(), 43 * (0.08 + 0.005), 1e-9);
   o.lte_dwell_s = 0.01;
   EXPECT_THROW(plan_sweep(parse_band_list("LTE-B20"), o), InputError);
 }

@@ -37,6 +37,9 @@ constexpr int kCrsCentralOffset = kMaxRb - 6;  // m' of the first CRS pair of th
 // Least correlation (in standard deviations of noise) of a CRC-valid PBCH word with the soft values it was
 // decoded from; noise decoded into a CRC-valid word stays near 7.4 (see try_decode).
 constexpr double kMinMibEvidence = 7.5;
+// refine_pss's grid: +-kRefineDt samples, +-kRefineDf steps of kRefineStepHz (+-3 kHz: the coarse grid's half step).
+constexpr int kRefineDt = 4, kRefineDf = 8;
+constexpr double kRefineStepHz = 375.0;
 constexpr int kDelayMin = -3, kDelayMax = 11, kDelayMaxExtended = 30;  // extended CP: 32 samples
 
 std::mutex& fftw_planner_mutex() {
@@ -128,6 +131,8 @@ struct CellSearch::Impl {
   std::vector<int> rm_map_normal, rm_map_ext;
   std::unique_ptr<DelaySmoother> pss_smoother;     // the 62 PSS subcarriers onto themselves
   std::map<int, std::unique_ptr<DelaySmoother>> crs_smoothers;  // CRS pilots onto the 72 subcarriers
+  // refine_pss's CFO steps, [f][m], real and imaginary parts apart.
+  std::array<std::array<float, kN>, 2 * kRefineDf + 1> refine_rot_re{}, refine_rot_im{};
   std::vector<std::uint8_t> scramble[504];
   std::vector<std::uint8_t> scramble_ext[504];
   // Work buffers (reused across calls).
@@ -171,6 +176,13 @@ struct CellSearch::Impl {
     std::array<int, 62> f62{};
     for (int i = 0; i < 62; ++i) f62[static_cast<std::size_t>(i)] = freq_of_k72(i + 5);
     pss_smoother = std::make_unique<DelaySmoother>(f62, f62, kDelayMin, kDelayMax);
+    for (int f = -kRefineDf; f <= kRefineDf; ++f)
+      for (int m = 0; m < kN; ++m)
+      {
+        const double ph = -2.0 * kPi * f * kRefineStepHz * m / kFs;
+        refine_rot_re[static_cast<std::size_t>(f + kRefineDf)][static_cast<std::size_t>(m)] = static_cast<float>(std::cos(ph));
+        refine_rot_im[static_cast<std::size_t>(f + kRefineDf)][static_cast<std::size_t>(m)] = static_cast<float>(std::sin(ph));
+      }
     rm_map_normal = conv_rate_match_map(kBchCodedIn, pbch_bits_total(true));
     rm_map_ext = conv_rate_match_map(kBchCodedIn, pbch_bits_total(false));
   }
@@ -190,7 +202,8 @@ struct CellSearch::Impl {
 
   std::vector<PssPeak> pss_search(std::span<const cf32> x);
   std::vector<std::int64_t> pss_occurrences(std::int64_t n, const PssPeak& pk, double cfo) const;
-  double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0) const;  // also sets coherence
+  // grid false: the coherence at the peak as it is (a cheap first look), no refinement.
+  double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid = true) const;  // also sets coherence
   SssResult sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo, double& cfo_out);
   std::optional<LteCell> pbch_and_measure(std::span<const cf32> x, const PssPeak& pk, const SssResult& s, double cfo);
 
@@ -353,45 +366,59 @@ std::vector<std::int64_t> CellSearch::Impl::pss_occurrences(std::int64_t n, cons
 // Zadoff-Chu sequence trades frequency error for a timing shift (6.11.1.1), so the peak's sample may be off
 // by a few samples, which biases the fine CFO from the PSS halves. Grid: +-4 samples, +-3 kHz in 375 Hz steps,
 // |correlation|^2 summed over the occurrences. Moves pk.bin to the best timing and returns the best CFO.
-double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0) const {
-  constexpr int kDt = 4, kDf = 8;
-  constexpr double kStepHz = 375.0;
+double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid) const {
+  const int kDt = grid ? kRefineDt : 0, kDf = grid ? kRefineDf : 0;
   const auto& rep = pss_time[static_cast<std::size_t>(pk.n_id_2)];
   const std::int64_t n = static_cast<std::int64_t>(x.size());
   PssPeak base = pk;
   base.bin = pk.bin >= kDt ? pk.bin - kDt : pk.bin - kDt + kHalfFrame;
   const auto occ = pss_occurrences(n - 2 * kDt, base, cfo0);
   if (occ.empty()) return cfo0;
-  // Products with the replica derotated by cfo0, per occurrence and timing; then per CFO offset.
-  std::array<std::array<double, 2 * kDf + 1>, 2 * kDt + 1> score{};
-  std::array<std::array<cf32, 2 * kDf + 1>, kN> rot{};
-  for (int m = 0; m < kN; ++m)
-    for (int f = -kDf; f <= kDf; ++f) rot[static_cast<std::size_t>(m)][static_cast<std::size_t>(f + kDf)] = std::polar(1.0f, static_cast<float>(-2.0 * kPi * f * kStepHz * m / kFs));
+  // Products with the replica derotated by cfo0, per occurrence and timing; then per CFO offset (written-out
+  // complex products: std::complex's operator* checks for NaN on every element).
+  auto mul = [](cf32 a, cf32 b) { return cf32(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()); };
+  std::vector<double> score(static_cast<std::size_t>((2 * kDt + 1) * (2 * kDf + 1)), 0.0);  // [dt][f]
   const double w = -2.0 * kPi * cfo0 / kFs;
-  std::array<cf32, kN> prod{};
+  const cf32 step(static_cast<float>(std::cos(w)), static_cast<float>(std::sin(w)));
+  alignas(32) std::array<float, kN> pr{}, pi{};  // products, real and imaginary parts apart
   std::vector<cf32> corr(occ.size() * (2 * kDt + 1) * (2 * kDf + 1));  // [h][dt][f]
   for (std::size_t h = 0; h < occ.size(); ++h)
     for (int dt = 0; dt <= 2 * kDt; ++dt) {
-      const std::int64_t a = occ[h];
-      const std::int64_t st = a + dt;
-      const cf32 step(static_cast<float>(std::cos(w)), static_cast<float>(std::sin(w)));
+      const std::int64_t st = occ[h] + dt;
       const double ph0 = std::fmod(w * static_cast<double>(st), 2.0 * kPi);
       cf32 r(static_cast<float>(std::cos(ph0)), static_cast<float>(std::sin(ph0)));
       for (int m = 0; m < kN; ++m) {
-        prod[static_cast<std::size_t>(m)] = x[static_cast<std::size_t>(st + m)] * r * std::conj(rep[static_cast<std::size_t>(m)]);
-        r *= step;
+        const cf32 v = mul(mul(x[static_cast<std::size_t>(st + m)], r), std::conj(rep[static_cast<std::size_t>(m)]));
+        pr[static_cast<std::size_t>(m)] = v.real();
+        pi[static_cast<std::size_t>(m)] = v.imag();
+        r = mul(r, step);
       }
-      for (int f = 0; f <= 2 * kDf; ++f) {
-        cf32 acc{};
-        for (int m = 0; m < kN; ++m) acc += prod[static_cast<std::size_t>(m)] * rot[static_cast<std::size_t>(m)][static_cast<std::size_t>(f)];
-        score[static_cast<std::size_t>(dt)][static_cast<std::size_t>(f)] += std::norm(acc);
-        corr[(h * (2 * kDt + 1) + static_cast<std::size_t>(dt)) * (2 * kDf + 1) + static_cast<std::size_t>(f)] = acc;
+      for (int f = -kDf; f <= kDf; ++f) {
+        const float* qr = refine_rot_re[static_cast<std::size_t>(f + kRefineDf)].data();
+        const float* qi = refine_rot_im[static_cast<std::size_t>(f + kRefineDf)].data();
+        // Eight partial sums (lanes), so the compiler may vectorise without reordering one sum.
+        std::array<float, 8> sr{}, si{};
+        for (int m = 0; m < kN; m += 8)
+          for (int l = 0; l < 8; ++l) {
+            const std::size_t i = static_cast<std::size_t>(m + l);
+            sr[static_cast<std::size_t>(l)] += pr[i] * qr[i] - pi[i] * qi[i];
+            si[static_cast<std::size_t>(l)] += pr[i] * qi[i] + pi[i] * qr[i];
+          }
+        float re = 0.0f, im = 0.0f;
+        for (int l = 0; l < 8; ++l) {
+          re += sr[static_cast<std::size_t>(l)];
+          im += si[static_cast<std::size_t>(l)];
+        }
+        const std::size_t cell = static_cast<std::size_t>(dt * (2 * kDf + 1) + f + kDf);
+        score[cell] += static_cast<double>(re) * re + static_cast<double>(im) * im;
+        corr[h * static_cast<std::size_t>((2 * kDt + 1) * (2 * kDf + 1)) + cell] = cf32(re, im);
       }
     }
   int best_dt = kDt, best_f = kDf;
+  auto at = [&](int dt, int f) { return score[static_cast<std::size_t>(dt * (2 * kDf + 1) + f)]; };
   for (int dt = 0; dt <= 2 * kDt; ++dt)
     for (int f = 0; f <= 2 * kDf; ++f)
-      if (score[static_cast<std::size_t>(dt)][static_cast<std::size_t>(f)] > score[static_cast<std::size_t>(best_dt)][static_cast<std::size_t>(best_f)]) {
+      if (at(dt, f) > at(best_dt, best_f)) {
         best_dt = dt;
         best_f = f;
       }
@@ -402,7 +429,7 @@ double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double
   std::vector<cf32> c_occ(occ.size());
   double e_occ = 0.0;
   for (std::size_t h = 0; h < occ.size(); ++h) {
-    c_occ[h] = corr[(h * (2 * kDt + 1) + static_cast<std::size_t>(best_dt)) * (2 * kDf + 1) + static_cast<std::size_t>(best_f)];
+    c_occ[h] = corr[h * static_cast<std::size_t>((2 * kDt + 1) * (2 * kDf + 1)) + static_cast<std::size_t>(best_dt * (2 * kDf + 1) + best_f)];
     e_occ += std::norm(c_occ[h]);
   }
   pk.coherence = 0.0;
@@ -420,7 +447,7 @@ double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double
       }
     }
   pk.bin = (base.bin + best_dt) % kHalfFrame;
-  return cfo0 + (best_f - kDf) * kStepHz;
+  return cfo0 + (best_f - kDf) * kRefineStepHz;
 }
 
 SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo, double& cfo_out) {
@@ -977,6 +1004,13 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) {
   const auto peaks = impl_->pss_search(x);
   for (const auto& peak : peaks) {
     PssPeak pk = peak;
+    if (!pk.strong) {
+      // A first look at the coherence where the peak is (a noise peak seldom shows half the threshold there)
+      // before the grid search.
+      PssPeak look = pk;
+      impl_->refine_pss(x, look, pk.shift * (kFs / kOsFft), false);
+      if (look.coherence < 0.5 * cfg_.pss_min_coherence) continue;
+    }
     const double cfo0 = impl_->refine_pss(x, pk, pk.shift * (kFs / kOsFft));
     // A peak that passed only the relaxed threshold must turn coherently from one occurrence to the next.
     if (!pk.strong && pk.coherence < cfg_.pss_min_coherence) continue;

@@ -19,7 +19,7 @@ class DelaySmoother {
  public:
   // pilot_freqs / out_freqs: subcarrier offsets from DC (..., -2, -1, 1, 2, ...); a frequency may repeat in
   // pilot_freqs (pilots of several symbols). Throws tw::InputError when d_max < d_min, the profile is longer
-  // than fft_size / 2 or there are fewer pilots than two.
+  // than fft_size / 2 or 64 taps, or there are fewer pilots than two.
   DelaySmoother(std::span<const int> pilot_freqs, std::span<const int> out_freqs, int d_min, int d_max, int fft_size = 128,
                 double ridge = 0.05);
   // out[j] = estimate at out_freqs[j] from pilots[i] (LS channel values at pilot_freqs[i]).
@@ -29,8 +29,10 @@ class DelaySmoother {
   std::size_t outputs() const { return n_out_; }
 
  private:
-  std::size_t n_in_ = 0, n_out_ = 0;
-  std::vector<std::complex<float>> m_;   // n_out x n_in, row-major
+  static constexpr std::size_t kMaxTaps = 64;
+  std::size_t n_in_ = 0, n_out_ = 0, taps_ = 0;
+  std::vector<float> fit_re_, fit_im_;               // taps x n_in: pilots -> taps (ridge least squares)
+  std::vector<std::complex<float>> basis_out_;       // n_out x taps: taps -> outputs
 };
 
 }  // namespace tw::dsp::lte

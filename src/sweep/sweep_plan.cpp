@@ -10,6 +10,7 @@ namespace tw::sweep {
 namespace {
 constexpr double kRaster = 200e3;  // 45.005 clause 2: carrier spacing
 constexpr double kLteRaster = 100e3;     // 36.101 5.7.2: channel raster
+constexpr double kLteWindowMarginHz = 5e3;
 constexpr double kLteCentralHalf = 540e3;  // 36.211 6.6: PBCH on the central 72 subcarriers
 }
 
@@ -69,8 +70,10 @@ std::vector<Tuning> plan_lte_band(const SweepBand& band, const SweepPlanOptions&
     throw InputError("sweep: LTE receiver error bound must be within 0..1000 ppm");
   const double eps = o.lte_receiver_ppm * 1e-6 * band.high_hz();
   const double usable = o.usable_fraction * o.sample_rate_hz / 2.0;
-  // Offsets on the raster points (spacing 100 kHz): window eps + 50 kHz.
-  const double window = eps + kLteRaster / 2;
+  // Offsets on the raster points (spacing 100 kHz): every carrier is its own offset's, seen within the
+  // receiver's error; the window adds a margin for the search's CFO grid (half a 5.6 kHz step) and the
+  // eNodeB's 0.05 ppm (TS 36.104 6.5.1). Neighbouring windows overlap once the error exceeds half the raster.
+  const double window = eps + kLteWindowMarginHz;
   const double room = usable - kLteCentralHalf - window;
   if (window > kLteMaxSearchCfoHz || room < 0)
     throw InputError("sweep: " + band.name + ": a receiver error of " + std::to_string(std::lround(o.lte_receiver_ppm)) +
