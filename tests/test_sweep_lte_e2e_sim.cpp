@@ -117,7 +117,8 @@ TEST_F(SweepLteE2eSim, Band20FindsEveryCellOnceOnItsTrueEarfcn) {
   EXPECT_EQ(s["lte_tunings"], 43);
   EXPECT_EQ(s["tunings_done"], 43);
   EXPECT_EQ(s["lte_cells"], 3);
-  EXPECT_GT(s["lte_duplicates"].get<int>(), 0);  // overlapping windows found the cells more than once
+  // (A cell is found by its own offset's search, 16 kHz off at +20 ppm, and sometimes once more by a neighbour
+  // whose window just reaches it: 84 of its 87 kHz; expect_b20_cells checks none is reported twice.)
   // No GSM cell: the receiver error from the LTE cells (unique at 800 MHz: 125 ppm between candidates).
   EXPECT_EQ(s["lte_receiver_error_source"], "lte");
   EXPECT_NEAR(s["lte_receiver_error_ppm"].get<double>(), kReceiverPpm, 0.1);
