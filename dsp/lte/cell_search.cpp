@@ -984,6 +984,21 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
 }
 
 // ---------------------------------------------------------------- public
+namespace {
+// Whether a PSS at `pss_sample` (modulo the half-frame) and `cfo_hz` sits where a decoded cell's Zadoff-Chu
+// time/frequency ghosts fall (6.11.1.1: a frequency error of a subcarrier or more shifts a root's correlation
+// peak in time): within +-200 samples, 7.5 kHz or more away. n_id_2 >= 0: only cells of that root count.
+bool is_zc_ghost_of_decoded(const std::vector<LteCell>& cells, int n_id_2, int pss_sample, double cfo_hz) {
+  for (const auto& d : cells) {
+    if (!d.mib_decoded || (n_id_2 >= 0 && d.n_id_2 != n_id_2)) continue;
+    int dt = std::abs(pss_sample - d.pss_sample);
+    dt = std::min(dt, kHalfFrame - dt);
+    if (dt <= 200 && std::fabs(cfo_hz - d.cfo_hz) >= 7500.0) return true;
+  }
+  return false;
+}
+}  // namespace
+
 CellSearch::CellSearch(const CellSearchConfig& cfg) : cfg_(cfg) {
   if (!(cfg.max_cfo_hz >= 0.0) || cfg.max_cfo_hz > 900e3) throw InputError("max_cfo_hz: must lie in 0..900000 Hz");
   if (!(cfg.carrier_hz >= 0.0) || !std::isfinite(cfg.carrier_hz)) throw InputError("carrier_hz: must be >= 0");
@@ -1014,6 +1029,9 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) {
     const double cfo0 = impl_->refine_pss(x, pk, pk.shift * (kFs / kOsFft));
     // A peak that passed only the relaxed threshold must turn coherently from one occurrence to the next.
     if (!pk.strong && pk.coherence < cfg_.pss_min_coherence) continue;
+    // A Zadoff-Chu ghost of a cell already decoded (its root, within 200 samples, a subcarrier or more away in
+    // frequency: no second cell of that carrier sits there) goes no further.
+    if (is_zc_ghost_of_decoded(cells, pk.n_id_2, pk.bin, cfo0)) continue;
     double cfo = cfo0;
     const SssResult s = impl_->sss_detect(x, pk, cfo0, cfo);
     if (tw::log::level() >= tw::log::Level::debug) {
@@ -1034,21 +1052,10 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) {
     else if (cell->mib_decoded)
       *same = std::move(*cell);
   }
-  // Undecoded cells that sit where a decoded cell's Zadoff-Chu ghosts fall (PSS within +-200 samples, CFO
-  // off by about a subcarrier or more) are not reported.
+  // Undecoded cells that sit where a decoded cell's Zadoff-Chu ghosts fall are not reported.
   std::vector<LteCell> kept;
-  for (const auto& c : cells) {
-    bool ghost = false;
-    if (!c.mib_decoded) {
-      for (const auto& d : cells) {
-        if (!d.mib_decoded) continue;
-        int dt = std::abs(c.pss_sample - d.pss_sample);
-        dt = std::min(dt, kHalfFrame - dt);
-        if (dt <= 200 && std::fabs(c.cfo_hz - d.cfo_hz) >= 7500.0) ghost = true;
-      }
-    }
-    if (!ghost) kept.push_back(c);
-  }
+  for (const auto& c : cells)
+    if (c.mib_decoded || !is_zc_ghost_of_decoded(cells, -1, c.pss_sample, c.cfo_hz)) kept.push_back(c);
   cells.swap(kept);
   std::stable_sort(cells.begin(), cells.end(), [](const LteCell& a, const LteCell& b) {
     if (a.mib_decoded != b.mib_decoded) return a.mib_decoded;
