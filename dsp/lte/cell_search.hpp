@@ -14,10 +14,13 @@
 //      reference (smoothed over the delay profile, alone and averaged over neighbouring half-frames) for the
 //      four (FDD/TDD x normal/extended CP) PSS-SSS distances: N_ID(1), subframe 0/5; the phase between PSS
 //      and SSS refines the CFO.
-//   3. CFO refinement from the CRS of port 0 (6.10.1) half a subframe apart; channel estimates per port;
-//      PBCH (6.6): QPSK soft bits (SFBC for 2 and 4 ports), descrambling over the 4 frame offsets of the
-//      40 ms block, de-rate-matching with soft combining of repeats and frames, tail-biting Viterbi
-//      (libosmocoding), CRC-16 with the port mask (36.212 5.3.1) -> ports; MIB (36.331).
+//   3. CFO refinement from port 0's CRS (6.10.1) estimated per slot; channel estimates per port from the CRS
+//      of subframes 9, 0 and 1 (FDD; 0 for TDD) smoothed over the delay profile, alone and averaged over
+//      neighbouring frames; PBCH (6.6): QPSK soft bits (SFBC for 2 and 4 ports), descrambling over the 4
+//      frame offsets of the 40 ms block (ranked by how coherently the repeats add), de-rate-matching with soft
+//      combining of repeats and frames, every 40 ms block alone then all of them combined under the SFN's
+//      patterns, tail-biting Viterbi (libosmocoding), CRC-16 with the port mask (36.212 5.3.1) -> ports, a
+//      soft-evidence check against noise decoded into a codeword; MIB (36.331).
 //   4. RSRP / RSRQ / SINR from the CRS of port 0.
 #pragma once
 #include <array>
@@ -47,8 +50,8 @@ struct CellSearchConfig {
   double pss_candidates = 30.0;     // expected noise peaks per search of the relaxed threshold: those peaks ...
   double pss_min_coherence = 12.0;  // ... go on only when they turn coherently over the occurrences (noise:
                                     // P(coherence > q) about 16 e^-q)
-  double sss_min_score = 5.0;       // SSS: normalised correlation x sqrt(N) (noise: standard normal) to try
-                                    // the PBCH (which the CRC then confirms)
+  double sss_min_score = 5.0;       // SSS: |correlation| over the noise's deviation per component (noise:
+                                    // Rayleigh of unit scale) to try the PBCH (which the CRC then confirms)
   bool report_undecoded = true;     // report a cell whose MIB fails ("mib": null) ...
   double undecoded_min_score = 15.0;  // ... only when its SSS is this strong, and its PSS is not within
                                     // +-200 samples of a decoded cell at a CFO 7.5 kHz or more away (the
