@@ -74,6 +74,9 @@ TEST(SynthScene, ErrorsNameFileAndKeyPath) {
   EXPECT_EQ(error_of(R"({"cells":[{"arfcn":62,"on_s":2,"off_s":1}]})"), "scene.json: cells[0].off_s: must be after on_s");
   EXPECT_EQ(error_of("[1,2]"), "scene.json: (top level): must be a JSON object");
   EXPECT_NE(error_of("{\"cells\":[").find("scene.json: not valid JSON"), std::string::npos);
+  // A number beyond a double (RFC 8259 allows it, nlohmann::json refuses it with out_of_range): an input error
+  // too, not a crash (fuzz_scene's first finding, kept as corpus/scene/crash_number_overflow).
+  EXPECT_NE(error_of("{\"cells\":[],\"dc_offset_dbfs\":-200.9E6463}").find("scene.json: not valid JSON"), std::string::npos);
 }
 
 TEST(SynthScene, MncDigitsAndBands) {

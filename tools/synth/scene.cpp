@@ -450,7 +450,8 @@ SceneWithLte parse_scene_with_lte_text(const std::string& text, const std::strin
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number beyond a double (406): found by fuzz_scene.
     throw InputError(source + ": not valid JSON: " + e.what());
   }
   return parse_scene_with_lte(doc, source);
