@@ -7,7 +7,6 @@ extern "C" {
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -364,8 +363,8 @@ std::vector<std::int64_t> CellSearch::Impl::pss_occurrences(std::int64_t n, cons
 
 // Joint timing / CFO refinement of a PSS peak: the coarse grid leaves up to half a step of CFO, and a
 // Zadoff-Chu sequence trades frequency error for a timing shift (6.11.1.1), so the peak's sample may be off
-// by a few samples, which biases the fine CFO from the PSS halves. Grid: +-4 samples, +-3 kHz in 375 Hz steps,
-// |correlation|^2 summed over the occurrences. Moves pk.bin to the best timing and returns the best CFO.
+// by a few samples. Grid: +-4 samples, +-3 kHz in 375 Hz steps, |correlation|^2 summed over the occurrences.
+// Moves pk.bin to the best timing and returns the best CFO.
 double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid) const {
   const int kDt = grid ? kRefineDt : 0, kDf = grid ? kRefineDf : 0;
   const auto& rep = pss_time[static_cast<std::size_t>(pk.n_id_2)];
