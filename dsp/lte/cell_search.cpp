@@ -77,6 +77,9 @@ struct FftwPlan {
   void run() { fftwf_execute(plan); }
 };
 
+// Complex product written out: std::complex's operator* checks for NaN on every element (hot loops).
+inline cf32 cmul(cf32 a, cf32 b) { return cf32(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()); }
+
 // Upper tail of a sum of K unit exponentials (Gamma(K,1)): P(S > x) = e^-x sum_{i<K} x^i / i!.
 double gamma_tail(int k, double x) {
   double term = 1.0, sum = 1.0;
@@ -275,10 +278,8 @@ std::vector<PssPeak> CellSearch::Impl::pss_search(std::span<const cf32> x) {
         cf32* in = os_inv.input();
         // Derotating by s bins: X'(k) = X(k + s mod N), as two contiguous runs.
         const int s0 = (s % kOsFft + kOsFft) % kOsFft;
-        // (Products written out: std::complex's operator* checks for NaN on every element.)
-        auto mul = [](cf32 a, cf32 b) { return cf32(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()); };
-        for (int k = 0; k < kOsFft - s0; ++k) in[k] = mul(X[k + s0], ps[k]);
-        for (int k = kOsFft - s0; k < kOsFft; ++k) in[k] = mul(X[k + s0 - kOsFft], ps[k]);
+        for (int k = 0; k < kOsFft - s0; ++k) in[k] = cmul(X[k + s0], ps[k]);
+        for (int k = kOsFft - s0; k < kOsFft; ++k) in[k] = cmul(X[k + s0 - kOsFft], ps[k]);
         os_inv.run();
         const cf32* c = os_inv.output();
         const int base = b * kOsValid;
@@ -373,9 +374,7 @@ double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double
   base.bin = pk.bin >= kDt ? pk.bin - kDt : pk.bin - kDt + kHalfFrame;
   const auto occ = pss_occurrences(n - 2 * kDt, base, cfo0);
   if (occ.empty()) return cfo0;
-  // Products with the replica derotated by cfo0, per occurrence and timing; then per CFO offset (written-out
-  // complex products: std::complex's operator* checks for NaN on every element).
-  auto mul = [](cf32 a, cf32 b) { return cf32(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()); };
+  // Products with the replica derotated by cfo0, per occurrence and timing; then per CFO offset.
   std::vector<double> score(static_cast<std::size_t>((2 * kDt + 1) * (2 * kDf + 1)), 0.0);  // [dt][f]
   const double w = -2.0 * kPi * cfo0 / kFs;
   const cf32 step(static_cast<float>(std::cos(w)), static_cast<float>(std::sin(w)));
@@ -387,10 +386,10 @@ double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double
       const double ph0 = std::fmod(w * static_cast<double>(st), 2.0 * kPi);
       cf32 r(static_cast<float>(std::cos(ph0)), static_cast<float>(std::sin(ph0)));
       for (int m = 0; m < kN; ++m) {
-        const cf32 v = mul(mul(x[static_cast<std::size_t>(st + m)], r), std::conj(rep[static_cast<std::size_t>(m)]));
+        const cf32 v = cmul(cmul(x[static_cast<std::size_t>(st + m)], r), std::conj(rep[static_cast<std::size_t>(m)]));
         pr[static_cast<std::size_t>(m)] = v.real();
         pi[static_cast<std::size_t>(m)] = v.imag();
-        r = mul(r, step);
+        r = cmul(r, step);
       }
       for (int f = -kDf; f <= kDf; ++f) {
         const float* qr = refine_rot_re[static_cast<std::size_t>(f + kRefineDf)].data();
@@ -870,6 +869,8 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     double energy = 0.0;
     int number = 0;
   };
+  // The distinct SFN patterns of a run of blocks (sfn_pattern), per run length (at most max_pbch_frames / 4 + 2).
+  std::vector<std::vector<std::uint64_t>> patterns_of_run(static_cast<std::size_t>(cfg.max_pbch_frames / 4 + 3));
   for (int attempt = 0; attempt < 6 && !done; ++attempt) {
     const int ports = std::array<int, 3>{1, 2, 4}[static_cast<std::size_t>(attempt % 3)];
     bool ok = true;
@@ -918,12 +919,13 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
         if (!done) done = try_decode(blk.acc, blk.energy, ports, j0, blk.number, 1, 0);
       // The whole run of consecutive blocks (frames are consecutive, so the blocks are).
       const int run = static_cast<int>(blocks.size());
-      if (done || run < 2) continue;
-      std::vector<std::uint64_t> patterns;
-      for (int s8 = 0; s8 < 256; ++s8) {
-        const std::uint64_t p = sfn_pattern(s8, run);
-        if (std::find(patterns.begin(), patterns.end(), p) == patterns.end()) patterns.push_back(p);
-      }
+      if (done || run < 2 || run >= static_cast<int>(patterns_of_run.size()) || run > 8) continue;
+      auto& patterns = patterns_of_run[static_cast<std::size_t>(run)];
+      if (patterns.empty())
+        for (int s8 = 0; s8 < 256; ++s8) {
+          const std::uint64_t p = sfn_pattern(s8, run);
+          if (std::find(patterns.begin(), patterns.end(), p) == patterns.end()) patterns.push_back(p);
+        }
       double energy = 0.0;
       for (const auto& blk : blocks) energy += blk.energy;
       for (std::size_t pi = 0; pi < patterns.size() && !done; ++pi) {
