@@ -178,4 +178,59 @@ TEST(LteSearch, SynthesizedTddExtendedCpCellIsDecoded) {
   EXPECT_NEAR(got.cfo_hz, -8e-6 * fc, 300.0);
 }
 
+// A rogue eNodeB that breaks 36.331 6.2.2: spare bits set, or a dl-Bandwidth code outside the enumeration.
+tw::synth::SceneWithLte hostile_mib_scene(int spare, int bandwidth_code) {
+  tw::synth::SceneWithLte s;
+  s.scene.seed = 9;
+  s.scene.noise_dbfs = -75.0;
+  tw::synth::lte::LteCellConfig c;
+  c.earfcn = 1300;
+  c.pci = 222;
+  c.ports = 2;
+  c.bandwidth_prb = 50;
+  c.phich_resource = "1/2";
+  c.first_sfn = 513;
+  c.first_sfn_set = true;
+  c.power_dbfs = -62.0;
+  c.mib_spare = spare;
+  c.mib_dl_bandwidth_code = bandwidth_code;
+  s.lte_cells = {c};
+  return s;
+}
+
+TEST(LteSearch, MibSpareBitsAreIgnoredAndReportedAsReceived) {
+  const auto s = hostile_mib_scene(0x2a5, -1);
+  const auto& c = s.lte_cells[0];
+  const double fc = tw::synth::lte::carrier_hz(c);
+  lte::CellSearchConfig cfg;
+  cfg.carrier_hz = fc;
+  lte::CellSearch search(cfg);
+  const auto cells = search.execute(render(s, fc, 4 * 19200));
+  ASSERT_EQ(cells.size(), 1u);
+  ASSERT_TRUE(cells[0].mib_decoded);
+  EXPECT_EQ(cells[0].pci, 222);
+  EXPECT_EQ(cells[0].mib.bandwidth_prb, 50);
+  EXPECT_EQ(cells[0].mib.phich_resource, "1/2");
+  EXPECT_EQ(cells[0].ports, 2);
+  // 36.331 6.2.2: the spare BIT STRING (10) is the last 10 bits of the 24.
+  EXPECT_EQ(((cells[0].mib_octets[1] & 3) << 8) | cells[0].mib_octets[2], 0x2a5);
+}
+
+TEST(LteSearch, MibWithDlBandwidthCodeOutsideTheEnumerationIsNoMib) {
+  for (int code : {6, 7}) {
+    SCOPED_TRACE(code);
+    const auto s = hostile_mib_scene(0, code);
+    const double fc = tw::synth::lte::carrier_hz(s.lte_cells[0]);
+    lte::CellSearchConfig cfg;
+    cfg.carrier_hz = fc;
+    lte::CellSearch search(cfg);
+    const auto cells = search.execute(render(s, fc, 4 * 19200));
+    // The cell is on the air (PSS/SSS); its broadcast is no MIB a UE could read.
+    ASSERT_EQ(cells.size(), 1u);
+    EXPECT_EQ(cells[0].pci, 222);
+    EXPECT_FALSE(cells[0].mib_decoded);
+    EXPECT_EQ(cells[0].ports, 0);
+  }
+}
+
 }  // namespace

@@ -205,11 +205,32 @@ TEST(SynthLteRender, TruthListsFramesWithSfnAndMib) {
   EXPECT_EQ(fr[2]["mib_hex"], "680000");
 }
 
+TEST(SynthLteRender, HostileMibBitsGoOnTheAir) {
+  auto c = cell(150, 1, 50, -60.0);
+  c.first_sfn = 1022;
+  c.phich_resource = "1";
+  c.mib_spare = 0x301;              // spare BIT STRING (10) = 11 0000 0001
+  c.mib_dl_bandwidth_code = 7;      // not in the dl-Bandwidth enumeration
+  SceneRenderer r(scene_of({c}), lte::carrier_hz(c), 1.92e6, 0.0, no_gsm());
+  TruthRecorder rec;
+  r.set_truth_sink(&rec);
+  std::vector<cf32> x(static_cast<std::size_t>(0.015 * 1.92e6));
+  r.render(x);
+  const auto j = rec.to_json(r, 0.015);
+  // 111 0 10 11111111 11 00000001 for SFN 1022 (bandwidth code 7, phich one, SFN / 4 = 255).
+  EXPECT_EQ(j["lte_cells"][0]["frames"][0]["mib_hex"], "ebff01");
+  EXPECT_EQ(j["lte_cells"][0]["mib_spare"], 0x301);
+  EXPECT_EQ(j["lte_cells"][0]["mib_dl_bandwidth_code"], 7);
+  c.mib_spare = 1024;
+  EXPECT_THROW(SceneRenderer(scene_of({c}), lte::carrier_hz(c), 1.92e6, 0.0, no_gsm()), tw::InputError);
+}
+
 TEST(SynthLteScene, JsonCellsAndErrorsNameTheKey) {
   const auto s = parse_scene_with_lte_text(
       R"({"name":"t","noise_dbfs":-90,"lte_cells":[{"earfcn":1300,"pci":150,"ports":2,"bandwidth_prb":50,"first_sfn":28},
           {"freq_hz":2350e6,"duplex":"TDD","tdd_config":2,"special_subframe_config":7,"pci":30,"cp":"extended",
-           "phich_duration":"extended","phich_resource":"1/6","multipath":"etu","pdsch_load":0.5}]})",
+           "phich_duration":"extended","phich_resource":"1/6","multipath":"etu","pdsch_load":0.5,
+           "mib_spare":1023,"mib_dl_bandwidth_code":6}]})",
       "scene.json");
   ASSERT_EQ(s.lte_cells.size(), 2u);
   EXPECT_TRUE(s.scene.cells.empty());
@@ -220,6 +241,10 @@ TEST(SynthLteScene, JsonCellsAndErrorsNameTheKey) {
   EXPECT_FALSE(s.lte_cells[1].normal_cp);
   EXPECT_TRUE(s.lte_cells[1].phich_extended);
   EXPECT_EQ(s.lte_cells[1].duplex, lte::Duplex::TDD);
+  EXPECT_EQ(s.lte_cells[0].mib_spare, 0);
+  EXPECT_EQ(s.lte_cells[0].mib_dl_bandwidth_code, -1);
+  EXPECT_EQ(s.lte_cells[1].mib_spare, 1023);
+  EXPECT_EQ(s.lte_cells[1].mib_dl_bandwidth_code, 6);
   // Round trip through the JSON form.
   const auto back = parse_scene_with_lte(scene_to_json(s), "again");
   EXPECT_EQ(scene_to_json(back), scene_to_json(s));
@@ -242,6 +267,10 @@ TEST(SynthLteScene, JsonCellsAndErrorsNameTheKey) {
   EXPECT_NE(err(R"({"lte_cells":[{"earfcn":70000}]})").find("lte_cells[0].earfcn: EARFCN 70000"), std::string::npos);
   EXPECT_EQ(err(R"({"lte_cells":[{"earfcn":1300,"cp":"long"}]})"),
             "scene.json: lte_cells[0].cp: \"long\" is not one of \"normal\", \"extended\"");
+  EXPECT_EQ(err(R"({"lte_cells":[{"earfcn":1300,"mib_spare":1024}]})"),
+            "scene.json: lte_cells[0].mib_spare: 1024 is out of range 0..1023");
+  EXPECT_EQ(err(R"({"lte_cells":[{"earfcn":1300,"mib_dl_bandwidth_code":8}]})"),
+            "scene.json: lte_cells[0].mib_dl_bandwidth_code: 8 is out of range 0..7");
   EXPECT_EQ(err(R"({"lte_cells":{}})"), "scene.json: lte_cells: is not an array");
   EXPECT_EQ(err(R"({"seed":1})"), "scene.json: cells: missing (a scene needs a \"cells\" array)");
 }

@@ -10,8 +10,9 @@
 //      synthesizer (tools/synth/lte) at 1800 MHz, searched with max_cfo_hz 7.5 kHz (the scene's carrier
 //      and clock errors reach +-12 kHz: sometimes outside); any octets after those are cs8 interference added to the
 //      first samples at up to the noise power (so they cannot outshine a strong cell).
-// The synthesizer encodes the MIB from the cell's fields (dl-Bandwidth, phich-Config, SFN; spare bits 0):
-// the attacker's choice covers every field of the MIB but not the spare bits or the dl-Bandwidth codes 6, 7.
+// Octets 26-27 reach the MIB bits a conforming eNodeB does not send: bits 0-9 the spare bits, bit 13 set:
+// bits 10-12 are the dl-Bandwidth code sent (6 and 7 are outside the enumeration of 36.331 6.2.2), whatever
+// bandwidth the cell occupies.
 //
 // Invariants, every reported cell: PCI 0..503 = 3 N_ID(1) + N_ID(2), N_ID(1) 0..167, N_ID(2) 0..2 (36.211
 // 6.11); duplex "FDD"/"TDD", cp "normal"/"extended"; frame_start_sample 0..19199, pss_sample 0..9599; every
@@ -19,8 +20,9 @@
 // (dl-Bandwidth 6..100 PRB of the enumeration, SFN 0..1023, phich-Resource 1/6, 1/2, 1, 2) and mib_octets
 // that unpack to it; to_json(cell).dump() is valid JSON. No exception but tw::InputError.
 // Synthesized mode, cell at least 16 dB above the noise per resource element: a decoded cell with the
-// scene's PCI reports exactly the synthesized bandwidth, PHICH duration and resource, ports, duplex, CP and
-// the SFN of the frame starting at frame_start_sample.
+// scene's PCI reports exactly the MIB's bandwidth sent, PHICH duration and resource, spare bits, ports, duplex,
+// CP and the SFN of the frame starting at frame_start_sample; a MIB with dl-Bandwidth code 6 or 7 is never
+// reported as decoded.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -56,7 +58,7 @@ constexpr double kCarrier = 1.8e9;
 constexpr std::size_t kFrame = 19200;
 constexpr std::size_t kMaxSamples = 2 * kFrame;
 // Octets of the synthesized mode's scene (after octet 0), see synthesized().
-constexpr std::size_t kSceneOctets = 26;
+constexpr std::size_t kSceneOctets = 28;
 
 // Octet 0 bits 2-3 choose how much the search does per PSS peak passed on: each peak costs an SSS search
 // over 8 x 168 hypotheses and usually a PBCH attempt, about 20 ms under ASan and coverage (one strong cell
@@ -203,6 +205,9 @@ void synthesized(std::uint8_t mode, std::span<const std::uint8_t> in) {
   s.scene.iq_phase_imbalance_deg = o.s8() / 20.0;                                   // 22: +-6.4 degrees
   const std::size_t samples = static_cast<std::size_t>(20 + o.u8() % 21) * 1920;   // 23: 20 .. 40 ms
   s.scene.seed = o.u16();                                                           // 24, 25
+  const int mib_bits = o.u16();                                                     // 26, 27
+  c.mib_spare = mib_bits & 0x3ff;
+  if (mib_bits & (1 << 13)) c.mib_dl_bandwidth_code = (mib_bits >> 10) & 7;
   s.lte_cells.push_back(c);
 
   std::vector<cf32> iq(samples);
@@ -223,10 +228,15 @@ void synthesized(std::uint8_t mode, std::span<const std::uint8_t> in) {
   // Per-RE SNR = EPRE / (noise / 128) (tools/synth/lte/lte_snr_trial.hpp).
   const double snr_re = c.power_dbfs - s.scene.noise_dbfs + 10.0 * std::log10(128.0);
   if (snr_re < 16.0) return;
+  // The dl-Bandwidth the MIB says (36.331 6.2.2 enumeration n6..n100); 0 for the codes 6, 7.
+  const int code = c.mib_dl_bandwidth_code;
+  const int bandwidth_sent = code < 0 ? c.bandwidth_prb : code < 6 ? std::array{6, 15, 25, 50, 75, 100}[code] : 0;
   for (const auto& f : cells) {
     if (f.pci != c.pci || !f.mib_decoded) continue;
     const std::string what = "scene " + tw::synth::scene_to_json(s).dump() + " found " + describe(f);
-    TW_FUZZ_CHECK(f.mib.bandwidth_prb == c.bandwidth_prb, "bandwidth: " + what);
+    TW_FUZZ_CHECK(bandwidth_sent != 0, "a MIB outside the dl-Bandwidth enumeration decoded: " + what);
+    TW_FUZZ_CHECK(f.mib.bandwidth_prb == bandwidth_sent, "bandwidth: " + what);
+    TW_FUZZ_CHECK((((f.mib_octets[1] & 3) << 8) | f.mib_octets[2]) == c.mib_spare, "spare bits: " + what);
     TW_FUZZ_CHECK(f.mib.phich_extended == c.phich_extended && f.mib.phich_resource == c.phich_resource, "PHICH: " + what);
     TW_FUZZ_CHECK(f.ports == c.ports, "ports: " + what);
     TW_FUZZ_CHECK(f.duplex == sl::duplex_name(c.duplex) && f.cp == (c.normal_cp ? "normal" : "extended"), "duplex/CP: " + what);

@@ -117,13 +117,14 @@ struct LteSeed {
   int pci = 0, ports_code = 0, bw_code = 0, phich = 0, sfn = 0, flags = 0, ssc = 7, cfi_code = 1;
   int power = 133, noise = 40, cfo = 0, delay_us = 0, pdsch = 128, pdcch = 128, multipath = 0, doppler = 0;
   int ppm = 0, dc = 0, iq_gain = 0, iq_phase = 0, duration = 10, seed = 1;
+  int mib_bits = 0;   // spare bits 0-9, dl-Bandwidth code 10-12 when bit 13 is set
 };
 std::vector<std::uint8_t> lte_scene_octets(const LteSeed& s) {
   auto b = [](int v) { return static_cast<std::uint8_t>(v & 255); };
   return {1, b(s.pci >> 8), b(s.pci), b(s.ports_code), b(s.bw_code), b(s.phich), b(s.sfn >> 8), b(s.sfn), b(s.flags),
           b(s.ssc), b(s.cfi_code), b(s.power), b(s.noise), b(s.cfo), b(s.delay_us >> 8), b(s.delay_us), b(s.pdsch),
           b(s.pdcch), b(s.multipath), b(s.doppler), b(s.ppm), b(s.dc), b(s.iq_gain), b(s.iq_phase), b(s.duration),
-          b(s.seed >> 8), b(s.seed)};
+          b(s.seed >> 8), b(s.seed), b(s.mib_bits >> 8), b(s.mib_bits)};
 }
 
 // fuzz_lte_search raw mode: octet 0, then `samples` cs8 samples of one LTE cell at 1800 MHz seen at 1.92 Msps.
@@ -154,6 +155,12 @@ void lte_search_seeds() {
   auto a_defaults = lte_scene_octets(a);
   a_defaults[0] |= 12;   // the search's default thresholds, 4 cells (fuzz_lte_search.cpp: search_config)
   put("lte_search", "syn_scene_fdd_pci150_defaults", a_defaults);
+  LteSeed a_spare = a;   // a rogue MIB: spare bits 10 1010 0101
+  a_spare.mib_bits = 0x2a5;
+  put("lte_search", "syn_scene_mib_spare", lte_scene_octets(a_spare));
+  LteSeed a_bw7 = a;     // a rogue MIB: dl-Bandwidth code 7, outside the enumeration
+  a_bw7.mib_bits = (1 << 13) | (7 << 10);
+  put("lte_search", "syn_scene_mib_bandwidth7", lte_scene_octets(a_bw7));
   LteSeed b;   // PCI 301, 4 ports, 6 PRB, phich 2, TDD configuration 1, special subframe 6, extended CP, SFN 1023
   b.pci = 301; b.ports_code = 2; b.bw_code = 0; b.phich = 3 << 1; b.sfn = 1023; b.flags = 1 | 2 | (1 << 2);
   b.ssc = 6; b.cfi_code = 2; b.power = 150; b.noise = 60; b.cfo = 40; b.delay_us = 7000; b.ppm = -30; b.duration = 20;

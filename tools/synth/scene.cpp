@@ -361,6 +361,8 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
           cell.first_sfn_set = true;
         }},
        {"cfi", I(cell.cfi, 1, 3)},
+       {"mib_spare", I(cell.mib_spare, 0, 1023)},
+       {"mib_dl_bandwidth_code", I(cell.mib_dl_bandwidth_code, 0, 7)},
        {"power_dbfs", D(cell.power_dbfs, -200.0, 20.0)},
        {"freq_offset_hz", D(cell.freq_offset_hz, -100e3, 100e3)},
        {"delay_us", D(cell.delay_us, 0.0, 10000.0)},
@@ -578,6 +580,8 @@ json lte_cell_to_json(const lte::LteCellConfig& c, bool with_frequency) {
   if (c.band != 0) j["band"] = c.band;
   if (c.freq_hz > 0.0) j["freq_hz"] = c.freq_hz;
   if (c.first_sfn_set) j["first_sfn"] = c.first_sfn;
+  if (c.mib_spare != 0) j["mib_spare"] = c.mib_spare;
+  if (c.mib_dl_bandwidth_code >= 0) j["mib_dl_bandwidth_code"] = c.mib_dl_bandwidth_code;
   if (with_frequency) j["frequency_hz"] = lte::carrier_hz(c);
   return j;
 }

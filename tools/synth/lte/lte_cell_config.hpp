@@ -33,6 +33,12 @@ struct LteCellConfig {
   int first_sfn = 0;                  // SFN of the frame that starts at receiver time delay_us (0..1023)
   bool first_sfn_set = false;         // the scene derives first_sfn from its seed when absent
   int cfi = 2;                        // OFDM symbols of the control region (1..3; +1 for 6 PRB, 36.211 6.7)
+  // What the MIB says beyond the fields above (36.331 6.2.2), for cells that break the specification: the
+  // 10 spare bits (0 from a conforming eNodeB, ignored by receivers) and the 3-bit dl-Bandwidth code sent
+  // (-1: the code of bandwidth_prb; 0..7 this code whatever the cell occupies; 6 and 7 are outside the
+  // enumeration). The signal itself always occupies bandwidth_prb.
+  int mib_spare = 0;                  // 0..1023
+  int mib_dl_bandwidth_code = -1;     // -1, 0..7
 
   // Radio. power_dbfs is the energy per resource element (EPRE) at the receiver: every resource element
   // sent (reference signal, PSS, SSS, PBCH, control, data) adds 10^(power_dbfs/10) to E|x|^2 at the

@@ -83,7 +83,13 @@ std::array<std::uint8_t, 3> mib_octets(const LteCellConfig& cell, int sfn) {
   m.phich_extended = cell.phich_extended;
   m.phich_resource = cell.phich_resource;
   m.sfn = sfn;
-  return dl::pack_mib(m);
+  auto oct = dl::pack_mib(m);
+  // 36.331 6.2.2 bit order: dl-Bandwidth is octet 0's 3 MSBs, spare the last 10 bits.
+  if (cell.mib_dl_bandwidth_code >= 0)
+    oct[0] = static_cast<std::uint8_t>((oct[0] & 0x1f) | ((cell.mib_dl_bandwidth_code & 7) << 5));
+  oct[1] = static_cast<std::uint8_t>((oct[1] & 0xfc) | ((cell.mib_spare >> 8) & 3));
+  oct[2] = static_cast<std::uint8_t>(cell.mib_spare & 0xff);
+  return oct;
 }
 
 struct LteCellChain::Impl {
@@ -395,6 +401,9 @@ LteCellChain::LteCellChain(const LteCellConfig& cell, std::uint64_t seed, double
   if (cell.ports != 1 && cell.ports != 2 && cell.ports != 4) throw InputError("ports: " + std::to_string(cell.ports) + " is not 1, 2 or 4");
   if (cell.cfi < 1 || cell.cfi > 3) throw InputError("cfi: " + std::to_string(cell.cfi) + " is outside 1..3");
   if (cell.first_sfn < 0 || cell.first_sfn > 1023) throw InputError("first_sfn: " + std::to_string(cell.first_sfn) + " is outside 0..1023");
+  if (cell.mib_spare < 0 || cell.mib_spare > 1023) throw InputError("mib_spare: " + std::to_string(cell.mib_spare) + " is outside 0..1023");
+  if (cell.mib_dl_bandwidth_code < -1 || cell.mib_dl_bandwidth_code > 7)
+    throw InputError("mib_dl_bandwidth_code: " + std::to_string(cell.mib_dl_bandwidth_code) + " is outside 0..7");
   if (cell.duplex == Duplex::TDD) (void)dwpts_symbols(cell.normal_cp, cell.special_subframe_config);
   (void)mib_octets(cell, 0);   // checks the PHICH resource and bandwidth
   m.n_rb = cell.bandwidth_prb;
