@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fcntl.h>
 #include <set>
 #include <thread>
 
@@ -43,40 +42,11 @@ tw::synth::Scene monitor_scene(double rogue_on_s) {
   return s;
 }
 
-// Runs the binary with stdout to `out` and stderr to `err`; returns the child's pid.
-pid_t spawn_towerwatch(const std::vector<std::string>& args, const std::filesystem::path& out,
-                       const std::filesystem::path& err) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (o < 0 || e < 0) _exit(127);
-    dup2(o, 1);
-    dup2(e, 2);
-    std::vector<std::string> full{tw::test::towerwatch_binary()};
-    full.insert(full.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : full) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 std::vector<json> lines_of_type(const std::vector<json>& lines, const std::string& type) {
   std::vector<json> v;
   for (const auto& l : lines)
     if (l.value("type", "") == type) v.push_back(l);
   return v;
-}
-
-// Complete JSON lines written so far (a line being written is left out).
-std::vector<json> complete_lines(const std::filesystem::path& p) {
-  std::string text = std::filesystem::exists(p) ? tw::test::read_file(p) : std::string();
-  const auto cut = text.rfind('\n');
-  text = cut == std::string::npos ? std::string() : text.substr(0, cut + 1);
-  return tw::test::json_lines(text);
 }
 
 }  // namespace
@@ -92,7 +62,7 @@ TEST(E2eMonitor, RogueAfterLearningIsReportedOnceAndSigtermStopsCleanly) {
   tw::test::write_file(scene_path, tw::synth::scene_to_json(monitor_scene(on_s)).dump(2));
   const auto db = dir / "site.db";
   const auto report = dir / "report.html";
-  const pid_t pid = spawn_towerwatch(
+  const pid_t pid = tw::test::spawn_towerwatch(
       {"monitor", "--device", "driver=towerwatch-sim,realtime=0,scene=" + scene_path.string(), "--band", "P-GSM900",
        "--arfcn", "58-66", "--rate", "2.6M", "--fixed-dwell", "--db", db.string(), "--learn", "4s", "--clock",
        "stream", "--report", report.string(), "--json"},
@@ -103,7 +73,7 @@ TEST(E2eMonitor, RogueAfterLearningIsReportedOnceAndSigtermStopsCleanly) {
   int status = 0;
   bool exited = false;
   for (;;) {
-    lines = complete_lines(dir / "out.jsonl");
+    lines = tw::test::complete_json_lines(dir / "out.jsonl");
     if (lines_of_type(lines, "monitor_sweep").size() >= 6) break;
     if (waitpid(pid, &status, WNOHANG) == pid) {
       exited = true;

@@ -71,14 +71,11 @@ std::vector<nlohmann::json> json_lines(const std::string& text) {
   return v;
 }
 
-RunResult run_towerwatch(const std::vector<std::string>& args) {
-  TempDir tmp;
-  const auto out_path = tmp / "stdout";
-  const auto err_path = tmp / "stderr";
-  pid_t pid = fork();
+int spawn_towerwatch(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
+  const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    if (!freopen(out_path.c_str(), "w", stdout) || !freopen(err_path.c_str(), "w", stderr)) _exit(127);
+    if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(127);
     if (!freopen("/dev/null", "r", stdin)) _exit(127);
     std::vector<std::string> full{towerwatch_binary()};
     full.insert(full.end(), args.begin(), args.end());
@@ -88,6 +85,14 @@ RunResult run_towerwatch(const std::vector<std::string>& args) {
     execv(cargv[0], cargv.data());
     _exit(127);
   }
+  return pid;
+}
+
+RunResult run_towerwatch(const std::vector<std::string>& args) {
+  TempDir tmp;
+  const auto out_path = tmp / "stdout";
+  const auto err_path = tmp / "stderr";
+  const pid_t pid = spawn_towerwatch(args, out_path, err_path);
   int status = 0;
   waitpid(pid, &status, 0);
   RunResult r;
@@ -95,6 +100,12 @@ RunResult run_towerwatch(const std::vector<std::string>& args) {
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;
+}
+
+std::vector<nlohmann::json> complete_json_lines(const fs::path& p) {
+  std::string text = fs::exists(p) ? read_file(p) : std::string();
+  const auto cut = text.rfind('\n');
+  return json_lines(cut == std::string::npos ? std::string() : text.substr(0, cut + 1));
 }
 
 }  // namespace tw::test

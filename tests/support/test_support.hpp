@@ -54,11 +54,17 @@ struct RunResult {
   std::string err;
 };
 RunResult run_towerwatch(const std::vector<std::string>& args);
+// Starts the binary with stdout to `out` and stderr to `err` and returns at once with the child's pid (for
+// tests that signal or kill it mid-run).
+int spawn_towerwatch(const std::vector<std::string>& args, const std::filesystem::path& out,
+                     const std::filesystem::path& err);
 std::string towerwatch_binary();
 
 std::string read_file(const std::filesystem::path& p);
 // The objects of a JSON-lines text (towerwatch --json output), in order; throws on a malformed line.
 std::vector<nlohmann::json> json_lines(const std::string& text);
+// The complete lines of a JSON-lines file still being written (a line being written is left out; no file: none).
+std::vector<nlohmann::json> complete_json_lines(const std::filesystem::path& p);
 void write_file(const std::filesystem::path& p, const std::string& bytes);
 
 // Runs f and expects a tw::InputError whose message contains every one of `needles` (the file, the field).
