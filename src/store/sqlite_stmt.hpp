@@ -13,12 +13,9 @@ namespace tw::store {
 
 class Stmt {
  public:
-  Stmt(Store& store, const std::string& sql) : store_(store) {
-    if (sqlite3_prepare_v2(store_.handle(), sql.c_str(), static_cast<int>(sql.size() + 1), &s_, nullptr) !=
-        SQLITE_OK)
-      store_.fail("cannot prepare '" + sql + "'");
-  }
-  ~Stmt() { sqlite3_finalize(s_); }
+  // The connection's cached statement for this SQL (reset, no bindings), prepared on first use.
+  Stmt(Store& store, const std::string& sql) : store_(store), s_(store.acquire_statement(sql, cached_)) {}
+  ~Stmt() { store_.release_statement(s_, cached_); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -79,6 +76,7 @@ class Stmt {
     if (rc != SQLITE_OK) store_.fail("cannot bind a parameter");
   }
   Store& store_;
+  bool cached_ = false;
   sqlite3_stmt* s_ = nullptr;
 };
 

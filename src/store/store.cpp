@@ -277,7 +277,37 @@ Store::Store(const std::filesystem::path& path) : path_(path) {
   migrate();
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  for (auto& [sql, c] : statements_) sqlite3_finalize(c.stmt);
+}
+
+sqlite3_stmt* Store::acquire_statement(const std::string& sql, bool& cached) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end() && !it->second.in_use) {
+    it->second.in_use = true;
+    cached = true;
+    return it->second.stmt;
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size() + 1),
+                         it == statements_.end() ? SQLITE_PREPARE_PERSISTENT : 0, &s, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(s);
+    fail("cannot prepare '" + sql + "'");
+  }
+  cached = it == statements_.end();
+  if (cached) statements_.emplace(sql, CachedStatement{s, true});
+  return s;
+}
+
+void Store::release_statement(sqlite3_stmt* stmt, bool cached) {
+  if (!cached) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  sqlite3_reset(stmt);  // ends any read it holds; its error code is the last step's, reported there
+  sqlite3_clear_bindings(stmt);
+  statements_.at(sqlite3_sql(stmt)).in_use = false;
+}
 
 void Store::migrate() {
   for (;;) {

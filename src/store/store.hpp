@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -180,8 +181,19 @@ class Store {
     void operator()(sqlite3* db) const;
   };
   void migrate();
+  // Prepared statements of this connection, kept for reuse by Stmt (src/store/sqlite_stmt.hpp): compiling
+  // an INSERT costs more than running it, and an import runs one per row. A statement an outer Stmt still
+  // holds is not handed out again (the caller gets a fresh, uncached one). Finalized before the connection.
+  friend class Stmt;
+  sqlite3_stmt* acquire_statement(const std::string& sql, bool& cached);
+  void release_statement(sqlite3_stmt* stmt, bool cached);
+  struct CachedStatement {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
   std::filesystem::path path_;
   std::unique_ptr<sqlite3, DbClose> db_;
+  std::unordered_map<std::string, CachedStatement> statements_;
 };
 
 // The meta key of the baseline's watermark: the last sweep id folded into the learned known cells.
