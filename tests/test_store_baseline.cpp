@@ -103,6 +103,38 @@ TEST(StoreOpenCellId, ImportCountsGoodAndBadRowsNeverFatal) {
   EXPECT_EQ(st.query_text("PRAGMA integrity_check"), "ok");
 }
 
+// One line at a time (the row parser the import and fuzz_opencellid_row use). Ranges from TS 23.003 (CI 16 bits,
+// E-UTRAN cell identity 28 bits) and OpenCellID's column layout.
+TEST(StoreOpenCellId, RowParserTakesQuotedFieldsAndRejectsWithAReason) {
+  std::string why;
+  auto k = tw::store::parse_opencellid_line("\"LTE\",\"310\",410,\"65535\",268435455,,-122.4,+37.7,200,1,0,1500000000,1500000000,-90", why);
+  ASSERT_TRUE(k) << why;
+  EXPECT_TRUE(why.empty());
+  EXPECT_EQ(k->rat, "LTE");
+  EXPECT_EQ(k->mcc, 310);
+  EXPECT_EQ(k->mnc, "410");
+  EXPECT_EQ(k->lac, 65535);
+  EXPECT_EQ(k->ci, 268435455);
+  EXPECT_DOUBLE_EQ(*k->lat, 37.7);
+  EXPECT_EQ(k->key, tw::store::cell_key("LTE", 310, std::string("410"), 65535, 268435455, -1));
+  EXPECT_EQ(k->extra["average_signal_dbm"], -90);
+  const std::pair<const char*, const char*> bad[] = {
+      {"LTE,310,410,1,268435456,,0,0,0,0,0,0,0,0", "cell = 268435456 is outside 0..268435455"},
+      {"GSM,262,1,1,65536,,0,0,0,0,0,0,0,0", "cell = 65536 is outside 0..65535"},
+      {"GSM,262,1,1,1,,+-13.4,52.5,0,0,0,0,0,0", "lon is not a number"},
+      {"GSM,262,1,1,1,,0,0,0,0,0,0,0", "expected 14 columns, found 13"},
+      {"\"GSM,262", "malformed quoting"},
+      {"CDMA,1,2,3,4,,0,0,0,0,0,0,0,0", "unsupported radio 'CDMA'"}};
+  for (const auto& [line, reason] : bad) {
+    why.clear();
+    EXPECT_FALSE(tw::store::parse_opencellid_line(line, why)) << line;
+    EXPECT_EQ(why, reason) << line;
+  }
+  why.clear();
+  EXPECT_FALSE(tw::store::parse_opencellid_line(std::string_view("GSM,262\0,1,1,1,,0,0,0,0,0,0,0,0", 30), why));
+  EXPECT_EQ(why, "contains a NUL byte");
+}
+
 TEST(StoreOpenCellId, MissingFileIsInputError) {
   TempDir dir;
   Store st(dir / "t.db");

@@ -254,7 +254,10 @@ std::optional<T> number(const std::string& s) {
   if (s.empty()) return std::nullopt;
   const char* b = s.data();
   const char* e = s.data() + s.size();
-  if (*b == '+') ++b;
+  if (*b == '+') {
+    if (s.size() == 1 || b[1] == '-') return std::nullopt;  // "+" alone or "+-5": not a number
+    ++b;
+  }
   auto [p, ec] = std::from_chars(b, e, v);
   if (ec != std::errc() || p != e) return std::nullopt;
   if constexpr (std::is_floating_point_v<T>)
@@ -323,13 +326,28 @@ KnownCell parse_row(const std::vector<std::string>& f) {
 
 }  // namespace
 
+std::optional<KnownCell> parse_opencellid_line(std::string_view line, std::string& why) {
+  thread_local std::vector<std::string> fields;
+  if (line.find('\0') != std::string_view::npos) {
+    why = "contains a NUL byte";
+  } else if (!split_csv(line, fields)) {
+    why = "malformed quoting";
+  } else {
+    try {
+      return parse_row(fields);
+    } catch (const RowError& e) {
+      why = e.reason;
+    }
+  }
+  return std::nullopt;
+}
+
 ImportReport import_opencellid(Store& store, const std::filesystem::path& csv, std::int64_t batch_rows) {
   std::ifstream in(csv, std::ios::binary);
   if (!in) throw InputError(csv.string() + ": cannot open the OpenCellID file");
   if (batch_rows < 1) batch_rows = 1;
   ImportReport r;
   std::vector<char> buf(kMaxLine + 2);
-  std::vector<std::string> fields;
   std::int64_t line_no = 0, in_batch = 0;
   auto tx = std::make_unique<Store::Transaction>(store);
   auto bad = [&](const std::string& reason) {
@@ -357,23 +375,19 @@ ImportReport import_opencellid(Store& store, const std::filesystem::path& csv, s
     const bool header = line_no == 1 && line.substr(0, 6) == "radio,";
     if (!header && !(line.empty() && !too_long)) {
       ++r.rows;
+      std::string why;
+      std::optional<KnownCell> cell;
       if (too_long) {
         bad("line longer than " + std::to_string(kMaxLine) + " bytes");
-      } else if (line.find('\0') != std::string_view::npos) {
-        bad("contains a NUL byte");
-      } else if (!split_csv(line, fields)) {
-        bad("malformed quoting");
+      } else if (!(cell = parse_opencellid_line(line, why))) {
+        bad(why);
       } else {
-        try {
-          store.put_known_cell(parse_row(fields));
-          ++r.imported;
-          if (++in_batch >= batch_rows) {
-            tx->commit();
-            tx = std::make_unique<Store::Transaction>(store);
-            in_batch = 0;
-          }
-        } catch (const RowError& e) {
-          bad(e.reason);
+        store.put_known_cell(*cell);
+        ++r.imported;
+        if (++in_batch >= batch_rows) {
+          tx->commit();
+          tx = std::make_unique<Store::Transaction>(store);
+          in_batch = 0;
         }
       }
     }

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -229,5 +230,9 @@ struct ImportReport {
 // radios (CDMA) and malformed rows are counted as bad, never fatal. A file that cannot be opened is a
 // tw::InputError.
 ImportReport import_opencellid(Store& store, const std::filesystem::path& csv, std::int64_t batch_rows = 5000);
+// One data line of that CSV (without its line end): the known cell it describes, or std::nullopt with the
+// reason in `why` (bad quoting, a NUL byte, a column count other than 14, an unsupported radio, a field not a
+// number or outside its range). Every byte of the line is the file's author's: nothing is trusted.
+std::optional<KnownCell> parse_opencellid_line(std::string_view line, std::string& why);
 
 }  // namespace tw::store

@@ -95,4 +95,11 @@ put("opencellid", "bad_rows",
     "GSM,262,1,1,1,,0,91,0,0,0,0,0,0\n"
     "\"unterminated,262\n"
     "GSM,262\x00,1,1,1,,0,0,0,0,0,0,0,0\n" + "x" * 1100 + "\n")
+# One line each for the row parser (fuzz_opencellid_row), without the line end, and a few more shapes.
+rows = open(os.path.join(corpus, "opencellid", "ok"), "rb").read().split(b"\n")[1:] + \
+    open(os.path.join(corpus, "opencellid", "bad_rows"), "rb").read().split(b"\n")
+rows += [b"GSM,+262,+1,+1234,+5678,,+13.4,-52.5,0,0,0,0,0,-75", b"GSM,262,1,1,1,,+-13.4,52.5,0,0,0,0,0,0",
+         b"\"LTE\",\"310\",\"410\",\"1,2\",1,,0,0,0,0,0,0,0,0", b"GSM,262,1,1,1,,1e1,5e-1,0,0,0,0,0,0"]
+for i, row in enumerate(r for r in rows if r):
+    put("opencellid_row", "row_%02d" % i, row)
 print("wrote seeds under", corpus)
