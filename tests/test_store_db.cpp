@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "src/core/error.hpp"
+#include "src/store/sqlite_stmt.hpp"
 #include "src/store/store.hpp"
 #include "support/test_support.hpp"
 
@@ -158,6 +159,44 @@ TEST(StoreSchema, FileThatIsNotATowerwatchDatabaseIsInputError) {
   }
   EXPECT_THROW(Store st(other), tw::InputError);
   EXPECT_EQ(raw_int(other, "SELECT count(*) FROM sqlite_schema"), 1);  // left untouched
+}
+
+// Prepared statements are kept per connection (Stmt takes the cached one): the same SQL used inside its own
+// iteration gets a statement of its own, a failed statement is usable again, bindings never leak between uses.
+TEST(StoreStatements, CachedStatementsAreIndependentAndReusable) {
+  TempDir dir;
+  Store st(dir / "t.db");
+  st.exec("CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)");
+  for (int k = 1; k <= 3; ++k) {
+    tw::store::Stmt ins(st, "INSERT INTO t(k, v) VALUES(?, ?)");
+    ins.bind(1, k);
+    ins.bind(2, std::string(1, static_cast<char>('a' + k)));
+    ins.run();
+  }
+  {
+    tw::store::Stmt dup(st, "INSERT INTO t(k, v) VALUES(?, ?)");
+    dup.bind(1, 2);  // primary key taken
+    dup.bind(2, std::string("x"));
+    EXPECT_THROW(dup.run(), tw::RuntimeFailure);
+  }
+  {
+    tw::store::Stmt after(st, "INSERT INTO t(k, v) VALUES(?, ?)");  // the same statement, reset after the failure
+    after.bind(1, 4);
+    after.run();  // v unbound: NULL, not the 'x' of the failed use
+  }
+  const std::string sql = "SELECT k, v FROM t WHERE k >= ? ORDER BY k";
+  std::vector<std::string> pairs;
+  tw::store::Stmt outer(st, sql);
+  outer.bind(1, 3);
+  while (outer.step()) {
+    tw::store::Stmt inner(st, sql);  // outer still holds the cached one
+    inner.bind(1, 1);
+    int n = 0;
+    while (inner.step()) ++n;
+    pairs.push_back(std::to_string(outer.col_int(0)) + ":" + (outer.is_null(1) ? "null" : outer.col_text(1)) + "/" +
+                    std::to_string(n));
+  }
+  EXPECT_EQ(pairs, (std::vector<std::string>{"3:d/4", "4:null/4"}));
 }
 
 TEST(StoreSchema, DefaultPathFollowsEnvironment) {

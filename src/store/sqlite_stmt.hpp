@@ -14,8 +14,8 @@ namespace tw::store {
 class Stmt {
  public:
   // The connection's cached statement for this SQL (reset, no bindings), prepared on first use.
-  Stmt(Store& store, const std::string& sql) : store_(store), s_(store.acquire_statement(sql, cached_)) {}
-  ~Stmt() { store_.release_statement(s_, cached_); }
+  Stmt(Store& store, const std::string& sql) : store_(store), s_(store.acquire_statement(sql, slot_)) {}
+  ~Stmt() { store_.release_statement(s_, slot_); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -76,7 +76,7 @@ class Stmt {
     if (rc != SQLITE_OK) store_.fail("cannot bind a parameter");
   }
   Store& store_;
-  bool cached_ = false;
+  Store::CachedStatement* slot_ = nullptr;  // declared before s_: set while s_ is initialised
   sqlite3_stmt* s_ = nullptr;
 };
 

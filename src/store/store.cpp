@@ -281,32 +281,32 @@ Store::~Store() {
   for (auto& [sql, c] : statements_) sqlite3_finalize(c.stmt);
 }
 
-sqlite3_stmt* Store::acquire_statement(const std::string& sql, bool& cached) {
+sqlite3_stmt* Store::acquire_statement(const std::string& sql, CachedStatement*& slot) {
   auto it = statements_.find(sql);
   if (it != statements_.end() && !it->second.in_use) {
     it->second.in_use = true;
-    cached = true;
+    slot = &it->second;
     return it->second.stmt;
   }
+  const bool keep = it == statements_.end();
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size() + 1),
-                         it == statements_.end() ? SQLITE_PREPARE_PERSISTENT : 0, &s, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size() + 1), keep ? SQLITE_PREPARE_PERSISTENT : 0,
+                         &s, nullptr) != SQLITE_OK) {
     sqlite3_finalize(s);
     fail("cannot prepare '" + sql + "'");
   }
-  cached = it == statements_.end();
-  if (cached) statements_.emplace(sql, CachedStatement{s, true});
+  slot = keep ? &statements_.emplace(sql, CachedStatement{s, true}).first->second : nullptr;
   return s;
 }
 
-void Store::release_statement(sqlite3_stmt* stmt, bool cached) {
-  if (!cached) {
+void Store::release_statement(sqlite3_stmt* stmt, CachedStatement* slot) {
+  if (!slot) {
     sqlite3_finalize(stmt);
     return;
   }
   sqlite3_reset(stmt);  // ends any read it holds; its error code is the last step's, reported there
   sqlite3_clear_bindings(stmt);
-  statements_.at(sqlite3_sql(stmt)).in_use = false;
+  slot->in_use = false;
 }
 
 void Store::migrate() {

@@ -186,12 +186,13 @@ class Store {
   // an INSERT costs more than running it, and an import runs one per row. A statement an outer Stmt still
   // holds is not handed out again (the caller gets a fresh, uncached one). Finalized before the connection.
   friend class Stmt;
-  sqlite3_stmt* acquire_statement(const std::string& sql, bool& cached);
-  void release_statement(sqlite3_stmt* stmt, bool cached);
   struct CachedStatement {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;
   };
+  // `slot`: the cache entry handed out (stable: the map's nodes do not move), or nullptr for an uncached one.
+  sqlite3_stmt* acquire_statement(const std::string& sql, CachedStatement*& slot);
+  void release_statement(sqlite3_stmt* stmt, CachedStatement* slot);
   std::filesystem::path path_;
   std::unique_ptr<sqlite3, DbClose> db_;
   std::unordered_map<std::string, CachedStatement> statements_;
