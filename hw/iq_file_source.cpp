@@ -118,7 +118,7 @@ std::optional<double> resolve(const char* what, const char* option, std::optiona
                      what + " in its SigMF metadata (" + num(*from_sigmf) + ")");
   const auto given = from_option ? from_option : from_sigmf;
   if (given && from_name && !agree(*given, *from_name))
-    log::warn("IQ file " + in_quotes(file) + ": the file name suggests a " + what + " of " + num(*from_name) +
+    log::warn_once("IQ file " + in_quotes(file) + ": the file name suggests a " + what + " of " + num(*from_name) +
               " Hz; using " + num(*given) + " Hz from " + (from_option ? option : "the SigMF metadata"));
   return given ? given : from_name;
 }
@@ -232,7 +232,7 @@ IqFileSource::IqFileSource(const IqFileOptions& o) {
       throw InputError("IQ file " + in_quotes(file) + ": --format " + format_name(*o.format) +
                        " contradicts its SigMF core:datatype " + in_quotes(sig->meta.datatype));
     if (from_ext && *from_ext != *o.format)
-      log::warn("IQ file " + in_quotes(file) + ": the extension says " + format_name(*from_ext) + "; reading it as " +
+      log::warn_once("IQ file " + in_quotes(file) + ": the extension says " + format_name(*from_ext) + "; reading it as " +
                 format_name(*o.format) + " as --format says");
   } else if (sig) {
     format_ = sig->meta.format;
@@ -276,10 +276,10 @@ IqFileSource::IqFileSource(const IqFileOptions& o) {
     throw InputError("IQ file " + in_quotes(data_path_) + " holds no whole " + format_name(format_) + " sample (" +
                      std::to_string(avail) + " bytes after the " + std::to_string(skip) + " skipped)");
   if (trailing_)
-    log::warn("IQ file " + in_quotes(data_path_) + ": the last " + std::to_string(trailing_) +
+    log::warn_once("IQ file " + in_quotes(data_path_) + ": the last " + std::to_string(trailing_) +
               " bytes are not a whole " + format_name(format_) + " sample and are dropped");
   if (sig && sig->meta.capture_count > 1)
-    log::warn("IQ file " + in_quotes(file) + ": SigMF metadata has " + std::to_string(sig->meta.capture_count) +
+    log::warn_once("IQ file " + in_quotes(file) + ": SigMF metadata has " + std::to_string(sig->meta.capture_count) +
               " captures; reading only the first (" + std::to_string(total_samples_) + " samples)");
   data_begin_ = begin;
   if (begin > static_cast<std::uint64_t>(std::numeric_limits<off_t>::max()) ||
@@ -319,7 +319,7 @@ std::size_t IqFileSource::fill(cf32* out, std::size_t n) {
       for (std::size_t i = 0; i < got; ++i) {
         if (!std::isfinite(p[i].real()) || !std::isfinite(p[i].imag())) {
           if (non_finite_ == 0)
-            log::warn("IQ file " + in_quotes(data_path_) + ": NaN/Inf samples replaced by 0 (first at sample " +
+            log::warn_once("IQ file " + in_quotes(data_path_) + ": NaN/Inf samples replaced by 0 (first at sample " +
                       std::to_string(delivered_ + done + i) + ")");
           ++non_finite_;
           p[i] = cf32(0.0f, 0.0f);

@@ -266,7 +266,7 @@ SigmfLocation locate_archive(const std::string& path) {
   }
   if (!meta) throw InputError("SigMF archive " + in_quotes(path) + " holds no .sigmf-meta member");
   if (recordings > 1)
-    log::warn("SigMF archive " + in_quotes(path) + " holds " + std::to_string(recordings) +
+    log::warn_once("SigMF archive " + in_quotes(path) + " holds " + std::to_string(recordings) +
               " recordings; reading only the first (" + meta->name + ")");
   SigmfLocation loc;
   loc.meta_path = path;
@@ -397,7 +397,7 @@ std::optional<SigmfLocation> locate_sigmf(const std::string& path) {
                        " beside it (or read it as a raw file: rename it and give --format/--rate)");
     auto loc = locate_pair(meta, stem);
     if (!loc.meta.dataset.empty())
-      log::warn("SigMF metadata " + in_quotes(meta) + " names the data file " + in_quotes(loc.data_path) +
+      log::warn_once("SigMF metadata " + in_quotes(meta) + " names the data file " + in_quotes(loc.data_path) +
                 "; reading that one");
     return loc;
   }
@@ -423,7 +423,7 @@ std::optional<SigmfLocation> locate_sigmf(const std::string& path) {
           return loc;
         }
       } catch (const InputError& e) {
-        log::warn(std::string("ignoring the metadata beside ") + in_quotes(path) + ": " + e.what());
+        log::warn_once(std::string("ignoring the metadata beside ") + in_quotes(path) + ": " + e.what());
       }
     }
   }

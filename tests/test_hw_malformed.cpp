@@ -102,6 +102,19 @@ TEST(MalformedCapture, OddByteCountsDropThePartialSampleOnly) {
   EXPECT_EQ(sc[2], cf32(-3.0f, 0.5f));
 }
 
+// `analyze` opens a file for each of its passes (GSM, LTE): a warning about the file is printed once.
+TEST(MalformedCapture, AnalyzeWarnsOnceAboutAFilesTrailingBytes) {
+  tw::test::TempDir dir;
+  std::string bytes(2 * 20000 + 1, '\0');
+  tw::test::write_file(dir / "odd.cs8", bytes);
+  const auto r = tw::test::run_towerwatch({"analyze", (dir / "odd.cs8").string(), "--rate", "2M", "--freq", "947.4M"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string warning = "the last 1 bytes are not a whole cs8 sample and are dropped";
+  const auto first = r.err.find(warning);
+  ASSERT_NE(first, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(warning, first + 1), std::string::npos) << r.err;
+}
+
 // cf32 NaN/Inf: replaced by 0 (both parts of the sample), counted, never handed to the DSP.
 TEST(MalformedCapture, NonFiniteCf32SamplesBecomeZeroAndAreCounted) {
   tw::test::TempDir dir;

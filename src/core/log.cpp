@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <set>
+#include <string>
 
 namespace tw::log {
 namespace {
@@ -20,6 +22,16 @@ Level level() { return g_level; }
 
 void warn(std::string_view m) {
   if (g_level >= Level::warn) emit("warning: ", m);
+}
+void warn_once(std::string_view m) {
+  if (g_level < Level::warn) return;
+  {
+    static std::set<std::string, std::less<>> seen;
+    std::lock_guard<std::mutex> lock(g_mutex);
+    if (seen.count(m)) return;
+    if (seen.size() < 256) seen.emplace(m);
+  }
+  emit("warning: ", m);
 }
 void info(std::string_view m) {
   if (g_level >= Level::info) emit("", m);
