@@ -15,7 +15,7 @@ jobs="${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/towerwatch-fuzz.XXXXXX")"
 
 declare -A runs_divisor=(
-  [fuzz_lte_search]=100     # 1-10 exec/s under ASan (an LTE cell search over up to 40 ms per input)
+  [fuzz_lte_search]=40      # 5-30 exec/s under ASan (an LTE cell search over up to 40 ms per input)
   [fuzz_gsm_receiver]=4     # about 80 exec/s (the GSM receiver over up to 12 TDMA frames)
 )
 
