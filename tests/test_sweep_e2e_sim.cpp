@@ -152,6 +152,16 @@ TEST_F(SweepE2eSim, UncalibratedScanPutsCellsOnTheirTrueArfcn) {
       EXPECT_TRUE(e["arfcn"] == 600 || e["arfcn"] == 604) << e.dump();
     }
   EXPECT_EQ(dcs, 2u);
+  // P-GSM900 with the correction: the correction moves the channel grid off the sample rate's 200 kHz raster,
+  // and a channel at the top edge of a tuning lay beyond the channelizer's last row (it used to end the scan
+  // with "channel_offset_hz ... outside the captured band").
+  auto pgsm = run_towerwatch({"scan", "--device", device, "--band", "P-GSM900", "--ppm", "-72.9947", "--mode", "sync",
+                              "--json"});
+  ASSERT_EQ(pgsm.exit_code, 0) << pgsm.err;
+  std::map<int, int> bsic_of;
+  for (const auto& e : json_lines(pgsm.out))
+    if (e["type"] == "cell") bsic_of[e["arfcn"].get<int>()] = e["bsic"].get<int>();
+  EXPECT_EQ(bsic_of, (std::map<int, int>{{62, 21}, {66, 22}}));
 }
 
 TEST_F(SweepE2eSim, CensusModeReportsThePowerOfTheOccupiedChannels) {
@@ -169,6 +179,30 @@ TEST_F(SweepE2eSim, CensusModeReportsThePowerOfTheOccupiedChannels) {
   EXPECT_NEAR(power[66], -42.0, 1.5);
   // An empty channel: the noise (-75 dBFS over 2.4 MHz) in 180 kHz is about -86 dBFS.
   EXPECT_LT(power[100], -80.0);
+}
+
+// The device vanishes (vanish_after= samples) after the tunings of ARFCN 62 and 66 (P-GSM900 in sync mode: 16
+// tunings, 9 of them read by then): the scan reports what those tunings heard, its summary names the failure,
+// the database keeps the partial sweep, and the exit status is that of a runtime failure (1).
+TEST_F(SweepE2eSim, DeviceThatVanishesMidScanReportsWhatWasHeardAndFails) {
+  const auto db = dir / "scan.db";
+  auto scan = run_towerwatch({"scan", "--device", device + ",vanish_after=2500000", "--band", "P-GSM900", "--ppm",
+                              "-72.9947", "--mode", "sync", "--db", db.string(), "--json"});
+  EXPECT_EQ(scan.exit_code, 1) << scan.err;
+  EXPECT_NE(scan.err.find("towerwatch-sim"), std::string::npos) << scan.err;
+  EXPECT_NE(scan.err.find("their cells are reported"), std::string::npos) << scan.err;
+  const auto events = json_lines(scan.out);
+  std::map<int, int> bsic_of;
+  for (const auto& e : events)
+    if (e["type"] == "cell") bsic_of[e["arfcn"].get<int>()] = e["bsic"].get<int>();
+  EXPECT_EQ(bsic_of, (std::map<int, int>{{62, 21}, {66, 22}}));
+  const json& s = summary_of(events);
+  ASSERT_TRUE(s["device_error"].is_string()) << s.dump();
+  EXPECT_NE(s["device_error"].get<std::string>().find("STREAM_ERROR"), std::string::npos);
+  EXPECT_GT(s["tunings_done"].get<int>(), 0);
+  EXPECT_LT(s["tunings_done"].get<int>(), s["tunings"].get<int>());
+  EXPECT_FALSE(s["interrupted"].get<bool>());
+  EXPECT_TRUE(s["sweep_id"].is_number_integer()) << "the partial sweep is stored";
 }
 
 TEST_F(SweepE2eSim, SigintEndsTheSweepWithWhatWasFound) {

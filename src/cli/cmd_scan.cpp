@@ -129,6 +129,7 @@ int run_scan(const std::vector<std::string>& argv) {
     if (!(*d >= 0.02 && *d <= 2.0)) throw InputError("--lte-dwell must be between 0.02 and 2 s");
     rq.lte_dwell_s = *d;
   }
+  rq.keep_partial_on_device_loss = true;   // a device lost mid-sweep: report what was heard, then fail
   SigintGuard guard;
   rq.stop = &g_stop;
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
@@ -180,6 +181,8 @@ int run_scan(const std::vector<std::string>& argv) {
                          {"stream_s", out.sweep.stream_s},
                          {"gaps", out.sweep.gaps},
                          {"interrupted", out.sweep.interrupted},
+                         {"device_error", out.sweep.device_error.empty() ? nlohmann::json(nullptr)
+                                                                         : nlohmann::json(out.sweep.device_error)},
                          {"alerts", scored.alerts.size()},
                          {"sweep_id", scored.sweep_id ? nlohmann::json(*scored.sweep_id) : nlohmann::json(nullptr)}};
   if (json) {
@@ -219,6 +222,10 @@ int run_scan(const std::vector<std::string>& argv) {
     std::printf("\n");
     print_alerts(scored.alerts);
   }
+  // After the report of what the tunings before it heard: the failure itself, as any runtime failure.
+  if (!out.sweep.device_error.empty())
+    throw RuntimeFailure(out.sweep.device_error + " (after " + std::to_string(out.sweep.tunings_done) + " of " +
+                         std::to_string(out.plan.tunings.size()) + " tunings; their cells are reported)");
   return out.sweep.interrupted ? 130 : 0;
 }
 

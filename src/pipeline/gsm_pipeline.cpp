@@ -271,8 +271,11 @@ void GsmPipeline::start_receivers() {
     if (!channels_[i].receiver) continue;
     dsp::ChannelSelectConfig sc;
     int row = -1;
-    if (wideband_) {
-      row = wideband_->pfb.row_of_offset(channels_[i].offset_hz - grid);
+    // The channelizer's rows span [-rate/2, rate/2 - spacing] around the grid; a channel at the upper edge of
+    // the captured band (within kEdgeGuard of it, the grid shifted by a receiver correction) can fall beyond
+    // the last row: that lane selects its channel from the input itself.
+    if (wideband_) row = wideband_->pfb.row_of_offset(channels_[i].offset_hz - grid);
+    if (row >= 0) {
       sc.input_rate_hz = wideband_->pfb.output_rate_hz();
       sc.channel_offset_hz = channels_[i].offset_hz - grid - wideband_->pfb.channel_offset_hz(row);
       rows.push_back(row);
@@ -325,7 +328,7 @@ void GsmPipeline::start_receivers() {
 
 void GsmPipeline::run_lane(Lane& lane, std::span<const cf32> in) {
   lane.out.clear();
-  if (wideband_) lane.select.execute(wideband_->rows[static_cast<std::size_t>(lane.pfb_row)], lane.out);
+  if (lane.pfb_row >= 0) lane.select.execute(wideband_->rows[static_cast<std::size_t>(lane.pfb_row)], lane.out);
   else lane.select.execute(in, lane.out);
   lane.rx.execute(lane.out);
 }

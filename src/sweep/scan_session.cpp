@@ -108,6 +108,7 @@ ScanOutcome run_scan_session(const ScanRequest& request, const std::function<voi
   ro.stop = rq.stop;
   ro.adaptive_dwell = rq.adaptive_dwell;
   ro.threads = rq.threads;
+  ro.keep_partial_on_device_loss = rq.keep_partial_on_device_loss;
   out.sweep = run_sweep(*source, out.plan, ro, progress);
   out.merge = merge_sweep_cells(out.sweep.records);
   if (!source->automatic_gain()) out.gain_db = source->gain_db();

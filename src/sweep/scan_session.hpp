@@ -32,6 +32,7 @@ struct ScanRequest {
   std::string antenna;
   std::optional<double> ppm;          // explicit correction (--ppm): the stored calibration is not used
   bool use_stored_calibration = true;
+  bool keep_partial_on_device_loss = false;  // SweepRunOptions::keep_partial_on_device_loss
   bool analyse_every_tuning = false;
   const std::atomic<bool>* stop = nullptr;
   std::optional<double> usable_fraction;  // default: usable_fraction_for_driver(the device's driver)

@@ -125,117 +125,122 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
   StoppableSource src(source, o.stop);
   std::vector<cf32> buf;
   double global_floor = 1e9;
-  for (std::size_t k = 0; k < plan.tunings.size(); ++k) {
-    if (stopped(o.stop)) break;
-    const Tuning& t = plan.tunings[k];
-    if (progress) {
-      SweepProgress p;
-      p.tuning = k + 1;
-      p.tunings = plan.tunings.size();
-      p.band = t.band;
-      p.center_hz = t.center_hz;
-      p.records = res.records.size();
-      p.elapsed_s = elapsed();
-      p.estimated_total_s = k ? p.elapsed_s / static_cast<double>(k) * static_cast<double>(plan.tunings.size()) : 0.0;
-      progress(p);
-    }
-    source.retune(t.center_hz);
-    const double center = source.info().center_freq_hz;  // where the receiver really sits
-    // Settling: the synthesizer and the AGC need a few ms after a retune.
-    if (!read_samples(src, static_cast<std::size_t>(std::ceil(plan.settle_s * rate)), buf, o.stop, res.gaps)) break;
-    res.stream_s += plan.settle_s;
+  try {
+    for (std::size_t k = 0; k < plan.tunings.size(); ++k) {
+      if (stopped(o.stop)) break;
+      const Tuning& t = plan.tunings[k];
+      if (progress) {
+        SweepProgress p;
+        p.tuning = k + 1;
+        p.tunings = plan.tunings.size();
+        p.band = t.band;
+        p.center_hz = t.center_hz;
+        p.records = res.records.size();
+        p.elapsed_s = elapsed();
+        p.estimated_total_s = k ? p.elapsed_s / static_cast<double>(k) * static_cast<double>(plan.tunings.size()) : 0.0;
+        progress(p);
+      }
+      source.retune(t.center_hz);
+      const double center = source.info().center_freq_hz;  // where the receiver really sits
+      // Settling: the synthesizer and the AGC need a few ms after a retune.
+      if (!read_samples(src, static_cast<std::size_t>(std::ceil(plan.settle_s * rate)), buf, o.stop, res.gaps)) break;
+      res.stream_s += plan.settle_s;
 
-    if (t.is_lte()) {
-      // LTE: the search is the census (a cell below the noise in power still shows in the PSS correlation).
-      const std::size_t n = static_cast<std::size_t>(std::ceil(plan.lte_dwell_s * rate));
-      if (!read_samples(src, n, buf, o.stop, res.gaps)) break;
-      res.stream_s += static_cast<double>(n) / rate;
-      // read_samples restarts after a gap: the block ends at the current sample.
-      const double start_s = static_cast<double>(source.sample_counter() - buf.size()) / rate;
-      const double start_unix_ms = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                           std::chrono::system_clock::now().time_since_epoch())
-                                                           .count()) -
-                                   static_cast<double>(buf.size()) / rate * 1e3;
-      LteAnalysisOptions lo;
-      lo.offsets_hz = t.lte_offsets_hz;
-      lo.max_cfo_hz = t.lte_max_cfo_hz;
-      for (auto& c : search_lte_block(buf, rate, center, lo)) {
+      if (t.is_lte()) {
+        // LTE: the search is the census (a cell below the noise in power still shows in the PSS correlation).
+        const std::size_t n = static_cast<std::size_t>(std::ceil(plan.lte_dwell_s * rate));
+        if (!read_samples(src, n, buf, o.stop, res.gaps)) break;
+        res.stream_s += static_cast<double>(n) / rate;
+        // read_samples restarts after a gap: the block ends at the current sample.
+        const double start_s = static_cast<double>(source.sample_counter() - buf.size()) / rate;
+        const double start_unix_ms = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                             std::chrono::system_clock::now().time_since_epoch())
+                                                             .count()) -
+                                     static_cast<double>(buf.size()) / rate * 1e3;
+        LteAnalysisOptions lo;
+        lo.offsets_hz = t.lte_offsets_hz;
+        lo.max_cfo_hz = t.lte_max_cfo_hz;
+        for (auto& c : search_lte_block(buf, rate, center, lo)) {
+          c["tuning_hz"] = center;
+          c["sweep_band"] = t.band;
+          if (c.contains("frame_start_s") && c["frame_start_s"].is_number() && c.contains("sfn") && c["sfn"].is_number_integer()) {
+            const double fs = c["frame_start_s"].get<double>();
+            c["sfn_time_s"] = start_s + fs;
+            c["sfn_unix_ms"] = static_cast<std::int64_t>(std::llround(start_unix_ms + fs * 1e3));
+          }
+          res.records.push_back(std::move(c));
+        }
+        ++res.tunings_done;
+        ++res.tunings_analysed;
+        ++res.lte_tunings_done;
+        continue;
+      }
+
+      // Census of every 200 kHz step inside the usable band (the tuning's own channels and what lies between).
+      // In census mode the dwell is the census (capped: the periodogram gains nothing from more than ~1.7 s).
+      const double census_s = o.mode == ScanMode::census ? plan.dwell_s : o.census_s;
+      const std::size_t census_n = std::min<std::size_t>(static_cast<std::size_t>(std::ceil(census_s * rate)), 1u << 22);
+      if (!read_samples(src, census_n, buf, o.stop, res.gaps)) break;
+      res.stream_s += static_cast<double>(census_n) / rate;
+      std::vector<double> offsets;
+      for (const auto& ch : t.channels) offsets.push_back(ch.downlink_hz - center);
+      std::vector<double> all;
+      for (double off = -plan.usable_half_width_hz; off <= plan.usable_half_width_hz + 1; off += 200e3) all.push_back(off);
+      const auto own = channel_powers_dbfs(buf, rate, offsets, 90e3);
+      const auto span = channel_powers_dbfs(buf, rate, all, 90e3);
+      const double tuning_floor = percentile(span, 0.25);
+      global_floor = std::min(global_floor, tuning_floor);
+      const double floor = std::min(tuning_floor, global_floor + 3.0);
+      bool active = false;
+      for (std::size_t i = 0; i < t.channels.size(); ++i) {
+        res.census.push_back(ChannelPower{t.channels[i].arfcn, gsm_band_name(t.channels[i].band), t.channels[i].downlink_hz,
+                                          own[i], floor});
+        if (own[i] >= floor + o.census_margin_db) active = true;
+      }
+      ++res.tunings_done;
+      if (o.mode == ScanMode::census || (!active && !o.analyse_every_tuning)) continue;
+
+      GsmAnalysisOptions ao;
+      ao.max_seconds = plan.dwell_s;
+      ao.threads = o.threads;
+      // The channels the analysis must settle before the dwell is up: this tuning's own above the floor.
+      std::vector<int> wanted;
+      for (std::size_t i = 0; i < t.channels.size(); ++i)
+        if (own[i] >= floor + o.census_margin_db) wanted.push_back(t.channels[i].arfcn);
+      if (o.mode == ScanMode::full && o.adaptive_dwell) {
+        const double give_up = o.sync_give_up_s;
+        ao.done = [wanted, give_up](const GsmAnalysisProgress& p) {
+          if (!p.started) return false;
+          for (const auto& c : *p.carriers) {
+            if (!c.arfcn || std::find(wanted.begin(), wanted.end(), *c.arfcn) == wanted.end()) continue;
+            if (!c.receiver) continue;  // the pipeline's own census saw nothing there
+            if (c.synced ? c.bcch_tc_seen != 0xFF : p.seconds < give_up) return false;
+          }
+          return true;
+        };
+      }
+      const double start_s = static_cast<double>(source.sample_counter()) / rate;
+      const auto start_wall = std::chrono::system_clock::now();
+      auto r = run_gsm_analysis(src, ao, nullptr);
+      ++res.tunings_analysed;
+      if (r.ended_early) ++res.tunings_ended_early;
+      res.stream_s += r.seconds;
+      res.gaps += r.gaps;
+      const double start_unix_ms =
+          static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(start_wall.time_since_epoch()).count());
+      for (auto& c : r.cells) {
         c["tuning_hz"] = center;
-        c["sweep_band"] = t.band;
-        if (c.contains("frame_start_s") && c["frame_start_s"].is_number() && c.contains("sfn") && c["sfn"].is_number_integer()) {
-          const double fs = c["frame_start_s"].get<double>();
-          c["sfn_time_s"] = start_s + fs;
-          c["sfn_unix_ms"] = static_cast<std::int64_t>(std::llround(start_unix_ms + fs * 1e3));
+        if (c.contains("sync_time_s") && c["sync_time_s"].is_number()) {
+          const double ts = c["sync_time_s"].get<double>();
+          c["sync_time_s"] = start_s + ts;
+          c["sync_unix_ms"] = static_cast<std::int64_t>(std::llround(start_unix_ms + ts * 1e3));
         }
         res.records.push_back(std::move(c));
       }
-      ++res.tunings_done;
-      ++res.tunings_analysed;
-      ++res.lte_tunings_done;
-      continue;
     }
-
-    // Census of every 200 kHz step inside the usable band (the tuning's own channels and what lies between).
-    // In census mode the dwell is the census (capped: the periodogram gains nothing from more than ~1.7 s).
-    const double census_s = o.mode == ScanMode::census ? plan.dwell_s : o.census_s;
-    const std::size_t census_n = std::min<std::size_t>(static_cast<std::size_t>(std::ceil(census_s * rate)), 1u << 22);
-    if (!read_samples(src, census_n, buf, o.stop, res.gaps)) break;
-    res.stream_s += static_cast<double>(census_n) / rate;
-    std::vector<double> offsets;
-    for (const auto& ch : t.channels) offsets.push_back(ch.downlink_hz - center);
-    std::vector<double> all;
-    for (double off = -plan.usable_half_width_hz; off <= plan.usable_half_width_hz + 1; off += 200e3) all.push_back(off);
-    const auto own = channel_powers_dbfs(buf, rate, offsets, 90e3);
-    const auto span = channel_powers_dbfs(buf, rate, all, 90e3);
-    const double tuning_floor = percentile(span, 0.25);
-    global_floor = std::min(global_floor, tuning_floor);
-    const double floor = std::min(tuning_floor, global_floor + 3.0);
-    bool active = false;
-    for (std::size_t i = 0; i < t.channels.size(); ++i) {
-      res.census.push_back(ChannelPower{t.channels[i].arfcn, gsm_band_name(t.channels[i].band), t.channels[i].downlink_hz,
-                                        own[i], floor});
-      if (own[i] >= floor + o.census_margin_db) active = true;
-    }
-    ++res.tunings_done;
-    if (o.mode == ScanMode::census || (!active && !o.analyse_every_tuning)) continue;
-
-    GsmAnalysisOptions ao;
-    ao.max_seconds = plan.dwell_s;
-    ao.threads = o.threads;
-    // The channels the analysis must settle before the dwell is up: this tuning's own above the floor.
-    std::vector<int> wanted;
-    for (std::size_t i = 0; i < t.channels.size(); ++i)
-      if (own[i] >= floor + o.census_margin_db) wanted.push_back(t.channels[i].arfcn);
-    if (o.mode == ScanMode::full && o.adaptive_dwell) {
-      const double give_up = o.sync_give_up_s;
-      ao.done = [wanted, give_up](const GsmAnalysisProgress& p) {
-        if (!p.started) return false;
-        for (const auto& c : *p.carriers) {
-          if (!c.arfcn || std::find(wanted.begin(), wanted.end(), *c.arfcn) == wanted.end()) continue;
-          if (!c.receiver) continue;  // the pipeline's own census saw nothing there
-          if (c.synced ? c.bcch_tc_seen != 0xFF : p.seconds < give_up) return false;
-        }
-        return true;
-      };
-    }
-    const double start_s = static_cast<double>(source.sample_counter()) / rate;
-    const auto start_wall = std::chrono::system_clock::now();
-    auto r = run_gsm_analysis(src, ao, nullptr);
-    ++res.tunings_analysed;
-    if (r.ended_early) ++res.tunings_ended_early;
-    res.stream_s += r.seconds;
-    res.gaps += r.gaps;
-    const double start_unix_ms =
-        static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(start_wall.time_since_epoch()).count());
-    for (auto& c : r.cells) {
-      c["tuning_hz"] = center;
-      if (c.contains("sync_time_s") && c["sync_time_s"].is_number()) {
-        const double ts = c["sync_time_s"].get<double>();
-        c["sync_time_s"] = start_s + ts;
-        c["sync_unix_ms"] = static_cast<std::int64_t>(std::llround(start_unix_ms + ts * 1e3));
-      }
-      res.records.push_back(std::move(c));
-    }
+  } catch (const RuntimeFailure& e) {
+    if (!o.keep_partial_on_device_loss) throw;
+    res.device_error = e.what();   // the tunings done so far stand; the one under way is lost
   }
   res.interrupted = stopped(o.stop);
   res.elapsed_s = elapsed();

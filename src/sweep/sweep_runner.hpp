@@ -36,6 +36,10 @@ struct SweepRunOptions {
   double sync_give_up_s = 0.6;       // a carrier without SCH by then is given up (FCCH+SCH recur every 46 ms,
                                      // 45.002 clause 7 table 3: a dozen chances)
   unsigned threads = 0;              // channel receivers' threads (0: one per core)
+  // A device that fails mid-sweep (tw::RuntimeFailure: vanished, stream error): true ends the sweep with what
+  // the tunings before the failure heard and the error in SweepResult::device_error (scan); false throws
+  // (monitor abandons the sweep and reopens the device).
+  bool keep_partial_on_device_loss = false;
 };
 
 struct SweepProgress {
@@ -64,6 +68,7 @@ struct SweepResult {
   std::size_t tunings_ended_early = 0;   // adaptive dwell: analysis ended before the dwell
   std::size_t lte_tunings_done = 0;      // LTE tunings searched (counted in tunings_done and _analysed too)
   bool interrupted = false;
+  std::string device_error;              // the device failed mid-sweep (keep_partial_on_device_loss); else empty
   double elapsed_s = 0.0;                // wall time
   double stream_s = 0.0;                 // sample time read
   std::uint64_t gaps = 0;
