@@ -24,13 +24,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<json> of_type(const std::vector<json>& lines, const std::string& type) {
-  std::vector<json> v;
-  for (const auto& l : lines)
-    if (l.value("type", "") == type) v.push_back(l);
-  return v;
-}
-
 // Waits (no time bound asserted) until `ready` holds, then kill -9. Fails when the child ended by itself.
 template <class Ready>
 void kill_nine_when(pid_t pid, const std::filesystem::path& err, Ready&& ready) {
@@ -74,8 +67,8 @@ TEST(E2eKillNine, MonitorKilledMidSweepKeepsEveryReportedSweepWhole) {
   const pid_t pid = tw::test::spawn_towerwatch(args, out, err);
   ASSERT_GT(pid, 0);
   // Three sweeps reported, then the kill lands in the fourth (or a later one: the monitor does not wait).
-  kill_nine_when(pid, err, [&] { return of_type(tw::test::complete_json_lines(out), "monitor_sweep").size() >= 3; });
-  const auto reported = of_type(tw::test::complete_json_lines(out), "monitor_sweep");
+  kill_nine_when(pid, err, [&] { return tw::test::lines_of_type(tw::test::complete_json_lines(out), "monitor_sweep").size() >= 3; });
+  const auto reported = tw::test::lines_of_type(tw::test::complete_json_lines(out), "monitor_sweep");
   ASSERT_GE(reported.size(), 3u);
 
   {

@@ -42,13 +42,6 @@ tw::synth::Scene monitor_scene(double rogue_on_s) {
   return s;
 }
 
-std::vector<json> lines_of_type(const std::vector<json>& lines, const std::string& type) {
-  std::vector<json> v;
-  for (const auto& l : lines)
-    if (l.value("type", "") == type) v.push_back(l);
-  return v;
-}
-
 }  // namespace
 
 TEST(E2eMonitor, RogueAfterLearningIsReportedOnceAndSigtermStopsCleanly) {
@@ -74,7 +67,7 @@ TEST(E2eMonitor, RogueAfterLearningIsReportedOnceAndSigtermStopsCleanly) {
   bool exited = false;
   for (;;) {
     lines = tw::test::complete_json_lines(dir / "out.jsonl");
-    if (lines_of_type(lines, "monitor_sweep").size() >= 6) break;
+    if (tw::test::lines_of_type(lines, "monitor_sweep").size() >= 6) break;
     if (waitpid(pid, &status, WNOHANG) == pid) {
       exited = true;
       break;
@@ -88,13 +81,13 @@ TEST(E2eMonitor, RogueAfterLearningIsReportedOnceAndSigtermStopsCleanly) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << tw::test::read_file(dir / "err.txt");
   lines = tw::test::json_lines(tw::test::read_file(dir / "out.jsonl"));
 
-  const auto sweeps = lines_of_type(lines, "monitor_sweep");
+  const auto sweeps = tw::test::lines_of_type(lines, "monitor_sweep");
   ASSERT_GE(sweeps.size(), 6u);
   // Learning: exactly the first two sweeps (4 s of stream time from the first sweep's time).
   for (std::size_t i = 0; i < sweeps.size(); ++i) EXPECT_EQ(sweeps[i]["learning"], i < 2) << "sweep " << i;
   // Cells: the three legitimate cells in every sweep, the rogue from sweep 3 on.
   for (std::size_t i = 0; i < sweeps.size(); ++i) EXPECT_EQ(sweeps[i]["cells"], i < 3 ? 3 : 4) << "sweep " << i;
-  const auto alerts = lines_of_type(lines, "alert");
+  const auto alerts = tw::test::lines_of_type(lines, "alert");
   ASSERT_EQ(alerts.size(), 1u) << tw::test::read_file(dir / "out.jsonl");
   const auto& a = alerts[0];
   EXPECT_EQ(a["status"], "new");
@@ -117,8 +110,8 @@ TEST(E2eMonitor, RogueAfterLearningIsReportedOnceAndSigtermStopsCleanly) {
   // The rogue's scene parameters: T3212 1 (T1), no neighbours (K1), CRO 63 (K2), LAC 4711 among LAC 1234
   // cells (A2), 2.5 ppm off (F1), and not in the baseline learned before it switched on (B1).
   for (const char* expected : {"T1", "K1", "K2", "A2", "F1", "B1"}) EXPECT_TRUE(rules.count(expected)) << expected;
-  EXPECT_TRUE(lines_of_type(lines, "alert_cleared").empty());
-  const auto stop = lines_of_type(lines, "monitor_stop");
+  EXPECT_TRUE(tw::test::lines_of_type(lines, "alert_cleared").empty());
+  const auto stop = tw::test::lines_of_type(lines, "monitor_stop");
   ASSERT_EQ(stop.size(), 1u);
   EXPECT_EQ(stop[0]["sweeps"], sweeps.size());
   EXPECT_LE(stop[0]["abandoned"].get<int>(), 1);  // the sweep SIGTERM interrupted, if any
@@ -155,8 +148,8 @@ TEST(E2eMonitor, RogueAfterLearningIsReportedOnceAndSigtermStopsCleanly) {
                                          "--json"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   const auto again_lines = tw::test::json_lines(again.out);
-  EXPECT_EQ(lines_of_type(again_lines, "monitor_sweep").size(), 1u);
-  EXPECT_TRUE(lines_of_type(again_lines, "alert").empty()) << again.out;
+  EXPECT_EQ(tw::test::lines_of_type(again_lines, "monitor_sweep").size(), 1u);
+  EXPECT_TRUE(tw::test::lines_of_type(again_lines, "alert").empty()) << again.out;
 }
 
 // The device vanishes (vanish_after= samples: during the second sweep of each device life): the sweep is
@@ -175,13 +168,13 @@ TEST(E2eMonitor, VanishedDeviceIsReopenedAndMonitoringContinues) {
                                      "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = tw::test::json_lines(r.out);
-  EXPECT_EQ(lines_of_type(lines, "monitor_sweep").size(), 3u);
-  const auto lost = lines_of_type(lines, "device_lost");
-  const auto reopened = lines_of_type(lines, "device_reopened");
+  EXPECT_EQ(tw::test::lines_of_type(lines, "monitor_sweep").size(), 3u);
+  const auto lost = tw::test::lines_of_type(lines, "device_lost");
+  const auto reopened = tw::test::lines_of_type(lines, "device_reopened");
   EXPECT_EQ(lost.size(), 2u) << r.out;      // once in each of the first two device lives
   EXPECT_EQ(reopened.size(), 2u) << r.out;
   for (const auto& l : lost) EXPECT_NE(l["error"].get<std::string>().find("towerwatch-sim"), std::string::npos) << l;
-  const auto stop = lines_of_type(lines, "monitor_stop");
+  const auto stop = tw::test::lines_of_type(lines, "monitor_stop");
   ASSERT_EQ(stop.size(), 1u);
   EXPECT_EQ(stop[0]["reopens"], 2);
   EXPECT_EQ(stop[0]["abandoned"], 2);

@@ -102,6 +102,13 @@ RunResult run_towerwatch(const std::vector<std::string>& args) {
   return r;
 }
 
+std::vector<nlohmann::json> lines_of_type(const std::vector<nlohmann::json>& lines, const std::string& type) {
+  std::vector<nlohmann::json> v;
+  for (const auto& l : lines)
+    if (l.value("type", "") == type) v.push_back(l);
+  return v;
+}
+
 std::vector<nlohmann::json> complete_json_lines(const fs::path& p) {
   std::string text = fs::exists(p) ? read_file(p) : std::string();
   const auto cut = text.rfind('\n');

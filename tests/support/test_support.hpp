@@ -63,6 +63,8 @@ std::string towerwatch_binary();
 std::string read_file(const std::filesystem::path& p);
 // The objects of a JSON-lines text (towerwatch --json output), in order; throws on a malformed line.
 std::vector<nlohmann::json> json_lines(const std::string& text);
+// The lines of `lines` whose "type" is `type`, in order.
+std::vector<nlohmann::json> lines_of_type(const std::vector<nlohmann::json>& lines, const std::string& type);
 // The complete lines of a JSON-lines file still being written (a line being written is left out; no file: none).
 std::vector<nlohmann::json> complete_json_lines(const std::filesystem::path& p);
 void write_file(const std::filesystem::path& p, const std::string& bytes);

@@ -4,8 +4,11 @@
 //   BM_BareInsertFloor/<rows>   the baseline in the same run: the same rows inserted into the same table by one
 //                               prepared statement with values bound directly (no CSV, no checks, no JSON), the
 //                               same transactions. The import's cost over this floor is what parsing adds.
+//   BM_BareInsertPreparedPerRow/<rows>  the floor with the INSERT compiled again for every row: what the store
+//                               did before it kept its prepared statements (src/store/sqlite_stmt.hpp).
 //   BM_StoreSweep/<cells>       one sweep with its observations in one transaction (sweeps/s).
-// Report BM_OpenCellIdImport / BM_BareInsertFloor as a ratio (same run, same disk).
+// Report BM_OpenCellIdImport and BM_BareInsertPreparedPerRow against BM_BareInsertFloor as ratios (same run, same
+// disk).
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
@@ -46,68 +49,81 @@ const fs::path& opencellid_csv(int rows) {
   return p;
 }
 
+// Runs body(store) once per iteration on a fresh database file (its removal not timed); `rows` items each.
+template <class Body>
+void on_fresh_database(benchmark::State& state, const std::string& name, std::int64_t rows, Body&& body) {
+  const auto db = scratch(name);
+  for (auto _ : state) {
+    state.PauseTiming();
+    remove_db(db);
+    state.ResumeTiming();
+    tw::store::Store st(db);
+    body(st);
+  }
+  remove_db(db);
+  state.SetItemsProcessed(state.iterations() * rows);
+}
+
 void BM_OpenCellIdImport(benchmark::State& state) {
   const int rows = static_cast<int>(state.range(0));
   const auto& csv = opencellid_csv(rows);
-  const auto db = scratch("import.db");
-  for (auto _ : state) {
-    state.PauseTiming();
-    remove_db(db);
-    state.ResumeTiming();
-    tw::store::Store st(db);
-    const auto r = tw::store::import_opencellid(st, csv);
-    if (r.imported != rows) state.SkipWithError("rows lost");
-  }
-  remove_db(db);
-  state.SetItemsProcessed(state.iterations() * rows);
+  on_fresh_database(state, "import.db", rows, [&](tw::store::Store& st) {
+    if (tw::store::import_opencellid(st, csv).imported != rows) state.SkipWithError("rows lost");
+  });
 }
 BENCHMARK(BM_OpenCellIdImport)->Arg(100000)->Unit(benchmark::kMillisecond);
 
+// The generated file's rows bound straight into an INSERT, in transactions of 5000; prepare_each_row: the
+// statement compiled again for every row (what the store did before it kept its statements).
+void insert_rows(benchmark::State& state, tw::store::Store& st, int rows, bool prepare_each_row) {
+  const char* sql = "INSERT OR REPLACE INTO known_cells(cell_key, source, rat, mcc, mnc, lac, ci, n_positions, "
+                    "first_seen_ms, last_seen_ms, lat, lon, extra) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  sqlite3_stmt* s = nullptr;
+  st.exec("BEGIN");
+  for (int i = 0; i < rows; ++i) {
+    if (!s) sqlite3_prepare_v2(st.handle(), sql, -1, &s, nullptr);
+    std::string mnc(1, '0');
+    mnc += std::to_string(i % 3);
+    const std::string key = "GSM:262-" + mnc + ":" + std::to_string(i / 60000) + ":" + std::to_string(i % 60000);
+    sqlite3_bind_text(s, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, "opencellid", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, "GSM", -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 4, 262);
+    sqlite3_bind_text(s, 5, mnc.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 6, i / 60000);
+    sqlite3_bind_int(s, 7, i % 60000);
+    sqlite3_bind_int(s, 8, 1);
+    sqlite3_bind_int64(s, 9, 1459000000000LL);
+    sqlite3_bind_int64(s, 10, 1600000000000LL);
+    sqlite3_bind_double(s, 11, 52.5);
+    sqlite3_bind_double(s, 12, 13.4);
+    sqlite3_bind_text(s, 13, "{}", -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE) state.SkipWithError("insert failed");
+    sqlite3_reset(s);
+    if (prepare_each_row) {
+      sqlite3_finalize(s);
+      s = nullptr;
+    }
+    if ((i + 1) % 5000 == 0) {
+      st.exec("COMMIT");
+      st.exec("BEGIN");
+    }
+  }
+  st.exec("COMMIT");
+  sqlite3_finalize(s);
+}
+
 void BM_BareInsertFloor(benchmark::State& state) {
   const int rows = static_cast<int>(state.range(0));
-  const auto db = scratch("floor.db");
-  for (auto _ : state) {
-    state.PauseTiming();
-    remove_db(db);
-    state.ResumeTiming();
-    tw::store::Store st(db);
-    sqlite3_stmt* s = nullptr;
-    sqlite3_prepare_v2(st.handle(),
-                       "INSERT OR REPLACE INTO known_cells(cell_key, source, rat, mcc, mnc, lac, ci, n_positions, "
-                       "first_seen_ms, last_seen_ms, lat, lon, extra) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       -1, &s, nullptr);
-    st.exec("BEGIN");
-    for (int i = 0; i < rows; ++i) {
-      std::string mnc(1, '0');
-      mnc += std::to_string(i % 3);
-      const std::string key = "GSM:262-" + mnc + ":" + std::to_string(i / 60000) + ":" + std::to_string(i % 60000);
-      sqlite3_bind_text(s, 1, key.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(s, 2, "opencellid", -1, SQLITE_STATIC);
-      sqlite3_bind_text(s, 3, "GSM", -1, SQLITE_STATIC);
-      sqlite3_bind_int(s, 4, 262);
-      sqlite3_bind_text(s, 5, mnc.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int(s, 6, i / 60000);
-      sqlite3_bind_int(s, 7, i % 60000);
-      sqlite3_bind_int(s, 8, 1);
-      sqlite3_bind_int64(s, 9, 1459000000000LL);
-      sqlite3_bind_int64(s, 10, 1600000000000LL);
-      sqlite3_bind_double(s, 11, 52.5);
-      sqlite3_bind_double(s, 12, 13.4);
-      sqlite3_bind_text(s, 13, "{}", -1, SQLITE_STATIC);
-      if (sqlite3_step(s) != SQLITE_DONE) state.SkipWithError("insert failed");
-      sqlite3_reset(s);
-      if ((i + 1) % 5000 == 0) {
-        st.exec("COMMIT");
-        st.exec("BEGIN");
-      }
-    }
-    st.exec("COMMIT");
-    sqlite3_finalize(s);
-  }
-  remove_db(db);
-  state.SetItemsProcessed(state.iterations() * rows);
+  on_fresh_database(state, "floor.db", rows, [&](tw::store::Store& st) { insert_rows(state, st, rows, false); });
 }
 BENCHMARK(BM_BareInsertFloor)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+void BM_BareInsertPreparedPerRow(benchmark::State& state) {
+  const int rows = static_cast<int>(state.range(0));
+  on_fresh_database(state, "per-row.db", rows, [&](tw::store::Store& st) { insert_rows(state, st, rows, true); });
+}
+BENCHMARK(BM_BareInsertPreparedPerRow)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 void BM_StoreSweep(benchmark::State& state) {
   const int cells = static_cast<int>(state.range(0));
