@@ -29,7 +29,8 @@ TEST(AnalyzeCaptures, ReportsEveryReferenceBlockAndNothingFromShortCaptures) {
   for (const auto& cap : ref["captures"]) {
     const std::string file = cap["file"];
     auto r = tw::test::run_towerwatch({"analyze", (dir / file).string(), "--rate", rate_arg(cap), "--freq",
-                                       std::to_string(cap["center_freq"].get<double>()), "--json"});
+                                       std::to_string(cap["center_freq"].get<double>()), "--json",
+                                       "--keep-identities"});  // the octets as received, as gr-gsm shows them
     ASSERT_EQ(r.exit_code, 0) << file << "\n" << r.err;
     std::map<std::uint32_t, json> blocks;
     bool summary = false;
@@ -63,6 +64,10 @@ TEST(AnalyzeCaptures, PagingIdentitiesAreCountedNotPrinted) {
   for (const char* tmsi : {"2402810b", "18000312", "2e020e94"}) {
     EXPECT_EQ(r.out.find(std::string("0x") + tmsi), std::string::npos) << "identity printed without --keep-identities";
   }
+  // Nor in the blocks' octets: the TMSI fields are 0xffffffff, the rest as received (gr-gsm's fn 675007).
+  for (const char* hex : {"24 02 81 0b", "18 00 03 12", "2e 02 0e 94"})
+    EXPECT_EQ(r.out.find(hex), std::string::npos) << hex << " in a block without --keep-identities";
+  EXPECT_NE(r.out.find("41 06 21 a0 05 f4 ff ff ff ff 17 05 f4 ff ff ff ff 2b 2b 2b 2b 2b 2b"), std::string::npos);
   std::uint64_t tmsis = 0;
   for (const auto& j : json_lines(r.out))
     if (j["type"] == "cell") tmsis = j["paging"]["tmsi"].get<std::uint64_t>();

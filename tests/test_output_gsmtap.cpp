@@ -59,6 +59,37 @@ TEST(Gsmtap, DatagramReachesALoopbackListenerWithTheHeaderWiresharkExpects) {
   EXPECT_EQ(0, std::memcmp(buf + 16, ref, 23));
 }
 
+// LTE RRC (osmocom/core/gsmtap.h: GSMTAP_TYPE_LTE_RRC 0x0d; sub-types in the order of its enum, DL-CCCH 0 ...
+// BCCH-BCH 4, BCCH-DL-SCH 5, as Wireshark's packet-gsmtap.c reads them): the real SIB1 of
+// shared/captures/lte/reference.json after the header, SFN * 10 + subframe as the frame number.
+TEST(Gsmtap, LteRrcBcchDlSchAndBcchBch) {
+  tw::GsmtapLteRrc m;
+  m.channel = tw::GsmtapLteRrc::Channel::bcch_dl_sch;
+  m.earfcn = 1575;
+  m.sfn = 952;
+  m.subframe = 5;
+  m.octets = {0x48, 0x48, 0x18, 0x03, 0x24, 0x7c, 0x2b, 0xff, 0xd0, 0x18, 0x10, 0x21, 0x00, 0x81, 0x04, 0x4c,
+              0x43, 0x25, 0x23, 0x90, 0x00, 0x00};
+  const std::string d = tw::GsmtapSender::datagram(m);
+  ASSERT_EQ(d.size(), 16u + 22u);
+  const auto* u = reinterpret_cast<const std::uint8_t*>(d.data());
+  EXPECT_EQ(u[0], 2);
+  EXPECT_EQ(u[1], 4);
+  EXPECT_EQ(u[2], 0x0d);
+  EXPECT_EQ((u[4] << 8) | u[5], 1575);
+  EXPECT_EQ((std::uint32_t(u[8]) << 24) | (u[9] << 16) | (u[10] << 8) | u[11], 9525u);
+  EXPECT_EQ(u[12], 5);
+  EXPECT_EQ(0, std::memcmp(u + 16, m.octets.data(), m.octets.size()));
+  m.channel = tw::GsmtapLteRrc::Channel::bcch_bch;
+  m.octets = {0x68, 0x1c, 0x00};
+  m.earfcn = 39150;  // beyond the 14-bit field: 0
+  const std::string b = tw::GsmtapSender::datagram(m);
+  ASSERT_EQ(b.size(), 16u + 3u);
+  EXPECT_EQ(static_cast<std::uint8_t>(b[12]), 4);
+  EXPECT_EQ(b[4], 0);
+  EXPECT_EQ(b[5], 0);
+}
+
 TEST(Gsmtap, BadDestinationIsAnInputErrorNamingIt) {
   try {
     tw::GsmtapSender s("127.0.0.1:not-a-port");

@@ -366,10 +366,22 @@ TEST(L3Encode, PagingType1MatchesRealCapture) {
 TEST(L3Encode, PagingType1WithImsi) {
   MobileIdentity imsi, tmsi;
   imsi.kind = MobileIdentity::Kind::imsi;
-  imsi.imsi_digits = {2, 6, 2, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0};
+  imsi.digits = {2, 6, 2, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0};
   tmsi.tmsi = 0x01020304;
   EXPECT_BLOCK(encode_paging_request_1({imsi, tmsi}),
                "4d 06 21 00 08 29 26 10 21 43 65 87 09 17 05 f4 01 02 03 04 2b 2b 2b");
+}
+
+// Paging Request Type 1 with an IMEI (10.5.1.4, type 010, odd, 15 digits 356938035643809):
+//  3|odd|010 = 3a, then 65 39 30 53 46 83 90; length 8; pseudo length 12 (31): 06 21 00 | 08 + 8.
+TEST(L3Encode, PagingType1WithImei) {
+  MobileIdentity imei;
+  imei.kind = MobileIdentity::Kind::imei;
+  imei.digits = {3, 5, 6, 9, 3, 8, 0, 3, 5, 6, 4, 3, 8, 0, 9};
+  EXPECT_BLOCK(encode_paging_request_1({imei}),
+               "31 06 21 00 08 3a 65 39 30 53 46 83 90 2b 2b 2b 2b 2b 2b 2b 2b 2b 2b");
+  imei.digits.pop_back();  // an IMEI has 15 digits (23.003 6.2.1)
+  EXPECT_THROW(encode_paging_request_1({imei}), std::invalid_argument);
 }
 
 // Paging Request Type 2 (9.1.23): page mode 1, channel needed first SDCCH (01), second TCH/H+F (11) -> d1;
@@ -378,7 +390,7 @@ TEST(L3Encode, PagingType1WithImsi) {
 TEST(L3Encode, PagingType2) {
   MobileIdentity imsi;
   imsi.kind = MobileIdentity::Kind::imsi;
-  imsi.imsi_digits = {0, 0, 1, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  imsi.digits = {0, 0, 1, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9};
   EXPECT_BLOCK(encode_paging_request_2(0x11223344, 0x55667788, &imsi, 1, {1, 3}),
                "55 06 22 d1 11 22 33 44 55 66 77 88 17 08 01 10 10 21 43 65 87 f9 2b");
   // without a third identity: pseudo length 11 (2d)
@@ -460,7 +472,7 @@ TEST(L3Encode, RejectsOutOfRangeFields) {
   EXPECT_THROW(encode_si3(c), std::invalid_argument);
   MobileIdentity bad;
   bad.kind = MobileIdentity::Kind::imsi;
-  bad.imsi_digits = {1, 2, 3};
+  bad.digits = {1, 2, 3};
   EXPECT_THROW(encode_paging_request_1({bad}), std::invalid_argument);
   EXPECT_THROW(encode_paging_request_1({}), std::invalid_argument);
   ImmediateAssignment ia;

@@ -22,13 +22,14 @@ int run_analyze(const std::vector<std::string>& argv) {
       "FILE... [options]",
       "Decode recorded IQ captures offline, faster than real time: every GSM carrier in the captured bandwidth\n"
       "is searched (FCCH, SCH), its broadcast (BCCH) and common control (CCCH) blocks decoded, and one cell\n"
-      "record printed per carrier. Only CRC-valid blocks are reported. Paging identities are counted, never\n"
-      "printed, unless --keep-identities is given. LTE: every eNodeB whose central 6 PRB lie at the capture's\n"
+      "record printed per carrier. Only CRC-valid blocks are reported. Bystanders' identities (IMSI, IMEI, TMSI,\n"
+      "TLLI) are counted and overwritten in every block before any output (JSON, --blocks, GSMTAP, store, report),\n"
+      "unless --keep-identities is given. LTE: every eNodeB whose central 6 PRB lie at the capture's\n"
       "centre (1.92 Msps or more) with PCI, duplex, CP, ports, bandwidth, PHICH, SFN, RSRP/SINR and CFO.",
       file_source_options(),
       "towerwatch analyze capture_947.4M_1.083333M.cf32 --json"};
   help.options.push_back({"gsmtap", true, "HOST:PORT", "send every decoded block as GSMTAP (default 127.0.0.1:4729)", true});
-  help.options.push_back({"keep-identities", false, "", "keep and print paging identities (IMSI/TMSI of bystanders)"});
+  help.options.push_back({"keep-identities", false, "", "keep bystanders' identities (IMSI/IMEI/TMSI) in blocks, GSMTAP and paging fields"});
   help.options.push_back({"all-channels", false, "", "run a receiver on every channel, not only those above the noise floor"});
   help.options.push_back({"blocks", false, "", "print every decoded block (always included with --json)"});
   help.options.push_back({"rat", true, "gsm|lte|all", "which radio access technologies to search (default all)"});

@@ -251,6 +251,10 @@ void add_mobile_identity(std::span<const std::uint8_t> v, PagingSummary& s, bool
   }
 }
 
+void note_identity(const L3Context& ctx, ParsedMessage& out, IdentityField::Coding coding, std::span<const std::uint8_t> v) {
+  out.identity_fields.push_back({coding, static_cast<std::size_t>(v.data() - ctx.block.data()), v.size()});
+}
+
 void add_packed_tmsi(std::span<const std::uint8_t> v, PagingSummary& s, bool keep) {
   need(v, 4, "TMSI/P-TMSI");
   ++s.tmsi;

@@ -82,6 +82,8 @@ NeighbourCells decode_neighbour_cells(std::span<const std::uint8_t> v, bool ncd2
 void add_mobile_identity(std::span<const std::uint8_t> v, PagingSummary& summary, bool keep);
 // 10.5.2.42 TMSI/P-TMSI as a 4-octet V field (Paging Request Type 2/3).
 void add_packed_tmsi(std::span<const std::uint8_t> v, PagingSummary& summary, bool keep);
+// Records where an identity lies (v: a span of ctx.block) for redact_identities, before it is decoded.
+void note_identity(const L3Context& ctx, ParsedMessage& out, IdentityField::Coding coding, std::span<const std::uint8_t> v);
 
 // CSN.1 pieces of the SI3/SI4 rest octets.
 SelectionParameters read_selection_parameters(BitReader& r);

@@ -323,6 +323,18 @@ struct ImmediateAssignmentReject {
 using MessageContent = std::variant<std::monostate, Si1, Si2, Si2ter, Si2quater, Si3, Si4, Si13,
                                     PagingSummary, ImmediateAssignmentInfo, ImmediateAssignmentReject>;
 
+// Where a bystander's identity lies in the block, as the parser found it (for redact_identities).
+struct IdentityField {
+  enum class Coding {
+    mobile_identity,  // 24.008 10.5.1.4 value part: type octet (digit 1 | odd/even | type) then digits or TMSI
+    tmsi,             // 44.018 10.5.2.42 TMSI/P-TMSI, 4-octet V field (Paging Request Type 2/3)
+    tlli_bits         // 32-bit TLLI inside CSN.1 rest octets (IA Rest Octets 10.5.2.16); offset in bits
+  };
+  Coding coding = Coding::mobile_identity;
+  std::size_t offset = 0;  // octet offset in the block (tlli_bits: bit offset, MSB of octet 0 = bit 0)
+  std::size_t length = 0;  // octets (tlli_bits: 32)
+};
+
 struct ParsedMessage {
   MessageKind kind = MessageKind::unknown;
   std::string name = "Unknown";
@@ -332,6 +344,7 @@ struct ParsedMessage {
   std::uint8_t message_type = 0;      // RR message type octet
   std::uint8_t l2_pseudo_length = 0;
   MessageContent content;
+  std::vector<IdentityField> identity_fields;  // every identity the parser stepped over, in block order
 
   template <class T>
   const T* get() const { return std::get_if<T>(&content); }
@@ -340,5 +353,29 @@ struct ParsedMessage {
 // Parses one 23-octet BCCH/CCCH block (L2 pseudo length + L3 message + rest octets). Any length is
 // accepted: a short or malformed block gives ok == false with a reason, never an out-of-bounds read.
 ParsedMessage parse_l3_block(std::span<const std::uint8_t> block, const ParseOptions& opts = {});
+
+// ---- privacy: bystanders' identities never leave towerwatch unless the user asks ----
+//
+// Overwrites, in place, every identity of a bystander that `parsed` (the parse of this very block) located,
+// with a fixed filler that keeps the message well formed, so a dissector still shows the message type, the
+// identity types and their count:
+//   - Mobile Identity (24.008 10.5.1.4) IMSI / IMEI / IMEISV: every digit 0, the type, odd/even indicator,
+//     length and the end mark 1111 of an even count kept ("IMSI 000000000000000");
+//   - Mobile Identity TMSI/P-TMSI and the 4-octet TMSI fields of Paging Request Type 2/3 (44.018 10.5.2.42):
+//     0xFFFFFFFF (the value 24.008 10.5.1.4 reserves as "no valid TMSI");
+//   - Mobile Identity of another type (TMGI, No Identity): every octet after the type octet 0 (and digit 1 0,
+//     but for No Identity, whose octet 1 is kept);
+//   - the TLLI of a Packet Downlink Assignment in the IA Rest Octets (44.018 10.5.2.16): all ones.
+// A block whose parse failed, or whose message type towerwatch does not decode, may carry identities where no
+// parser looked: everything after the message type octet is replaced by the spare padding 0x2b, unless the
+// type is a System Information message (44.018 table 10.4.1), which carries none. The L2 pseudo length,
+// protocol discriminator and message type are never changed. Returns how many identities were overwritten
+// (whole-body redactions count one).
+int redact_identities(std::span<std::uint8_t> block, const ParsedMessage& parsed);
+
+// The one step every output goes through: parses the block and, unless opts.keep_identities, redacts it in
+// place (redact_identities). The result is the parse of the block as received (counts per identity type
+// are those of the original).
+ParsedMessage parse_l3_block_redacting(std::span<std::uint8_t> block, const ParseOptions& opts);
 
 }  // namespace tw::gsm

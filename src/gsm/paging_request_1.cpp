@@ -13,13 +13,17 @@ void parse_paging_request_1(const L3Context& ctx, ParsedMessage& out) {
   p.page_mode = pm & 0x03;
   const bool keep = ctx.opts != nullptr && ctx.opts->keep_identities;
   const std::uint8_t len1 = c.u8("mobile identity 1 length");
-  add_mobile_identity(c.take(len1, "mobile identity 1"), p, keep);
+  const auto id1 = c.take(len1, "mobile identity 1");
+  note_identity(ctx, out, IdentityField::Coding::mobile_identity, id1);
+  add_mobile_identity(id1, p, keep);
   p.channel_needed.push_back(static_cast<std::uint8_t>((pm >> 4) & 0x03));
   if (c.remaining() != 0) {
     const std::uint8_t iei = c.u8("mobile identity 2 IEI");
     if (iei != 0x17) throw tw::InputError("unexpected IEI " + hex8(iei) + " (mobile identity 2 is 0x17)");
     const std::uint8_t len2 = c.u8("mobile identity 2 length");
-    add_mobile_identity(c.take(len2, "mobile identity 2"), p, keep);
+    const auto id2 = c.take(len2, "mobile identity 2");
+    note_identity(ctx, out, IdentityField::Coding::mobile_identity, id2);
+    add_mobile_identity(id2, p, keep);
     p.channel_needed.push_back(static_cast<std::uint8_t>((pm >> 6) & 0x03));
   }
   if (c.remaining() != 0) throw tw::InputError("octets left within the L2 pseudo length after mobile identity 2");

@@ -11,15 +11,20 @@ void parse_paging_request_2(const L3Context& ctx, ParsedMessage& out) {
   const std::uint8_t pm = c.u8("page mode");
   p.page_mode = pm & 0x03;
   const bool keep = ctx.opts != nullptr && ctx.opts->keep_identities;
-  add_packed_tmsi(c.take(4, "mobile identity 1 (TMSI)"), p, keep);
-  add_packed_tmsi(c.take(4, "mobile identity 2 (TMSI)"), p, keep);
+  for (const char* field : {"mobile identity 1 (TMSI)", "mobile identity 2 (TMSI)"}) {
+    const auto tmsi = c.take(4, field);
+    note_identity(ctx, out, IdentityField::Coding::tmsi, tmsi);
+    add_packed_tmsi(tmsi, p, keep);
+  }
   p.channel_needed.push_back(static_cast<std::uint8_t>((pm >> 4) & 0x03));
   p.channel_needed.push_back(static_cast<std::uint8_t>((pm >> 6) & 0x03));
   if (c.remaining() != 0) {
     const std::uint8_t iei = c.u8("mobile identity 3 IEI");
     if (iei != 0x17) throw tw::InputError("unexpected IEI " + hex8(iei) + " (mobile identity 3 is 0x17)");
     const std::uint8_t len3 = c.u8("mobile identity 3 length");
-    add_mobile_identity(c.take(len3, "mobile identity 3"), p, keep);
+    const auto id3 = c.take(len3, "mobile identity 3");
+    note_identity(ctx, out, IdentityField::Coding::mobile_identity, id3);
+    add_mobile_identity(id3, p, keep);
   }
   if (c.remaining() != 0) throw tw::InputError("octets left within the L2 pseudo length after mobile identity 3");
   out.content = std::move(p);

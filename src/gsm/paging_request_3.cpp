@@ -11,7 +11,11 @@ void parse_paging_request_3(const L3Context& ctx, ParsedMessage& out) {
   const std::uint8_t pm = c.u8("page mode");
   p.page_mode = pm & 0x03;
   const bool keep = ctx.opts != nullptr && ctx.opts->keep_identities;
-  for (int i = 0; i < 4; ++i) add_packed_tmsi(c.take(4, "TMSI/P-TMSI"), p, keep);
+  for (int i = 0; i < 4; ++i) {
+    const auto tmsi = c.take(4, "TMSI/P-TMSI");
+    note_identity(ctx, out, IdentityField::Coding::tmsi, tmsi);
+    add_packed_tmsi(tmsi, p, keep);
+  }
   p.channel_needed.push_back(static_cast<std::uint8_t>((pm >> 4) & 0x03));
   p.channel_needed.push_back(static_cast<std::uint8_t>((pm >> 6) & 0x03));
   if (c.remaining() != 0) out.warnings.push_back("Paging Request Type 3: L2 pseudo length covers octets beyond the mandatory part");

@@ -79,8 +79,27 @@ std::string GsmtapSender::datagram(const GsmtapBlock& b) {
   return out;
 }
 
-void GsmtapSender::send(const GsmtapBlock& b) {
-  const std::string d = datagram(b);
+std::string GsmtapSender::datagram(const GsmtapLteRrc& m) {
+  gsmtap_hdr h{};
+  h.version = GSMTAP_VERSION;
+  h.hdr_len = sizeof(gsmtap_hdr) / 4;
+  h.type = GSMTAP_TYPE_LTE_RRC;
+  const int earfcn = m.earfcn.value_or(0);
+  h.arfcn = htons(static_cast<std::uint16_t>(earfcn >= 0 && earfcn <= GSMTAP_ARFCN_MASK ? earfcn : 0));
+  h.signal_dbm = clamp_i8(m.power_dbm);
+  h.snr_db = clamp_i8(m.snr_db);
+  h.frame_number = htonl(static_cast<std::uint32_t>((m.sfn & 1023) * 10 + (m.subframe % 10)));
+  h.sub_type = m.channel == GsmtapLteRrc::Channel::bcch_bch ? GSMTAP_LTE_RRC_SUB_BCCH_BCH_Message
+                                                             : GSMTAP_LTE_RRC_SUB_BCCH_DL_SCH_Message;
+  std::string out(reinterpret_cast<const char*>(&h), sizeof h);
+  out.append(reinterpret_cast<const char*>(m.octets.data()), m.octets.size());
+  return out;
+}
+
+void GsmtapSender::send(const GsmtapBlock& b) { send_datagram(datagram(b)); }
+void GsmtapSender::send(const GsmtapLteRrc& m) { send_datagram(datagram(m)); }
+
+void GsmtapSender::send_datagram(const std::string& d) {
   if (::send(fd_, d.data(), d.size(), MSG_DONTWAIT) == static_cast<ssize_t>(d.size()))
     ++sent_;
   else

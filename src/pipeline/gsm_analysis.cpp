@@ -104,7 +104,10 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
   pipeline.on_block([&](const GsmChannelBlock& b) {
     ++result.blocks;
     if (b.block.tn == 0 && b.block.fn % 51 == 2) progress_of(b.channel).bcch_tc_seen |= static_cast<std::uint8_t>(1u << ((b.block.fn / 51) % 8));
-    const auto msg = gsm::parse_l3_block(b.block.octets, parse_opts);
+    // Privacy: the one copy of the octets every output below sees, bystanders' identities overwritten
+    // (unless --keep-identities); the parse counts them from the block as received.
+    auto octets = b.block.octets;
+    const auto msg = gsm::parse_l3_block_redacting(octets, parse_opts);
     const auto key = key_of(b.channel);
     tracker.on_measurements(key, measurements(b.channel, b.stats));
     if (options.block_events && on_event) {
@@ -113,7 +116,7 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
              {"fn", b.block.fn},
              {"tn", b.block.tn},
              {"channel", b.block.channel},
-             {"hex", hex_octets(b.block.octets.data(), b.block.octets.size())},
+             {"hex", hex_octets(octets.data(), octets.size())},
              {"message", msg.name}};
       if (msg.ok) j["fields"] = gsm::to_json(msg);
       else j["parse_error"] = msg.error;
@@ -128,7 +131,7 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
       g.channel = b.block.channel;
       g.power_dbm = b.block.power_dbfs;
       g.snr_db = b.block.snr_db;
-      g.octets = b.block.octets;
+      g.octets = octets;
       gsmtap->send(g);
     }
     tracker.on_message(key, msg, b.block.fn);

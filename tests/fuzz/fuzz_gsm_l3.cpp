@@ -3,6 +3,9 @@
 // Invariants: nothing but a ParsedMessage comes out (no exception, no out-of-bounds read: ASan), ok and
 // error agree, every ARFCN list is sorted, unique and within 0..1023 (44.018 10.5.2.13), identity values
 // exist only when asked for (privacy), the JSON dumps as valid UTF-8, and parsing is deterministic.
+// Redaction (redact_identities, the step every output goes through): never changes the first three octets
+// (pseudo length, PD, message type); a block that parsed still parses to the same message with the same counts
+// per identity type, and every identity value in it is the filler (digits 0, TMSI 0xffffffff).
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -81,6 +84,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
       const ParsedMessage plain = parse_l3_block(block, {});
       TW_FUZZ_CHECK(plain.ok == m.ok && plain.kind == m.kind, "keep_identities changes the parse result");
+    }
+  }
+  // Privacy: the block as every output sees it.
+  std::vector<std::uint8_t> redacted(block.begin(), block.end());
+  const ParsedMessage original = parse_l3_block_redacting(redacted, {});
+  for (std::size_t i = 0; i < 3 && i < size; ++i) TW_FUZZ_CHECK(redacted[i] == data[i], "redaction changed the header");
+  if (original.ok) {
+    ParseOptions keep;
+    keep.keep_identities = true;
+    const ParsedMessage again = parse_l3_block(redacted, keep);
+    TW_FUZZ_CHECK(again.ok && again.kind == original.kind, "the redacted block no longer parses: " + again.error);
+    const auto* p = original.get<PagingSummary>();
+    const auto* q = again.get<PagingSummary>();
+    TW_FUZZ_CHECK((p == nullptr) == (q == nullptr), "redaction changed the content type");
+    if (p && q) {
+      TW_FUZZ_CHECK(p->imsi == q->imsi && p->tmsi == q->tmsi && p->imei == q->imei && p->none == q->none &&
+                        p->other == q->other, "redaction changed the counts per identity type");
+      for (const auto& id : q->identities)
+        TW_FUZZ_CHECK(id.type == IdentityType::tmsi ? id.value == "0xffffffff"
+                                                    : id.value.find_first_not_of('0') == std::string::npos,
+                      "an identity survived redaction: " + id.value);
     }
   }
   return 0;

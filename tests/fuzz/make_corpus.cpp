@@ -231,7 +231,7 @@ int main(int argc, char** argv) {
   l3::MobileIdentity tmsi, imsi, none;
   tmsi.tmsi = 0x2402810b;
   imsi.kind = l3::MobileIdentity::Kind::imsi;
-  imsi.imsi_digits = {2, 6, 2, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0};
+  imsi.digits = {2, 6, 2, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0};
   none.kind = l3::MobileIdentity::Kind::none;
   blocks.emplace_back("pr1_tmsi", l3::encode_paging_request_1({tmsi}));
   blocks.emplace_back("pr1_imsi_tmsi", l3::encode_paging_request_1({imsi, tmsi}, 1, {1, 2}));

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "tools/synth/bursts.hpp"
 #include "tools/synth/cell_config.hpp"
@@ -47,9 +48,16 @@ SiSet si_set_of(const CellConfig& cell);
 SiType bcch_si_type(std::uint32_t fn, const SiSet& set);
 
 // A 23-octet block and the name of the message in it ("SI3", "Paging Request Type 1", ...).
+// A bystander's identity a synthesized block carries (truth file: what towerwatch must never output unasked).
+struct TruthIdentity {
+  std::string_view type;      // "imsi" | "imei" | "tmsi"
+  std::string value;          // digits, or "0x%08x" for a TMSI
+};
+
 struct BlockContent {
   L2Octets octets{};
   std::string_view message;   // points to a string with static storage duration
+  std::vector<TruthIdentity> identities{};  // paging blocks: every identity in them, in block order
 };
 
 // Source of the blocks a cell sends. Called once per block, with the FN of its first burst; a given

@@ -41,7 +41,8 @@ struct CcchTraffic {
   double paging_per_s = 2.0;            // Paging Request messages per second (type chosen below)
   double paging_type2_fraction = 0.1;   // share sent as Paging Request Type 2
   double paging_type3_fraction = 0.05;  // share sent as Paging Request Type 3
-  double paging_imsi_fraction = 0.1;    // share of identities that are IMSIs (else TMSIs)
+  double paging_imsi_fraction = 0.1;    // share of identities that are IMSIs ...
+  double paging_imei_fraction = 0.0;    // ... and IMEIs (else TMSIs); together at most 1
   double imm_ass_per_s = 1.0;           // Immediate Assignment
   double imm_ass_hopping_fraction = 0.0;// share of Immediate Assignments with hopping channels
   double imm_ass_reject_per_s = 0.0;    // Immediate Assignment Reject

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace tw::synth {
 
@@ -52,17 +53,38 @@ BlockContent L3BlockProvider::bcch(SiType type, std::uint32_t) {
   return {si3_, "SI3"};
 }
 
+namespace {
+
+TruthIdentity truth_identity_of_tmsi(std::uint32_t tmsi) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", tmsi);
+  return {"tmsi", buf};
+}
+
+TruthIdentity truth_identity(const l3::MobileIdentity& id) {
+  if (id.kind == l3::MobileIdentity::Kind::tmsi) return truth_identity_of_tmsi(id.tmsi);
+  std::string digits;
+  for (auto d : id.digits) digits.push_back(static_cast<char>('0' + d));
+  return {id.kind == l3::MobileIdentity::Kind::imsi ? "imsi" : "imei", digits};
+}
+
+}  // namespace
+
 l3::MobileIdentity L3BlockProvider::random_identity(std::uint64_t& s) {
   l3::MobileIdentity id;
-  if (uniform(s) < cell_.traffic.paging_imsi_fraction) {
+  const double u = uniform(s);
+  if (u < cell_.traffic.paging_imsi_fraction) {
     id.kind = l3::MobileIdentity::Kind::imsi;
     // MCC + MNC of the cell, then subscriber digits up to 15 in all (24.008 10.5.1.4).
-    id.imsi_digits = {static_cast<std::uint8_t>(cell_.mcc / 100), static_cast<std::uint8_t>(cell_.mcc / 10 % 10),
+    id.digits = {static_cast<std::uint8_t>(cell_.mcc / 100), static_cast<std::uint8_t>(cell_.mcc / 10 % 10),
                       static_cast<std::uint8_t>(cell_.mcc % 10)};
-    if (cell_.mnc_digits == 3) id.imsi_digits.push_back(static_cast<std::uint8_t>(cell_.mnc / 100));
-    id.imsi_digits.push_back(static_cast<std::uint8_t>(cell_.mnc / 10 % 10));
-    id.imsi_digits.push_back(static_cast<std::uint8_t>(cell_.mnc % 10));
-    while (id.imsi_digits.size() < 15) id.imsi_digits.push_back(static_cast<std::uint8_t>(below(s, 10)));
+    if (cell_.mnc_digits == 3) id.digits.push_back(static_cast<std::uint8_t>(cell_.mnc / 100));
+    id.digits.push_back(static_cast<std::uint8_t>(cell_.mnc / 10 % 10));
+    id.digits.push_back(static_cast<std::uint8_t>(cell_.mnc % 10));
+    while (id.digits.size() < 15) id.digits.push_back(static_cast<std::uint8_t>(below(s, 10)));
+  } else if (u < cell_.traffic.paging_imsi_fraction + cell_.traffic.paging_imei_fraction) {
+    id.kind = l3::MobileIdentity::Kind::imei;   // 15 digits: TAC (8), SNR (6), check digit (23.003 6.2.1)
+    while (id.digits.size() < 15) id.digits.push_back(static_cast<std::uint8_t>(below(s, 10)));
   } else {
     id.kind = l3::MobileIdentity::Kind::tmsi;
     id.tmsi = static_cast<std::uint32_t>(next(s));
@@ -81,21 +103,29 @@ BlockContent L3BlockProvider::ccch(int block, std::uint32_t fn) {
     if (r < t.paging_type3_fraction) {
       std::array<std::uint32_t, 4> tmsis{};
       for (auto& x : tmsis) x = static_cast<std::uint32_t>(next(s));
-      return {l3::encode_paging_request_3(tmsis), "Paging Request Type 3"};
+      BlockContent b{l3::encode_paging_request_3(tmsis), "Paging Request Type 3"};
+      for (auto x : tmsis) b.identities.push_back(truth_identity_of_tmsi(x));
+      return b;
     }
     if (r < t.paging_type3_fraction + t.paging_type2_fraction) {
       const auto t1 = static_cast<std::uint32_t>(next(s));
       const auto t2 = static_cast<std::uint32_t>(next(s));
       if (uniform(s) < 0.5) {
         const auto third = random_identity(s);
-        return {l3::encode_paging_request_2(t1, t2, &third), "Paging Request Type 2"};
+        BlockContent b{l3::encode_paging_request_2(t1, t2, &third), "Paging Request Type 2"};
+        b.identities = {truth_identity_of_tmsi(t1), truth_identity_of_tmsi(t2), truth_identity(third)};
+        return b;
       }
-      return {l3::encode_paging_request_2(t1, t2, nullptr), "Paging Request Type 2"};
+      BlockContent b{l3::encode_paging_request_2(t1, t2, nullptr), "Paging Request Type 2"};
+      b.identities = {truth_identity_of_tmsi(t1), truth_identity_of_tmsi(t2)};
+      return b;
     }
     std::vector<l3::MobileIdentity> ids;
     ids.push_back(random_identity(s));
     if (uniform(s) < 0.3) ids.push_back(random_identity(s));
-    return {l3::encode_paging_request_1(ids), "Paging Request Type 1"};
+    BlockContent b{l3::encode_paging_request_1(ids), "Paging Request Type 1"};
+    for (const auto& id : ids) b.identities.push_back(truth_identity(id));
+    return b;
   }
   const double v = uniform(s);
   if (v < p_ia_) {

@@ -218,7 +218,8 @@ class CellChain {
       e.t_start = t_frame;
       e.t_end = time_of_working_index(static_cast<double>((k + 4) * kFrameSamples));
       e.block = TruthBlock{index_, cfg_.arfcn, ev.block->fn, 0, channel_name(ev.block->kind),
-                           ev.block->content.message, ev.block->content.octets, e.t_start, e.t_end};
+                           ev.block->content.message, ev.block->content.octets, e.t_start, e.t_end,
+                           ev.block->content.identities};
       pending_.push_back(e);
     }
   }

@@ -42,6 +42,7 @@ struct TruthBlock {
   std::string_view message;   // "SI3", "Paging Request Type 1", ...
   L2Octets octets{};
   double t_start_s = 0.0, t_end_s = 0.0;
+  std::vector<TruthIdentity> identities{};  // bystander identities in the block (paging)
 };
 struct TruthSch {
   int cell = 0;

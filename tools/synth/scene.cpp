@@ -157,11 +157,14 @@ void parse_traffic(const Ctx& c, const json& j, const std::string& path, CcchTra
             {"paging_type2_fraction", D(t.paging_type2_fraction, 0, 1)},
             {"paging_type3_fraction", D(t.paging_type3_fraction, 0, 1)},
             {"paging_imsi_fraction", D(t.paging_imsi_fraction, 0, 1)},
+            {"paging_imei_fraction", D(t.paging_imei_fraction, 0, 1)},
             {"imm_ass_per_s", D(t.imm_ass_per_s, 0, 1000)},
             {"imm_ass_hopping_fraction", D(t.imm_ass_hopping_fraction, 0, 1)},
             {"imm_ass_reject_per_s", D(t.imm_ass_reject_per_s, 0, 1000)}});
   if (t.paging_type2_fraction + t.paging_type3_fraction > 1.0)
     c.fail(path, "paging_type2_fraction + paging_type3_fraction exceeds 1");
+  if (t.paging_imsi_fraction + t.paging_imei_fraction > 1.0)
+    c.fail(path, "paging_imsi_fraction + paging_imei_fraction exceeds 1");
 }
 
 CellConfig parse_cell(const Ctx& c, const json& j, const std::string& path) {
@@ -289,6 +292,7 @@ json traffic_to_json(const CcchTraffic& t) {
           {"paging_type2_fraction", t.paging_type2_fraction},
           {"paging_type3_fraction", t.paging_type3_fraction},
           {"paging_imsi_fraction", t.paging_imsi_fraction},
+          {"paging_imei_fraction", t.paging_imei_fraction},
           {"imm_ass_per_s", t.imm_ass_per_s},
           {"imm_ass_hopping_fraction", t.imm_ass_hopping_fraction},
           {"imm_ass_reject_per_s", t.imm_ass_reject_per_s}};

@@ -39,15 +39,22 @@ nlohmann::json TruthRecorder::to_json(const SceneRenderer& r, double duration_s)
     return a.t_start_s != b.t_start_s ? a.t_start_s < b.t_start_s : a.cell < b.cell;
   });
   json jb = json::array();
-  for (const auto& b : blocks)
-    jb.push_back({{"cell", b.cell},
-                  {"arfcn", b.arfcn},
-                  {"fn", b.fn},
-                  {"tn", b.tn},
-                  {"channel", std::string(b.channel)},
-                  {"message", std::string(b.message)},
-                  {"hex", hex_octets(b.octets)},
-                  {"t_s", b.t_start_s}});
+  for (const auto& b : blocks) {
+    json jblock{{"cell", b.cell},
+                {"arfcn", b.arfcn},
+                {"fn", b.fn},
+                {"tn", b.tn},
+                {"channel", std::string(b.channel)},
+                {"message", std::string(b.message)},
+                {"hex", hex_octets(b.octets)},
+                {"t_s", b.t_start_s}};
+    if (!b.identities.empty()) {
+      json ids = json::array();
+      for (const auto& id : b.identities) ids.push_back({{"type", std::string(id.type)}, {"value", id.value}});
+      jblock["identities"] = std::move(ids);
+    }
+    jb.push_back(std::move(jblock));
+  }
   json js = json::array();
   for (const auto& s : sch)
     js.push_back({{"cell", s.cell}, {"arfcn", s.arfcn}, {"fn", s.fn}, {"bsic", s.bsic}, {"t_s", s.t_start_s}});

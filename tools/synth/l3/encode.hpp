@@ -31,9 +31,9 @@ L2Block encode_si13(const CellConfig& cell);
 // Mobile identities carried in paging (10.5.1.4)
 struct MobileIdentity {
   // none: the "No Identity" type (10.5.1.4 type 000), which real networks send in empty paging blocks
-  enum class Kind { tmsi, imsi, none } kind = Kind::tmsi;
+  enum class Kind { tmsi, imsi, imei, none } kind = Kind::tmsi;
   std::uint32_t tmsi = 0;
-  std::vector<std::uint8_t> imsi_digits;  // 6..15 decimal digits
+  std::vector<std::uint8_t> digits;  // IMSI: 6..15 decimal digits; IMEI: 15 (23.003 6.2.1: TAC, SNR, check digit)
 };
 
 // Channel Needed (10.5.2.8) for the first and second identity: 0 any channel, 1 SDCCH, 2 TCH/F, 3 TCH/H or TCH/F.

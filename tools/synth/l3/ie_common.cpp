@@ -128,13 +128,17 @@ std::vector<std::uint8_t> mobile_identity_value(const MobileIdentity& id) {
     case MobileIdentity::Kind::tmsi:
       return {0xf4, static_cast<std::uint8_t>(id.tmsi >> 24), static_cast<std::uint8_t>(id.tmsi >> 16),
               static_cast<std::uint8_t>(id.tmsi >> 8), static_cast<std::uint8_t>(id.tmsi)};
-    case MobileIdentity::Kind::imsi: {
-      const auto& d = id.imsi_digits;
-      check_range("mobile identity", "IMSI digit count", static_cast<long long>(d.size()), 6, 15);
-      for (auto x : d) check_range("mobile identity", "IMSI digit", x, 0, 9);
+    case MobileIdentity::Kind::imsi:
+    case MobileIdentity::Kind::imei: {
+      const bool imsi = id.kind == MobileIdentity::Kind::imsi;
+      const auto& d = id.digits;
+      check_range("mobile identity", imsi ? "IMSI digit count" : "IMEI digit count", static_cast<long long>(d.size()),
+                  imsi ? 6 : 15, 15);
+      for (auto x : d) check_range("mobile identity", "digit", x, 0, 9);
       const bool odd = d.size() % 2 == 1;
       std::vector<std::uint8_t> v;
-      v.push_back(static_cast<std::uint8_t>(d[0] << 4 | (odd ? 0x08 : 0) | 0x01));
+      // type of identity 001 IMSI, 010 IMEI (24.008 table 10.5.4)
+      v.push_back(static_cast<std::uint8_t>(d[0] << 4 | (odd ? 0x08 : 0) | (imsi ? 0x01 : 0x02)));
       for (std::size_t i = 1; i < d.size(); i += 2) {
         const int hi = i + 1 < d.size() ? d[i + 1] : 0xf;  // even count: filler 1111
         v.push_back(static_cast<std::uint8_t>(hi << 4 | d[i]));
