@@ -128,7 +128,7 @@ TEST(LtePdschAllocation, GapTableAndVrbCounts) {
   EXPECT_EQ(lte::n_rb_step(25), 2);
   EXPECT_EQ(lte::n_rb_step(50), 4);
   EXPECT_NE(error_of([] { lte::n_gap(25, 1); }).find("gap"), std::string::npos);
-  EXPECT_NE(error_of([] { lte::n_gap(5, 0); }).find("n_rb_dl"), std::string::npos);
+  EXPECT_NE(error_of([] { lte::n_vrb_distributed(5, 0); }).find("n_prb"), std::string::npos);
 }
 
 TEST(LtePdschAllocation, DistributedMappingFollowsTheInterleaverDefinition) {

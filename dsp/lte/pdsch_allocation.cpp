@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "dsp/lte/dci_parse.hpp"
 #include "dsp/lte/tbs_table.hpp"
 #include "src/core/error.hpp"
 
@@ -36,21 +37,6 @@ RivAllocation riv_decode(int riv, int n, int n_max) {
     throw InputError("riv " + std::to_string(riv) + " is no allocation within " + std::to_string(n_max) +
                      " virtual resource blocks");
   return a;
-}
-
-int n_gap(int n_rb, int gap) {
-  check_n_rb(n_rb);
-  if (gap != 0 && gap != 1) throw InputError("gap " + std::to_string(gap) + " is not 0 or 1");
-  if (gap == 1 && n_rb < 50) throw InputError("gap: N_gap,2 needs N_RB >= 50 (N_RB " + std::to_string(n_rb) + ")");
-  if (n_rb <= 10) return (n_rb + 1) / 2;  // ceil(N_RB / 2)
-  if (n_rb == 11) return 4;
-  if (n_rb <= 19) return 8;
-  if (n_rb <= 26) return 12;
-  if (n_rb <= 44) return 18;
-  if (n_rb <= 49) return 27;
-  if (n_rb <= 63) return gap ? 9 : 27;
-  if (n_rb <= 79) return gap ? 16 : 32;
-  return gap ? 16 : 48;
 }
 
 int n_vrb_distributed(int n_rb, int gap) {

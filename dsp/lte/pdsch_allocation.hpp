@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dsp/lte/dci.hpp"
+#include "dsp/lte/dci_parse.hpp"
 
 namespace tw::dsp::lte {
 
@@ -29,8 +30,7 @@ int riv_encode(int rb_start, int l_crb, int n);
 // that is no allocation within n_max.
 RivAllocation riv_decode(int riv, int n, int n_max);
 
-// 36.211 table 6.2.3.2-1: N_gap for N_RB 6..110, gap 0 (N_gap,1) or 1 (N_gap,2, N_RB >= 50 only).
-int n_gap(int n_rb, int gap);
+// N_gap (36.211 table 6.2.3.2-1) is n_gap() of dsp/lte/dci_parse.hpp.
 // 36.211 6.2.3.2: N_VRB^DL of distributed blocks: 2 min(N_gap, N_RB - N_gap) for N_gap,1,
 // floor(N_RB / 2 N_gap) 2 N_gap for N_gap,2.
 int n_vrb_distributed(int n_rb, int gap);
