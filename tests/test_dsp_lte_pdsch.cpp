@@ -346,6 +346,20 @@ TEST(LtePdsch, Sib1TransportBlocksDecodeAloneAndCombined) {
   std::printf("low SNR: %d of 6 combined, %d alone\n", combined_ok, alone_ok);
   EXPECT_GE(combined_ok, 4);
   EXPECT_LE(alone_ok, 1);
+  // A fifth "transmission" that does not belong (strong soft values of no code word, as from a false DCI)
+  // spoils the combination of all five; leaving it out recovers the block.
+  {
+    lte::SiCombiner comb(alloc.tbs);
+    for (int sfn : {952, 954, 956, 958}) comb.add(transmit(sfn, 5.0f), lte::sib1_rv(sfn));
+    std::vector<float> bad(2 * lte::pdsch_resource_elements(c, 5, 2, alloc).size());
+    for (auto& x : bad) x = (rng() & 1) ? 6.0f : -6.0f;
+    comb.add(bad, 0);
+    const auto r = comb.decode();
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->octets, sib1);
+    EXPECT_EQ(r->transmissions, 4);
+    EXPECT_EQ(r->left_out, 4);
+  }
   // Noise alone never gives a block.
   lte::SiCombiner noise(alloc.tbs);
   std::normal_distribution<float> g(0.0f, 1.0f);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <set>
 #include <string>
 
@@ -218,4 +219,37 @@ TEST(LtePdschAllocation, BadFieldsAreInputErrors) {
   EXPECT_NE(error_of([] { lte::si_allocation(dci_1a(0, true, 1, 3, 0), 25); }).find("gap"), std::string::npos);
   EXPECT_NE(error_of([] { lte::si_allocation(dci_1a(0, false, 0, 3, 0), 111); }).find("n_rb_dl"), std::string::npos);
   EXPECT_NE(error_of([] { lte::si_allocation(dci_1a(-1, false, 0, 3, 0), 100); }).find("riv"), std::string::npos);
+}
+
+TEST(LtePdschAllocation, AnyDciIsAnAllocationOrAnInputError) {
+  // Every field comes from the air: random formats, RIVs (within and beyond their field), gaps, MCS, TPC and
+  // bandwidths give a valid allocation (PRBs in the band, one per VRB and slot, TBS from the tables) or a
+  // tw::InputError, never anything else.
+  std::mt19937 rng(5);
+  int valid = 0, rejected = 0;
+  for (int t = 0; t < 20000; ++t) {
+    lte::Dci d;
+    d.format = (rng() & 1) ? lte::DciFormat::f1a : lte::DciFormat::f1c;
+    d.distributed = rng() & 1;
+    d.gap = static_cast<int>(rng() % 3) - (rng() % 8 == 0 ? 1 : 0);
+    d.riv = static_cast<int>(rng() % 8192) - (rng() % 16 == 0 ? 100 : 0);
+    d.mcs = static_cast<int>(rng() % 34);
+    d.tpc = static_cast<int>(rng() % 4);
+    const int n_rb = static_cast<int>(rng() % 112);
+    try {
+      const auto a = lte::si_allocation(d, n_rb);
+      ++valid;
+      ASSERT_GE(a.n_prb, 1);
+      ASSERT_EQ(a.prb_slot0.size(), static_cast<std::size_t>(a.n_prb));
+      ASSERT_EQ(a.prb_slot1.size(), static_cast<std::size_t>(a.n_prb));
+      for (int p : a.prb_slot0) ASSERT_TRUE(p >= 0 && p < n_rb);
+      for (int p : a.prb_slot1) ASSERT_TRUE(p >= 0 && p < n_rb);
+      ASSERT_GE(a.tbs, 16);
+      ASSERT_EQ(a.qm, 2);
+    } catch (const tw::InputError&) {
+      ++rejected;
+    }
+  }
+  EXPECT_GT(valid, 500);
+  EXPECT_GT(rejected, 1000);
 }

@@ -46,6 +46,15 @@ std::optional<SiDecodeResult> SiCombiner::decode(int max_iterations) const {
   dec.reset();
   for (const auto& t : tx_) dec.add(t.llr, 2, t.rv);
   if (auto bits = dec.decode(max_iterations)) return SiDecodeResult{to_octets(*bits), static_cast<int>(tx_.size()), -1};
+  // One transmission may not belong (another block's content, a false DCI): all but one, each left out once.
+  if (tx_.size() < 3) return std::nullopt;
+  for (std::size_t skip = 0; skip < tx_.size(); ++skip) {
+    dec.reset();
+    for (std::size_t i = 0; i < tx_.size(); ++i)
+      if (i != skip) dec.add(tx_[i].llr, 2, tx_[i].rv);
+    if (auto bits = dec.decode(max_iterations))
+      return SiDecodeResult{to_octets(*bits), static_cast<int>(tx_.size()) - 1, -1, static_cast<int>(skip)};
+  }
   return std::nullopt;
 }
 

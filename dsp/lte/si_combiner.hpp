@@ -1,8 +1,10 @@
 // Soft combining of the transmissions of one System Information transport block (same TBS, same content)
 // across the subframes of a capture: SIB1 repeats 4 times in its 80 ms period with RV 0, 2, 3, 1; an SI
 // message repeats within its window and from period to period. Every transmission's soft values (from
-// PdschDemodulator) are kept; decode() tries each transmission alone, then all of them combined, through
-// DlschDecoder (TS 36.212 5.3.2), and returns a block only when its CRC24A (and every CRC24B) checks.
+// PdschDemodulator) are kept; decode() tries each transmission alone, then all of them combined, then (3 or
+// more) all but one, each left out in turn (a transmission that does not belong: another block, a false
+// DCI), through DlschDecoder (TS 36.212 5.3.2), and returns a block only when its CRC24A (and every CRC24B)
+// checks.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -15,6 +17,7 @@ struct SiDecodeResult {
   std::vector<std::uint8_t> octets;  // the transport block, tbs / 8 octets (MSB of octet 0 first)
   int transmissions = 0;             // how many were combined (1: one transmission alone)
   int first = -1;                    // index (order of add()) of the transmission decoded alone, -1 when combined
+  int left_out = -1;                 // combined without this transmission (all of them failed), -1 otherwise
 };
 
 class SiCombiner {
