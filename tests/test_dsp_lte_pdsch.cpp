@@ -17,6 +17,7 @@
 #include "dsp/lte/pdsch_allocation.hpp"
 #include "dsp/lte/si_combiner.hpp"
 #include "dsp/lte/si_schedule.hpp"
+#include "dsp/lte/tbs_table.hpp"
 #include "src/core/error.hpp"
 #include "tools/synth/lte/pdsch_encoder.hpp"
 
@@ -131,6 +132,12 @@ TEST(LtePdsch, ResourceElementCountsWorkedByHand) {
   // (48), 4 and 11 minus 4 CRS (16), the outer 6 of the PSS/SSS symbols 5, 6 (12) and of the PBCH symbols
   // 8, 9, 10 (18), PBCH symbol 7's outer 6 minus its 2 CRS (4): 98.
   EXPECT_EQ(count(c25, 0, 2, {9}), 98);
+  // Extended CP (6 symbols per slot, CRS of ports 0/1 in symbols 0 and 3 of each slot, PSS/SSS in symbols 5, 4):
+  // symbols 2..11 = 120, minus CRS in 3, 6, 9 (4 each) = 108; a central PRB of subframe 5 also loses 4 and 5: 84.
+  auto ext = cell_of(300, 100, 2);
+  ext.normal_cp = false;
+  EXPECT_EQ(count(ext, 5, 2, {0}), 108);
+  EXPECT_EQ(count(ext, 5, 2, {50}), 84);
   // 6 PRB: CFI 2 -> 3 control symbols (N_RB <= 10); 1 port, subframe 1: 11 x 12 - 3 x 2 = 126.
   EXPECT_EQ(count(cell_of(1, 6, 1), 1, 2, {0}), 126);
   // v_shift moves the CRS but not the count; PCI 301 with 2 ports: every RE returned avoids k mod 3 = 1 in CRS
@@ -370,4 +377,43 @@ TEST(LtePdsch, Sib1TransportBlocksDecodeAloneAndCombined) {
   }
   EXPECT_FALSE(noise.decode().has_value());
   EXPECT_THROW(noise.add(std::vector<float>(10, 0.0f), 4), tw::InputError);
+}
+
+TEST(LtePdsch, SiMessageCombinedOverItsWindow) {
+  // An SI message (n = 1, T = 16 frames, w = 20 ms) sent with DCI format 1C (distributed, N_RB^step 4) by a
+  // 4-port 50 PRB cell in the first four subframes of its window that may carry it, with the RVs of the
+  // window's subframe numbers (36.321 5.3.1), at -10 dB per RE (no transmission decodes alone); the receiver
+  // takes the same subframes and RVs from si_schedule and combines them.
+  const auto c = cell_of(123, 50, 4);
+  lte::SiSchedule sched;
+  sched.periodicity_rf = {16};
+  sched.window_ms = 20;
+  lte::Dci d;
+  d.format = lte::DciFormat::f1c;
+  d.riv = lte::riv_encode(2, 2, lte::n_vrb_distributed(50, 0) / lte::n_rb_step(50));  // VRBs 8..15
+  d.mcs = 10;
+  const auto alloc = lte::si_allocation(d, 50);
+  ASSERT_EQ(alloc.tbs, lte::tbs_format_1c(10));
+  std::mt19937 rng(21);
+  std::vector<std::uint8_t> tb(static_cast<std::size_t>(alloc.tbs / 8));
+  for (auto& o : tb) o = static_cast<std::uint8_t>(rng());
+  lte::SiCombiner comb(alloc.tbs);
+  std::vector<int> rvs;
+  for (int sfn = 32; sfn < 34 && rvs.size() < 4; ++sfn)
+    for (int sf = 0; sf < 10 && rvs.size() < 4; ++sf) {
+      const auto o = lte::si_message_at(sched, sfn, sf);
+      if (!o) continue;
+      ASSERT_EQ(o->n, 1);
+      std::vector<std::vector<cf32>> grids;
+      tw::synth::lte::pdsch_encode(tb, c, sf, 2, alloc, lte::kSiRnti, o->rv, grids);
+      const auto rx = receive(c, sf, grids, 10.0f, rng);
+      lte::PdschDemodulator dem(c);
+      comb.add(dem.execute(rx, 2, alloc, lte::kSiRnti), o->rv);
+      rvs.push_back(o->rv);
+    }
+  EXPECT_EQ(rvs, (std::vector<int>{0, 2, 3, 1}));  // subframes 0..3 of frame 32: i = 0..3
+  const auto r = comb.decode();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->octets, tb);
+  EXPECT_EQ(r->transmissions, 4);
 }
