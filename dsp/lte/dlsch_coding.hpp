@@ -6,6 +6,7 @@
 // bit 0 is +1/sqrt(2), 36.211 7.1.2).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -23,7 +24,7 @@ struct CodeBlockSegmentation {
   int f = 0;          // filler bits at the start of code block 0
   int k(int r) const { return r < c_minus ? k_minus : k_plus; }
 };
-CodeBlockSegmentation segment_code_blocks(int b_bits);   // throws tw::InputError for B < 1 or > 6144*C bounds
+CodeBlockSegmentation segment_code_blocks(int b_bits);   // throws tw::InputError for B < 1 or B > 64 (6144 - 24)
 
 // Transmit side (the synthesizer's): A transport-block bits (0/1) -> the G rate-matched bits e (0/1) of one
 // transmission with redundancy version rv (0..3), modulation order qm (2 QPSK, 4, 6). N_cb = K_w (no soft
@@ -49,7 +50,7 @@ class DlschDecoder {
 
  private:
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace tw::dsp::lte

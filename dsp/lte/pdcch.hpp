@@ -1,0 +1,51 @@
+// PDCCH blind search of the common search space (TS 36.211 6.8, 36.212 5.3.3, 36.213 9.1.1) for formats
+// 1A and 1C:
+//   1. the REGs of the PDCCH (control_regs.hpp: after PCFICH and PHICH, 6.8.5 order), each carrying the
+//      quadruplet the interleaver and the cyclic shift by N_ID put there; transmit diversity soft
+//      demodulation (tx_diversity.hpp) back into the quadruplets' order;
+//   2. descrambling (6.8.2: c_init = floor(ns/2) 2^9 + N_ID over the whole block of 8 N_REG bits);
+//   3. candidates of the common search space: aggregation 4 at CCEs 0, 4, 8, 12 and 8 at 0, 8 (those
+//      within N_CCE = floor(N_REG / 9));
+//   4. per candidate and format: rate dematching of the E = 72 L soft bits onto the 3 (A + 16) coded bits
+//      (36.212 5.1.4.2, soft-combining repeats), tail-biting Viterbi (libosmocoding), CRC-16 xor each RNTI
+//      (5.3.3.2), then a credibility check against noise decoded into a code word: the correlation of the
+//      E soft bits with the re-encoded, rate-matched word over their norm (a standard normal per code word
+//      for noise; the decoder's choice among 2^(A+16) words reaches about sqrt(2 ln 2^(A+16)) ~ 7.8);
+//   5. the fields (dci_parse.hpp). A DCI found at several candidates (an aggregation 8 holds an
+//      aggregation 4's word and the other way round) is reported once, at its most credible candidate.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "dsp/lte/dci.hpp"
+#include "dsp/lte/dl_subframe.hpp"
+
+namespace tw::dsp::lte {
+
+class PdcchSearch {
+ public:
+  static constexpr double kMinEvidence = 8.0;
+
+  explicit PdcchSearch(const CellParams& cell);   // throws tw::InputError for a cell outside the specification
+  ~PdcchSearch();
+  PdcchSearch(const PdcchSearch&) = delete;
+  PdcchSearch& operator=(const PdcchSearch&) = delete;
+
+  // The DCIs of formats 1A / 1C whose CRC is masked by one of `rntis`, in the subframe's common search
+  // space with cfi (1..3). Throws tw::InputError for cfi outside 1..3, a subframe that does not match the
+  // cell or lacks channel estimates, or more than 16 RNTIs.
+  std::vector<Dci> execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis);
+  // The credibility of each DCI of the last execute (same order).
+  const std::vector<double>& evidence() const;
+  // Candidates whose CRC matched an RNTI but failed the credibility check in the last execute.
+  int rejected() const;
+  void reset() {}
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tw::dsp::lte

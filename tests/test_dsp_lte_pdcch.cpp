@@ -1,0 +1,362 @@
+// PDCCH blind search (dsp/lte/pdcch) with the REG layout (control_regs, phich_resources), DCI fields
+// (dci_parse) and the transmit side (tools/synth/lte/pdcch_encoder): synthetic subframes over every
+// bandwidth, port count, CFI, PHICH configuration and CP, with noise; no DCI from noise; and the SI-RNTI
+// DCIs of the real band-3 recording.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <set>
+
+#include "dsp/lte/channel_estimate.hpp"
+#include "dsp/lte/control_regs.hpp"
+#include "dsp/lte/dci_parse.hpp"
+#include "dsp/lte/ofdm_demod.hpp"
+#include "dsp/lte/pcfich.hpp"
+#include "dsp/lte/pdcch.hpp"
+#include "dsp/lte/phich_resources.hpp"
+#include "support/lte_sib_capture.hpp"
+#include "support/test_support.hpp"
+#include "tools/synth/lte/dl_subframe_channel.hpp"
+#include "tools/synth/lte/lte_renderer.hpp"
+#include "tools/synth/lte/pcfich_encoder.hpp"
+#include "tools/synth/lte/pdcch_encoder.hpp"
+
+namespace {
+
+using namespace tw::dsp::lte;
+namespace syn = tw::synth::lte;
+
+// The synthesizer's grids (CRS, PSS/SSS, PBCH) of subframe `subframe` of the cell.
+std::vector<std::vector<cf32>> cell_grids(const CellParams& cell, int subframe) {
+  syn::LteCellConfig cfg;
+  cfg.pci = cell.pci;
+  cfg.ports = cell.ports;
+  cfg.bandwidth_prb = cell.n_prb;
+  cfg.normal_cp = cell.normal_cp;
+  cfg.phich_extended = cell.phich_extended;
+  cfg.phich_resource = cell.phich_resource;
+  cfg.first_sfn = 0;
+  cfg.first_sfn_set = true;
+  syn::LteCellChain chain(cfg, 7, 0.0);
+  chain.build_grid(subframe);
+  std::vector<std::vector<cf32>> g(static_cast<std::size_t>(cell.ports));
+  for (int p = 0; p < cell.ports; ++p) {
+    const auto s = chain.grid(p);
+    g[static_cast<std::size_t>(p)].assign(s.begin(), s.end());
+  }
+  return g;
+}
+
+Dci si_1a(int n_prb, int riv, int mcs, int rv, int tpc, bool distributed, int gap, int agg, int cce) {
+  Dci d;
+  d.format = DciFormat::f1a;
+  d.rnti = kSiRnti;
+  d.riv = riv;
+  d.mcs = mcs;
+  d.rv = rv;
+  d.tpc = tpc;
+  d.distributed = distributed;
+  d.gap = distributed && n_prb >= 50 ? gap : 0;
+  d.aggregation = agg;
+  d.first_cce = cce;
+  return d;
+}
+
+Dci p_1c(int n_prb, int riv, int itbs, int gap, int agg, int cce) {
+  Dci d;
+  d.format = DciFormat::f1c;
+  d.rnti = kPRnti;
+  d.distributed = true;
+  d.riv = riv;
+  d.mcs = itbs;
+  d.gap = n_prb >= 50 ? gap : 0;
+  d.rv = -1;
+  d.aggregation = agg;
+  d.first_cce = cce;
+  return d;
+}
+
+// Format sizes of the common search space as commonly tabulated for FDD (36.212 5.3.3.1.3/4 worked out).
+TEST(Dci, PayloadSizesOfEveryBandwidth) {
+  const int prb[6] = {6, 15, 25, 50, 75, 100};
+  const int size_1a[6] = {21, 22, 25, 27, 27, 28};
+  const int size_1c[6] = {8, 10, 12, 13, 14, 15};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(dci_1a_bits(prb[i], false), size_1a[i]) << prb[i];
+    EXPECT_EQ(dci_1c_bits(prb[i]), size_1c[i]) << prb[i];
+  }
+  EXPECT_THROW(dci_1a_bits(5, false), tw::InputError);
+  EXPECT_THROW(parse_dci(DciFormat::f1a, std::vector<std::uint8_t>(27, 0), 100, false, kSiRnti), tw::InputError);
+  std::vector<std::uint8_t> bad(28, 0);
+  bad[3] = 2;
+  EXPECT_THROW(parse_dci(DciFormat::f1a, bad, 100, false, kSiRnti), tw::InputError);
+  // Format 0 (flag 0) is not a 1A.
+  EXPECT_FALSE(parse_dci(DciFormat::f1a, std::vector<std::uint8_t>(28, 0), 100, false, kSiRnti).has_value());
+}
+
+TEST(Dci, FieldsSurvivePackAndParse) {
+  for (int n_prb : {6, 15, 25, 50, 75, 100}) {
+    for (bool dist : {false, true}) {
+      const Dci d = si_1a(n_prb, (n_prb * (n_prb + 1) / 2) - 1, 17, 2, 3, dist, 1, 4, 0);
+      const auto bits = syn::pack_dci(d, n_prb, false);
+      const auto p = parse_dci(DciFormat::f1a, bits, n_prb, false, kSiRnti);
+      ASSERT_TRUE(p.has_value());
+      EXPECT_EQ(p->riv, d.riv);
+      EXPECT_EQ(p->mcs, 17);
+      EXPECT_EQ(p->rv, 2);
+      EXPECT_EQ(p->tpc, 3);
+      EXPECT_EQ(p->distributed, dist);
+      EXPECT_EQ(p->gap, dist && n_prb >= 50 ? 1 : 0);
+    }
+    const int n = n_vrb_gap1(n_prb) / n_rb_step_1c(n_prb);
+    const Dci c = p_1c(n_prb, n * (n + 1) / 2 - 1, 31, 1, 4, 0);
+    const auto p = parse_dci(DciFormat::f1c, syn::pack_dci(c, n_prb, false), n_prb, false, kPRnti);
+    ASSERT_TRUE(p.has_value());
+    EXPECT_EQ(p->riv, c.riv);
+    EXPECT_EQ(p->mcs, 31);
+    EXPECT_EQ(p->gap, n_prb >= 50 ? 1 : 0);
+  }
+}
+
+// 6.2.4 / 6.7.4 / 6.9.3 / 6.8.5: every REG is 4 REs off the CRS, the owners never overlap, and the CCE
+// counts of a 20 MHz two-port cell are the tabulated ones (CFI 1 Ng 1: 17; CFI 3 Ng 1/6: 87).
+TEST(ControlRegs, LayoutAndCceCounts) {
+  CellParams cell;
+  cell.pci = 301;
+  cell.n_prb = 100;
+  cell.ports = 2;
+  cell.phich_resource = "1";
+  EXPECT_EQ(ControlRegs(cell, 1).n_cce(), 17);
+  cell.phich_resource = "1/6";
+  EXPECT_EQ(ControlRegs(cell, 3).n_cce(), 87);
+  for (int n_prb : {6, 15, 25, 50, 75, 100})
+    for (int ports : {1, 2, 4})
+      for (bool ncp : {true, false})
+        for (const char* ng : {"1/6", "1/2", "1", "2"})
+          for (int l = 1; l <= 4; ++l) {
+            cell.n_prb = n_prb;
+            cell.ports = ports;
+            cell.normal_cp = ncp;
+            cell.phich_resource = ng;
+            cell.pci = (17 * n_prb + 5 * l + (ncp ? 0 : 250)) % 504;
+            for (bool ext : {false, true}) {
+              cell.phich_extended = ext;
+              if (ext && l < 3) {
+                EXPECT_THROW(ControlRegs(cell, l), tw::InputError);
+                continue;
+              }
+              const ControlRegs r(cell, l);
+              std::set<int> used;
+              const int nsc = 12 * n_prb;
+              for (const auto& reg : r.all()) {
+                for (int k : reg.k) {
+                  EXPECT_TRUE(used.insert(reg.l * nsc + k).second);
+                  EXPECT_TRUE(k >= reg.k0 && k < reg.k0 + 6);
+                  // Off the CRS (of ports 0/1 in symbol 0 and, extended CP, 3; of ports 2/3 in symbol 1).
+                  if (reg.l == 0 || (reg.l == 1 && ports == 4) || (reg.l == 3 && !ncp)) {
+                    EXPECT_NE(k % 3, cell.pci % 3);
+                  }
+                }
+              }
+              std::set<int> owner;
+              for (int i : r.pcfich()) EXPECT_TRUE(owner.insert(i).second);
+              for (const auto& u : r.phich())
+                for (int i : u) {
+                  EXPECT_TRUE(owner.insert(i).second);
+                  EXPECT_LT(r.all()[static_cast<std::size_t>(i)].l, ext ? 3 : 1);
+                }
+              for (int i : r.pdcch()) EXPECT_TRUE(owner.insert(i).second);
+              EXPECT_EQ(owner.size(), r.all().size());
+              EXPECT_EQ(static_cast<int>(r.phich().size()), phich_mapping_units(n_prb, ng));
+              std::vector<int> q = r.pdcch_quadruplet();
+              std::sort(q.begin(), q.end());
+              for (std::size_t i = 0; i < q.size(); ++i) ASSERT_EQ(q[i], static_cast<int>(i));
+            }
+          }
+  EXPECT_THROW(ControlRegs(cell, 5), tw::InputError);
+  cell.phich_resource = "3";
+  EXPECT_THROW(ControlRegs(cell, 3), tw::InputError);
+}
+
+// Every bandwidth, port count, CP and CFI, PHICH Ng and duration in turn, a known channel and noise: the
+// PCFICH gives the CFI sent and the search gives back exactly the DCIs sent.
+TEST(PdcchSynthetic, EveryConfigurationRoundTrips) {
+  const char* ngs[4] = {"1/6", "1/2", "1", "2"};
+  int cases = 0, dcis_sent = 0;
+  std::mt19937 rng(5);
+  for (int n_prb : {6, 15, 25, 50, 75, 100})
+    for (int ports : {1, 2, 4})
+      for (bool ncp : {true, false})
+        for (int cfi = 1; cfi <= 3; ++cfi) {
+          CellParams cell;
+          cell.n_prb = n_prb;
+          cell.ports = ports;
+          cell.normal_cp = ncp;
+          cell.pci = static_cast<int>(rng() % 504);
+          cell.phich_resource = ngs[cases % 4];
+          cell.phich_extended = control_symbols(cfi, n_prb) >= 3 && (cases / 4) % 2 == 1;
+          const int subframe = static_cast<int>(rng() % 10);
+          SCOPED_TRACE(testing::Message() << n_prb << " PRB, " << ports << " ports, " << (ncp ? "normal" : "extended")
+                                          << " CP, CFI " << cfi << ", Ng " << cell.phich_resource << (cell.phich_extended ? " extended" : "")
+                                          << ", PCI " << cell.pci << ", subframe " << subframe);
+          ++cases;
+          auto grids = cell_grids(cell, subframe);
+          syn::pcfich_encode(cell, subframe, cfi, grids);
+          const int n_cce = ControlRegs(cell, control_symbols(cfi, n_prb)).n_cce();
+          std::vector<syn::PdcchTx> tx;
+          const int nb = riv_bits(n_prb);
+          if (n_cce >= 8) {
+            tx.push_back({si_1a(n_prb, static_cast<int>(rng() % (n_prb * (n_prb + 1) / 2)), static_cast<int>(rng() % 32),
+                                static_cast<int>(rng() % 4), static_cast<int>(rng() % 4), rng() % 2 == 1, static_cast<int>(rng() % 2),
+                                8, 0), 1.0f});
+            (void)nb;
+            if (n_cce >= 12) {
+              const int n = n_vrb_gap1(n_prb) / n_rb_step_1c(n_prb);
+              tx.push_back({p_1c(n_prb, static_cast<int>(rng() % (n * (n + 1) / 2)), static_cast<int>(rng() % 32), static_cast<int>(rng() % 2), 4, 8), 1.0f});
+            }
+          } else if (n_cce >= 4) {
+            tx.push_back({si_1a(n_prb, 5, 3, 1, 1, false, 0, 4, 0), 1.0f});
+          }
+          syn::PdcchFill fill;
+          fill.seed = static_cast<std::uint64_t>(cases);
+          fill.other_cces_random = true;
+          syn::pdcch_encode(cell, subframe, cfi, tx, grids, fill);
+          syn::SubframeChannel ch;
+          for (int p = 0; p < 4; ++p) ch.gain[static_cast<std::size_t>(p)] = std::polar(0.8f + 0.1f * p, 1.3f * p + 0.4f);
+          ch.echo[1] = cf32(0.2f, 0.1f);
+          ch.echo_delay_s = 0.5e-6;
+          ch.delay_s = 0.3e-6;
+          ch.noise_var = 0.02;   // 17 dB per RE
+          ch.seed = static_cast<std::uint64_t>(cases);
+          DlSubframe sf = syn::apply_subframe_channel(cell, 100, subframe, grids, ch);
+          ChannelEstimator(cell).execute(sf);
+          float metric = 0;
+          ASSERT_EQ(PcfichDecoder(cell).execute(sf, &metric), cfi) << metric;
+          PdcchSearch search(cell);
+          const std::uint16_t rntis[] = {kSiRnti, kPRnti, 0x0002};
+          const auto got = search.execute(sf, cfi, rntis);
+          ASSERT_EQ(got.size(), tx.size());
+          for (const auto& t : tx) {
+            ++dcis_sent;
+            const auto it = std::find_if(got.begin(), got.end(), [&](const Dci& d) { return d.format == t.dci.format; });
+            ASSERT_NE(it, got.end());
+            EXPECT_EQ(it->rnti, t.dci.rnti);
+            EXPECT_EQ(it->aggregation, t.dci.aggregation);
+            EXPECT_EQ(it->first_cce, t.dci.first_cce);
+            EXPECT_EQ(it->riv, t.dci.riv);
+            EXPECT_EQ(it->mcs, t.dci.mcs);
+            EXPECT_EQ(it->gap, t.dci.gap);
+            EXPECT_EQ(it->distributed, t.dci.distributed);
+            EXPECT_EQ(it->bits, syn::pack_dci(t.dci, n_prb, false));
+            if (t.dci.format == DciFormat::f1a) {
+              EXPECT_EQ(it->rv, t.dci.rv);
+              EXPECT_EQ(it->tpc, t.dci.tpc);
+            }
+          }
+        }
+  EXPECT_EQ(cases, 108);
+  EXPECT_GE(dcis_sent, 140);
+}
+
+// Noise alone (and noise after a real channel estimate of it) never yields a DCI, whatever the CFI; the
+// PCFICH calls a CFI on noise rarely.
+TEST(PdcchSynthetic, NoDciInNoise) {
+  CellParams cell;
+  cell.n_prb = 25;
+  cell.ports = 2;
+  cell.pci = 77;
+  const std::uint16_t rntis[] = {kSiRnti, kPRnti, 0x0001, 0x0002, 0x0003};
+  PdcchSearch search(cell);
+  PcfichDecoder pcfich(cell);
+  ChannelEstimator est(cell);
+  std::mt19937_64 rng(99);
+  std::normal_distribution<float> nd(0.0f, 0.7071f);
+  int found = 0, cfi_called = 0, crc_rejected = 0;
+  const int trials = 1000;
+  for (int t = 0; t < trials; ++t) {
+    DlSubframe sf;
+    sf.n_prb = 25;
+    sf.n_symbols = 14;
+    sf.subframe = t % 10;
+    sf.re.resize(14 * 300);
+    for (auto& v : sf.re) v = cf32(nd(rng), nd(rng));
+    est.execute(sf);
+    if (pcfich.execute(sf) != 0) ++cfi_called;
+    for (int cfi = 1; cfi <= 3; ++cfi) {
+      found += static_cast<int>(search.execute(sf, cfi, rntis).size());
+      crc_rejected += search.rejected();
+    }
+  }
+  EXPECT_EQ(found, 0);
+  EXPECT_LE(cfi_called, 8);   // expected about 0.3 (3 Q(3.5) per subframe)
+  std::printf("noise: %d subframes x 3 CFI x the common candidates x 2 formats x 5 RNTIs: %d CRC matches rejected by the evidence check, PCFICH called %d\n",
+              trials, crc_rejected, cfi_called);
+}
+
+// 36.213 table 7.1.7.2.1-1, row I_TBS = 3, columns N_PRB = 1..3.
+constexpr int kTbsRow3[4] = {0, 40, 104, 176};
+
+TEST(PdcchFile, SiRntiDciOfTheBand3Recording) {
+  TW_REQUIRE_SHARED(shared);
+  const auto cap = tw::test::load_lte_sib_capture(shared);
+  ASSERT_TRUE(cap.has_value()) << "no cell found";
+  ASSERT_EQ(cap->cell.n_prb, 100);
+  ASSERT_EQ(cap->cell.ports, 2);
+  DlOfdmDemodulator demod(cap->cell, cap->timing);
+  ChannelEstimator est(cap->cell);
+  PcfichDecoder pcfich(cap->cell);
+  PdcchSearch search(cap->cell);
+  const std::uint16_t si[] = {kSiRnti};
+  const std::uint16_t p_only[] = {kPRnti};
+  DlSubframe sf;
+  int riv = -1, seen = 0;
+  for (std::int64_t frame = 0; frame < 9; ++frame) {
+    const int sfn = (cap->timing.sfn0 + static_cast<int>(frame)) % 1024;
+    if (sfn < 952 || sfn > 958 || sfn % 2 != 0) continue;
+    SCOPED_TRACE(sfn);
+    ASSERT_TRUE(demod.execute(cap->iq, frame, 5, sf));
+    ASSERT_EQ(sf.sfn, sfn);
+    est.execute(sf);
+    float metric = 0;
+    const int cfi = pcfich.execute(sf, &metric);
+    ASSERT_GE(cfi, 1);
+    EXPECT_GT(metric, 4.5f);   // near sqrt(32) = 5.66: a clean code word
+    const auto dcis = search.execute(sf, cfi, si);
+    ASSERT_EQ(dcis.size(), 1u);
+    const Dci& d = dcis[0];
+    std::printf("SFN %d subframe 5: CFI %d (%.2f), DCI %s aggregation %d CCE %d RIV %d MCS %d RV %d TPC %d, evidence %.1f\n", sfn,
+                cfi, metric, d.format == DciFormat::f1a ? "1A" : "1C", d.aggregation, d.first_cce, d.riv, d.mcs, d.rv, d.tpc,
+                search.evidence()[0]);
+    EXPECT_EQ(d.format, DciFormat::f1a);
+    EXPECT_EQ(d.rnti, kSiRnti);
+    EXPECT_EQ(d.mcs, 3);   // the reference's MCS; for the SI-RNTI I_TBS = I_MCS (36.213 7.1.7)
+    // 36.321 5.3.1: SIB1's redundancy version RV_K = ceil(3/2 k) mod 4, k = (SFN / 2) mod 4.
+    const int k = (sfn / 2) % 4;
+    EXPECT_EQ(d.rv, ((3 * k + 1) / 2) % 4);
+    // TPC's LSB picks N_PRB^1A (36.212 5.3.3.1.3): the reference's TBS 176 at I_TBS 3 is column 3.
+    const int n_prb_1a = (d.tpc & 1) ? 3 : 2;
+    EXPECT_EQ(kTbsRow3[n_prb_1a], 176);
+    // The same allocation every time; a localized RIV within N_RB (N_RB + 1) / 2 whose L_CRB holds N_PRB^1A.
+    EXPECT_FALSE(d.distributed);
+    ASSERT_LT(d.riv, 100 * 101 / 2);
+    const int l_crb = d.riv / 100 + 1 <= 50 ? d.riv / 100 + 1 : 100 - d.riv / 100 + 1;
+    EXPECT_GE(l_crb, n_prb_1a);
+    if (riv >= 0) {
+      EXPECT_EQ(d.riv, riv);
+    }
+    riv = d.riv;
+    ++seen;
+    // The CRC is masked by the SI-RNTI: a search for the P-RNTI alone finds nothing here; nor does the search
+    // with another CFI (another REG layout).
+    EXPECT_TRUE(search.execute(sf, cfi, p_only).empty());
+    for (int other = 1; other <= 3; ++other)
+      if (other != cfi) {
+        EXPECT_TRUE(search.execute(sf, other, si).empty()) << "CFI " << other;
+      }
+  }
+  EXPECT_EQ(seen, 4);
+}
+
+}  // namespace
