@@ -9,6 +9,8 @@
 //    fragmented lengths: always a tw::InputError naming the field, never a crash.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -890,6 +892,76 @@ TEST(LteSystemInformation, FragmentedOpenTypeLengthRejected) {
   EXPECT_NE(e.find("SIB12: fragmented length"), std::string::npos) << e;
 }
 
+// Messages of this file (printed with TW_PRINT_MESSAGES=1) decoded by the peer: Wireshark 4.0.17's lte-rrc
+// dissector (`text2pcap -l 147`, `tshark -o 'uat:user_dlts:"User 0 (DLT=147)","lte-rrc.bcch.dl.sch","0","","0",""' -V`).
+// The expected values are what tshark printed (no malformed-packet report for any of them).
+TEST(LteBcchDlSch, PeerDecoderCrossCheck) {
+  auto j_of = [](const char* hex) { return tw::lte::bcch_dl_sch_to_json(decode_bcch_dl_sch(unhex(hex))); };
+  {  // tshark: sib2 ... p0-NominalPUSCH 24 dBm, alpha al1, deltaPreambleMsg3 12dB, t311 ms30000, ul-CarrierFreq
+     // 65535, ul-Bandwidth n100, mbsfn 2 items (n1/0/oneFrame 100001; n2/1/fourFrames abcdef), TAT infinity
+    const auto k = j_of("0001f895fe13ed43f5ff65a2fffbc03f8bebd8bfffffe5b82baf71befffffdf901093abcdefe")["sib2"];
+    EXPECT_EQ(k["p0_nominal_pusch_dbm"], 24);
+    EXPECT_EQ(k["alpha"], 1.0);
+    EXPECT_EQ(k["delta_preamble_msg3_db"], 12);
+    EXPECT_EQ(k["t311_ms"], 30000);
+    EXPECT_EQ(k["ul_earfcn"], 65535);
+    EXPECT_EQ(k["ul_bandwidth_prb"], 100);
+    ASSERT_EQ(k["mbsfn_subframe_config"].size(), 2u);
+    EXPECT_EQ(k["mbsfn_subframe_config"][0]["subframe_allocation"], 33);
+    EXPECT_EQ(k["mbsfn_subframe_config"][1]["period_rf"], 2);
+    EXPECT_EQ(k["mbsfn_subframe_config"][1]["subframe_allocation"], 11259375);
+    EXPECT_TRUE(k["time_alignment_timer"].is_null());
+  }
+  {  // tshark: sib3 q-Hyst dB24, s-NonIntraSearch 62dB, q-RxLevMin -140dBm, p-Max 33, t-ReselectionEUTRA 7s
+    const auto k = j_of("0005f83c0ff07f03f05dd8")["sib3"];
+    EXPECT_EQ(k["q_hyst_db"], 24);
+    EXPECT_EQ(k["s_non_intra_search"], 62);
+    EXPECT_EQ(k["q_rx_lev_min_dbm"], -140);
+    EXPECT_EQ(k["p_max_dbm"], 33);
+    EXPECT_EQ(k["t_reselection_eutra_s"], 7);
+  }
+  {  // tshark: sib4 neighbours 503 dB-24, 502 dB-20; excluded 0, 30 n8; csg 480 n12
+    EXPECT_EQ(j_of("0009c5f703ec210021e1f808")["sib4"], nlohmann::json::parse(R"({
+        "neighbours":[{"pci":503,"q_offset_cell_db":-24},{"pci":502,"q_offset_cell_db":-20}],
+        "black_list":[{"start":0,"range":1},{"start":30,"range":8}],
+        "csg_range":{"start":480,"range":12},"extension_additions":0})"));
+  }
+  {  // tshark: sib5 dl-CarrierFreq 65535, 65534; q-RxLevMin -44dBm; threshX-High 62dB; q-OffsetFreq dB-24
+    const auto k = j_of("000c5fffffe0033f85aa01007803e09935fffff60033f85aa01007803e099340")["sib5"]["carriers"];
+    ASSERT_EQ(k.size(), 2u);
+    EXPECT_EQ(k[1]["earfcn"], 65534);
+    EXPECT_EQ(k[0]["q_rx_lev_min_dbm"], -44);
+    EXPECT_EQ(k[0]["thresh_x_high"], 62);
+    EXPECT_EQ(k[0]["q_offset_freq_db"], -24);
+    EXPECT_EQ(k[1]["black_list"][0]["range"], 504);
+  }
+  {  // tshark: sib6 FDD 10562 q-RxLevMin -119dBm p-MaxUTRA 33 q-QualMin -24; TDD 10562; t-ReselectionUTRA 2s
+    const auto k = j_of("0011c1a50a2840530034a145080a6b00")["sib6"];
+    EXPECT_EQ(k["utra_fdd"][0]["q_rx_lev_min_dbm"], -119);
+    EXPECT_EQ(k["utra_fdd"][0]["q_qual_min_db"], -24);
+    EXPECT_EQ(k["utra_tdd"][0]["uarfcn"], 10562);
+    EXPECT_EQ(k["t_reselection_utra_s"], 2);
+  }
+  {  // tshark: sib7 startingARFCN 1020 dcs1800, equallySpaced spacing 3 x 4, ncc-Permitted f0, q-RxLevMin -25dBm
+    const auto k = j_of("0015da07f8513de16cf400")["sib7"]["carrier_sets"][0];
+    EXPECT_EQ(k["arfcns"], nlohmann::json::parse("[1020,1023,2,5,8]"));
+    EXPECT_EQ(k["ncc_permitted"], 240);
+    EXPECT_EQ(k["q_rx_lev_min_dbm"], -25);
+  }
+  {  // tshark: sib8 asynchronousSystemTime 2199023255551, searchWindowSize 15, zone 200, bandClass spare1 (31)
+     // and Unknown (33), sid 32767, nid 4660, longCodeState 2932031007402
+    const auto m = decode_bcch_dl_sch(unhex("0019f807ffffffffffff2201ff0afbfc0204004011ffe1ff00020003c6ffffc48d2ad5ab"
+                                            "caaaaaaaaaaaa857dfe0102002008fff0ff80010001e30"));
+    ASSERT_TRUE(m.sib8);
+    EXPECT_EQ(m.sib8->cdma_system_time, 2199023255551ULL);
+    EXPECT_EQ(m.sib8->search_window_size, 15);
+    EXPECT_EQ(m.sib8->hrpd_pre_registration_zone, 200);
+    EXPECT_EQ(m.sib8->hrpd_reselection->band_classes[1].band_class, 33u);
+    EXPECT_EQ(m.sib8->csfb_registration->sid, 32767);
+    EXPECT_EQ(m.sib8->long_code_state, 2932031007402ULL);
+  }
+}
+
 // Every message built above, cut at every bit: always an InputError naming a field of BCCH-DL-SCH-Message.
 TEST(LteBcchDlSch, TruncationAtEveryBitIsAnErrorNamingAField) {
   std::vector<UperWriter> messages;
@@ -912,11 +984,23 @@ TEST(LteBcchDlSch, TruncationAtEveryBitIsAnErrorNamingAField) {
   messages.push_back(si_of(4, sib6_body(2, 2, true, true)));
   messages.push_back(si_of(5, sib7_body(2, 2, true, true)));
   messages.push_back(si_of(6, sib8_body(true, true)));
+  // Without extension additions (whose contents here are arbitrary octets): what a peer decoder can check.
+  Sib2Spec plain;
+  plain.mbsfn = 2;
+  messages.push_back(si_of(0, sib2_body(plain)));
+  messages.push_back(si_of(1, sib3_body(true, false)));
+  messages.push_back(si_of(2, sib4_body(2, 2, true, false)));
+  messages.push_back(si_of(3, sib5_body(2, 2, true, false)));
+  messages.push_back(si_of(4, sib6_body(1, 1, true, false)));
+  messages.push_back(si_of(5, sib7_body(1, 4, true, false)));
+  messages.push_back(si_of(6, sib8_body(true, false)));
   std::size_t cuts = 0;
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const auto& w = messages[i];
     const Bytes b = w.bytes();
     ASSERT_NO_THROW(decode_bcch_dl_sch(b, w.size())) << i;
+    // TW_PRINT_MESSAGES=1: the hex of each message, for a peer decoder (tshark: see the tests above).
+    if (std::getenv("TW_PRINT_MESSAGES")) std::printf("message %zu: %s\n", i, w.hex().c_str());
     const std::size_t decoded_bits = i == 0 ? w.size() - 8 : w.size();
     for (std::size_t n = 0; n < decoded_bits; ++n, ++cuts) {
       try {
