@@ -21,6 +21,11 @@ extern "C" {
 
 namespace tw::dsp::lte {
 
+namespace {
+// A CCE shows the word when its 72 soft bits correlate with it by this many standard deviations of noise.
+constexpr double kMinCceEvidence = 2.0;
+}  // namespace
+
 struct PdcchSearch::Impl {
   CellParams cell;
   std::array<std::unique_ptr<ControlRegs>, 3> regs;   // per CFI
@@ -95,6 +100,7 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
   struct Hit {
     Dci dci;
     double evidence;
+    bool every_cce = true;   // every CCE of the candidate correlates with the word on its own
   };
   std::vector<Hit> hits;
   std::vector<float> acc;
@@ -142,11 +148,19 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
         if (std::find(rntis.begin(), rntis.end(), mask) == rntis.end()) continue;
         reenc.assign(static_cast<std::size_t>(3 * d), 0);
         osmo_conv_encode(&code, dec.data(), reenc.data());
-        double corr = 0.0;
+        double corr = 0.0, cce_corr = 0.0, cce_energy = 0.0;
+        bool every_cce = true;
         for (int e = 0; e < e_bits; ++e) {
           const int idx = map[static_cast<std::size_t>(e)];
           const int st = idx / d, bit = idx % d;
-          corr += reenc[static_cast<std::size_t>(3 * bit + st)] ? -in[e] : in[e];
+          const double v = reenc[static_cast<std::size_t>(3 * bit + st)] ? -in[e] : in[e];
+          corr += v;
+          cce_corr += v;
+          cce_energy += static_cast<double>(in[e]) * in[e];
+          if (e % 72 == 71) {
+            if (!(cce_energy > 0.0) || cce_corr / std::sqrt(cce_energy) < kMinCceEvidence) every_cce = false;
+            cce_corr = cce_energy = 0.0;
+          }
         }
         const double ev = corr / std::sqrt(energy);
         if (ev < PdcchSearch::kMinEvidence) {
@@ -157,12 +171,18 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
         if (!dci) continue;
         dci->aggregation = agg;
         dci->first_cce = first;
-        hits.push_back({std::move(*dci), ev});
+        hits.push_back({std::move(*dci), ev, every_cce});
       }
     }
   }
-  // One report per DCI: the most credible candidate of each (format, RNTI, payload).
-  std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y2) { return x.evidence > y2.evidence; });
+  // One report per DCI (format, RNTI, payload): an aggregation 8 holds an aggregation 4's word when the other
+  // CCEs are <NIL> or noise, and either half of an aggregation 8 decodes alone. The candidate is the largest
+  // whose every CCE shows the word; else the most credible.
+  std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y2) {
+    if (x.every_cce != y2.every_cce) return x.every_cce;
+    if (x.dci.aggregation != y2.dci.aggregation) return x.dci.aggregation > y2.dci.aggregation;
+    return x.evidence > y2.evidence;
+  });
   for (auto& hit : hits) {
     const bool dup = std::any_of(found.begin(), found.end(), [&](const Dci& f) {
       return f.format == hit.dci.format && f.rnti == hit.dci.rnti && f.bits == hit.dci.bits;

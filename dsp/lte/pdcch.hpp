@@ -12,7 +12,9 @@
 //      E soft bits with the re-encoded, rate-matched word over their norm (a standard normal per code word
 //      for noise; the decoder's choice among 2^(A+16) words reaches about sqrt(2 ln 2^(A+16)) ~ 7.8);
 //   5. the fields (dci_parse.hpp). A DCI found at several candidates (an aggregation 8 holds an
-//      aggregation 4's word and the other way round) is reported once, at its most credible candidate.
+//      aggregation 4's word when the other CCEs are <NIL>, and each half of an aggregation 8 decodes alone)
+//      is reported once: at the largest candidate whose every CCE correlates with the word on its own (2
+//      standard deviations of noise), else at the most credible.
 #pragma once
 #include <cstdint>
 #include <memory>
