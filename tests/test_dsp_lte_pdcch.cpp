@@ -295,6 +295,80 @@ TEST(PdcchSynthetic, NoDciInNoise) {
               trials, crc_rejected, cfi_called);
 }
 
+// TDD: format 1A's 4-bit HARQ process and DAI, and the PHICH's m_i (36.211 table 6.9-1) moving the
+// PDCCH's REGs: found with the m_i it was sent with, not with another.
+TEST(PdcchSynthetic, TddPhichFactorAndFields) {
+  CellParams cell;
+  cell.n_prb = 25;
+  cell.ports = 2;
+  cell.pci = 45;
+  cell.tdd = true;
+  EXPECT_EQ(dci_1a_bits(25, true), 27);
+  for (int mi = 0; mi <= 2; ++mi) {
+    SCOPED_TRACE(mi);
+    auto grids = cell_grids(cell, 0);
+    syn::pcfich_encode(cell, 0, 3, grids);
+    Dci d = si_1a(25, 77, 5, 3, 1, false, 0, 8, 0);
+    d.harq_process = 11;
+    syn::PdcchFill fill;
+    fill.phich_mi = mi;
+    const std::vector<syn::PdcchTx> tx = {{d, 1.0f}};
+    syn::pdcch_encode(cell, 0, 3, tx, grids, fill);
+    syn::SubframeChannel ch;
+    ch.noise_var = 0.01;
+    DlSubframe sf = syn::apply_subframe_channel(cell, 0, 0, grids, ch);
+    ChannelEstimator(cell).execute(sf);
+    PdcchSearch search(cell);
+    const std::uint16_t rntis[] = {kSiRnti};
+    search.set_phich_mi(mi);
+    const auto got = search.execute(sf, 3, rntis);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].harq_process, 11);
+    EXPECT_EQ(got[0].riv, 77);
+    search.set_phich_mi(mi == 0 ? 2 : 0);
+    EXPECT_TRUE(search.execute(sf, 3, rntis).empty());
+  }
+  PdcchSearch search(cell);
+  EXPECT_THROW(search.set_phich_mi(3), tw::InputError);
+}
+
+// What a rogue transmitter or a broken file can put in a subframe: NaN, infinities, huge and zero values.
+// Nothing crashes, nothing is found, and the bad calls are input errors.
+TEST(PdcchSynthetic, GarbageSubframes) {
+  CellParams cell;
+  cell.n_prb = 15;
+  cell.ports = 4;
+  cell.pci = 500;
+  PdcchSearch search(cell);
+  PcfichDecoder pcfich(cell);
+  ChannelEstimator est(cell);
+  const std::uint16_t rntis[] = {kSiRnti, kPRnti};
+  const float specials[] = {std::nanf(""), INFINITY, -INFINITY, 3e38f, 0.0f, 1e-38f};
+  std::mt19937 rng(8);
+  for (int t = 0; t < 60; ++t) {
+    DlSubframe sf;
+    sf.n_prb = 15;
+    sf.subframe = t % 10;
+    sf.re.resize(14 * 180);
+    for (auto& v : sf.re) v = cf32(specials[rng() % 6], specials[rng() % 6]);
+    if (t % 2) est.execute(sf);
+    else for (int p = 0; p < 4; ++p) sf.h[static_cast<std::size_t>(p)].assign(sf.re.size(), cf32(specials[rng() % 6], 1.0f));
+    (void)pcfich.execute(sf);
+    for (int cfi = 1; cfi <= 3; ++cfi) EXPECT_TRUE(search.execute(sf, cfi, rntis).empty());
+  }
+  DlSubframe sf;
+  sf.n_prb = 15;
+  sf.re.resize(14 * 180);
+  EXPECT_THROW(search.execute(sf, 1, rntis), tw::InputError);   // no channel estimate
+  est.execute(sf);
+  EXPECT_THROW(search.execute(sf, 0, rntis), tw::InputError);
+  EXPECT_THROW(search.execute(sf, 4, rntis), tw::InputError);
+  const std::vector<std::uint16_t> many(17, kSiRnti);
+  EXPECT_THROW(search.execute(sf, 1, many), tw::InputError);
+  sf.n_prb = 25;
+  EXPECT_THROW(search.execute(sf, 1, rntis), tw::InputError);
+}
+
 // OFDM (36.211 6.12) of port grids written straight from its definition, s(t) = sum_k a_k e^{j 2 pi f_k df
 // (t - N_CP Ts)} within each symbol, evaluated at the receiver's sample instants: the frame starts at
 // t0 (seconds), the eNodeB's clock runs `scale` times the receiver's, the carrier sits `offset_hz` from the

@@ -28,7 +28,7 @@ struct Dci {
   int harq_process = 0;               // 1A
   bool ndi = false;                   // 1A
   int rv = -1;                        // 1A: redundancy version (2 bits); 1C: -1 (from 36.321 5.3.1)
-  int tpc = 0;                        // 1A: TPC (for SI-RNTI its MSB picks N_PRB^1A = 3 (1) or 2 (0), 36.213 7.1.7)
+  int tpc = 0;                        // 1A: TPC (for SI-RNTI its LSB picks N_PRB^1A = 3 (1) or 2 (0), 36.212 5.3.3.1.3)
 };
 
 }  // namespace tw::dsp::lte

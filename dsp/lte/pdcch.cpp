@@ -29,13 +29,14 @@ constexpr double kMinCceEvidence = 2.0;
 struct PdcchSearch::Impl {
   CellParams cell;
   std::array<std::unique_ptr<ControlRegs>, 3> regs;   // per CFI
+  int phich_mi = 1;
   std::map<std::pair<int, int>, std::vector<int>> rm_maps;   // (D, E) -> rate-matching map
   std::vector<double> evidence;
   int rejected = 0;
 
   const ControlRegs& regs_for(int cfi) {
     auto& r = regs[static_cast<std::size_t>(cfi - 1)];
-    if (!r) r = std::make_unique<ControlRegs>(cell, control_symbols(cfi, cell.n_prb));
+    if (!r) r = std::make_unique<ControlRegs>(cell, control_symbols(cfi, cell.n_prb), phich_mi);
     return *r;
   }
   const std::vector<int>& rm_map(int d, int e) {
@@ -54,6 +55,13 @@ PdcchSearch::PdcchSearch(const CellParams& cell) : impl_(std::make_unique<Impl>(
 PdcchSearch::~PdcchSearch() = default;
 const std::vector<double>& PdcchSearch::evidence() const { return impl_->evidence; }
 int PdcchSearch::rejected() const { return impl_->rejected; }
+
+void PdcchSearch::set_phich_mi(int phich_mi) {
+  if (phich_mi < 0 || phich_mi > 2) throw InputError("phich_mi: " + std::to_string(phich_mi) + " is outside 0..2");
+  if (phich_mi == impl_->phich_mi) return;
+  impl_->phich_mi = phich_mi;
+  for (auto& r : impl_->regs) r.reset();
+}
 
 std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis) {
   auto& m = *impl_;
