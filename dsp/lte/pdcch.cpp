@@ -135,10 +135,12 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
         const auto& map = m.rm_map(d, e_bits);
         acc.assign(static_cast<std::size_t>(3 * d), 0.0f);
         for (int e = 0; e < e_bits; ++e) acc[static_cast<std::size_t>(map[static_cast<std::size_t>(e)])] += in[e];
-        float amax = 0.0f;
-        for (float v : acc) amax = std::max(amax, std::fabs(v));
-        if (!(amax > 0.0f)) continue;
-        const float scale = 127.0f / amax;
+        // Soft values to libosmocoding's -127..127: the RMS at 32, clipped (one outsized value, say a spike
+        // of interference, must not squash the others to zero).
+        double sq = 0.0;
+        for (float v : acc) sq += static_cast<double>(v) * v;
+        if (!(sq > 0.0) || !std::isfinite(sq)) continue;
+        const float scale = static_cast<float>(32.0 / std::sqrt(sq / static_cast<double>(acc.size())));
         sbits.assign(static_cast<std::size_t>(3 * d), 0);
         for (int idx = 0; idx < 3 * d; ++idx) {
           const int st = idx / d, bit = idx % d;   // stream-major -> libosmocoding's 3 j + i
