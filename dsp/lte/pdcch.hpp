@@ -36,8 +36,10 @@ class PdcchSearch {
   PdcchSearch& operator=(const PdcchSearch&) = delete;
 
   // The DCIs of formats 1A / 1C whose CRC is masked by one of `rntis`, in the subframe's common search
-  // space with cfi (1..3). Throws tw::InputError for cfi outside 1..3, a subframe that does not match the
-  // cell or lacks channel estimates, or more than 16 RNTIs.
+  // space with cfi (1..3; control symbols per 36.211 table 6.7-1 for ordinary subframes: CFI, +1 for N_RB
+  // <= 10; TDD subframes 1/6 and MBSFN subframes are not modelled). Throws tw::InputError for cfi outside
+  // 1..3 or too small for an extended PHICH duration, a subframe that does not match the cell or lacks
+  // channel estimates, or more than 16 RNTIs.
   std::vector<Dci> execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis);
   // The credibility of each DCI of the last execute (same order).
   const std::vector<double>& evidence() const;
