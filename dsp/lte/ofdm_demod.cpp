@@ -277,9 +277,11 @@ DlTiming refine_dl_timing(const CellParams& cell, const DlTiming& coarse, std::s
     // A signal d samples late turns subcarrier f by e^{-j 2 pi f d / N}, N = fs / 15 kHz.
     const double per_symbol = t.sample_rate_hz / kSubcarrierSpacing;
     const double d = -std::arg(slope) * per_symbol / (2.0 * kPi * 6.0);
+    // Slot 1's symbol 0 is 0.5 ms (15360 Ts) after slot 0's.
+    const double df = std::arg(turn) / (2.0 * kPi * 0.5e-3);
+    if (!std::isfinite(d) || !std::isfinite(df)) return t;   // samples that are not numbers
     t.frame_start_sample += d;
-    // Slot 1's symbol 0 is 0.5 ms (7680 Ts... 15360 Ts) after slot 0's.
-    t.carrier_offset_hz += std::arg(turn) / (2.0 * kPi * 0.5e-3);
+    t.carrier_offset_hz += df;
   }
   return t;
 }

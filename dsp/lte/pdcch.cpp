@@ -21,16 +21,22 @@ extern "C" {
 
 namespace tw::dsp::lte {
 
+namespace {
+// A CCE shows the word when its 72 soft bits correlate with it by this many standard deviations of noise.
+constexpr double kMinCceEvidence = 2.0;
+}  // namespace
+
 struct PdcchSearch::Impl {
   CellParams cell;
   std::array<std::unique_ptr<ControlRegs>, 3> regs;   // per CFI
+  int phich_mi = 1;
   std::map<std::pair<int, int>, std::vector<int>> rm_maps;   // (D, E) -> rate-matching map
   std::vector<double> evidence;
   int rejected = 0;
 
   const ControlRegs& regs_for(int cfi) {
     auto& r = regs[static_cast<std::size_t>(cfi - 1)];
-    if (!r) r = std::make_unique<ControlRegs>(cell, control_symbols(cfi, cell.n_prb));
+    if (!r) r = std::make_unique<ControlRegs>(cell, control_symbols(cfi, cell.n_prb), phich_mi);
     return *r;
   }
   const std::vector<int>& rm_map(int d, int e) {
@@ -49,6 +55,13 @@ PdcchSearch::PdcchSearch(const CellParams& cell) : impl_(std::make_unique<Impl>(
 PdcchSearch::~PdcchSearch() = default;
 const std::vector<double>& PdcchSearch::evidence() const { return impl_->evidence; }
 int PdcchSearch::rejected() const { return impl_->rejected; }
+
+void PdcchSearch::set_phich_mi(int phich_mi) {
+  if (phich_mi < 0 || phich_mi > 2) throw InputError("phich_mi: " + std::to_string(phich_mi) + " is outside 0..2");
+  if (phich_mi == impl_->phich_mi) return;
+  impl_->phich_mi = phich_mi;
+  for (auto& r : impl_->regs) r.reset();
+}
 
 std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis) {
   auto& m = *impl_;
@@ -95,6 +108,7 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
   struct Hit {
     Dci dci;
     double evidence;
+    bool every_cce = true;   // every CCE of the candidate correlates with the word on its own
   };
   std::vector<Hit> hits;
   std::vector<float> acc;
@@ -121,10 +135,12 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
         const auto& map = m.rm_map(d, e_bits);
         acc.assign(static_cast<std::size_t>(3 * d), 0.0f);
         for (int e = 0; e < e_bits; ++e) acc[static_cast<std::size_t>(map[static_cast<std::size_t>(e)])] += in[e];
-        float amax = 0.0f;
-        for (float v : acc) amax = std::max(amax, std::fabs(v));
-        if (!(amax > 0.0f)) continue;
-        const float scale = 127.0f / amax;
+        // Soft values to libosmocoding's -127..127: the RMS at 32, clipped (one outsized value, say a spike
+        // of interference, must not squash the others to zero).
+        double sq = 0.0;
+        for (float v : acc) sq += static_cast<double>(v) * v;
+        if (!(sq > 0.0) || !std::isfinite(sq)) continue;
+        const float scale = static_cast<float>(32.0 / std::sqrt(sq / static_cast<double>(acc.size())));
         sbits.assign(static_cast<std::size_t>(3 * d), 0);
         for (int idx = 0; idx < 3 * d; ++idx) {
           const int st = idx / d, bit = idx % d;   // stream-major -> libosmocoding's 3 j + i
@@ -142,11 +158,19 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
         if (std::find(rntis.begin(), rntis.end(), mask) == rntis.end()) continue;
         reenc.assign(static_cast<std::size_t>(3 * d), 0);
         osmo_conv_encode(&code, dec.data(), reenc.data());
-        double corr = 0.0;
+        double corr = 0.0, cce_corr = 0.0, cce_energy = 0.0;
+        bool every_cce = true;
         for (int e = 0; e < e_bits; ++e) {
           const int idx = map[static_cast<std::size_t>(e)];
           const int st = idx / d, bit = idx % d;
-          corr += reenc[static_cast<std::size_t>(3 * bit + st)] ? -in[e] : in[e];
+          const double v = reenc[static_cast<std::size_t>(3 * bit + st)] ? -in[e] : in[e];
+          corr += v;
+          cce_corr += v;
+          cce_energy += static_cast<double>(in[e]) * in[e];
+          if (e % 72 == 71) {
+            if (!(cce_energy > 0.0) || cce_corr / std::sqrt(cce_energy) < kMinCceEvidence) every_cce = false;
+            cce_corr = cce_energy = 0.0;
+          }
         }
         const double ev = corr / std::sqrt(energy);
         if (ev < PdcchSearch::kMinEvidence) {
@@ -157,12 +181,18 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
         if (!dci) continue;
         dci->aggregation = agg;
         dci->first_cce = first;
-        hits.push_back({std::move(*dci), ev});
+        hits.push_back({std::move(*dci), ev, every_cce});
       }
     }
   }
-  // One report per DCI: the most credible candidate of each (format, RNTI, payload).
-  std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y2) { return x.evidence > y2.evidence; });
+  // One report per DCI (format, RNTI, payload): an aggregation 8 holds an aggregation 4's word when the other
+  // CCEs are <NIL> or noise, and either half of an aggregation 8 decodes alone. The candidate is the largest
+  // whose every CCE shows the word; else the most credible.
+  std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y2) {
+    if (x.every_cce != y2.every_cce) return x.every_cce;
+    if (x.dci.aggregation != y2.dci.aggregation) return x.dci.aggregation > y2.dci.aggregation;
+    return x.evidence > y2.evidence;
+  });
   for (auto& hit : hits) {
     const bool dup = std::any_of(found.begin(), found.end(), [&](const Dci& f) {
       return f.format == hit.dci.format && f.rnti == hit.dci.rnti && f.bits == hit.dci.bits;

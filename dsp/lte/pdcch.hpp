@@ -12,7 +12,9 @@
 //      E soft bits with the re-encoded, rate-matched word over their norm (a standard normal per code word
 //      for noise; the decoder's choice among 2^(A+16) words reaches about sqrt(2 ln 2^(A+16)) ~ 7.8);
 //   5. the fields (dci_parse.hpp). A DCI found at several candidates (an aggregation 8 holds an
-//      aggregation 4's word and the other way round) is reported once, at its most credible candidate.
+//      aggregation 4's word when the other CCEs are <NIL>, and each half of an aggregation 8 decodes alone)
+//      is reported once: at the largest candidate whose every CCE correlates with the word on its own (2
+//      standard deviations of noise), else at the most credible.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -34,11 +36,16 @@ class PdcchSearch {
   PdcchSearch& operator=(const PdcchSearch&) = delete;
 
   // The DCIs of formats 1A / 1C whose CRC is masked by one of `rntis`, in the subframe's common search
-  // space with cfi (1..3). Throws tw::InputError for cfi outside 1..3, a subframe that does not match the
-  // cell or lacks channel estimates, or more than 16 RNTIs.
+  // space with cfi (1..3; control symbols per 36.211 table 6.7-1 for ordinary subframes: CFI, +1 for N_RB
+  // <= 10; TDD subframes 1/6 and MBSFN subframes are not modelled). Throws tw::InputError for cfi outside
+  // 1..3 or too small for an extended PHICH duration, a subframe that does not match the cell or lacks
+  // channel estimates, or more than 16 RNTIs.
   std::vector<Dci> execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis);
   // The credibility of each DCI of the last execute (same order).
   const std::vector<double>& evidence() const;
+  // m_i of 36.211 table 6.9-1 for the subframes searched next (PHICH groups times m_i): 1 for FDD (the
+  // default); 0, 1 or 2 in TDD by uplink-downlink configuration and subframe. Throws tw::InputError otherwise.
+  void set_phich_mi(int phich_mi);
   // Candidates whose CRC matched an RNTI but failed the credibility check in the last execute.
   int rejected() const;
   void reset() {}

@@ -79,7 +79,7 @@ std::vector<std::uint8_t> dci_encode(std::span<const std::uint8_t> payload, std:
 void pdcch_encode(const dl::CellParams& cell, int subframe, int cfi, std::span<const PdcchTx> dcis,
                   std::vector<std::vector<cf32>>& grids, const PdcchFill& fill) {
   if (subframe < 0 || subframe > 9) throw InputError("subframe: " + std::to_string(subframe) + " is outside 0..9");
-  const dl::ControlRegs regs(cell, dl::control_symbols(cfi, cell.n_prb));
+  const dl::ControlRegs regs(cell, dl::control_symbols(cfi, cell.n_prb), fill.phich_mi);
   const int nsc = 12 * cell.n_prb;
   if (grids.size() != static_cast<std::size_t>(cell.ports)) throw InputError("PDCCH grids: one per port needed");
   for (const auto& g : grids)
