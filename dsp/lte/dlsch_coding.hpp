@@ -28,7 +28,8 @@ CodeBlockSegmentation segment_code_blocks(int b_bits);   // throws tw::InputErro
 
 // Transmit side (the synthesizer's): A transport-block bits (0/1) -> the G rate-matched bits e (0/1) of one
 // transmission with redundancy version rv (0..3), modulation order qm (2 QPSK, 4, 6). N_cb = K_w (no soft
-// buffer limit: the transport blocks of System Information are small).
+// buffer limit: the transport blocks of System Information are small). Throws tw::InputError for A outside
+// 16..75376, a bit not 0/1, rv outside 0..3, qm not 2/4/6, or G < 0, G not a multiple of qm, G > 2^18.
 std::vector<std::uint8_t> dlsch_encode(std::span<const std::uint8_t> tb_bits, int g_bits, int qm, int rv);
 
 // Receive side: soft-combines every transmission of one transport block of A = tbs_bits bits, then
@@ -42,10 +43,14 @@ class DlschDecoder {
 
   int tbs_bits() const;
   void reset();
-  // Adds the G = llr.size() soft values of one transmission with redundancy version rv and modulation order qm.
+  // Adds the G = llr.size() soft values of one transmission with redundancy version rv and modulation order qm
+  // to the circular buffers (any rv, any order; NaN counts as 0). Throws tw::InputError for rv outside 0..3,
+  // qm not 2/4/6, G not a multiple of qm or G > 2^18.
   void add(std::span<const float> llr, int qm, int rv);
   // Turbo-decodes the combined soft buffer: the transport block (A bits, 0/1) when every code block's CRC24B
-  // (C > 1) and the transport block's CRC24A check, else nullopt.
+  // (C > 1) and the transport block's CRC24A check, else nullopt (also before any add, or when a code block
+  // received only zeros: all zeros would pass every CRC). Max-log-MAP turbo decoding (dsp/lte/turbo_code.hpp),
+  // stopping a code block early when its CRC checks. Throws tw::InputError for max_iterations outside 1..64.
   std::optional<std::vector<std::uint8_t>> decode(int max_iterations = 8);
 
  private:

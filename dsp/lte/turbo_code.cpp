@@ -198,9 +198,11 @@ void map_butterfly(int k, const float* sys, const float* la, const float* par, c
     const V4 o = vmax(b_lo - g, b_hi + g);   // beta[2j+1]
     b_lo = zip_lo(e, o);
     b_hi = zip_hi(e, o);
-    const V4 norm = lane0(b_lo);
-    b_lo = b_lo - norm;
-    b_hi = b_hi - norm;
+    if ((i & 3) == 0) {   // metrics relative to state 0 every 4 steps (a constant per step cancels in the LLR)
+      const V4 norm = lane0(b_lo);
+      b_lo = b_lo - norm;
+      b_hi = b_hi - norm;
+    }
     store4(beta + 8 * i, b_lo);
     store4(beta + 8 * i + 4, b_hi);
   }
@@ -223,9 +225,14 @@ void map_butterfly(int k, const float* sys, const float* la, const float* par, c
     le_out[i] = kExtrinsicScale * (llr_of(m_a, m_b) - lu);
     const V4 lo = vmax(ev + g, od - g);
     const V4 hi = vmax(ev - g, od + g);
-    const V4 norm = lane0(lo);
-    a_lo = lo - norm;
-    a_hi = hi - norm;
+    if ((i & 3) == 3) {
+      const V4 norm = lane0(lo);
+      a_lo = lo - norm;
+      a_hi = hi - norm;
+    } else {
+      a_lo = lo;
+      a_hi = hi;
+    }
   }
 }
 
