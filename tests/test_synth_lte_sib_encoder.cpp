@@ -595,6 +595,17 @@ TEST(SibSceneKeys, BadValuesNameTheField) {
   EXPECT_EQ(err(R"("mcc":1)"), "");  // the same base is accepted
 }
 
+TEST(SibSceneKeys, ExplicitSchedulingWithoutSib3DropsTheDefaultSib3) {
+  const auto a = parse_one(R"({"earfcn":1575,"sibs":{"sib5":{"carriers":[{"earfcn":100}]}},
+      "scheduling":[{"periodicity_rf":8,"sibs":[]},{"periodicity_rf":32,"sibs":["SIB5"]}]})");
+  EXPECT_FALSE(a.system_info.sib3.has_value());
+  EXPECT_EQ(encode_si_messages(a.system_info).size(), 2u);
+  // but a SIB3 the scene gives must be scheduled
+  EXPECT_NE(parse_error(R"({"earfcn":1575,"sibs":{"sib3":{"q_hyst_db":2}},"scheduling":[{"periodicity_rf":8,"sibs":[]}]})")
+                .find("sib3"),
+            std::string::npos);
+}
+
 TEST(SibSceneKeys, TruthJsonCarriesTheIdentityAndReadsBack) {
   const auto cell = parse_one(R"({"earfcn":1575,"pci":300,"mcc":206,"mnc":"001","tac":9340,"cell_identity":46136577})");
   const auto j = tw::synth::lte_cell_to_json(cell, false);

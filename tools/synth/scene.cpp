@@ -568,7 +568,8 @@ std::vector<lte::SchedulingEntry> parse_scheduling(const Ctx& c, const json& v, 
 
 lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string& path) {
   lte::LteCellConfig cell;
-  bool earfcn_given = false, duplex_given = false, cell_identity_given = false, band_indicator_given = false;
+  bool earfcn_given = false, duplex_given = false, cell_identity_given = false, band_indicator_given = false,
+       sib3_given = false;
   lte::LteSystemInfoConfig& si = cell.system_info;
   auto I = [&](int& dst, long long lo, long long hi) { return int_field(c, dst, lo, hi); };
   auto D = [&](double& dst, double lo, double hi) { return double_field(c, dst, lo, hi); };
@@ -659,7 +660,11 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
         }},
        {"si_window_ms", I(si.si_window_ms, 1, 40)},
        {"si_value_tag", I(si.system_info_value_tag, 0, 31)},
-       {"sibs", [&](const json& v, const std::string& p) { parse_sibs(c, v, p, si); }},
+       {"sibs",
+        [&](const json& v, const std::string& p) {
+          sib3_given = v.is_object() && v.contains("sib3");
+          parse_sibs(c, v, p, si);
+        }},
        {"scheduling", [&](const json& v, const std::string& p) { si.scheduling = parse_scheduling(c, v, p); }}});
   if (cell.freq_hz <= 0.0) {
     if (!earfcn_given) c.fail(path + ".earfcn", "missing (an LTE cell needs \"earfcn\" or \"freq_hz\")");
@@ -683,6 +688,11 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
   if (!cell_identity_given) si.cell_identity = (static_cast<std::uint32_t>(1000 + cell.pci) << 8) | 1u;  // eNB 1000+PCI, cell 1
   if (!band_indicator_given && cell.band >= 1 && cell.band <= 64) si.freq_band_indicator = cell.band;
   if (cell.duplex == lte::Duplex::TDD) si.tdd_config = lte::TddConfigSib{cell.tdd_config, cell.special_subframe_config};
+  // An explicit "scheduling" lists what is sent: the default SIB3 goes when it leaves SIB3 out.
+  if (!si.scheduling.empty() && !sib3_given &&
+      std::none_of(si.scheduling.begin(), si.scheduling.end(),
+                   [](const lte::SchedulingEntry& e) { return std::find(e.sibs.begin(), e.sibs.end(), 3) != e.sibs.end(); }))
+    si.sib3.reset();
   try {
     (void)lte::encode_sib1(si);
     (void)lte::encode_si_messages(si);

@@ -70,9 +70,8 @@ void put_ac_barring_config(UperWriter& w, const AcBarringConfig& c, const string
   put_enum_value(w, c.ac_barring_factor_percent, {0, 5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95},
                  path + ".ac_barring_factor_percent");
   put_enum_value(w, c.ac_barring_time_s, {4, 8, 16, 32, 64, 128, 256, 512}, path + ".ac_barring_time_s");
-  w.put_bit_string(static_cast<std::uint64_t>(std::max(c.ac_barring_for_special_ac, 0)), 5,
-                   path + ".ac_barring_for_special_ac");
   if (c.ac_barring_for_special_ac < 0) bad(path + ".ac_barring_for_special_ac", "is negative");
+  w.put_bit_string(static_cast<std::uint64_t>(c.ac_barring_for_special_ac), 5, path + ".ac_barring_for_special_ac");
 }
 
 // ---- SIB1 (6.2.2 SystemInformationBlockType1) ----
@@ -234,8 +233,8 @@ void put_sib3(UperWriter& w, const Sib3Config& s) {
   if (s.s_intra_search) w.put_constrained(*s.s_intra_search, 0, 31, p + ".s_intra_search");
   if (s.allowed_meas_bandwidth_prb) put_allowed_meas_bandwidth(w, *s.allowed_meas_bandwidth_prb, p + ".allowed_meas_bandwidth_prb");
   w.put_bool(s.presence_antenna_port1);
-  w.put_bit_string(static_cast<std::uint64_t>(std::max(s.neigh_cell_config, 0)), 2, p + ".neigh_cell_config");
   if (s.neigh_cell_config < 0) bad(p + ".neigh_cell_config", "is negative");
+  w.put_bit_string(static_cast<std::uint64_t>(s.neigh_cell_config), 2, p + ".neigh_cell_config");
   w.put_constrained(s.t_reselection_eutra, 0, 7, p + ".t_reselection_eutra");
 }
 
