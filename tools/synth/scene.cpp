@@ -891,9 +891,10 @@ json lte_cell_to_json(const lte::LteCellConfig& c, bool with_frequency) {
   if (c.mib_spare != 0) j["mib_spare"] = c.mib_spare;
   if (c.mib_dl_bandwidth_code >= 0) j["mib_dl_bandwidth_code"] = c.mib_dl_bandwidth_code;
   // What SIB1 identifies the cell as (36.331 6.2.2)
-  const auto& plmn = c.system_info.plmn_identity_list.at(0);
-  j["mcc"] = plmn.mcc;
-  j["mnc"] = plmn.mnc;
+  if (!c.system_info.plmn_identity_list.empty()) {
+    j["mcc"] = c.system_info.plmn_identity_list[0].mcc;
+    j["mnc"] = c.system_info.plmn_identity_list[0].mnc;
+  }
   j["tac"] = c.system_info.tracking_area_code;
   j["cell_identity"] = c.system_info.cell_identity;
   if (with_frequency) j["frequency_hz"] = lte::carrier_hz(c);
