@@ -846,6 +846,7 @@ TEST(LteSystemInformation, StepsOverSib9To11AndExtensionSibs) {
   extension_sib(w, 12, UperWriter().put(0, 8));  // sib26-v1530
   extension_sib(w, 40, UperWriter());            // an extension alternative not yet defined
   root_sib(w, 1, sib3_body(false, false));
+  if (std::getenv("TW_PRINT_MESSAGES")) std::printf("steps-over: %s\n", w.hex().c_str());
   const auto m = decode(w);
   EXPECT_EQ(m.sibs_seen, (std::vector<std::string>{"SIB9", "SIB12", "SIB10", "SIB11", "SIB26", "SIB-ext40", "SIB3"}));
   ASSERT_TRUE(m.sib9 && m.sib9->hnb_name);
