@@ -72,6 +72,33 @@ UperWriter si_of(unsigned alternative, const UperWriter& body) {
 // Arbitrary contents of extension additions (open types the decoder must step over without looking inside).
 const std::vector<std::vector<std::uint8_t>> kAdditions{{0xde, 0xad}, {}, {0x00}, {0xff, 0xff, 0xff}};
 
+// Extension addition groups the decoder knows (X.691 18.9: a SEQUENCE of the group's components in an open type).
+Bytes sib2_ssac_group() {  // [[ssac-BarringForMMTEL-Voice-r9, ssac-BarringForMMTEL-Video-r9]]
+  UperWriter g;
+  g.boolean(true).boolean(true).enumerated(1, 16).enumerated(2, 8).put(0b11111, 5).enumerated(14, 16).enumerated(0, 8).put(0, 5);
+  return g.bytes();
+}
+Bytes sib2_csfb_group() {  // [[ac-BarringForCSFB-r10]]
+  UperWriter g;
+  g.boolean(true).enumerated(5, 16).enumerated(3, 8).put(0b01000, 5);
+  return g.bytes();
+}
+Bytes sib3_v920_group() {  // [[s-IntraSearch-v920, s-NonIntraSearch-v920, q-QualMin-r9, threshServingLowQ-r9]]
+  UperWriter g;
+  g.put(0b1111, 4).whole(31, 0, 31).whole(0, 0, 31).whole(10, 0, 31).whole(20, 0, 31).whole(-34, -34, -3).whole(5, 0, 31);
+  return g.bytes();
+}
+Bytes sib5_v920_group() {  // InterFreqCarrierFreqInfo [[q-QualMin-r9, threshX-Q-r9]]
+  UperWriter g;
+  g.boolean(true).boolean(true).whole(-3, -34, -3).whole(12, 0, 31).whole(13, 0, 31);
+  return g.bytes();
+}
+Bytes sib6_v920_group() {  // CarrierFreqUTRA-FDD [[threshX-Q-r9]]
+  UperWriter g;
+  g.boolean(true).whole(7, 0, 31).whole(8, 0, 31);
+  return g.bytes();
+}
+
 // ================= SIB1 =================
 struct Sib1Spec {
   std::vector<std::pair<std::optional<int>, std::string>> plmns{{206, "01"}};
@@ -149,11 +176,12 @@ struct Sib2Spec {
   std::size_t mbsfn = 1;              // 1..8 (when full)
   unsigned preamble_trans_max = 10;   // raw code (0..10 valid)
   bool srs_setup = true;
+  bool groups_only = false;           // SIB2's own extension: only the Rel-9/10 groups (for tshark)
 };
 
 UperWriter sib2_body(const Sib2Spec& s) {
   UperWriter w;
-  w.boolean(s.ext).boolean(s.full).boolean(s.full && s.mbsfn > 0);
+  w.boolean(s.ext || s.groups_only).boolean(s.full).boolean(s.full && s.mbsfn > 0);
   if (s.full) {  // ac-BarringInfo
     w.boolean(true).boolean(true).boolean(true);
     w.enumerated(8, 16).enumerated(4, 8).put(0b10101, 5);   // MO signalling: p50, s64, AC 11,13,15
@@ -206,14 +234,15 @@ UperWriter sib2_body(const Sib2Spec& s) {
     }
   }
   w.enumerated(7, 8);  // timeAlignmentTimerCommon infinity
-  if (s.ext) w.extension_additions({{0x00, 0x01}, {}, {0x02}, {}, {}, {}, {}, {}, {}, {0x03}});
+  if (s.ext) w.extension_additions({{0x00, 0x01}, sib2_ssac_group(), sib2_csfb_group(), {}, {}, {}, {}, {}, {}, {0x03}});
+  if (s.groups_only) w.extension_additions({{}, sib2_ssac_group(), sib2_csfb_group()});
   return w;
 }
 
 // ================= SIB3 =================
-UperWriter sib3_body(bool full, bool ext) {
+UperWriter sib3_body(bool full, bool ext, bool group_only = false) {
   UperWriter w;
-  w.boolean(ext);
+  w.boolean(ext || group_only);
   w.boolean(full).enumerated(15, 16);  // q-Hyst dB24
   if (full) w.enumerated(4, 8).enumerated(0, 8).whole(16, 1, 16).whole(1, 1, 16).enumerated(0, 4).enumerated(3, 4);
   w.boolean(full);
@@ -223,7 +252,8 @@ UperWriter sib3_body(bool full, bool ext) {
   if (full) w.whole(33, -30, 33).whole(0, 0, 31).enumerated(5, 6);
   w.boolean(true).put(0b10, 2).whole(7, 0, 7);
   if (full) w.enumerated(1, 4).enumerated(2, 4);
-  if (ext) w.extension_additions({{0xaa}, {0xbb, 0xcc}, {}, {}, {}, {}, {}, {}, {0x01}});
+  if (ext) w.extension_additions({{0xaa}, sib3_v920_group(), {}, {}, {}, {}, {}, {}, {0x01}});
+  if (group_only) w.extension_additions({{}, sib3_v920_group()});
   return w;
 }
 
@@ -272,7 +302,7 @@ UperWriter sib5_body(std::size_t n_carriers, std::size_t n_neigh, bool full, boo
       for (std::size_t i = 0; i < n_neigh; ++i) w.whole(static_cast<std::int64_t>(i), 0, 503).enumerated(30, 31);
     }
     if (full) w.whole(1, 1, 16).boolean(true).whole(100, 0, 503).enumerated(13, 16);
-    if (ext) w.extension_additions({{0x10, 0x20}, {0x30}});
+    if (ext) w.extension_additions({sib5_v920_group(), {0x30}});
   }
   if (ext) w.extension_additions(kAdditions);
   return w;
@@ -289,7 +319,7 @@ UperWriter sib6_body(std::size_t n_fdd, std::size_t n_tdd, bool full, bool ext) 
       if (full) w.whole(4, 0, 7);
       w.whole(10, 0, 31).whole(2, 0, 31).whole(-60, -60, -13).whole(33, -50, 33);
       if (fdd) w.whole(-24, -24, 0);
-      if (ext) w.extension_additions({{0x42}});
+      if (ext) w.extension_additions({fdd ? sib6_v920_group() : Bytes{0x42}});
     }
   };
   if (n_fdd) carriers(n_fdd, true);
@@ -542,7 +572,7 @@ TEST(LteSib2, AllOptionsPresentWithExtensionAdditions) {
   EXPECT_EQ(b.mbsfn[7].radioframe_allocation_offset, 7);
   EXPECT_EQ(b.root_sequence_index, 837);
   EXPECT_EQ(b.n1_pucch_an, 2047);
-  EXPECT_EQ(b.extension_additions, 3u + 1u + 3u + 1u + 3u);  // groupA, rach, rrcc, timers, SIB2
+  EXPECT_EQ(b.extension_additions, 3u + 1u + 3u + 1u + 4u);  // groupA, rach, rrcc, timers, SIB2
   const auto j = tw::lte::bcch_dl_sch_to_json(m);
   const auto& k = j["sib2"];
   EXPECT_EQ(k["ac_barring"]["emergency"], true);
@@ -586,6 +616,9 @@ TEST(LteSib2, AllOptionsPresentWithExtensionAdditions) {
   EXPECT_EQ(k["delta_f_pucch_coded"], nlohmann::json::parse("[2,2,3,2,2]"));
   EXPECT_EQ(k["delta_preamble_msg3_db"], 12);
   EXPECT_EQ(k["ul_cyclic_prefix_length"], 2);
+  EXPECT_EQ(k["ssac_barring_mmtel_voice"], nlohmann::json::parse(R"({"factor_pct":5,"time_s":16,"special_ac":31})"));
+  EXPECT_EQ(k["ssac_barring_mmtel_video"], nlohmann::json::parse(R"({"factor_pct":90,"time_s":4,"special_ac":0})"));
+  EXPECT_EQ(k["ac_barring_csfb"], nlohmann::json::parse(R"({"factor_pct":25,"time_s":32,"special_ac":8})"));
   EXPECT_EQ(j["sibs_seen"], nlohmann::json::parse(R"(["SIB2"])"));
 }
 
@@ -602,6 +635,7 @@ TEST(LteSib2, OptionsAbsent) {
   EXPECT_TRUE(k["srs"].is_null());
   EXPECT_EQ(k["mbsfn_subframe_config"], nlohmann::json::array());
   EXPECT_EQ(k["extension_additions"], 0);
+  EXPECT_TRUE(k["ac_barring_csfb"].is_null());
   EXPECT_EQ(k["t300_ms"], 2000);  // mandatory fields still there
 }
 
@@ -649,8 +683,31 @@ TEST(LteSib3, OptionsPresentAndAbsent) {
         EXPECT_TRUE(k["s_intra_search"].is_null());
         EXPECT_TRUE(k["speed_state"].is_null());
       }
+      if (ext) {
+        EXPECT_EQ(k["s_intra_search_p"], 62);
+        EXPECT_EQ(k["s_intra_search_q"], 0);
+        EXPECT_EQ(k["s_non_intra_search_p"], 20);
+        EXPECT_EQ(k["s_non_intra_search_q"], 20);
+        EXPECT_EQ(k["q_qual_min_db"], -34);
+        EXPECT_EQ(k["thresh_serving_low_q"], 5);
+      } else {
+        EXPECT_TRUE(k["s_intra_search_p"].is_null());
+        EXPECT_TRUE(k["q_qual_min_db"].is_null());
+      }
     }
   }
+}
+
+TEST(LteSib3, MalformedKnownExtensionGroupNamesItsField) {
+  UperWriter w;
+  w.boolean(true);
+  w.boolean(false).enumerated(0, 16).boolean(false).whole(0, 0, 31).whole(0, 0, 7);
+  w.put(0, 4).whole(-70, -70, -22).boolean(false).put(0, 2).whole(0, 0, 7);
+  w.extension_additions({{}, {0xf0}});  // the group says all 4 components present but holds 8 bits
+  const std::string e = error_of(si_of(1, w));
+  EXPECT_NE(e.find("sib3.extensionAdditions.extensionAddition[1].s-IntraSearch-v920.s-IntraSearchP-r9: 4 bits left, needs 5"),
+            std::string::npos)
+      << e;
 }
 
 // ---- SIB4 ----
@@ -694,6 +751,9 @@ TEST(LteSib5, CarriersAtTheirBounds) {
       EXPECT_EQ(k[0]["thresh_x_high"], 62);
       EXPECT_EQ(k[0]["thresh_x_low"], 2);
       EXPECT_EQ(k[0]["bandwidth_prb"], 50);
+      EXPECT_EQ(k[n - 1]["q_qual_min_db"], -3);  // extension group v920
+      EXPECT_EQ(k[n - 1]["thresh_x_high_q"], 12);
+      EXPECT_EQ(k[n - 1]["thresh_x_low_q"], 13);
       if (full) {
         EXPECT_EQ(k[0]["p_max_dbm"], -30);
         EXPECT_EQ(k[0]["priority"], 5);
@@ -720,7 +780,8 @@ TEST(LteSib6, UtraFddAndTdd) {
     ASSERT_EQ(k["utra_fdd"].size(), n);
     ASSERT_EQ(k["utra_tdd"].size(), n);
     EXPECT_EQ(k["utra_fdd"][0], nlohmann::json::parse(R"({"uarfcn":10562,"priority":4,"thresh_x_high":20,
-        "thresh_x_low":4,"q_rx_lev_min_dbm":-119,"p_max_utra_dbm":33,"q_qual_min_db":-24})"));
+        "thresh_x_low":4,"q_rx_lev_min_dbm":-119,"p_max_utra_dbm":33,"q_qual_min_db":-24,
+        "thresh_x_high_q":7,"thresh_x_low_q":8})"));
     EXPECT_FALSE(k["utra_tdd"][0].contains("q_qual_min_db"));
     EXPECT_EQ(k["t_reselection_utra_s"], 2);
     EXPECT_EQ(k["t_reselection_utra_sf"], nlohmann::json::parse(R"({"sf_medium":1.0,"sf_high":0.25})"));
@@ -846,6 +907,7 @@ TEST(LteSystemInformation, StepsOverSib9To11AndExtensionSibs) {
   extension_sib(w, 12, UperWriter().put(0, 8));  // sib26-v1530
   extension_sib(w, 40, UperWriter());            // an extension alternative not yet defined
   root_sib(w, 1, sib3_body(false, false));
+  if (std::getenv("TW_PRINT_MESSAGES")) std::printf("steps-over: %s\n", w.hex().c_str());
   const auto m = decode(w);
   EXPECT_EQ(m.sibs_seen, (std::vector<std::string>{"SIB9", "SIB12", "SIB10", "SIB11", "SIB26", "SIB-ext40", "SIB3"}));
   ASSERT_TRUE(m.sib9 && m.sib9->hnb_name);
@@ -911,6 +973,22 @@ TEST(LteBcchDlSch, PeerDecoderCrossCheck) {
     EXPECT_EQ(k["mbsfn_subframe_config"][1]["period_rf"], 2);
     EXPECT_EQ(k["mbsfn_subframe_config"][1]["subframe_allocation"], 11259375);
     EXPECT_TRUE(k["time_alignment_timer"].is_null());
+  }
+  {  // tshark: sib2 ssac-BarringForMMTEL-Voice-r9 p05 s16 31, -Video-r9 p90 s4 0, ac-BarringForCSFB-r10 p25 s32 8
+    const auto k = j_of("00020f7ebfecb45fff7807f17d7b17fffffcb70575ee37dcff04c1315fe00000aad000")["sib2"];
+    EXPECT_EQ(k["ssac_barring_mmtel_voice"], nlohmann::json::parse(R"({"factor_pct":5,"time_s":16,"special_ac":31})"));
+    EXPECT_EQ(k["ssac_barring_mmtel_video"], nlohmann::json::parse(R"({"factor_pct":90,"time_s":4,"special_ac":0})"));
+    EXPECT_EQ(k["ac_barring_csfb"], nlohmann::json::parse(R"({"factor_pct":25,"time_s":32,"special_ac":8})"));
+  }
+  {  // tshark: sib3 s-IntraSearchP-r9 62dB, s-IntraSearchQ-r9 0 dB, s-NonIntraSearchP-r9 20dB, -Q-r9 20 dB,
+     // q-QualMin-r9 -34 dB, threshServingLowQ-r9 5 dB
+    const auto k = j_of("0006f03801b81417fe05500500")["sib3"];
+    EXPECT_EQ(k["s_intra_search_p"], 62);
+    EXPECT_EQ(k["s_intra_search_q"], 0);
+    EXPECT_EQ(k["s_non_intra_search_p"], 20);
+    EXPECT_EQ(k["s_non_intra_search_q"], 20);
+    EXPECT_EQ(k["q_qual_min_db"], -34);
+    EXPECT_EQ(k["thresh_serving_low_q"], 5);
   }
   {  // tshark: sib3 q-Hyst dB24, s-NonIntraSearch 62dB, q-RxLevMin -140dBm, p-Max 33, t-ReselectionEUTRA 7s
     const auto k = j_of("0005f83c0ff07f03f05dd8")["sib3"];
@@ -994,6 +1072,11 @@ TEST(LteBcchDlSch, TruncationAtEveryBitIsAnErrorNamingAField) {
   messages.push_back(si_of(4, sib6_body(1, 1, true, false)));
   messages.push_back(si_of(5, sib7_body(1, 4, true, false)));
   messages.push_back(si_of(6, sib8_body(true, false)));
+  Sib2Spec groups;
+  groups.full = false;
+  groups.groups_only = true;
+  messages.push_back(si_of(0, sib2_body(groups)));
+  messages.push_back(si_of(1, sib3_body(false, false, true)));
   std::size_t cuts = 0;
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const auto& w = messages[i];

@@ -146,7 +146,9 @@ struct Sib2 {
   };
   std::vector<MbsfnSubframeConfig> mbsfn;     // 0 (absent) or 1..8
   unsigned time_alignment_timer = 0;          // sf500 .. sf10240, infinity
-  unsigned extension_additions = 0;           // present, skipped (all nesting levels)
+  // Extension additions decoded: [[ssac-BarringForMMTEL-Voice-r9, -Video-r9]], [[ac-BarringForCSFB-r10]].
+  std::optional<AcBarringConfig> ssac_barring_mmtel_voice, ssac_barring_mmtel_video, ac_barring_csfb;
+  unsigned extension_additions = 0;           // present (decoded or skipped), all nesting levels
 };
 
 // ---- SIB3 ----
@@ -168,6 +170,10 @@ struct Sib3 {
   unsigned neigh_cell_config = 0;  // 2 bits
   int t_reselection_eutra = 0;     // 0..7 s
   std::optional<SpeedStateScaleFactors> t_reselection_eutra_sf;
+  // Extension addition group v920: s-IntraSearch-v920, s-NonIntraSearch-v920 (P: x 2 dB, Q: dB),
+  // q-QualMin-r9 (dB), threshServingLowQ-r9 (dB).
+  std::optional<int> s_intra_search_p, s_intra_search_q, s_non_intra_search_p, s_non_intra_search_q;
+  std::optional<int> q_qual_min, thresh_serving_low_q;
   unsigned extension_additions = 0;
 };
 
@@ -198,6 +204,8 @@ struct InterFreqCarrier {
   unsigned q_offset_freq = 15;  // DEFAULT dB0
   std::vector<NeighCell> neighbours;
   std::vector<PhysCellIdRange> black_list;
+  std::optional<int> q_qual_min;                        // extension group v920 (dB)
+  std::optional<int> thresh_x_high_q, thresh_x_low_q;   // extension group v920: threshX-Q-r9 (dB)
 };
 struct Sib5 {
   std::vector<InterFreqCarrier> carriers;
@@ -212,6 +220,7 @@ struct UtraCarrier {
   int q_rx_lev_min = 0;  // -60..-13 (x 2 + 1 dBm)
   int p_max_utra = 0;    // -50..33 dBm
   std::optional<int> q_qual_min;  // FDD only: -24..0 dB
+  std::optional<int> thresh_x_high_q, thresh_x_low_q;  // FDD extension group v920: threshX-Q-r9 (dB)
 };
 struct Sib6 {
   std::vector<UtraCarrier> utra_fdd, utra_tdd;

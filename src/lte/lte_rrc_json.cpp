@@ -199,6 +199,9 @@ json sib2_json(const Sib2& s) {
                      {"subframe_allocation", c.subframe_allocation}});
   }
   j["mbsfn_subframe_config"] = mbsfn;
+  j["ssac_barring_mmtel_voice"] = ac_config_json(s.ssac_barring_mmtel_voice);
+  j["ssac_barring_mmtel_video"] = ac_config_json(s.ssac_barring_mmtel_video);
+  j["ac_barring_csfb"] = ac_config_json(s.ac_barring_csfb);
   j["extension_additions"] = s.extension_additions;
   return j;
 }
@@ -228,6 +231,13 @@ json sib3_json(const Sib3& s) {
   j["neigh_cell_config_coded"] = s.neigh_cell_config;
   j["t_reselection_eutra_s"] = s.t_reselection_eutra;
   j["t_reselection_eutra_sf"] = speed_scale_json(s.t_reselection_eutra_sf);
+  // v920 group: the P thresholds in 2 dB steps like s-IntraSearch, the Q thresholds in dB (36.304 5.2.4.7).
+  j["s_intra_search_p"] = s.s_intra_search_p ? json(*s.s_intra_search_p * 2) : json(nullptr);
+  j["s_intra_search_q"] = opt(s.s_intra_search_q);
+  j["s_non_intra_search_p"] = s.s_non_intra_search_p ? json(*s.s_non_intra_search_p * 2) : json(nullptr);
+  j["s_non_intra_search_q"] = opt(s.s_non_intra_search_q);
+  j["q_qual_min_db"] = opt(s.q_qual_min);
+  j["thresh_serving_low_q"] = opt(s.thresh_serving_low_q);
   j["extension_additions"] = s.extension_additions;
   return j;
 }
@@ -255,7 +265,10 @@ json sib5_json(const Sib5& s) {
                         {"neigh_cell_config_coded", c.neigh_cell_config},
                         {"q_offset_freq_db", table(kQOffsetRangeDb, c.q_offset_freq)},
                         {"neighbours", neighbours_json(c.neighbours)},
-                        {"black_list", black_list_json(c.black_list)}});
+                        {"black_list", black_list_json(c.black_list)},
+                        {"q_qual_min_db", opt(c.q_qual_min)},
+                        {"thresh_x_high_q", opt(c.thresh_x_high_q)},
+                        {"thresh_x_low_q", opt(c.thresh_x_low_q)}});
   }
   return json{{"carriers", carriers}, {"extension_additions", s.extension_additions}};
 }
@@ -270,6 +283,8 @@ json utra_json(const std::vector<UtraCarrier>& list) {
            {"q_rx_lev_min_dbm", c.q_rx_lev_min * 2 + 1},  // 36.331 CarrierFreqUTRA: actual = IE x 2 + 1 dBm
            {"p_max_utra_dbm", c.p_max_utra}};
     if (c.q_qual_min) e["q_qual_min_db"] = *c.q_qual_min;
+    if (c.thresh_x_high_q) e["thresh_x_high_q"] = *c.thresh_x_high_q;
+    if (c.thresh_x_low_q) e["thresh_x_low_q"] = *c.thresh_x_low_q;
     a.push_back(e);
   }
   return a;

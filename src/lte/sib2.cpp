@@ -1,6 +1,7 @@
 // TS 36.331 6.3.1 SystemInformationBlockType2: access barring, RadioResourceConfigCommonSIB (6.3.2: RACH,
 // BCCH, PCCH, PRACH, PDSCH, PUSCH, PUCCH, SRS, uplink power control, UL CP length), UE timers and constants,
-// freqInfo, MBSFN subframe configuration, time alignment timer. Extension additions are skipped.
+// freqInfo, MBSFN subframe configuration, time alignment timer, and the extension additions of Rel-9/10
+// (SSAC barring for MMTEL, access barring for CSFB); other extension additions are skipped.
 #include "src/lte/sib_decoders.hpp"
 
 namespace tw::lte::detail {
@@ -169,7 +170,22 @@ Sib2 decode_sib2(UperReader& r) {
     }
   }
   sib.time_alignment_timer = r.enumerated(8, "timeAlignmentTimerCommon");
-  sib.extension_additions += skip_additions_if(r, p);
+  if (p.extended) {
+    auto ext = r.extension_additions("extensionAdditions");
+    for (const auto& a : ext) sib.extension_additions += a ? 1u : 0u;
+    // 0: lateNonCriticalExtension (skipped); 1: [[ssac-BarringForMMTEL-Voice-r9, -Video-r9]];
+    // 2: [[ac-BarringForCSFB-r10]]; later groups skipped.
+    if (ext.size() > 1 && ext[1]) {
+      UperReader& g = *ext[1];
+      const auto pg = g.preamble(false, 2, "");
+      if (pg.present(0)) sib.ssac_barring_mmtel_voice = read_ac_barring_config(g, "ssac-BarringForMMTEL-Voice-r9");
+      if (pg.present(1)) sib.ssac_barring_mmtel_video = read_ac_barring_config(g, "ssac-BarringForMMTEL-Video-r9");
+    }
+    if (ext.size() > 2 && ext[2]) {
+      UperReader& g = *ext[2];
+      if (g.preamble(false, 1, "").present(0)) sib.ac_barring_csfb = read_ac_barring_config(g, "ac-BarringForCSFB-r10");
+    }
+  }
   return sib;
 }
 

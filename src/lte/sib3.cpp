@@ -1,5 +1,6 @@
 // TS 36.331 6.3.1 SystemInformationBlockType3: cell re-selection common, serving frequency and intra-frequency
-// information. Extension additions (s-IntraSearch-v920 ...; lateNonCriticalExtension) are skipped.
+// information, and the Rel-9 extension addition group (s-IntraSearch-v920 ...); later additions and
+// lateNonCriticalExtension are skipped.
 #include "src/lte/sib_decoders.hpp"
 
 namespace tw::lte::detail {
@@ -40,7 +41,27 @@ Sib3 decode_sib3(UperReader& r) {
     sib.t_reselection_eutra = read_t_reselection(r, "t-ReselectionEUTRA");
     if (pc.present(3)) sib.t_reselection_eutra_sf = read_speed_state_scale_factors(r, "t-ReselectionEUTRA-SF");
   }
-  sib.extension_additions += skip_additions_if(r, p);
+  if (p.extended) {
+    auto additions = r.extension_additions("extensionAdditions");
+    for (const auto& a : additions) sib.extension_additions += a ? 1u : 0u;
+    // Addition 0 is lateNonCriticalExtension (skipped); addition 1 the group of v920.
+    if (additions.size() > 1 && additions[1]) {
+      UperReader& g = *additions[1];
+      const auto pg = g.preamble(false, 4, "");
+      if (pg.present(0)) {
+        auto sg = g.scope("s-IntraSearch-v920");
+        sib.s_intra_search_p = read_reselection_threshold(g, "s-IntraSearchP-r9");
+        sib.s_intra_search_q = read_reselection_threshold(g, "s-IntraSearchQ-r9");
+      }
+      if (pg.present(1)) {
+        auto sg = g.scope("s-NonIntraSearch-v920");
+        sib.s_non_intra_search_p = read_reselection_threshold(g, "s-NonIntraSearchP-r9");
+        sib.s_non_intra_search_q = read_reselection_threshold(g, "s-NonIntraSearchQ-r9");
+      }
+      if (pg.present(2)) sib.q_qual_min = read_q_qual_min(g, "q-QualMin-r9");
+      if (pg.present(3)) sib.thresh_serving_low_q = read_reselection_threshold(g, "threshServingLowQ-r9");
+    }
+  }
   return sib;
 }
 

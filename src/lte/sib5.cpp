@@ -33,7 +33,20 @@ InterFreqCarrier read_carrier(UperReader& r, unsigned& additions) {
     }
   }
   if (p.present(5)) c.black_list = read_black_cell_list(r, "interFreqBlackCellList");
-  additions += skip_additions_if(r, p);
+  if (p.extended) {
+    auto ext = r.extension_additions("extensionAdditions");
+    for (const auto& a : ext) additions += a ? 1u : 0u;
+    if (!ext.empty() && ext[0]) {  // [[ q-QualMin-r9 OPTIONAL, threshX-Q-r9 SEQUENCE {..} OPTIONAL ]]
+      UperReader& g = *ext[0];
+      const auto pg = g.preamble(false, 2, "");
+      if (pg.present(0)) c.q_qual_min = read_q_qual_min(g, "q-QualMin-r9");
+      if (pg.present(1)) {
+        auto sq = g.scope("threshX-Q-r9");
+        c.thresh_x_high_q = read_reselection_threshold(g, "threshX-HighQ-r9");
+        c.thresh_x_low_q = read_reselection_threshold(g, "threshX-LowQ-r9");
+      }
+    }
+  }
   return c;
 }
 

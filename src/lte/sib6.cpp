@@ -21,7 +21,18 @@ std::vector<UtraCarrier> read_list(UperReader& r, const char* field, bool fdd, s
     c.q_rx_lev_min = static_cast<int>(r.constrained(-60, -13, "q-RxLevMin"));
     c.p_max_utra = static_cast<int>(r.constrained(-50, 33, "p-MaxUTRA"));
     if (fdd) c.q_qual_min = static_cast<int>(r.constrained(-24, 0, "q-QualMin"));
-    additions += skip_additions_if(r, p);
+    if (p.extended) {
+      auto ext = r.extension_additions("extensionAdditions");
+      for (const auto& a : ext) additions += a ? 1u : 0u;
+      if (fdd && !ext.empty() && ext[0]) {  // CarrierFreqUTRA-FDD [[ threshX-Q-r9 SEQUENCE {..} OPTIONAL ]]
+        UperReader& g = *ext[0];
+        if (g.preamble(false, 1, "").present(0)) {
+          auto sq = g.scope("threshX-Q-r9");
+          c.thresh_x_high_q = read_reselection_threshold(g, "threshX-HighQ-r9");
+          c.thresh_x_low_q = read_reselection_threshold(g, "threshX-LowQ-r9");
+        }
+      }
+    }
     out.push_back(c);
   }
   return out;

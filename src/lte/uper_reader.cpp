@@ -119,7 +119,7 @@ UperReader::Preamble UperReader::preamble(bool extensible, unsigned n_optional, 
   return p;
 }
 
-unsigned UperReader::skip_extension_additions(const char* field) {
+std::vector<std::optional<UperReader>> UperReader::extension_additions(const char* field) {
   auto s = scope(field);
   // 18.8: "normally small length" (10.9.3.4) of the bitmap: 0 + (n-1) in 6 bits for n <= 64.
   if (bits(1, "extensionAdditionsBitmap") != 0) {
@@ -127,15 +127,20 @@ unsigned UperReader::skip_extension_additions(const char* field) {
   }
   const auto n = static_cast<unsigned>(bits(6, "extensionAdditionsBitmap")) + 1;
   const std::uint64_t bitmap = bits(n, "extensionAdditionsBitmap");
-  unsigned present = 0;
+  std::vector<std::optional<UperReader>> out(n);
   for (unsigned i = 0; i < n; ++i) {
     if (((bitmap >> (n - 1 - i)) & 1u) == 0) continue;
-    ++present;
     std::string name("extensionAddition[");
     name.append(std::to_string(i));
     name.push_back(']');
-    skip_open_type(name.c_str());  // 18.9: each addition is an open type
+    out[i] = open_type(name.c_str());  // 18.9: each addition is an open type
   }
+  return out;
+}
+
+unsigned UperReader::skip_extension_additions(const char* field) {
+  unsigned present = 0;
+  for (const auto& a : extension_additions(field)) present += a.has_value() ? 1u : 0u;
   return present;
 }
 

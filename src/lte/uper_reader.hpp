@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -80,6 +81,9 @@ class UperReader {
   // (normally small length), the bitmap, then each present addition as an open type. All are skipped
   // (their contents are checked only for length); returns the number present.
   unsigned skip_extension_additions(const char* field);
+  // The same, returning one reader per addition (std::nullopt when absent), in the order of the bitmap, for a
+  // decoder that knows some of them (an extension addition group [[ ]] is a SEQUENCE in its open type, 18.9).
+  std::vector<std::optional<UperReader>> extension_additions(const char* field);
 
   // Open type (X.691 10.2): unconstrained length in octets, then the octets. Returns a reader over them that
   // continues this reader's error path under `field`.
