@@ -1100,3 +1100,33 @@ TEST(LteBcchDlSch, TruncationAtEveryBitIsAnErrorNamingAField) {
 }
 
 }  // namespace
+
+// The first SI message of the live band-3 cell (../shared/captures/lte/f1815.3_s19.2_bw20_0.08s_hackrf.bin,
+// PCI 300), as towerwatch's receiver decoded it from the air (window of SI-1, rf8, 20 ms, after SFN 951). Truth:
+// Wireshark 4.0.17's lte-rrc dissector (tools/check_lte_rrc_with_tshark.sh), which reads SIB2 and SIB3 with the
+// values below and no malformed field.
+TEST(LteSystemInformation, RealSiMessageOfTheBand3Cell) {
+  const Bytes octets = unhex("00805b29186fe0226035899062d0010601207bb16aa04406006be2340c2a106ff4a30884f0");
+  const BcchDlSchMessage m = decode_bcch_dl_sch(octets);
+  tw::lte::LteSystemInfo info;
+  merge_system_info(info, m);
+  const nlohmann::json j = tw::lte::lte_si_to_json(info);
+  const nlohmann::json one = tw::lte::bcch_dl_sch_to_json(m);
+  EXPECT_EQ(one["sibs_seen"], nlohmann::json({"SIB2", "SIB3"}));
+  const auto& sib2 = j["sib2"];
+  EXPECT_EQ(sib2["t300_ms"], 200);
+  EXPECT_EQ(sib2["t301_ms"], 1000);
+  EXPECT_EQ(sib2["t310_ms"], 200);
+  EXPECT_EQ(sib2["n310"], 20);
+  EXPECT_EQ(sib2["t311_ms"], 1000);
+  EXPECT_EQ(sib2["n311"], 5);
+  EXPECT_EQ(sib2["ul_bandwidth_prb"], 100);
+  EXPECT_TRUE(sib2["ac_barring"].is_null());
+  const auto& sib3 = j["sib3"];
+  EXPECT_EQ(sib3["q_hyst_db"], 4);
+  EXPECT_EQ(sib3["s_non_intra_search"], 18);
+  EXPECT_EQ(sib3["thresh_serving_low"], 16);
+  EXPECT_EQ(sib3["cell_reselection_priority"], 6);
+  EXPECT_EQ(sib3["q_rx_lev_min_dbm"], -132);
+  EXPECT_EQ(sib3["t_reselection_eutra_s"], 1);
+}

@@ -10,6 +10,7 @@
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/core/log.hpp"
+#include "src/output/gsmtap.hpp"
 #include "src/cli/scoring_common.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
 #include "src/pipeline/lte_analysis.hpp"
@@ -25,7 +26,9 @@ int run_analyze(const std::vector<std::string>& argv) {
       "record printed per carrier. Only CRC-valid blocks are reported. Bystanders' identities (IMSI, IMEI, TMSI,\n"
       "TLLI) are counted and overwritten in every block before any output (JSON, --blocks, GSMTAP, store, report),\n"
       "unless --keep-identities is given. LTE: every eNodeB whose central 6 PRB lie at the capture's\n"
-      "centre (1.92 Msps or more) with PCI, duplex, CP, ports, bandwidth, PHICH, SFN, RSRP/SINR and CFO.",
+      "centre (1.92 Msps or more) with PCI, duplex, CP, ports, bandwidth, PHICH, SFN, RSRP/SINR and CFO, and, where\n"
+      "the capture holds the cell's whole bandwidth, its System Information (SIB1: PLMN, TAC, cell identity, ...;\n"
+      "SIB2..SIB8 from the SI messages).",
       file_source_options(),
       "towerwatch analyze capture_947.4M_1.083333M.cf32 --json"};
   help.options.push_back({"gsmtap", true, "HOST:PORT", "send every decoded block as GSMTAP (default 127.0.0.1:4729)", true});
@@ -34,6 +37,8 @@ int run_analyze(const std::vector<std::string>& argv) {
   help.options.push_back({"blocks", false, "", "print every decoded block (always included with --json)"});
   help.options.push_back({"rat", true, "gsm|lte|all", "which radio access technologies to search (default all)"});
   help.options.push_back({"lte-seconds", true, "S", "signal searched for LTE cells from the start (default 0.08)"});
+  help.options.push_back({"lte-si-seconds", true, "S",
+                          "signal decoded for LTE System Information, SIB1 and SI messages (default 0.32; 0: none)"});
   help.options.push_back(db_option());
   help.options.push_back(region_option());
   help.options.push_back(report_option());
@@ -50,6 +55,12 @@ int run_analyze(const std::vector<std::string>& argv) {
   if (rat != "gsm" && rat != "lte" && rat != "all") throw InputError("--rat: expected gsm, lte or all, got '" + rat + "'");
   LteAnalysisOptions lte_opts;
   if (args->has("lte-seconds")) lte_opts.seconds = *args->number("lte-seconds");
+  if (args->has("lte-si-seconds")) {
+    lte_opts.si_seconds = *args->number("lte-si-seconds");
+    lte_opts.system_information = lte_opts.si_seconds > 0.0;
+  }
+  std::unique_ptr<GsmtapSender> lte_gsmtap;
+  if (opts.gsmtap) lte_gsmtap = std::make_unique<GsmtapSender>(*opts.gsmtap);
 
   // Open every file first so a bad name fails before any work is done.
   std::vector<std::unique_ptr<IqSource>> sources;
@@ -64,6 +75,31 @@ int run_analyze(const std::vector<std::string>& argv) {
       auto lte_source = open_file_from_args(args->positionals()[i], *args);
       lte = run_lte_analysis(*lte_source, lte_opts);
       for (auto& c : lte.cells) c["source"] = info.description;
+      // The RRC messages as received: GSMTAP (Wireshark dissects the MIB and every SIB) and --blocks / --json.
+      for (const auto& m : lte.messages) {
+        if (lte_gsmtap) {
+          GsmtapLteRrc g;
+          g.channel = m.channel == "BCCH-BCH" ? GsmtapLteRrc::Channel::bcch_bch : GsmtapLteRrc::Channel::bcch_dl_sch;
+          g.earfcn = m.earfcn;
+          g.sfn = m.sfn;
+          g.subframe = m.subframe;
+          g.power_dbm = m.rsrp_dbfs;
+          g.snr_db = m.sinr_db;
+          g.octets = m.octets;
+          lte_gsmtap->send(g);
+        }
+        if (json) {
+          nlohmann::json e{{"type", "lte_block"}, {"pci", m.pci}, {"earfcn", m.earfcn ? nlohmann::json(*m.earfcn) : nlohmann::json(nullptr)},
+                           {"sfn", m.sfn}, {"subframe", m.subframe}, {"channel", m.channel}, {"message", m.message},
+                           {"hex", hex_octets(m.octets.data(), m.octets.size())}, {"source", info.description}};
+          if (!m.parse_error.empty()) e["parse_error"] = m.parse_error;
+          else e["fields"] = m.fields;
+          emit_json_line(e);
+        } else if (args->has("blocks")) {
+          std::printf("lte PCI %-3d sfn %4d/%d %-11s %-28s %s\n", m.pci, m.sfn, m.subframe, m.channel.c_str(),
+                      m.message.c_str(), hex_octets(m.octets.data(), m.octets.size()).c_str());
+        }
+      }
     } else if (rat == "lte") {
       throw InputError(info.description + ": LTE search needs at least 1.92 Msps, the capture has " +
                        std::to_string(info.sample_rate_hz) + " Sps");

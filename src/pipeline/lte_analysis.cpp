@@ -54,6 +54,8 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
   const double rate = info.sample_rate_hz;
   if (!(options.seconds > 0.0) || options.seconds > 60.0)
     throw InputError("LTE search seconds: must be in (0, 60], got " + std::to_string(options.seconds));
+  if (!(options.si_seconds >= 0.0) || options.si_seconds > 60.0)
+    throw InputError("LTE System Information seconds: must be in [0, 60], got " + std::to_string(options.si_seconds));
   for (const double off : options.offsets_hz)
     if (!(std::abs(off) + 540e3 <= rate / 2))
       throw InputError(info.description + ": LTE offset " + std::to_string(off) +
@@ -61,7 +63,8 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
 
   // Read the signal once (bounded: at most 60 s, the 80 ms default is a few MB at 20 Msps).
   LteAnalysisResult result;
-  const auto wanted = static_cast<std::size_t>(std::ceil(options.seconds * rate));
+  const double read_s = options.system_information ? std::max(options.seconds, options.si_seconds) : options.seconds;
+  const auto wanted = static_cast<std::size_t>(std::ceil(read_s * rate));
   std::vector<cf32> iq(wanted);
   std::size_t have = 0;
   while (have < wanted) {
@@ -81,19 +84,22 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
   result.seconds = static_cast<double>(have) / rate;
   if (have == 0) return result;
 
-  result.cells = search_lte_block(iq, rate, info.center_freq_known ? info.center_freq_hz : 0.0, options);
+  result.cells = search_lte_block(iq, rate, info.center_freq_known ? info.center_freq_hz : 0.0, options, &result.messages);
   return result;
 }
 
-std::vector<json> search_lte_block(std::span<const cf32> iq, double rate, double carrier,
-                                   const LteAnalysisOptions& options) {
+std::vector<json> search_lte_block(std::span<const cf32> all, double rate, double carrier,
+                                   const LteAnalysisOptions& options, std::vector<LteRrcMessage>* messages) {
   if (!(rate > 0.0)) throw InputError("LTE search: sample rate must be positive");
   for (const double off : options.offsets_hz)
     if (!(std::abs(off) + 540e3 <= rate / 2))
       throw InputError("LTE offset " + std::to_string(off) + " Hz puts the central 6 PRB outside the captured band (" +
                        std::to_string(rate) + " Sps)");
   std::vector<json> cells;
-  if (iq.empty()) return cells;
+  if (all.empty()) return cells;
+  // The search needs options.seconds; System Information takes the whole block.
+  const auto search_n = static_cast<std::size_t>(std::ceil(options.seconds * rate));
+  const std::span<const cf32> iq = all.first(std::min(all.size(), std::max<std::size_t>(search_n, 1)));
   dsp::lte::CellSearchConfig cfg;
   if (!(carrier >= 0.0)) carrier = 0.0;
   cfg.carrier_hz = carrier;
@@ -145,6 +151,7 @@ std::vector<json> search_lte_block(std::span<const cf32> iq, double rate, double
         rec["earfcn"] = nullptr;
         rec["band"] = nullptr;
       }
+      if (options.system_information) add_lte_system_information(all, rate, rec, messages);
       cells.push_back(std::move(rec));
     }
   }
@@ -152,8 +159,9 @@ std::vector<json> search_lte_block(std::span<const cf32> iq, double rate, double
 }
 
 void print_lte_cell_table(const std::vector<json>& cells) {
-  std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8s %7s %9s\n", "EARFCN", "MHz", "PCI", "dup", "CP",
-              "ports", "PRB", "PHICH", "SFN", "RSRP dBFS", "SINR dB", "CFO Hz");
+  std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8s %7s %9s  %-7s %-6s %-10s %s\n", "EARFCN", "MHz", "PCI",
+              "dup", "CP", "ports", "PRB", "PHICH", "SFN", "RSRP dBFS", "SINR dB", "CFO Hz", "PLMN", "TAC", "ECI",
+              "SIBs");
   for (const auto& c : cells) {
     auto str = [&](const char* k) -> std::string {
       if (!c.contains(k) || c[k].is_null()) return "-";
@@ -164,10 +172,16 @@ void print_lte_cell_table(const std::vector<json>& cells) {
     std::string phich = "-";
     if (c.contains("phich") && c["phich"].is_object())
       phich = c["phich"].value("duration", "?") + "/" + c["phich"].value("resource", "?");
-    std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8.1f %7.1f %9.0f\n", str("earfcn").c_str(), freq,
-                str("pci").c_str(), str("duplex").c_str(), str("cp").c_str(), str("ports").c_str(),
-                str("bandwidth_prb").c_str(), phich.c_str(), str("sfn").c_str(), c.value("rsrp_dbfs", 0.0),
-                c.value("sinr_db", 0.0), c.value("cfo_hz", 0.0));
+    // System Information: PLMN, TAC, E-UTRAN cell identity and the SIBs seen, or why SIB1 is missing.
+    const std::string plmn = c.contains("mcc") && c["mcc"].is_number() ? str("mcc") + "-" + str("mnc") : "-";
+    std::string sibs;
+    for (const auto& x : c.value("sibs_seen", nlohmann::json::array())) sibs += (sibs.empty() ? "" : ",") + x.get<std::string>();
+    if (sibs.empty() && c.contains("sib1_error") && c["sib1_error"].is_string()) sibs = "(" + c["sib1_error"].get<std::string>() + ")";
+    std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8.1f %7.1f %9.0f  %-7s %-6s %-10s %s\n",
+                str("earfcn").c_str(), freq, str("pci").c_str(), str("duplex").c_str(), str("cp").c_str(),
+                str("ports").c_str(), str("bandwidth_prb").c_str(), phich.c_str(), str("sfn").c_str(),
+                c.value("rsrp_dbfs", 0.0), c.value("sinr_db", 0.0), c.value("cfo_hz", 0.0), plmn.c_str(),
+                str("tac").c_str(), str("cell_identity").c_str(), sibs.empty() ? "-" : sibs.c_str());
   }
 }
 

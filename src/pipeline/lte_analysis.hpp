@@ -12,11 +12,16 @@
 #include <nlohmann/json.hpp>
 
 #include "hw/iq_source.hpp"
+#include "src/pipeline/lte_system_info.hpp"
 
 namespace tw {
 
 struct LteAnalysisOptions {
   double seconds = 0.08;                // signal searched: 8 radio frames (PBCH spans 4; combining uses more)
+  // System Information (lte_system_info.hpp) of every cell with a MIB whose bandwidth the capture holds, from
+  // up to si_seconds of signal (SIB1 repeats every 80 ms; SI messages every 80..5120 ms, 160 ms commonly).
+  bool system_information = true;
+  double si_seconds = 0.32;
   std::optional<double> max_cfo_hz;     // default: 100 ppm of the carrier (270 kHz when it is unknown)
   std::vector<double> offsets_hz{0.0};  // carrier offsets from the capture centre searched (each a channel)
 };
@@ -26,6 +31,7 @@ struct LteAnalysisResult {
   double seconds = 0.0;
   std::uint64_t gaps = 0;
   std::vector<nlohmann::json> cells;    // {"type":"cell","rat":"LTE",...} strongest first per offset
+  std::vector<LteRrcMessage> messages;  // MIBs and System Information messages as received (GSMTAP, --blocks)
   nlohmann::json summary_json(const StreamInfo& info) const;  // {"type":"summary","rat":"LTE",...}
 };
 
@@ -43,8 +49,11 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
 // is options.max_cfo_hz either side of each offset; the channel filter's pass band widens with it (at most
 // 0.45 x 1.92 MHz: max_cfo_hz up to 324 kHz keeps the central 6 PRB inside it). Throws tw::InputError for an offset outside the block's band or a window wider
 // than that.
+// The search runs on the first options.seconds of the block; System Information (options.system_information)
+// uses all of it, and its messages go to `messages` when given.
 std::vector<nlohmann::json> search_lte_block(std::span<const cf32> iq, double sample_rate_hz, double center_hz,
-                                             const LteAnalysisOptions& options);
+                                             const LteAnalysisOptions& options,
+                                             std::vector<LteRrcMessage>* messages = nullptr);
 
 // Widest search window (carrier offset either side of a searched offset) the 1.92 Msps search holds with
 // the central 6 PRB (+-540 kHz, TS 36.211 6.6) inside the channel filter's pass band (0.45 x 1.92 MHz).

@@ -1,0 +1,235 @@
+#include "dsp/lte/si_receiver.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "dsp/lte/channel_estimate.hpp"
+#include "dsp/lte/dci.hpp"
+#include "dsp/lte/pcfich.hpp"
+#include "dsp/lte/pdcch.hpp"
+#include "dsp/lte/pdsch.hpp"
+#include "dsp/lte/pdsch_allocation.hpp"
+#include "dsp/lte/si_combiner.hpp"
+#include "src/core/error.hpp"
+
+namespace tw::dsp::lte {
+
+int phich_mi(int tdd_config, int subframe) {
+  if (tdd_config < 0) return 1;
+  // 36.211 table 6.9-1, subframes 0..9 of configurations 0..6 ('-' = uplink: 0).
+  static constexpr std::array<std::array<int, 10>, 7> kMi{{
+      {2, 1, 0, 0, 0, 2, 1, 0, 0, 0},
+      {0, 1, 0, 0, 1, 0, 1, 0, 0, 1},
+      {0, 0, 0, 1, 0, 0, 0, 0, 1, 0},
+      {1, 0, 0, 0, 0, 0, 0, 0, 1, 1},
+      {0, 0, 0, 0, 0, 0, 0, 0, 1, 1},
+      {0, 0, 0, 0, 0, 0, 0, 0, 1, 0},
+      {1, 1, 0, 0, 0, 1, 1, 0, 0, 1},
+  }};
+  if (tdd_config > 6 || subframe < 0 || subframe > 9) throw InputError("TDD configuration / subframe out of range");
+  return kMi[static_cast<std::size_t>(tdd_config)][static_cast<std::size_t>(subframe)];
+}
+
+struct SiReceiver::Impl {
+  Impl(const CellParams& cell, const DlTiming& timing)
+      : demod(cell, timing), est(cell), pcfich(cell), pdcch(cell), pdsch(cell) {}
+  DlOfdmDemodulator demod;
+  ChannelEstimator est;
+  PcfichDecoder pcfich;
+  PdcchSearch pdcch;
+  PdschDemodulator pdsch;
+  DlSubframe sf;
+};
+
+SiReceiver::SiReceiver(const CellParams& cell, const DlTiming& timing)
+    : cell_(cell), timing_(timing), impl_(std::make_unique<Impl>(cell, timing)) {}
+SiReceiver::~SiReceiver() = default;
+
+namespace {
+
+// One SI-RNTI transmission found in a subframe.
+struct Found {
+  int tbs = 0;
+  int rv = 0;
+  std::vector<float> llr;
+};
+
+// The frames (counted from sfn0) that may hold a whole subframe of iq.
+std::pair<std::int64_t, std::int64_t> frame_range(const DlTiming& t, std::size_t n) {
+  const double frame = 0.01 * t.sample_rate_hz / t.clock_scale;
+  const auto first = static_cast<std::int64_t>(std::floor(-t.frame_start_sample / frame)) - 1;
+  const auto last = static_cast<std::int64_t>(std::ceil((static_cast<double>(n) - t.frame_start_sample) / frame)) + 1;
+  return {first, last};
+}
+
+}  // namespace
+
+std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::string& why) {
+  if (!refined_) {
+    timing_ = refine_dl_timing(cell_, timing_, iq);
+    impl_->demod.set_timing(timing_);
+    refined_ = true;
+  }
+  const std::uint16_t si_rnti[] = {kSiRnti};
+  // TDD before SIB1: m_i of subframe 5 is 0 in configurations 1..5, 2 in 0 and 1 in 6 (table 6.9-1); the
+  // common ones first.
+  std::vector<int> mi_tries{1};
+  if (cell_.tdd) mi_tries = cell_.tdd_config >= 0 ? std::vector<int>{phich_mi(cell_.tdd_config, 5)} : std::vector<int>{0, 1, 2};
+  std::map<int, SiCombiner> by_tbs;  // SIB1 keeps its TBS within its 80 ms period; a rogue's TBS may differ
+  std::map<int, std::pair<int, int>> first_at;  // tbs -> first (sfn, subframe)
+  const auto [f0, f1] = frame_range(timing_, iq.size());
+  int subframes = 0, with_cfi = 0, with_dci = 0;
+  for (std::int64_t f = f0; f <= f1; ++f) {
+    const int sfn = static_cast<int>(((timing_.sfn0 + f) % 1024 + 1024) % 1024);
+    if (!is_sib1_subframe(sfn, 5)) continue;
+    auto& sf = impl_->sf;
+    if (!impl_->demod.execute(iq, f, 5, sf)) continue;
+    ++subframes;
+    impl_->est.execute(sf);
+    const int cfi = impl_->pcfich.execute(sf);
+    if (cfi < 1) continue;
+    ++with_cfi;
+    for (const int mi : mi_tries) {
+      if (cell_.tdd) impl_->pdcch.set_phich_mi(mi);
+      const auto dcis = impl_->pdcch.execute(sf, cfi, si_rnti);
+      stats_.dci_rejected += impl_->pdcch.rejected();
+      if (dcis.empty()) continue;
+      if (cell_.tdd) mi_tries = {mi};  // the configuration's m_i found: keep it
+      for (const auto& dci : dcis) {
+        PdschAllocation alloc;
+        try {
+          alloc = si_allocation(dci, cell_.n_prb);
+        } catch (const InputError&) {
+          continue;  // an allocation outside the cell: not a SIB1 we can take
+        }
+        const auto llr = impl_->pdsch.execute(sf, cfi, alloc, kSiRnti);
+        if (llr.empty()) continue;
+        ++with_dci;
+        auto it = by_tbs.find(alloc.tbs);
+        if (it == by_tbs.end()) {
+          if (by_tbs.size() >= 4) continue;  // bounded: a hostile cell cannot make us keep many
+          it = by_tbs.emplace(alloc.tbs, SiCombiner(alloc.tbs)).first;
+          first_at[alloc.tbs] = {sfn, 5};
+        }
+        if (it->second.transmissions() < SiCombiner::kMaxTransmissions)
+          it->second.add(llr, dci.format == DciFormat::f1a && dci.rv >= 0 ? dci.rv : sib1_rv(sfn));
+      }
+      break;
+    }
+  }
+  stats_.subframes += subframes;
+  stats_.cfi_found += with_cfi;
+  stats_.dci_found += with_dci;
+  if (subframes == 0) {
+    why = "no SIB1 subframe (subframe 5 of an even frame) wholly inside the capture";
+    return std::nullopt;
+  }
+  if (with_cfi == 0) {
+    why = "PCFICH: no credible CFI in the " + std::to_string(subframes) + " SIB1 subframes";
+    return std::nullopt;
+  }
+  if (with_dci == 0) {
+    why = "PDCCH: no SI-RNTI DCI in the " + std::to_string(subframes) + " SIB1 subframes";
+    return std::nullopt;
+  }
+  for (auto& [tbs, comb] : by_tbs) {
+    if (const auto r = comb.decode()) {
+      SiBlock b;
+      b.si_index = 0;
+      b.octets = r->octets;
+      b.sfn = first_at[tbs].first;
+      b.subframe = 5;
+      b.transmissions = r->transmissions;
+      b.tbs = tbs;
+      return b;
+    }
+  }
+  why = "PDSCH: CRC fails on " + std::to_string(with_dci) + " SIB1 transmissions, alone and combined";
+  return std::nullopt;
+}
+
+std::vector<SiBlock> SiReceiver::decode_si(std::span<const cf32> iq, const SiSchedule& schedule,
+                                           std::vector<std::string>* why_not) {
+  check_si_schedule(schedule);
+  if (!refined_) {
+    timing_ = refine_dl_timing(cell_, timing_, iq);
+    impl_->demod.set_timing(timing_);
+    refined_ = true;
+  }
+  const std::size_t n_msgs = schedule.periodicity_rf.size();
+  if (why_not) why_not->assign(n_msgs, "no subframe of its SI window inside the capture");
+  const std::uint16_t si_rnti[] = {kSiRnti};
+  std::vector<std::map<int, SiCombiner>> by_tbs(n_msgs);
+  std::vector<std::map<int, std::pair<int, int>>> first_at(n_msgs);
+  std::vector<int> seen(n_msgs, 0), with_dci(n_msgs, 0);
+  const auto [f0, f1] = frame_range(timing_, iq.size());
+  for (std::int64_t f = f0; f <= f1; ++f) {
+    const int sfn = static_cast<int>(((timing_.sfn0 + f) % 1024 + 1024) % 1024);
+    for (int subframe = 0; subframe < 10; ++subframe) {
+      const auto opp = si_message_at(schedule, sfn, subframe);
+      if (!opp) continue;
+      auto& sf = impl_->sf;
+      if (!impl_->demod.execute(iq, f, subframe, sf)) continue;
+      const auto n = static_cast<std::size_t>(opp->n - 1);
+      ++seen[n];
+      ++stats_.subframes;
+      impl_->est.execute(sf);
+      const int cfi = impl_->pcfich.execute(sf);
+      if (cfi < 1) continue;
+      ++stats_.cfi_found;
+      if (schedule.tdd) impl_->pdcch.set_phich_mi(phich_mi(schedule.tdd_config, subframe));
+      const auto dcis = impl_->pdcch.execute(sf, cfi, si_rnti);
+      stats_.dci_rejected += impl_->pdcch.rejected();
+      for (const auto& dci : dcis) {
+        PdschAllocation alloc;
+        try {
+          alloc = si_allocation(dci, cell_.n_prb);
+        } catch (const InputError&) {
+          continue;
+        }
+        const auto llr = impl_->pdsch.execute(sf, cfi, alloc, kSiRnti);
+        if (llr.empty()) continue;
+        ++with_dci[n];
+        ++stats_.dci_found;
+        auto& m = by_tbs[n];
+        auto it = m.find(alloc.tbs);
+        if (it == m.end()) {
+          if (m.size() >= 4) continue;
+          it = m.emplace(alloc.tbs, SiCombiner(alloc.tbs)).first;
+          first_at[n][alloc.tbs] = {sfn, subframe};
+        }
+        // 36.321 5.3.1: the RV of the i-th subframe of the window; format 1A also says it.
+        if (it->second.transmissions() < SiCombiner::kMaxTransmissions)
+          it->second.add(llr, dci.format == DciFormat::f1a && dci.rv >= 0 ? dci.rv : opp->rv);
+      }
+    }
+  }
+  std::vector<SiBlock> out;
+  for (std::size_t n = 0; n < n_msgs; ++n) {
+    bool done = false;
+    for (auto& [tbs, comb] : by_tbs[n]) {
+      const auto r = comb.decode();
+      if (!r) continue;
+      SiBlock b;
+      b.si_index = static_cast<int>(n + 1);
+      b.octets = r->octets;
+      b.sfn = first_at[n][tbs].first;
+      b.subframe = first_at[n][tbs].second;
+      b.transmissions = r->transmissions;
+      b.tbs = tbs;
+      out.push_back(std::move(b));
+      done = true;
+      break;
+    }
+    if (why_not && !done && seen[n] > 0)
+      (*why_not)[n] = with_dci[n] == 0 ? "PDCCH: no SI-RNTI DCI in the " + std::to_string(seen[n]) + " subframes of its windows"
+                                       : "PDSCH: CRC fails on " + std::to_string(with_dci[n]) + " transmissions";
+    if (why_not && done) (*why_not)[n].clear();
+  }
+  return out;
+}
+
+}  // namespace tw::dsp::lte
