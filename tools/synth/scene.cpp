@@ -12,6 +12,7 @@
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
 #include "tools/synth/channel.hpp"
+#include "tools/synth/lte/sib_encoder.hpp"
 
 namespace tw::synth {
 
@@ -312,9 +313,268 @@ json si2quater_to_json(const Si2quaterConfig& q) {
           {"utran_fdd", u},             {"eutran", e}};
 }
 
+// ---- LTE System Information keys (tools/synth/lte/sib_config.hpp). Ranges here are those of the ASN.1
+// (36.331); values an ENUMERATED does not name are rejected when the parser test-encodes the cell. ----
+
+std::optional<int> get_optional_int(const Ctx& c, const json& v, const std::string& path, long long lo, long long hi) {
+  if (v.is_null()) return std::nullopt;
+  return static_cast<int>(get_int(c, v, path, lo, hi));
+}
+
+lte::NeighbourCell parse_neighbour(const Ctx& c, const json& j, const std::string& path) {
+  lte::NeighbourCell n;
+  for_keys(c, j, path,
+           {{"pci", int_field(c, n.phys_cell_id, 0, 503)}, {"q_offset_cell_db", int_field(c, n.q_offset_cell_db, -24, 24)}});
+  return n;
+}
+
+lte::PhysCellIdRangeConfig parse_pci_range(const Ctx& c, const json& j, const std::string& path) {
+  lte::PhysCellIdRangeConfig r;
+  for_keys(c, j, path,
+           {{"start", int_field(c, r.start, 0, 503)},
+            {"range", [&](const json& v, const std::string& p) { r.range = get_optional_int(c, v, p, 1, 504); }}});
+  return r;
+}
+
+template <class T, class F>
+std::vector<T> parse_list(const Ctx& c, const json& v, const std::string& path, std::size_t max_n, F parse_one) {
+  if (!v.is_array()) c.fail(path, show(v) + " is not an array");
+  if (v.size() > max_n) c.fail(path, "has " + std::to_string(v.size()) + " entries, at most " + std::to_string(max_n));
+  std::vector<T> out;
+  for (std::size_t i = 0; i < v.size(); ++i) out.push_back(parse_one(v[i], path + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+lte::AcBarringConfig parse_ac_barring(const Ctx& c, const json& j, const std::string& path) {
+  lte::AcBarringConfig a;
+  for_keys(c, j, path,
+           {{"ac_barring_factor_percent", int_field(c, a.ac_barring_factor_percent, 0, 95)},
+            {"ac_barring_time_s", int_field(c, a.ac_barring_time_s, 4, 512)},
+            {"ac_barring_for_special_ac", int_field(c, a.ac_barring_for_special_ac, 0, 31)}});
+  return a;
+}
+
+void parse_sibs(const Ctx& c, const json& j, const std::string& path, lte::LteSystemInfoConfig& si) {
+  auto opt_int = [&](std::optional<int>& dst, long long lo, long long hi) {
+    return [&c, &dst, lo, hi](const json& v, const std::string& p) { dst = get_optional_int(c, v, p, lo, hi); };
+  };
+  auto boolean = [&](bool& dst) { return [&c, &dst](const json& v, const std::string& p) { dst = get_bool(c, v, p); }; };
+  for_keys(
+      c, j, path,
+      {{"sib2",
+        [&](const json& v, const std::string& p) {
+          lte::Sib2Config& s = si.sib2;
+          for_keys(c, v, p,
+                   {{"ac_barring_for_emergency",
+                     [&](const json& w, const std::string& q) {
+                       s.ac_barring_present = true;
+                       s.ac_barring_for_emergency = get_bool(c, w, q);
+                     }},
+                    {"ac_barring_for_mo_signalling",
+                     [&](const json& w, const std::string& q) {
+                       s.ac_barring_present = true;
+                       s.ac_barring_for_mo_signalling = parse_ac_barring(c, w, q);
+                     }},
+                    {"ac_barring_for_mo_data",
+                     [&](const json& w, const std::string& q) {
+                       s.ac_barring_present = true;
+                       s.ac_barring_for_mo_data = parse_ac_barring(c, w, q);
+                     }},
+                    {"ul_carrier_freq", opt_int(s.ul_carrier_freq, 0, 65535)},
+                    {"ul_bandwidth_prb", opt_int(s.ul_bandwidth_prb, 6, 100)},
+                    {"additional_spectrum_emission", int_field(c, s.additional_spectrum_emission, 1, 32)},
+                    {"t300_ms", int_field(c, s.t300_ms, 100, 2000)},
+                    {"t301_ms", int_field(c, s.t301_ms, 100, 2000)},
+                    {"t310_ms", int_field(c, s.t310_ms, 0, 2000)},
+                    {"n310", int_field(c, s.n310, 1, 20)},
+                    {"t311_ms", int_field(c, s.t311_ms, 1000, 30000)},
+                    {"n311", int_field(c, s.n311, 1, 10)},
+                    {"time_alignment_timer_common_sf", int_field(c, s.time_alignment_timer_common_sf, 0, 10240)},
+                    {"default_paging_cycle_rf", int_field(c, s.default_paging_cycle_rf, 32, 256)},
+                    {"nb", [&](const json& w, const std::string& q) { s.nb = get_string(c, w, q); }},
+                    {"reference_signal_power", int_field(c, s.reference_signal_power, -60, 50)},
+                    {"root_sequence_index", int_field(c, s.root_sequence_index, 0, 837)},
+                    {"prach_config_index", int_field(c, s.prach_config_index, 0, 63)},
+                    {"p0_nominal_pusch", int_field(c, s.p0_nominal_pusch, -126, 24)}});
+        }},
+       {"sib3",
+        [&](const json& v, const std::string& p) {
+          if (v.is_null()) {
+            si.sib3.reset();
+            return;
+          }
+          lte::Sib3Config s;
+          for_keys(c, v, p,
+                   {{"q_hyst_db", int_field(c, s.q_hyst_db, 0, 24)},
+                    {"s_non_intra_search", opt_int(s.s_non_intra_search, 0, 31)},
+                    {"thresh_serving_low", int_field(c, s.thresh_serving_low, 0, 31)},
+                    {"cell_reselection_priority", int_field(c, s.cell_reselection_priority, 0, 7)},
+                    {"q_rx_lev_min", int_field(c, s.q_rx_lev_min, -70, -22)},
+                    {"p_max", opt_int(s.p_max, -30, 33)},
+                    {"s_intra_search", opt_int(s.s_intra_search, 0, 31)},
+                    {"allowed_meas_bandwidth_prb", opt_int(s.allowed_meas_bandwidth_prb, 6, 100)},
+                    {"presence_antenna_port1", boolean(s.presence_antenna_port1)},
+                    {"neigh_cell_config", int_field(c, s.neigh_cell_config, 0, 3)},
+                    {"t_reselection_eutra", int_field(c, s.t_reselection_eutra, 0, 7)}});
+          si.sib3 = s;
+        }},
+       {"sib4",
+        [&](const json& v, const std::string& p) {
+          lte::Sib4Config s;
+          for_keys(c, v, p,
+                   {{"neighbours",
+                     [&](const json& w, const std::string& q) {
+                       s.intra_freq_neigh_cell_list = parse_list<lte::NeighbourCell>(
+                           c, w, q, 16, [&](const json& e, const std::string& r) { return parse_neighbour(c, e, r); });
+                     }},
+                    {"black_list",
+                     [&](const json& w, const std::string& q) {
+                       s.intra_freq_black_cell_list = parse_list<lte::PhysCellIdRangeConfig>(
+                           c, w, q, 16, [&](const json& e, const std::string& r) { return parse_pci_range(c, e, r); });
+                     }},
+                    {"csg_phys_cell_id_range",
+                     [&](const json& w, const std::string& q) { s.csg_phys_cell_id_range = parse_pci_range(c, w, q); }}});
+          si.sib4 = s;
+        }},
+       {"sib5",
+        [&](const json& v, const std::string& p) {
+          lte::Sib5Config s;
+          for_keys(c, v, p, {{"carriers", [&](const json& w, const std::string& q) {
+                                s.carriers = parse_list<lte::InterFreqCarrier>(c, w, q, 8, [&](const json& e, const std::string& r) {
+                                  lte::InterFreqCarrier f;
+                                  bool earfcn = false;
+                                  for_keys(
+                                      c, e, r,
+                                      {{"earfcn",
+                                        [&](const json& x, const std::string& y) {
+                                          f.dl_carrier_freq = static_cast<int>(get_int(c, x, y, 0, 65535));
+                                          earfcn = true;
+                                        }},
+                                       {"q_rx_lev_min", int_field(c, f.q_rx_lev_min, -70, -22)},
+                                       {"p_max", opt_int(f.p_max, -30, 33)},
+                                       {"t_reselection_eutra", int_field(c, f.t_reselection_eutra, 0, 7)},
+                                       {"thresh_x_high", int_field(c, f.thresh_x_high, 0, 31)},
+                                       {"thresh_x_low", int_field(c, f.thresh_x_low, 0, 31)},
+                                       {"allowed_meas_bandwidth_prb", int_field(c, f.allowed_meas_bandwidth_prb, 6, 100)},
+                                       {"presence_antenna_port1", boolean(f.presence_antenna_port1)},
+                                       {"cell_reselection_priority", opt_int(f.cell_reselection_priority, 0, 7)},
+                                       {"neigh_cell_config", int_field(c, f.neigh_cell_config, 0, 3)},
+                                       {"q_offset_freq_db", int_field(c, f.q_offset_freq_db, -24, 24)},
+                                       {"neighbours",
+                                        [&](const json& x, const std::string& y) {
+                                          f.inter_freq_neigh_cell_list = parse_list<lte::NeighbourCell>(
+                                              c, x, y, 16, [&](const json& z, const std::string& zp) { return parse_neighbour(c, z, zp); });
+                                        }},
+                                       {"black_list", [&](const json& x, const std::string& y) {
+                                          f.inter_freq_black_cell_list = parse_list<lte::PhysCellIdRangeConfig>(
+                                              c, x, y, 16, [&](const json& z, const std::string& zp) { return parse_pci_range(c, z, zp); });
+                                        }}});
+                                  if (!earfcn) c.fail(r + ".earfcn", "missing");
+                                  return f;
+                                });
+                              }}});
+          if (s.carriers.empty()) c.fail(p + ".carriers", "missing or empty (SIB5 needs 1..8 carriers)");
+          si.sib5 = s;
+        }},
+       {"sib6",
+        [&](const json& v, const std::string& p) {
+          lte::Sib6Config s;
+          for_keys(c, v, p,
+                   {{"t_reselection_utra", int_field(c, s.t_reselection_utra, 0, 7)},
+                    {"utra_fdd",
+                     [&](const json& w, const std::string& q) {
+                       s.carrier_freq_list_utra_fdd = parse_list<lte::UtraFddCarrier>(c, w, q, 16, [&](const json& e, const std::string& r) {
+                         lte::UtraFddCarrier f;
+                         for_keys(c, e, r,
+                                  {{"uarfcn", int_field(c, f.carrier_freq, 0, 16383)},
+                                   {"cell_reselection_priority", opt_int(f.cell_reselection_priority, 0, 7)},
+                                   {"thresh_x_high", int_field(c, f.thresh_x_high, 0, 31)},
+                                   {"thresh_x_low", int_field(c, f.thresh_x_low, 0, 31)},
+                                   {"q_rx_lev_min", int_field(c, f.q_rx_lev_min, -60, -13)},
+                                   {"p_max_utra", int_field(c, f.p_max_utra, -50, 33)},
+                                   {"q_qual_min", int_field(c, f.q_qual_min, -24, 0)}});
+                         return f;
+                       });
+                     }},
+                    {"utra_tdd", [&](const json& w, const std::string& q) {
+                       s.carrier_freq_list_utra_tdd = parse_list<lte::UtraTddCarrier>(c, w, q, 16, [&](const json& e, const std::string& r) {
+                         lte::UtraTddCarrier f;
+                         for_keys(c, e, r,
+                                  {{"uarfcn", int_field(c, f.carrier_freq, 0, 16383)},
+                                   {"cell_reselection_priority", opt_int(f.cell_reselection_priority, 0, 7)},
+                                   {"thresh_x_high", int_field(c, f.thresh_x_high, 0, 31)},
+                                   {"thresh_x_low", int_field(c, f.thresh_x_low, 0, 31)},
+                                   {"q_rx_lev_min", int_field(c, f.q_rx_lev_min, -60, -13)},
+                                   {"p_max_utra", int_field(c, f.p_max_utra, -50, 33)}});
+                         return f;
+                       });
+                     }}});
+          si.sib6 = s;
+        }},
+       {"sib7",
+        [&](const json& v, const std::string& p) {
+          lte::Sib7Config s;
+          for_keys(c, v, p,
+                   {{"t_reselection_geran", int_field(c, s.t_reselection_geran, 0, 7)},
+                    {"carriers", [&](const json& w, const std::string& q) {
+                       s.carrier_freqs_info_list = parse_list<lte::GeranCarrierSet>(c, w, q, 16, [&](const json& e, const std::string& r) {
+                         lte::GeranCarrierSet g;
+                         for_keys(c, e, r,
+                                  {{"starting_arfcn", int_field(c, g.starting_arfcn, 0, 1023)},
+                                   {"band_indicator",
+                                    [&](const json& x, const std::string& y) {
+                                      const std::string b = get_string(c, x, y);
+                                      if (b != "dcs1800" && b != "pcs1900") c.fail(y, show(x) + " is not \"dcs1800\" or \"pcs1900\"");
+                                      g.band_indicator_pcs1900 = b == "pcs1900";
+                                    }},
+                                   {"arfcns",
+                                    [&](const json& x, const std::string& y) { g.explicit_list_of_arfcns = get_int_list(c, x, y, 0, 1023, 31); }},
+                                   {"cell_reselection_priority", opt_int(g.cell_reselection_priority, 0, 7)},
+                                   {"ncc_permitted", int_field(c, g.ncc_permitted, 0, 255)},
+                                   {"q_rx_lev_min", int_field(c, g.q_rx_lev_min, 0, 45)},
+                                   {"p_max_geran", opt_int(g.p_max_geran, 0, 39)},
+                                   {"thresh_x_high", int_field(c, g.thresh_x_high, 0, 31)},
+                                   {"thresh_x_low", int_field(c, g.thresh_x_low, 0, 31)}});
+                         return g;
+                       });
+                     }}});
+          si.sib7 = s;
+        }},
+       {"sib8", [&](const json& v, const std::string& p) {
+          lte::Sib8Config s;
+          for_keys(c, v, p,
+                   {{"search_window_size", opt_int(s.search_window_size, 0, 15)},
+                    {"system_time_present", boolean(s.system_time_present)},
+                    {"cdma_eutra_synchronisation", boolean(s.cdma_eutra_synchronisation)}});
+          si.sib8 = s;
+        }}});
+}
+
+std::vector<lte::SchedulingEntry> parse_scheduling(const Ctx& c, const json& v, const std::string& path) {
+  return parse_list<lte::SchedulingEntry>(c, v, path, 32, [&](const json& e, const std::string& r) {
+    lte::SchedulingEntry s;
+    for_keys(c, e, r,
+             {{"periodicity_rf", int_field(c, s.periodicity_rf, 8, 512)},
+              {"sibs", [&](const json& x, const std::string& y) {
+                 if (!x.is_array()) c.fail(y, show(x) + " is not an array");
+                 if (x.size() > 31) c.fail(y, "has " + std::to_string(x.size()) + " entries, at most 31");
+                 for (std::size_t i = 0; i < x.size(); ++i) {
+                   const std::string yi = y + "[" + std::to_string(i) + "]";
+                   const std::string name = get_string(c, x[i], yi);
+                   if (name.size() != 4 || name.compare(0, 3, "SIB") != 0 || name[3] < '3' || name[3] > '8')
+                     c.fail(yi, show(x[i]) + " is not one of \"SIB3\" .. \"SIB8\"");
+                   s.sibs.push_back(name[3] - '0');
+                 }
+               }}});
+    return s;
+  });
+}
+
 lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string& path) {
   lte::LteCellConfig cell;
-  bool earfcn_given = false, duplex_given = false;
+  bool earfcn_given = false, duplex_given = false, cell_identity_given = false, band_indicator_given = false,
+       sib3_given = false;
+  lte::LteSystemInfoConfig& si = cell.system_info;
   auto I = [&](int& dst, long long lo, long long hi) { return int_field(c, dst, lo, hi); };
   auto D = [&](double& dst, double lo, double hi) { return double_field(c, dst, lo, hi); };
   auto choice = [&](const json& v, const std::string& p, std::initializer_list<const char*> allowed) {
@@ -376,7 +636,40 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
        {"on_s", D(cell.on_s, 0.0, 1e7)},
        {"off_s", optional_double_field(c, cell.off_s, 0.0, 1e7)},
        {"pdsch_load", D(cell.pdsch_load, 0.0, 1.0)},
-       {"pdcch_load", D(cell.pdcch_load, 0.0, 1.0)}});
+       {"pdcch_load", D(cell.pdcch_load, 0.0, 1.0)},
+       // System Information (SIB1, SI messages)
+       {"mcc", I(si.plmn_identity_list[0].mcc, 0, 999)},
+       {"mnc",
+        [&](const json& v, const std::string& p) {
+          const std::string m = get_string(c, v, p);
+          if (m.size() < 2 || m.size() > 3 || m.find_first_not_of("0123456789") != std::string::npos)
+            c.fail(p, show(v) + " is not 2 or 3 decimal digits");
+          si.plmn_identity_list[0].mnc = m;
+        }},
+       {"tac", I(si.tracking_area_code, 0, 65535)},
+       {"cell_identity",
+        [&](const json& v, const std::string& p) {
+          si.cell_identity = static_cast<std::uint32_t>(get_int(c, v, p, 0, (1 << 28) - 1));
+          cell_identity_given = true;
+        }},
+       {"cell_barred", [&](const json& v, const std::string& p) { si.cell_barred = get_bool(c, v, p); }},
+       {"intra_freq_reselection",
+        [&](const json& v, const std::string& p) { si.intra_freq_reselection_allowed = get_bool(c, v, p); }},
+       {"q_rx_lev_min", I(si.q_rx_lev_min, -70, -22)},
+       {"p_max", [&](const json& v, const std::string& p) { si.p_max = get_optional_int(c, v, p, -30, 33); }},
+       {"freq_band_indicator",
+        [&](const json& v, const std::string& p) {
+          si.freq_band_indicator = static_cast<int>(get_int(c, v, p, 1, 64));
+          band_indicator_given = true;
+        }},
+       {"si_window_ms", I(si.si_window_ms, 1, 40)},
+       {"si_value_tag", I(si.system_info_value_tag, 0, 31)},
+       {"sibs",
+        [&](const json& v, const std::string& p) {
+          sib3_given = v.is_object() && v.contains("sib3");
+          parse_sibs(c, v, p, si);
+        }},
+       {"scheduling", [&](const json& v, const std::string& p) { si.scheduling = parse_scheduling(c, v, p); }}});
   if (cell.freq_hz <= 0.0) {
     if (!earfcn_given) c.fail(path + ".earfcn", "missing (an LTE cell needs \"earfcn\" or \"freq_hz\")");
     try {
@@ -395,6 +688,21 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
   if (cell.band != 0 && cell.freq_hz <= 0.0 && lte::band_is_tdd(cell.band) != (cell.duplex == lte::Duplex::TDD))
     c.fail(path + ".duplex", std::string(lte::duplex_name(cell.duplex)) + " does not match band " + std::to_string(cell.band));
   if (cell.off_s && *cell.off_s <= cell.on_s) c.fail(path + ".off_s", "must be after on_s");
+  // System Information defaults from the cell, then a trial encoding that names any field the ASN.1 rejects.
+  if (!cell_identity_given) si.cell_identity = (static_cast<std::uint32_t>(1000 + cell.pci) << 8) | 1u;  // eNB 1000+PCI, cell 1
+  if (!band_indicator_given && cell.band >= 1 && cell.band <= 64) si.freq_band_indicator = cell.band;
+  if (cell.duplex == lte::Duplex::TDD) si.tdd_config = lte::TddConfigSib{cell.tdd_config, cell.special_subframe_config};
+  // An explicit "scheduling" lists what is sent: the default SIB3 goes when it leaves SIB3 out.
+  if (!si.scheduling.empty() && !sib3_given &&
+      std::none_of(si.scheduling.begin(), si.scheduling.end(),
+                   [](const lte::SchedulingEntry& e) { return std::find(e.sibs.begin(), e.sibs.end(), 3) != e.sibs.end(); }))
+    si.sib3.reset();
+  try {
+    (void)lte::encode_sib1(si);
+    (void)lte::encode_si_messages(si);
+  } catch (const InputError& e) {
+    c.fail(path, e.what());
+  }
   return cell;
 }
 
@@ -586,6 +894,13 @@ json lte_cell_to_json(const lte::LteCellConfig& c, bool with_frequency) {
   if (c.first_sfn_set) j["first_sfn"] = c.first_sfn;
   if (c.mib_spare != 0) j["mib_spare"] = c.mib_spare;
   if (c.mib_dl_bandwidth_code >= 0) j["mib_dl_bandwidth_code"] = c.mib_dl_bandwidth_code;
+  // What SIB1 identifies the cell as (36.331 6.2.2)
+  if (!c.system_info.plmn_identity_list.empty()) {
+    j["mcc"] = c.system_info.plmn_identity_list[0].mcc;
+    j["mnc"] = c.system_info.plmn_identity_list[0].mnc;
+  }
+  j["tac"] = c.system_info.tracking_area_code;
+  j["cell_identity"] = c.system_info.cell_identity;
   if (with_frequency) j["frequency_hz"] = lte::carrier_hz(c);
   return j;
 }

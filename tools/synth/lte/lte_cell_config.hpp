@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/synth/channel.hpp"
+#include "tools/synth/lte/sib_config.hpp"
 
 namespace tw::synth::lte {
 
@@ -56,6 +57,10 @@ struct LteCellConfig {
   // QPSK). Unfilled resource elements are zero.
   double pdsch_load = 0.0;
   double pdcch_load = 0.0;
+
+  // What SIB1 and the SI messages say (36.331; encoded by sib_encoder.hpp). The scene parser fills
+  // freq_band_indicator from the band and tdd_config from the TDD parameters above unless given.
+  LteSystemInfoConfig system_info;
 };
 
 // 36.101 table 5.7.3-1: F_DL = F_DL_low + 0.1 (N_DL - N_Offs-DL) MHz, from the project's one band table
