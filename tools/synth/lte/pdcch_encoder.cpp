@@ -10,6 +10,7 @@ extern "C" {
 #include "dsp/lte/dci_parse.hpp"
 #include "dsp/lte/lte_signals.hpp"
 #include "dsp/lte/pbch_coding.hpp"
+#include "dsp/lte/phich_resources.hpp"
 #include "src/core/error.hpp"
 #include "tools/synth/lte/pbch_encoder.hpp"
 
@@ -79,7 +80,7 @@ std::vector<std::uint8_t> dci_encode(std::span<const std::uint8_t> payload, std:
 void pdcch_encode(const dl::CellParams& cell, int subframe, int cfi, std::span<const PdcchTx> dcis,
                   std::vector<std::vector<cf32>>& grids, const PdcchFill& fill) {
   if (subframe < 0 || subframe > 9) throw InputError("subframe: " + std::to_string(subframe) + " is outside 0..9");
-  const dl::ControlRegs regs(cell, dl::control_symbols(cfi, cell.n_prb));
+  const dl::ControlRegs regs(cell, dl::control_symbols(cfi, cell.n_prb), dl::phich_mi(cell.tdd, cell.tdd_config, subframe));
   const int nsc = 12 * cell.n_prb;
   if (grids.size() != static_cast<std::size_t>(cell.ports)) throw InputError("PDCCH grids: one per port needed");
   for (const auto& g : grids)

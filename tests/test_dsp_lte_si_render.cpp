@@ -1,0 +1,136 @@
+// The synthesizer's LTE cells send System Information (tools/synth/lte/lte_si_scheduler.hpp, PCFICH, PHICH,
+// PDCCH with the SI-RNTI, PDSCH): scenes rendered by the real SceneRenderer (OFDM, fading, noise, ppm) and
+// decoded by the receiver blocks; the truth is the truth file's list of transmissions and the octets the
+// System Information encoder wrote (lte_si_render_support.hpp). The larger matrix is in
+// test_dsp_lte_si_render_slow.cpp.
+#include <gtest/gtest.h>
+
+#include "dsp/lte/phich_resources.hpp"
+#include "lte_si_render_support.hpp"
+#include "src/core/error.hpp"
+#include "tools/synth/lte/lte_si_scheduler.hpp"
+
+namespace {
+
+using tw::test::SiCase;
+
+void expect_decoded(const SiCase& k) {
+  SCOPED_TRACE(k.name);
+  const auto r = tw::test::render_and_decode(k);
+  const int cells = 1;   // of two cells, the stronger
+  EXPECT_EQ(r.sib1_seen, 2 * cells);   // SFN 32 and 34
+  EXPECT_GE(r.si_seen, 1 * cells);
+  EXPECT_EQ(r.decoded_messages, 2 * cells);   // SIB1 and SI-1 of every cell
+  std::printf("%s: %d transmissions, %d messages decoded\n", k.name.c_str(), r.transmissions, r.decoded_messages);
+}
+
+TEST(LteSiRender, Fdd10MHzTwoPortsCfi2) { expect_decoded({.name = "FDD 50 PRB 2 ports CFI 2", .n_prb = 50, .ports = 2, .cfi = 2}); }
+
+TEST(LteSiRender, Fdd1p4MHzOnePortCfi3) {
+  expect_decoded({.name = "FDD 6 PRB 1 port CFI 3", .n_prb = 6, .ports = 1, .cfi = 3, .seed = 2});
+}
+
+TEST(LteSiRender, Fdd20MHzFourPortsCfi1Format1c) {
+  expect_decoded({.name = "FDD 100 PRB 4 ports CFI 1 1C", .n_prb = 100, .ports = 4, .cfi = 1, .si_1c = true, .seed = 3});
+}
+
+TEST(LteSiRender, TddExtendedCp) {
+  expect_decoded({.name = "TDD 25 PRB config 1 ext CP", .n_prb = 25, .ports = 2, .cfi = 2, .normal_cp = false, .tdd = true,
+                  .tdd_config = 1, .ssp = 5, .seed = 4});
+}
+
+TEST(LteSiRender, TwoCellsOneEarfcn) {
+  expect_decoded({.name = "two cells 15 PRB, the first 4 dB stronger", .n_prb = 15, .ports = 2, .cfi = 2, .snr_db = 20, .two_cells = true, .seed = 5});
+  expect_decoded({.name = "two cells 15 PRB, the second 4 dB stronger", .n_prb = 15, .ports = 2, .cfi = 2, .snr_db = 20, .two_cells = true,
+                  .second_cell_db = 4.0, .seed = 5});
+}
+
+TEST(LteSiRender, ReceiverPpm) {
+  expect_decoded({.name = "+100 ppm", .n_prb = 15, .ports = 1, .cfi = 2, .receiver_ppm = 100.0, .seed = 6});
+  expect_decoded({.name = "-100 ppm", .n_prb = 15, .ports = 2, .cfi = 3, .receiver_ppm = -100.0, .seed = 7});
+}
+
+TEST(LteSiRender, EpaFading) {
+  expect_decoded({.name = "EPA 5 Hz", .n_prb = 25, .ports = 2, .cfi = 2, .multipath = "epa", .doppler_hz = 5.0, .snr_db = 18, .seed = 8});
+}
+
+// 36.211 table 6.9-1 (m_i), spot values, and FDD.
+TEST(LteSiRender, PhichMiTable) {
+  namespace dl = tw::dsp::lte;
+  EXPECT_EQ(dl::phich_mi(false, -1, 5), 1);
+  EXPECT_EQ(dl::phich_mi(true, 0, 0), 2);
+  EXPECT_EQ(dl::phich_mi(true, 0, 5), 2);
+  EXPECT_EQ(dl::phich_mi(true, 0, 1), 1);
+  EXPECT_EQ(dl::phich_mi(true, 1, 0), 0);
+  EXPECT_EQ(dl::phich_mi(true, 1, 4), 1);
+  EXPECT_EQ(dl::phich_mi(true, 2, 3), 1);
+  EXPECT_EQ(dl::phich_mi(true, 3, 0), 1);
+  EXPECT_EQ(dl::phich_mi(true, 5, 8), 1);
+  EXPECT_EQ(dl::phich_mi(true, 6, 9), 1);
+  EXPECT_EQ(dl::phich_mi(true, 6, 2), 0);
+  EXPECT_THROW(dl::phich_mi(true, 7, 0), tw::InputError);
+  EXPECT_THROW(dl::phich_mi(true, 1, 10), tw::InputError);
+}
+
+// Scene keys: "system_info": false sends none; si_start_prb / si_dci_format / si_aggregation reach the air.
+TEST(LteSiRender, SceneKeys) {
+  namespace sy = tw::synth;
+  auto truth_of = [](const std::string& text) {
+    const auto s = sy::parse_scene_with_lte(nlohmann::json::parse(text), "test");
+    sy::SceneRenderer r(s, tw::synth::lte::carrier_hz(s.lte_cells[0]), 1.92e6);
+    std::vector<std::complex<float>> iq(static_cast<std::size_t>(0.032 * 1.92e6));
+    r.render(iq);
+    sy::TruthRecorder rec;
+    return rec.to_json(r, 0.032)["lte_cells"][0];
+  };
+  const auto off = truth_of(R"({"seed":3,"lte_cells":[{"earfcn":1300,"pci":7,"bandwidth_prb":25,"first_sfn":32,"system_info":false}]})");
+  EXPECT_FALSE(off.contains("si_transmissions"));
+  const auto on = truth_of(
+      R"({"seed":3,"lte_cells":[{"earfcn":1300,"pci":7,"bandwidth_prb":25,"first_sfn":32,"si_start_prb":9,"si_dci_format":"1C","si_aggregation":8,"si_repetitions":2}]})");
+  ASSERT_TRUE(on.contains("si_transmissions"));
+  int sib1 = 0, si = 0;
+  for (const auto& t : on["si_transmissions"]) {
+    EXPECT_EQ(t["aggregation"], 8);
+    EXPECT_EQ(t["first_cce"].get<int>() % 8, 0);
+    if (t["message"] == "SIB1") {
+      ++sib1;
+      EXPECT_EQ(t["dci_format"], "1A");
+      EXPECT_EQ(t["prbs"][0], 9);   // localized from si_start_prb
+    } else {
+      ++si;
+      EXPECT_EQ(t["dci_format"], "1C");
+    }
+  }
+  EXPECT_EQ(sib1, 2);
+  EXPECT_EQ(si, 2);   // si_repetitions in the one window
+  EXPECT_THROW(sy::parse_scene_with_lte(nlohmann::json::parse(R"({"lte_cells":[{"earfcn":1300,"si_aggregation":5}]})"), "t"),
+               tw::InputError);
+  EXPECT_THROW(sy::parse_scene_with_lte(nlohmann::json::parse(R"({"lte_cells":[{"earfcn":1300,"si_dci_format":"2A"}]})"), "t"),
+               tw::InputError);
+}
+
+// The plan: TBS the smallest holding the message (36.213 tables), code rate bound, bad configurations.
+TEST(LteSiRender, PlanChoices) {
+  namespace sl = tw::synth::lte;
+  sl::LteCellConfig c;
+  c.bandwidth_prb = 50;
+  c.ports = 2;
+  const sl::LteSiPlan p(c, 1);
+  ASSERT_TRUE(p.enabled());
+  ASSERT_GE(p.messages().size(), 2u);
+  for (const auto& m : p.messages()) {
+    const int bits = static_cast<int>(8 * m.octets.size());
+    EXPECT_GE(m.alloc.tbs, bits);
+    EXPECT_EQ(static_cast<int>(8 * m.tb.size()), m.alloc.tbs);
+    for (std::size_t i = m.octets.size(); i < m.tb.size(); ++i) EXPECT_EQ(m.tb[i], 0);
+  }
+  c.bandwidth_prb = 6;
+  c.ports = 4;
+  c.cfi = 1;   // 2 symbols of 6 PRB: fewer than 4 CCEs
+  EXPECT_THROW(sl::LteSiPlan(c, 1), tw::InputError);
+  c.send_system_info = false;
+  EXPECT_NO_THROW(sl::LteSiPlan(c, 1));
+  EXPECT_FALSE(sl::LteSiPlan(c, 1).at(0, 5).has_value());
+}
+
+}  // namespace
