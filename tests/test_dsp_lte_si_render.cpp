@@ -126,11 +126,67 @@ TEST(LteSiRender, PlanChoices) {
   }
   c.bandwidth_prb = 6;
   c.ports = 4;
-  c.cfi = 1;   // 2 symbols of 6 PRB: fewer than 4 CCEs
+  c.cfi = 1;   // 2 symbols of 6 PRB, 4 ports: 12 + 12 REGs - 4 PCFICH - 3 PHICH = 17: 1 CCE
+  const sl::LteSiPlan none(c, 1);
+  EXPECT_FALSE(none.enabled());
+  EXPECT_NE(none.disabled_reason().find("1 CCEs"), std::string::npos) << none.disabled_reason();
+  EXPECT_FALSE(none.at(0, 5).has_value());
+  c.cfi = 3;   // 4 symbols: 12 + 12 + 18 + 18 - 7 = 53 REGs: 5 CCEs
+  EXPECT_TRUE(sl::LteSiPlan(c, 1).enabled());
+  c.si_start_prb = 6;
   EXPECT_THROW(sl::LteSiPlan(c, 1), tw::InputError);
-  c.send_system_info = false;
-  EXPECT_NO_THROW(sl::LteSiPlan(c, 1));
-  EXPECT_FALSE(sl::LteSiPlan(c, 1).at(0, 5).has_value());
+  c.si_start_prb = -1;
+  c.system_info.si_window_ms = 3;
+  EXPECT_THROW(sl::LteSiPlan(c, 1), tw::InputError);
+}
+
+}  // namespace
+
+namespace {
+
+// 36.211 / lte_cell_config.hpp EPRE convention with System Information on the air: every resource element
+// sent carries the cell's EPRE over its ports (sum over p of |a_p|^2 is 0 or 1: CRS on one port, PCFICH /
+// PHICH / PDCCH / PBCH / SI PDSCH transmit diversity split over the ports), and the
+// SIB1 subframe fills the PRBs of its allocation.
+TEST(LteSiRender, EveryResourceElementHasTheCellsEpre) {
+  namespace sl = tw::synth::lte;
+  for (int ports : {1, 2, 4}) {
+    sl::LteCellConfig c;
+    c.pci = 17;
+    c.ports = ports;
+    c.bandwidth_prb = 15;
+    c.first_sfn = 0;
+    c.first_sfn_set = true;
+    c.pdcch_load = 0.6;   // (random PDSCH data is 16/64QAM too: unit power only on average, left out)
+    sl::LteCellChain chain(c, 99, 0.0);
+    const sl::LteSiPlan plan(c, 99);
+    for (int sf = 0; sf < 10; ++sf) {
+      SCOPED_TRACE("ports " + std::to_string(ports) + " subframe " + std::to_string(sf));
+      chain.build_grid(sf);
+      const std::size_t n = chain.grid(0).size();
+      int sent = 0, bad = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        double e = 0.0;
+        for (int p = 0; p < ports; ++p) e += std::norm(chain.grid(p)[i]);
+        if (e > 1e-9) ++sent;
+        if (e > 1e-9 && std::abs(e - 1.0) > 1e-4) ++bad;
+      }
+      EXPECT_EQ(bad, 0);
+      EXPECT_GT(sent, 0);
+      const auto tx = plan.at(0, sf);
+      if (sf == 5) ASSERT_TRUE(tx.has_value());
+      if (!tx) continue;
+      // The allocation's PRBs carry the PDSCH on every symbol after the control region (a RE of the last
+      // symbol of each allocated PRB is sent).
+      const int nsc = 12 * c.bandwidth_prb;
+      const int last = static_cast<int>(n) / nsc - 1;
+      for (int prb : tx->plan->alloc.prb_slot1) {
+        double e = 0.0;
+        for (int p = 0; p < ports; ++p) e += std::norm(chain.grid(p)[static_cast<std::size_t>(last * nsc + 12 * prb + 1)]);
+        EXPECT_NEAR(e, 1.0, 1e-4) << "PRB " << prb;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -122,6 +122,7 @@ nlohmann::json TruthRecorder::to_json(const SceneRenderer& r, double duration_s)
     }
     c["frames"] = frames;
     if (plan.enabled()) c["si_transmissions"] = si;
+    else if (!plan.disabled_reason().empty()) c["si_disabled"] = plan.disabled_reason();
     lte_cells.push_back(c);
   }
   json out = {{"generator", "towerwatch synth"},

@@ -88,12 +88,24 @@ LteSiPlan::LteSiPlan(const LteCellConfig& cell, std::uint64_t seed) : cfg_(cell)
   for (int sf = 0; sf < 10; ++sf) {
     const char type = subframe_type(cell, sf);
     if (type == 'U' || (type == 'S' && cell.phich_extended)) continue;
+    // 36.211 table 6.9.3-1: the extended PHICH duration needs 3 control symbols outside MBSFN / special
+    // subframes; a cell configured with fewer has no valid control region and sends no System Information.
+    if (cell.phich_extended && control_symbols(cell, sf) < 3) {
+      disabled_reason_ = "cfi: " + std::to_string(control_symbols(cell, sf)) +
+                         " control symbols are too few for the extended PHICH duration (36.211 table 6.9.3-1)";
+      enabled_ = false;
+      return;
+    }
     n_cce_[static_cast<std::size_t>(sf)] =
         dl::ControlRegs(cp_, control_symbols(cell, sf), dl::phich_mi(cp_.tdd, cp_.tdd_config, sf)).n_cce();
   }
-  if (n_cce_[5] < 4)
-    throw InputError("cfi: the control region (" + std::to_string(control_symbols(cell, 5)) + " symbols) of " + std::to_string(n_rb) +
-                     " PRB holds " + std::to_string(n_cce_[5]) + " CCEs; an SI-RNTI PDCCH needs 4 (or \"system_info\": false)");
+  if (n_cce_[5] < 4) {   // no common search space: the cell cannot send System Information
+    disabled_reason_ = "cfi: the control region (" + std::to_string(control_symbols(cell, 5)) + " symbols) of " +
+                       std::to_string(n_rb) + " PRB with " + std::to_string(cell.ports) + " ports holds " +
+                       std::to_string(n_cce_[5]) + " CCEs; an SI-RNTI PDCCH needs 4";
+    enabled_ = false;
+    return;
+  }
 
   std::uint64_t r = mix(seed ^ 0x51b1ULL);
   for (std::size_t m = 0; m < octets.size(); ++m) {

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "dsp/lte/dci.hpp"
@@ -54,10 +55,12 @@ class LteSiPlan {
  public:
   // cell: its system_info (TDD: its tdd-Config set from the cell's own configuration), cfi, bandwidth and the
   // si_* choices; seed: the cell's. Throws tw::InputError naming the field when the messages do not fit the
-  // band or the control region cannot hold a common-search-space PDCCH (4 CCEs) in subframe 5.
+  // band. A cell whose control region cannot hold a common-search-space PDCCH (4 CCEs) in subframe 5 (6 PRB
+  // with a short control region) sends no System Information: enabled() false, disabled_reason() says why.
   LteSiPlan(const LteCellConfig& cell, std::uint64_t seed);
 
   bool enabled() const { return enabled_; }
+  const std::string& disabled_reason() const { return disabled_reason_; }
   int window_ms() const { return window_ms_; }
   const std::vector<SiMessagePlan>& messages() const { return messages_; }   // [0] SIB1, [n] SI-n
   // The transmission of (sfn 0..1023, subframe 0..9), if any.
@@ -78,6 +81,7 @@ class LteSiPlan {
   int window_ms_ = 20;
   std::vector<SiMessagePlan> messages_;
   std::array<int, 10> n_cce_{};
+  std::string disabled_reason_;
 };
 
 }  // namespace tw::synth::lte

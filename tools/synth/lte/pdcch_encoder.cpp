@@ -4,6 +4,7 @@ extern "C" {
 #include <osmocom/core/conv.h>
 }
 
+#include <cmath>
 #include <string>
 
 #include "dsp/lte/control_regs.hpp"
@@ -146,7 +147,7 @@ void pdcch_encode(const dl::CellParams& cell, int subframe, int cfi, std::span<c
           for (int i = 0; i < 4; ++i) {
             rng = mix64(rng);
             grids[static_cast<std::size_t>(p)][static_cast<std::size_t>(r.l * nsc + r.k[static_cast<std::size_t>(i)])] =
-                cf32((rng & 1u) ? -a : a, (rng & 2u) ? -a : a) * (cell.ports == 1 ? 1.0f : a);
+                cf32((rng & 1u) ? -a : a, (rng & 2u) ? -a : a) / std::sqrt(static_cast<float>(cell.ports));   // EPRE summed over the ports
           }
       }
   }
