@@ -39,6 +39,11 @@ TEST(LteSiRender, TddExtendedCp) {
                   .tdd_config = 1, .ssp = 5, .seed = 4});
 }
 
+TEST(LteSiRender, TddConfig3FourPortsCfi3) {   // subframes 6..9 downlink (6: at most 2 control symbols)
+  expect_decoded({.name = "TDD 50 PRB config 3 4 ports CFI 3", .n_prb = 50, .ports = 4, .cfi = 3, .tdd = true, .tdd_config = 3,
+                  .ssp = 4, .si_1c = true, .seed = 9});
+}
+
 TEST(LteSiRender, TwoCellsOneEarfcn) {
   expect_decoded({.name = "two cells 15 PRB, the first 4 dB stronger", .n_prb = 15, .ports = 2, .cfi = 2, .snr_db = 20, .two_cells = true, .seed = 5});
   expect_decoded({.name = "two cells 15 PRB, the second 4 dB stronger", .n_prb = 15, .ports = 2, .cfi = 2, .snr_db = 20, .two_cells = true,
