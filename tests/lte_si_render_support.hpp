@@ -58,7 +58,12 @@ struct SiCase {
   double second_cell_db = -4.0;
   double pdsch_load = 0.5, pdcch_load = 0.5;
   std::uint64_t seed = 1;
+  int window_ms = 20;             // si-WindowLength
+  bool more_sibs = false;         // SIB4 + SIB5 in SI-2 every 32 frames, SIB3 in SI-1 every 16 (else the default: SI-1)
 };
+
+// si-Periodicity of SI message n (1-based) as the case schedules it.
+inline int si_period(const SiCase& k, int n) { return k.more_sibs && n == 2 ? 32 : 16; }
 
 inline int natural_fft(int n_prb) { return sl::fft_size_for_prb(n_prb); }
 
@@ -105,12 +110,25 @@ inline sl::LteCellConfig si_cell(const SiCase& k, int pci, double power_dbfs, do
   c.system_info.tracking_area_code = 4242;
   c.system_info.cell_identity = static_cast<std::uint32_t>(0x1234500 + pci);
   c.system_info.freq_band_indicator = k.tdd ? 38 : 3;
+  c.system_info.si_window_ms = k.window_ms;
+  if (k.more_sibs) {
+    sl::Sib4Config s4;
+    s4.intra_freq_neigh_cell_list.push_back(sl::NeighbourCell{});
+    s4.intra_freq_neigh_cell_list.back().phys_cell_id = 77;
+    c.system_info.sib4 = s4;
+    sl::Sib5Config s5;
+    s5.carriers.push_back(sl::InterFreqCarrier{});
+    s5.carriers.back().dl_carrier_freq = 6300;
+    c.system_info.sib5 = s5;
+    c.system_info.scheduling = {sl::SchedulingEntry{16, {3}}, sl::SchedulingEntry{32, {4, 5}}};
+  }
   return c;
 }
 
 struct SiRenderResult {
   int transmissions = 0;      // listed in the truth and wholly inside the render
   int decoded_messages = 0;   // messages whose combined decode equals the truth
+  std::map<std::string, int> sent;   // transmissions per message in the truth
   int sib1_seen = 0, si_seen = 0;
   bool disabled = false;      // the truth says the (first) cell sends no System Information, and why
   std::string disabled_reason;
@@ -179,6 +197,7 @@ inline SiRenderResult render_and_decode(const SiCase& k) {
       const int sfn = t["sfn"].get<int>(), sub = t["subframe"].get<int>(), rv = t["rv"].get<int>();
       const std::string msg = t["message"].get<std::string>();
       SCOPED_TRACE(msg + " SFN " + std::to_string(sfn) + " subframe " + std::to_string(sub));
+      ++res.sent[msg];
       // The schedule, from the specifications.
       static constexpr int kRv[4] = {0, 2, 3, 1};
       if (k.tdd) EXPECT_EQ(tdd_type(k.tdd_config, sub), 'D');
@@ -190,7 +209,7 @@ inline SiRenderResult render_and_decode(const SiCase& k) {
         ++res.sib1_seen;
       } else {
         const int n = std::stoi(msg.substr(3));
-        const int period = 16;   // the default schedulingInfoList: SI-1 (SIB2 + SIB3) every 16 frames
+        const int period = si_period(k, n);
         const int x = (n - 1) * w;
         const int i = (10 * sfn + sub) % (10 * period) - x;
         EXPECT_GE(i, 0);

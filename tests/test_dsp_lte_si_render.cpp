@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "dsp/lte/phich_resources.hpp"
+#include "dsp/lte/tbs_table.hpp"
 #include "lte_si_render_support.hpp"
 #include "src/core/error.hpp"
 #include "tools/synth/lte/lte_si_scheduler.hpp"
@@ -57,6 +58,17 @@ TEST(LteSiRender, ReceiverPpm) {
 
 TEST(LteSiRender, EpaFading) {
   expect_decoded({.name = "EPA 5 Hz", .n_prb = 25, .ports = 2, .cfi = 2, .multipath = "epa", .doppler_hz = 5.0, .snr_db = 18, .seed = 8});
+}
+
+// Two SI messages: SI-1 (SIB2, SIB3) every 16 frames, SI-2 (SIB4, SIB5) every 32 frames, 10 ms windows: SI-1 in
+// frame 32 (SFN mod 16 = 0), SI-2 in frame 33 (SFN mod 32 = floor(10 / 10) = 1), each 4 times.
+TEST(LteSiRender, TwoSiMessagesInTheirWindows) {
+  SiCase k{.name = "SI-1 + SI-2", .n_prb = 25, .ports = 2, .cfi = 2, .seed = 11, .window_ms = 10, .more_sibs = true};
+  const auto r = tw::test::render_and_decode(k);
+  EXPECT_EQ(r.sent.at("SIB1"), 2);
+  EXPECT_EQ(r.sent.at("SI-1"), 4);
+  EXPECT_EQ(r.sent.at("SI-2"), 4);
+  EXPECT_EQ(r.decoded_messages, 3);
 }
 
 // 36.211 table 6.9-1 (m_i), spot values, and FDD.
@@ -126,6 +138,13 @@ TEST(LteSiRender, PlanChoices) {
   for (const auto& m : p.messages()) {
     const int bits = static_cast<int>(8 * m.octets.size());
     EXPECT_GE(m.alloc.tbs, bits);
+    // No smaller TBS of 36.213 table 7.1.7.2.1-1, columns N_PRB^1A = 2 and 3, holds the message.
+    for (int i_tbs = 0; i_tbs <= 26; ++i_tbs)
+      for (int n1a : {2, 3}) {
+        const int t = tw::dsp::lte::transport_block_size(i_tbs, n1a);
+        if (t >= bits) EXPECT_GE(t, m.alloc.tbs) << "I_TBS " << i_tbs << " N_PRB " << n1a;
+      }
+    EXPECT_EQ(m.alloc.tbs, tw::dsp::lte::transport_block_size(m.dci.mcs, (m.dci.tpc & 1) ? 3 : 2));
     EXPECT_EQ(static_cast<int>(8 * m.tb.size()), m.alloc.tbs);
     for (std::size_t i = m.octets.size(); i < m.tb.size(); ++i) EXPECT_EQ(m.tb[i], 0);
   }
