@@ -10,6 +10,7 @@
 #include "lte_si_render_support.hpp"
 #include "src/core/error.hpp"
 #include "tools/synth/lte/lte_si_scheduler.hpp"
+#include "tools/synth/lte/sib_encoder.hpp"
 
 namespace {
 
@@ -211,6 +212,33 @@ TEST(LteSiRender, EveryResourceElementHasTheCellsEpre) {
       }
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+// 36.331 6.2.2: a TDD cell's SIB1 carries its own tdd-Config (subframeAssignment = the uplink-downlink
+// configuration, specialSubframePatterns = the special subframe configuration), whatever system_info said.
+TEST(LteSiRender, TddSib1CarriesTheCellsTddConfig) {
+  namespace sl = tw::synth::lte;
+  sl::LteCellConfig c;
+  c.earfcn = 38000;
+  c.duplex = sl::Duplex::TDD;
+  c.tdd_config = 2;
+  c.special_subframe_config = 5;
+  c.system_info.tdd_config = sl::TddConfigSib{1, 7};   // stale
+  const sl::LteSiPlan p(c, 5);
+  auto si = c.system_info;
+  si.tdd_config = sl::TddConfigSib{2, 5};
+  EXPECT_EQ(p.messages()[0].octets, sl::encode_sib1(si));
+  si.tdd_config = sl::TddConfigSib{1, 7};
+  EXPECT_NE(p.messages()[0].octets, sl::encode_sib1(si));
+  // FDD: none.
+  c.duplex = sl::Duplex::FDD;
+  c.earfcn = 1300;
+  si.tdd_config.reset();
+  EXPECT_EQ(sl::LteSiPlan(c, 5).messages()[0].octets, sl::encode_sib1(si));
 }
 
 }  // namespace
