@@ -45,7 +45,10 @@ class DlschDecoder {
   // Adds the G = llr.size() soft values of one transmission with redundancy version rv and modulation order qm.
   void add(std::span<const float> llr, int qm, int rv);
   // Turbo-decodes the combined soft buffer: the transport block (A bits, 0/1) when every code block's CRC24B
-  // (C > 1) and the transport block's CRC24A check, else nullopt.
+  // (C > 1) and the transport block's CRC24A check, else nullopt. Also nullopt when a code block received
+  // fewer (non-zero) soft values than its K - F bits, or the decoded code words do not agree with the soft
+  // values (sum of w (1 - 2 bit) over the circular buffers not positive): near-erasures decode to the
+  // all-zero block, whose CRC is 0.
   std::optional<std::vector<std::uint8_t>> decode(int max_iterations = 8);
 
  private:
