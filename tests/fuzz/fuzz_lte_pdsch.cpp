@@ -154,7 +154,11 @@ void combine(int tbs, const std::vector<Tx>& txs, bool nothing) {
     if (g_print) std::fprintf(stderr, "SiCombiner TBS %d: %s\n", tbs, e.what());
     return;
   }
-  if (g_print) std::fprintf(stderr, "SiCombiner TBS %d: %s\n", tbs, r ? ("decoded from " + std::to_string(r->transmissions) + " transmission(s)").c_str() : "nothing");
+  if (g_print) {
+    std::string hex;
+    for (std::uint8_t o : r ? r->octets : std::vector<std::uint8_t>{}) hex += "0123456789abcdef"[o >> 4], hex += "0123456789abcdef"[o & 15];
+    std::fprintf(stderr, "SiCombiner TBS %d: %s %s\n", tbs, r ? ("decoded from " + std::to_string(r->transmissions) + " transmission(s)").c_str() : "nothing", hex.c_str());
+  }
   if (!r) return;
   TW_FUZZ_CHECK(!nothing, "SiCombiner decoded a block from all-zero soft values");
   TW_FUZZ_CHECK(static_cast<int>(r->octets.size()) * 8 == tbs, "decoded " + std::to_string(r->octets.size()) + " octets, TBS " + std::to_string(tbs));

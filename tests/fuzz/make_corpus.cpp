@@ -16,7 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "dsp/lte/channel_estimate.hpp"
 #include "dsp/lte/dlsch_coding.hpp"
+#include "dsp/lte/ofdm_demod.hpp"
+#include "dsp/lte/si_schedule.hpp"
 #include "dsp/lte/pdsch_allocation.hpp"
 #include "tools/synth/l3/encode.hpp"
 #include "tools/synth/lte/lte_cell_config.hpp"
@@ -26,6 +29,7 @@
 #include "tools/synth/lte/pdsch_encoder.hpp"
 #include "tools/synth/renderer.hpp"
 #include "tools/synth/scene.hpp"
+#include "tests/support/lte_sib_capture.hpp"
 
 extern "C" {
 #include <osmocom/coding/gsm0503_coding.h>
@@ -362,6 +366,66 @@ void lte_soft_seed(const std::string& name, std::uint8_t sel, std::uint8_t a, st
   put("lte_pdsch", name, v);
 }
 
+// fuzz_lte_pdsch grid mode from the real recording (../shared/captures/lte, the band-3 cell PCI 300 of
+// reference.json): the first SIB1 subframe (subframe 5 of an even frame) as OFDM demodulation and channel
+// estimation give it, resource elements and the channel estimates of both ports as int8 (channel mode 1, at
+// body offset 132 x 256), each scaled to its largest component, the noise variance the nearest of the
+// harness's table to the one the scaling implies.
+void lte_pdsch_real_seed(const fs::path& shared) {
+  const auto cap = tw::test::load_lte_sib_capture(shared);
+  if (!cap) {
+    std::fprintf(stderr, "no LTE recording under %s: real lte_pdsch seed skipped\n", shared.c_str());
+    return;
+  }
+  dl::DlOfdmDemodulator demod(cap->cell, cap->timing);
+  dl::ChannelEstimator est(cap->cell);
+  dl::DlSubframe sf;
+  for (std::int64_t frame = 0; frame < 9; ++frame) {
+    const int sfn = (cap->timing.sfn0 + static_cast<int>(frame)) % 1024;
+    if (!dl::is_sib1_subframe(sfn, 5) || !demod.execute(cap->iq, frame, 5, sf)) continue;
+    est.execute(sf);
+    const dl::CellParams& cell = cap->cell;
+    auto peak = [](const std::vector<tw::cf32>& v) {
+      float m = 1e-30f;
+      for (const auto& c : v) m = std::max({m, std::fabs(c.real()), std::fabs(c.imag())});
+      return m;
+    };
+    const float s_re = peak(sf.re) / 127.0f;
+    float s_h = 1e-30f;
+    for (int p = 0; p < cell.ports; ++p) s_h = std::max(s_h, peak(sf.h[static_cast<std::size_t>(p)]) / 127.0f);
+    // The harness sees re / (64 s_re) and h / (64 s_h): the same soft values for noise / (4096 s_re s_h).
+    const double want = sf.noise_var / (4096.0 * s_re * s_h);
+    const std::vector<double> table{1.0, 0.5, 0.1, 0.01, 1e-3, 1e-6, 0.0, -1.0, 0.0, 0.0, 1e-30, 1e-45, 1e30, 2.0, 10.0, 3.4e38};
+    int noise_code = 0;
+    for (int i : {0, 1, 2, 3, 4, 5, 13, 14})
+      if (std::fabs(std::log(table[static_cast<std::size_t>(i)] / want)) < std::fabs(std::log(table[static_cast<std::size_t>(noise_code)] / want))) noise_code = i;
+    const int ports_code = cell.ports == 1 ? 0 : cell.ports == 2 ? 1 : 2;
+    const int res = cell.phich_resource == "1/6" ? 0 : cell.phich_resource == "1/2" ? 1 : cell.phich_resource == "1" ? 2 : 3;
+    std::vector<std::uint8_t> v{0, nb_code(cell.n_prb), static_cast<std::uint8_t>(cell.pci >> 8), static_cast<std::uint8_t>(cell.pci),
+                                static_cast<std::uint8_t>((cell.normal_cp ? 0 : 1) | (7 << 2) | (ports_code << 5) | (cell.phich_extended ? 0x80 : 0)),
+                                static_cast<std::uint8_t>(15 | (res << 4)), 6,
+                                static_cast<std::uint8_t>(dl::sib1_rv(sfn) << 4), static_cast<std::uint8_t>(noise_code),
+                                static_cast<std::uint8_t>(0 | (1 << 3)), 0, 0, 0, 132};
+    auto q = [](float f, float scale) {
+      return static_cast<std::uint8_t>(static_cast<std::int8_t>(std::clamp(std::lround(f / scale), -128L, 127L)));
+    };
+    std::vector<std::uint8_t> body(132 * 256 + 2 * sf.re.size() * static_cast<std::size_t>(cell.ports), 0);
+    for (std::size_t i = 0; i < sf.re.size(); ++i) {
+      body[2 * i] = q(sf.re[i].real(), s_re);
+      body[2 * i + 1] = q(sf.re[i].imag(), s_re);
+    }
+    for (int p = 0; p < cell.ports; ++p)
+      for (std::size_t i = 0; i < sf.re.size(); ++i) {
+        const std::size_t j = 132 * 256 + 2 * (i + sf.re.size() * static_cast<std::size_t>(p));
+        body[j] = q(sf.h[static_cast<std::size_t>(p)][i].real(), s_h);
+        body[j + 1] = q(sf.h[static_cast<std::size_t>(p)][i].imag(), s_h);
+      }
+    v.insert(v.end(), body.begin(), body.end());
+    put("lte_pdsch", "real_pci300_sfn" + std::to_string(sfn) + "_sib1", v);
+    return;
+  }
+}
+
 void lte_pdsch_seeds() {
   auto cell = [](int pci, int n_prb, int ports) {
     dl::CellParams c;
@@ -529,7 +593,10 @@ int main(int argc, char** argv) {
   }
   if (only.empty() || only.count("lte_search")) lte_search_seeds();
   if (only.empty() || only.count("lte_dci")) lte_dci_seeds();
-  if (only.empty() || only.count("lte_pdsch")) lte_pdsch_seeds();
+  if (only.empty() || only.count("lte_pdsch")) {
+    lte_pdsch_seeds();
+    lte_pdsch_real_seed("../shared");   // run from the project root, as the tests
+  }
   std::printf("wrote %zu L3 blocks and their derivatives under %s\n", blocks.size(), root.c_str());
   return 0;
 }
