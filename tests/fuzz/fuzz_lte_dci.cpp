@@ -21,6 +21,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <span>
 #include <string>
@@ -47,6 +49,9 @@ constexpr int kTbs1a[2][27] = {
 // 36.213 table 7.1.7.2.3-1 (format 1C), I_TBS 0..31.
 constexpr int kTbs1c[32] = {40,  56,  72,  120, 136, 144, 176, 208, 224, 256,  280,  296,  328,  336,  392,  488,
                             552, 600, 632, 696, 776, 840, 904, 1000, 1064, 1128, 1224, 1288, 1384, 1480, 1608, 1736};
+
+// TW_FUZZ_PRINT=1 in the environment prints each verdict (to see what an input does).
+const bool g_print = std::getenv("TW_FUZZ_PRINT") != nullptr;
 
 struct Reader {
   std::span<const std::uint8_t> d;
@@ -148,6 +153,7 @@ void check_allocation(const dl::Dci& d, int n_rb) {
     }
   }
   dl::PdschAllocation a;
+  if (g_print) std::fprintf(stderr, "allocation %s: %s\n", what.c_str(), valid ? "valid" : "invalid");
   try {
     a = dl::si_allocation(d, n_rb);
   } catch (const tw::InputError& e) {
@@ -195,6 +201,7 @@ void parse_and_allocate(Reader& r) {
   }
   const bool bits_ok = std::all_of(bits.begin(), bits.end(), [](std::uint8_t b) { return b <= 1; });
   const bool valid = rb_ok && size == size_spec && bits_ok;
+  if (g_print) std::fprintf(stderr, "payload N_RB %d size %d (format %d): %s\n", n_rb, size, size_spec, valid ? "valid" : "invalid");
   std::optional<dl::Dci> d;
   try {
     d = dl::parse_dci(fmt, bits, n_rb, tdd, rnti);
@@ -283,6 +290,7 @@ void schedule(Reader& r) {
                std::all_of(s.periodicity_rf.begin(), s.periodicity_rf.end(), [&](int t) { return in(t, kPeriods); }) &&
                (!s.tdd || (s.tdd_config >= 0 && s.tdd_config <= 6)) && s.mbsfn_subframe_mask >= 0 && s.mbsfn_subframe_mask <= 0x3ff;
   if (valid) valid = count * s.window_ms <= 10 * *std::min_element(s.periodicity_rf.begin(), s.periodicity_rf.end());
+  if (g_print) std::fprintf(stderr, "schedule of %d messages, window %d: %s\n", count, s.window_ms, valid ? "valid" : "invalid");
   try {
     dl::check_si_schedule(s);
     TW_FUZZ_CHECK(valid, "check_si_schedule accepted an invalid schedule");
