@@ -14,7 +14,8 @@
 // 6..110, and its fields are the payload's bits; si_allocation gives an allocation exactly when the RIV is
 // one within N_VRB and I_TBS is in its table (else tw::InputError): PRBs in 0..N_RB-1, ascending, no
 // duplicates, as many in slot 0 as in slot 1 (L_CRBs, x N_RB^step for 1C), localized = the RIV's blocks in
-// both slots; the TBS of table 7.1.7.2.1-1 (column N_PRB^1A 2/3 by the TPC's LSB) or 7.1.7.2.3-1.
+// both slots, distributed = the blocks of 36.211 6.2.3.2's interleaver matrix built as the clause words it;
+// the TBS of table 7.1.7.2.1-1 (column N_PRB^1A 2/3 by the TPC's LSB) or 7.1.7.2.3-1.
 // check_si_schedule accepts exactly the valid schedules; si_message_at / si_window_start agree with the
 // window rule. Only tw::InputError may come out.
 #include <algorithm>
@@ -107,6 +108,42 @@ int riv_bits_1c(int n) {
 }
 int size_1c(int n) { return (n >= 50 ? 1 : 0) + riv_bits_1c(n) + 5; }
 
+// 36.213 table 7.1.6.1-1: RBG size P.
+int rbg(int n) { return n <= 10 ? 1 : n <= 26 ? 2 : n <= 63 ? 3 : 4; }
+
+// 36.211 6.2.3.2 as worded: Ñ_VRB VRB numbers written row by row into a matrix of 4 columns and N_row =
+// ceil(Ñ_VRB / 4P) P rows whose last N_null / 2 rows of columns 2 and 4 hold nulls, read column by column
+// (nulls skipped): the read position is ñ_PRB of the even slot; the odd slot adds Ñ_VRB / 2 mod Ñ_VRB; then
+// n_PRB = ñ_PRB below Ñ_VRB / 2, else ñ_PRB + N_gap - Ñ_VRB / 2.
+int distributed_prb(int n_vrb, int slot, int n_rb, int gap) {
+  const int g = gap == 0 ? gap1(n_rb) : gap2(n_rb);
+  const int nt = gap == 0 ? n_vrb_dist(n_rb, 0) : 2 * g;
+  const int p = rbg(n_rb);
+  const int n_row = (nt + 4 * p - 1) / (4 * p) * p;
+  const int n_null = 4 * n_row - nt;
+  std::vector<int> cell(static_cast<std::size_t>(4 * n_row), -1);   // row-major, -1: null
+  int next = 0;
+  for (int r = 0; r < n_row; ++r)
+    for (int c = 0; c < 4; ++c) {
+      const bool null = (c == 1 || c == 3) && r >= n_row - n_null / 2;
+      if (!null) cell[static_cast<std::size_t>(4 * r + c)] = next++;
+    }
+  int pos = 0, tilde = -1;
+  for (int c = 0; c < 4 && tilde < 0; ++c)
+    for (int r = 0; r < n_row; ++r) {
+      const int v = cell[static_cast<std::size_t>(4 * r + c)];
+      if (v < 0) continue;
+      if (v == n_vrb % nt) {
+        tilde = pos;
+        break;
+      }
+      ++pos;
+    }
+  if (slot == 1) tilde = (tilde + nt / 2) % nt;
+  tilde += nt * (n_vrb / nt);
+  return tilde < nt / 2 ? tilde : tilde + g - nt / 2;
+}
+
 // 36.213 7.1.6.3: the (start, length) whose RIV over n blocks is riv, searched over every allocation.
 std::optional<std::pair<int, int>> riv_search(long riv, int n) {
   for (int len = 1; len <= n; ++len)
@@ -131,7 +168,7 @@ void check_allocation(const dl::Dci& d, int n_rb) {
   bool valid = n_rb >= 6 && n_rb <= 110 && (d.gap == 0 || d.gap == 1);
   const bool distributed = d.format == dl::DciFormat::f1c || d.distributed;
   if (valid && d.gap == 1 && (!distributed || n_rb < 50)) valid = false;
-  int expect_tbs = 0, expect_len = 0, expect_start = -1;
+  int expect_tbs = 0, expect_len = 0, expect_start = -1, first_vrb = 0;
   if (valid && d.format == dl::DciFormat::f1a) {
     const int n_max = distributed ? n_vrb_dist(n_rb, d.gap) : n_rb;
     const auto r = riv_search(d.riv, n_rb);
@@ -140,6 +177,7 @@ void check_allocation(const dl::Dci& d, int n_rb) {
     } else {
       expect_len = r->second;
       expect_start = distributed ? -1 : r->first;
+      first_vrb = r->first;
       expect_tbs = kTbs1a[d.tpc & 1][d.mcs];
     }
   } else if (valid) {
@@ -149,6 +187,7 @@ void check_allocation(const dl::Dci& d, int n_rb) {
       valid = false;
     } else {
       expect_len = r->second * step_1c(n_rb);
+      first_vrb = r->first * step_1c(n_rb);
       expect_tbs = kTbs1c[d.mcs];
     }
   }
@@ -175,6 +214,16 @@ void check_allocation(const dl::Dci& d, int n_rb) {
     for (int i = 0; i < expect_len; ++i)
       TW_FUZZ_CHECK(a.prb_slot0[static_cast<std::size_t>(i)] == expect_start + i && a.prb_slot1[static_cast<std::size_t>(i)] == expect_start + i,
                     "localized blocks are not the RIV's: " + what);
+  if (distributed) {
+    std::vector<int> s0, s1;
+    for (int v = first_vrb; v < first_vrb + expect_len; ++v) {
+      s0.push_back(distributed_prb(v, 0, n_rb, d.gap));
+      s1.push_back(distributed_prb(v, 1, n_rb, d.gap));
+    }
+    std::sort(s0.begin(), s0.end());
+    std::sort(s1.begin(), s1.end());
+    TW_FUZZ_CHECK(a.prb_slot0 == s0 && a.prb_slot1 == s1, "distributed blocks are not the interleaver's: " + what);
+  }
   TW_FUZZ_CHECK(a.tbs == expect_tbs && a.i_tbs == d.mcs && a.qm == 2,
                 "TBS " + std::to_string(a.tbs) + " expected " + std::to_string(expect_tbs) + ": " + what);
 }
