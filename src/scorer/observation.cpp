@@ -43,6 +43,16 @@ CellObservation CellObservation::from_cell_record(const json& r, std::int64_t ti
     // LTE measures per resource element (TS 36.214 5.1.1 RSRP) and CRS SINR: the observation's level fields.
     o.power_dbfs = opt<double>(r, "rsrp_dbfs").value_or(-200.0);
     o.snr_db = opt<double>(r, "sinr_db").value_or(0.0);
+    // SIB1's cellAccessRelatedInfo (TS 36.331 6.2.2): the TAC takes the LAC's place and the 28-bit cell
+    // identity the CI's (OpenCellID LTE rows use area = TAC, cell = ECI alike). Ranges: TS 36.331
+    // TrackingAreaCode (16 bits), CellIdentity (28 bits).
+    o.lac = opt<int>(r, "tac");
+    o.ci = opt<int>(r, "cell_identity");
+    if (o.lac && (*o.lac < 0 || *o.lac > 65535)) throw InputError("cell record: field 'tac' is outside 0..65535");
+    if (o.ci && (*o.ci < 0 || *o.ci > 268435455))
+      throw InputError("cell record: field 'cell_identity' is outside 0..268435455");
+    // The SIBs decoded ("SIB1", "SIB2", ...) stand for the GSM SI types seen.
+    o.si_seen = opt<std::vector<std::string>>(r, "sibs_seen").value_or(std::vector<std::string>{});
   }
   o.params = r;
   return o;
