@@ -5,6 +5,7 @@
 // two-operator network raises nothing; each rogue variant alerts alone; the live band-3 cell raises nothing.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 
 #include "src/core/error.hpp"
@@ -496,4 +497,50 @@ TEST(LteRules, LiveCellRaisesNothingWithoutBaseline) {
   const tw::ScorerOptions opt;
   const auto reasons = tw::evaluate_cell(c, tw::ScoringContext{s, nullptr, opt});
   for (const auto& x : reasons) ADD_FAILURE() << x.rule << ": " << x.detail;
+}
+
+// ---- hostile records: every field of a full record replaced by values of the wrong type or range ----
+
+TEST(LteRules, HostileFieldsAreInputErrorsNeverOtherFailures) {
+  json full = lte(1300, 10, "01", 4100, 1, {6300});
+  full["sib4"] = {{"neighbours", json::array({json{{"pci", 11}, {"q_offset_cell_db", 0}}})}};
+  full["sib6"] = {{"utra_fdd", json::array({json{{"uarfcn", 10700}, {"priority", 3}}})}, {"utra_tdd", json::array()}};
+  const std::vector<json> bad{json("x"), json(-1), json(1e12), json(99999999999LL), json::array(), json::object(),
+                              json::array({json("x"), json(1)}), json(nullptr), json(true)};
+  // Every path of the record (objects and arrays entered), each replaced by each bad value.
+  std::vector<json::json_pointer> paths;
+  std::function<void(const json&, const json::json_pointer&)> walk = [&](const json& j, const json::json_pointer& p) {
+    if (!p.empty()) paths.push_back(p);
+    if (j.is_object())
+      for (auto it = j.begin(); it != j.end(); ++it) walk(it.value(), p / it.key());
+    else if (j.is_array())
+      for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], p / i);
+  };
+  walk(full, json::json_pointer());
+  ASSERT_GT(paths.size(), 60u);
+  int judged = 0, refused = 0;
+  for (const auto& p : paths) {
+    if (p.to_string() == "/type" || p.to_string() == "/rat") continue;
+    for (const auto& v : bad) {
+      json r = full;
+      r[p] = v;
+      auto recs = network();
+      recs.push_back(r);
+      try {
+        const auto s = sweep_of(recs);
+        for (const auto& c : s.cells) {
+          const tw::ScorerOptions opt;
+          (void)tw::evaluate_cell(c, tw::ScoringContext{s, nullptr, opt});
+        }
+        ++judged;
+      } catch (const tw::InputError& e) {
+        ++refused;
+        EXPECT_NE(std::string(e.what()).find("field"), std::string::npos) << p.to_string() << ": " << e.what();
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << p.to_string() << " = " << v.dump() << ": " << e.what();
+      }
+    }
+  }
+  EXPECT_GT(judged, 0);
+  EXPECT_GT(refused, 0);
 }

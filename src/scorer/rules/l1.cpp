@@ -44,7 +44,8 @@ std::vector<Reason> l1_downgrade_lure(const CellObservation& cell, const Scoring
       for (std::size_t i = 0; i < carriers->size(); ++i)
         if (auto v = priority_of((*carriers)[i], "sib5.carriers[" + std::to_string(i) + "]")) {
           lte_max = std::max(lte_max, *v);
-          p.push_back({{"earfcn", (*carriers)[i].value("earfcn", -1)}, {"priority", *v}});
+          p.push_back({{"earfcn", (*carriers)[i].contains("earfcn") ? (*carriers)[i]["earfcn"] : nlohmann::json(nullptr)},
+                       {"priority", *v}});
         }
       lte_prio["sib5"] = p;
     }
