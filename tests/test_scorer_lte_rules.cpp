@@ -169,6 +169,12 @@ TEST(LteRules, OwnTacFiresA2AndA5AndTheRogueAlertsAlone) {
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].cell.params["pci"], 13);
   EXPECT_DOUBLE_EQ(alerts[0].score, 4.0);
+  const json j = tw::to_json(alerts[0]);
+  EXPECT_EQ(j["cell"]["rat"], "LTE");
+  EXPECT_EQ(j["cell"]["tac"], 4199);
+  EXPECT_EQ(j["cell"]["cell_identity"], 100009 << 8 | 1);
+  EXPECT_EQ(j["cell"]["pci"], 13);
+  EXPECT_EQ(j["reasons"][0]["title"], "LAC (LTE: TAC) differs from every same-operator cell");
   // The other operator's TAC is no reference: 262-02 with TAC 4100 differs from its own 5200.
   EXPECT_TRUE(reasons_for(s, 30, "A2").empty());
   // With only two other cells of the operator decoded, A2 is silent (a location-area border looks the same).

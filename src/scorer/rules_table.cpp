@@ -142,23 +142,26 @@ const std::vector<Rule> kRules = {
   {"L2", "LTE: incomplete SIB scheduling", 1.0,
    "SIB1's schedulingInfoList (TS 36.331 6.2.2) with fewer than 2 SI messages or without SIB3 (reselection, "
    "36.304 5.2.4): a catcher sends SIB2 alone (srsRAN's default sib.conf). Rayhunter's incomplete_sib. Half "
-   "weight when only SIB5 is missing (a single-carrier network).",
+   "weight when only SIB5 is missing (a single-carrier network). 1.0: a lean but legitimate configuration "
+   "looks the same; with an own TAC, PLMN or lure it carries a catcher over the threshold.",
    rules::l2_incomplete_sibs},
   {"L3", "LTE: no neighbours where the operator's cells list them", 1.0,
    "No SIB4 intra-frequency neighbour and no SIB5 carrier (TS 36.331 6.3.1) while at least 2 other LTE cells "
    "of the operator in the sweep announce some: phones get nowhere to reselect to (the LTE form of "
-   "SnoopSnitch K1, AIMSICD 'neighbours consistency'). Judged only when every scheduled SIB4/SIB5 was decoded.",
+   "SnoopSnitch K1, AIMSICD 'neighbours consistency'). Judged only when every scheduled SIB4/SIB5 was decoded. 1.0 as K1: an unplanned legitimate cell "
+   "(new site) looks the same.",
    rules::l3_empty_lte_neighbours},
   {"L4", "LTE: band indicator does not match the EARFCN", 1.0,
    "SIB1 freqBandIndicator (and multiBandInfoList, TS 36.331 6.2.2) names no band whose downlink range holds the "
    "carrier (TS 36.101 table 5.7.3-1): operators configure the band of the carrier; a catcher run from a "
-   "template of another band does not. Silent for bands outside towerwatch's table.",
+   "template of another band does not. Silent for bands outside towerwatch's table. 1.0: a configuration error, not a capture by itself.",
    rules::l4_band_indicator},
   {"L5", "LTE: capture thresholds", 1.0,
    "SIB1 q-RxLevMin at its floor (-140 dBm) with SIB3 cellReselectionPriority 7 above every SIB5 carrier: "
    "Srxlev (TS 36.304 5.2.3.2) stays positive at any measurable RSRP, and 5.2.4.5 releases phones to a "
    "lower-priority frequency only below Thresh_Serving,Low, which never happens: camped phones are kept. "
-   "Operators give the top priority to capacity layers with a higher q-RxLevMin (the live band-3 cell: -132).",
+   "Operators give the top priority to capacity layers with a higher q-RxLevMin (the live band-3 cell: -132). "
+   "1.0: an aggressive but legitimate coverage layer can look the same.",
    rules::l5_capture_thresholds},
 };
 // clang-format on
