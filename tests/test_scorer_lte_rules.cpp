@@ -130,6 +130,10 @@ TEST(LteObservation, TacAndCellIdentityFillLacAndCi) {
   tw::test::expect_input_error([&] { tw::CellObservation::from_cell_record(r, kNow, "t"); }, {"'tac'", "0..65535"});
   r = lte(1300, 10, "01", 1, 268435456, {});
   tw::test::expect_input_error([&] { tw::CellObservation::from_cell_record(r, kNow, "t"); }, {"'cell_identity'"});
+  r = lte(1300, 10, "01", 1, 1, {});
+  r["tac"] = 4294971396LL;   // 2^32 + 4100: refused, not truncated to 4100
+  tw::test::expect_input_error([&] { tw::CellObservation::from_cell_record(r, kNow, "t"); }, {"'tac'"});
+  r["tac"] = 4100;
   r["cell_identity"] = "0x2bffd01";
   tw::test::expect_input_error([&] { tw::CellObservation::from_cell_record(r, kNow, "t"); }, {"'cell_identity'"});
 }
