@@ -32,6 +32,8 @@ struct KnownCell {
   std::optional<std::int64_t> fn_phase; // learned FN clock phase (frames, see fn_clock below)
   std::int64_t fn_phase_n = 0;          // observations that agreed with it
   std::optional<double> range_m;        // OpenCellID's range estimate of the cell
+  // LTE (learned): the physical cell id it was last seen with (TS 36.211 6.11; lac = TAC, ci = ECI).
+  std::optional<int> pci;
 };
 
 // The observed plan of one operator in the baseline: the BCCH ARFCNs its learned cells were seen on and the
@@ -61,6 +63,22 @@ class BaselineView {
 
   // Learned cells seen on this ARFCN (RAT GSM), one entry per learned identity, whatever their CGI.
   virtual std::vector<KnownCell> learned_cells_on(int /*arfcn*/) const { return {}; }
+
+  // The same three queries for a given RAT ("GSM", "LTE"; for LTE lac = TAC and ci = the 28-bit E-UTRAN
+  // cell identity, arfcn = EARFCN): an LTE ECI must never match a GSM CI. The defaults answer GSM with the
+  // GSM queries above and know nothing of other RATs.
+  virtual std::optional<KnownCell> find_cell_of(const std::string& rat, int mcc, const std::string& mnc, int lac,
+                                                int ci) const {
+    if (rat != "GSM") return std::nullopt;
+    return find_cell(mcc, mnc, lac, ci);
+  }
+  virtual bool operator_known_of(const std::string& rat, int mcc, const std::string& mnc) const {
+    return rat == "GSM" && operator_known(mcc, mnc);
+  }
+  virtual std::vector<KnownCell> learned_cells_of(const std::string& rat, int arfcn) const {
+    if (rat != "GSM") return {};
+    return learned_cells_on(arfcn);
+  }
   // The operator's observed plan in `band` ("P-GSM900", ...; "" = every band).
   virtual OperatorPlan operator_plan(int /*mcc*/, const std::string& /*mnc*/, const std::string& /*band*/) const {
     return {};

@@ -43,6 +43,19 @@ CellObservation CellObservation::from_cell_record(const json& r, std::int64_t ti
     // LTE measures per resource element (TS 36.214 5.1.1 RSRP) and CRS SINR: the observation's level fields.
     o.power_dbfs = opt<double>(r, "rsrp_dbfs").value_or(-200.0);
     o.snr_db = opt<double>(r, "sinr_db").value_or(0.0);
+    // SIB1's cellAccessRelatedInfo (TS 36.331 6.2.2): the TAC takes the LAC's place and the 28-bit cell
+    // identity the CI's (OpenCellID LTE rows use area = TAC, cell = ECI alike). Ranges: TS 36.331
+    // TrackingAreaCode (16 bits), CellIdentity (28 bits).
+    // Read as 64 bits so that a value beyond int is refused, not truncated into range.
+    const auto tac = opt<long long>(r, "tac");
+    const auto eci = opt<long long>(r, "cell_identity");
+    if (tac && (*tac < 0 || *tac > 65535)) throw InputError("cell record: field 'tac' is outside 0..65535");
+    if (eci && (*eci < 0 || *eci > 268435455))
+      throw InputError("cell record: field 'cell_identity' is outside 0..268435455");
+    o.lac = tac ? std::optional<int>(static_cast<int>(*tac)) : std::nullopt;
+    o.ci = eci ? std::optional<int>(static_cast<int>(*eci)) : std::nullopt;
+    // The SIBs decoded ("SIB1", "SIB2", ...) stand for the GSM SI types seen.
+    o.si_seen = opt<std::vector<std::string>>(r, "sibs_seen").value_or(std::vector<std::string>{});
   }
   o.params = r;
   return o;

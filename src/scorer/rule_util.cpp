@@ -49,6 +49,59 @@ std::optional<std::vector<int>> neighbour_list(const CellObservation& cell) {
   return out;
 }
 
+const nlohmann::json* object_param(const CellObservation& cell, const char* key) {
+  if (!cell.params.is_object() || !cell.params.contains(key) || cell.params[key].is_null()) return nullptr;
+  const auto& v = cell.params[key];
+  if (!v.is_object()) throw InputError(std::string("cell record: field '") + key + "' is not an object");
+  return &v;
+}
+
+std::optional<long long> int_member(const nlohmann::json& obj, const char* key, long long lo, long long hi,
+                                    const std::string& where) {
+  if (!obj.is_object() || !obj.contains(key) || obj[key].is_null()) return std::nullopt;
+  const auto& v = obj[key];
+  const std::string name = "cell record: field '" + where + "." + key + "'";
+  if (!v.is_number_integer() && !v.is_number_unsigned()) throw InputError(name + " is not an integer");
+  const long long x = v.get<long long>();
+  if (x < lo || x > hi)
+    throw InputError(name + " = " + std::to_string(x) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+  return x;
+}
+
+std::optional<std::vector<std::vector<std::string>>> lte_schedule(const CellObservation& cell) {
+  if (cell.rat != "LTE" || !cell.params.is_object() || !cell.params.contains("scheduling") ||
+      cell.params["scheduling"].is_null())
+    return std::nullopt;
+  const auto& a = cell.params["scheduling"];
+  // TS 36.331 SchedulingInfoList: 1..maxSI-Message (32) entries, each with at most maxSIB-1 (31) SIBs.
+  if (!a.is_array() || a.size() > 32) throw InputError("cell record: field 'scheduling' is not an array of at most 32 SI messages");
+  std::vector<std::vector<std::string>> out;
+  for (const auto& si : a) {
+    if (!si.is_object() || !si.contains("sibs") || !si["sibs"].is_array() || si["sibs"].size() > 32)
+      throw InputError("cell record: field 'scheduling' holds an SI message without a 'sibs' array");
+    std::vector<std::string> sibs;
+    for (const auto& name : si["sibs"]) {
+      if (!name.is_string()) throw InputError("cell record: field 'scheduling[].sibs' holds a non-string");
+      sibs.push_back(name.get<std::string>());
+    }
+    out.push_back(std::move(sibs));
+  }
+  return out;
+}
+
+bool lte_scheduled(const std::vector<std::vector<std::string>>& schedule, std::string_view sib) {
+  for (const auto& si : schedule)
+    if (std::find(si.begin(), si.end(), sib) != si.end()) return true;
+  return false;
+}
+
+std::optional<int> lte_pci(const CellObservation& cell) {
+  if (cell.rat != "LTE" || !cell.params.is_object()) return std::nullopt;
+  const auto v = int_member(cell.params, "pci", 0, 503, "cell");
+  if (!v) return std::nullopt;
+  return static_cast<int>(*v);
+}
+
 std::string describe(const CellObservation& c) {
   std::string s;
   auto add = [&s](const char* sep, const char* label, int value) {
@@ -61,9 +114,12 @@ std::string describe(const CellObservation& c) {
     s.push_back('-');
     s.append(*c.mnc);
   }
-  if (c.lac) add(" ", "LAC ", *c.lac);
-  if (c.ci) add(" ", "CI ", *c.ci);
-  if (c.arfcn >= 0) add(" on ", "ARFCN ", c.arfcn);
+  const bool lte = c.rat == "LTE";
+  if (c.lac) add(" ", lte ? "TAC " : "LAC ", *c.lac);
+  if (c.ci) add(" ", lte ? "ECI " : "CI ", *c.ci);
+  if (c.arfcn >= 0) add(" on ", lte ? "EARFCN " : "ARFCN ", c.arfcn);
+  if (lte && c.params.is_object() && c.params.contains("pci") && c.params["pci"].is_number_integer())
+    add(" ", "PCI ", c.params["pci"].get<int>());
   return s.empty() ? std::string("unidentified cell") : s;
 }
 

@@ -24,6 +24,22 @@ std::optional<long long> int_param(const CellObservation& cell, const char* key)
 // are a tw::InputError.
 std::optional<std::vector<int>> neighbour_list(const CellObservation& cell);
 
+// LTE records (src/lte/lte_rrc_json.cpp): typed access to the decoded System Information. Absent or null
+// is nullopt / nullptr; a value of the wrong JSON type or outside its ASN.1 range is a tw::InputError naming
+// the field ("sib5.carriers[1].priority").
+// An object parameter ("sib3"); nullptr when absent or null.
+const nlohmann::json* object_param(const CellObservation& cell, const char* key);
+// An integer member of `obj` within lo..hi; `where` names obj in errors.
+std::optional<long long> int_member(const nlohmann::json& obj, const char* key, long long lo, long long hi,
+                                    const std::string& where);
+// SIB1's schedule ("scheduling": [{"si":1,"periodicity_rf":8,"sibs":["SIB2","SIB3"]},...]): the SIB names of
+// each SI message; nullopt when SIB1 was not decoded.
+std::optional<std::vector<std::vector<std::string>>> lte_schedule(const CellObservation& cell);
+// True when `sib` ("SIB4") is in some SI message of the schedule.
+bool lte_scheduled(const std::vector<std::vector<std::string>>& schedule, std::string_view sib);
+// The physical cell id of an LTE record (0..503, TS 36.211 6.11); nullopt when absent.
+std::optional<int> lte_pci(const CellObservation& cell);
+
 // "262-01 LAC 1234 CI 10011 on ARFCN 58" (whatever is known).
 std::string describe(const CellObservation& cell);
 Reason make_reason(double weight, std::string detail, nlohmann::json evidence);

@@ -7,19 +7,24 @@ namespace tw {
 namespace {
 // clang-format off
 const std::vector<Rule> kRules = {
-  {"A2", "LAC differs from every same-operator cell", 1.5,
+  {"A2", "LAC (LTE: TAC) differs from every same-operator cell", 1.5,
    "A catcher announces a LAC of its own so that phones perform a location update towards it (TS 24.008 4.4.1: "
    "a new LAI triggers location updating, which reveals the IMSI/TMSI). SnoopSnitch A2, PyCatcher's LAC "
-   "consistency check, AIMSICD 'LAC/CID consistency'. Needs more than 2 decoded same-operator cells.",
+   "consistency check, AIMSICD 'LAC/CID consistency'. LTE cells: SIB1's TAC against the operator's other LTE "
+   "cells (a new TAI triggers a tracking area update, TS 24.301 5.5.3.2; Crocodile Hunter's TAC check). Needs "
+   "more than 2 decoded same-operator cells of the RAT.",
    rules::a2_lac_differs},
-  {"A4", "Same global identity on another ARFCN", 1.5,
+  {"A4", "Same global identity on another ARFCN (LTE: EARFCN or PCI)", 1.5,
    "One cell has one BCCH carrier (TS 45.002 6.3); the same MCC/MNC/LAC/CI on two ARFCNs of one sweep means a "
-   "cloned identity. SnoopSnitch A4, Crocodile Hunter's duplicate-identity check. Both cells are flagged (one "
+   "cloned identity. LTE: the 28-bit cell identity (unique in the PLMN, TS 36.300 8.2) on another EARFCN or "
+   "with another PCI (one carrier, one PCI per cell, TS 36.211 6.11). SnoopSnitch A4, Crocodile Hunter's "
+   "duplicate-identity check. Both cells are flagged (one "
    "sweep cannot tell the original); the weight stays below the threshold so the original does not alert alone.",
    rules::a4_cloned_identity},
-  {"A5", "Lone cell in its LAC", 0.5,
-   "A location area normally spans many cells (TS 23.003 4.1); a LAC holding a single cell while the operator's "
-   "other LAC has several is how a catcher with a fresh LAC looks. SnoopSnitch A5. Low weight: a legitimate cell "
+  {"A5", "Lone cell in its LAC (LTE: TAC)", 0.5,
+   "A location area normally spans many cells (TS 23.003 4.1; a tracking area likewise, 4.17); a LAC/TAC holding "
+   "a single cell while the operator's other one has several is how a catcher with a fresh LAC/TAC looks. "
+   "SnoopSnitch A5. Low weight: a legitimate cell "
    "at a location-area border, or a small sweep, looks the same.",
    rules::a5_lone_lac},
   {"K1", "Empty or near-empty neighbour list", 1.0,
@@ -65,14 +70,17 @@ const std::vector<Rule> kRules = {
    rules::p1_lte_priority},
   {"B1", "Not in the baseline", 1.0,
    "A cell of a known operator that neither the learned baseline nor the imported OpenCellID holds: "
-   "AIMSICD's 'DBe consistency check', SeaGlass's comparison with the surveyed baseline. Silent without a "
-   "baseline or for an operator the baseline does not know.",
+   "AIMSICD's 'DBe consistency check', SeaGlass's comparison with the surveyed baseline. LTE cells are looked "
+   "up by TAC + ECI among LTE rows (OpenCellID radio LTE: area = TAC, cell = ECI) and need LTE cells of the "
+   "operator in the baseline. Silent without a baseline or for an operator the baseline does not know.",
    rules::b1_not_in_baseline},
   {"C1", "Identity change of a known cell", 1.5,
    "A base station keeps its cell global identity (TS 23.003 4.3.1, broadcast in SI3/SI4, TS 44.018 9.1.35); "
    "a carrier the baseline learned on this ARFCN with this BSIC now broadcasting another LAC or CI is a "
    "takeover of a known channel (phones already measure it) with a LAI that forces a location update. "
-   "AIMSICD 'changing LAC/CID', SnoopSnitch's LAC checks over time. Needs a learned cell seen twice there.",
+   "AIMSICD 'changing LAC/CID', SnoopSnitch's LAC checks over time. LTE: a learned EARFCN + PCI now with "
+   "another TAC or cell identity (TS 36.331 SIB1), Crocodile Hunter's TAC change of a known cell. Needs a "
+   "learned cell seen twice there.",
    rules::c1_identity_change},
   {"B2", "ARFCN outside the operator's plan", 1.0,
    "Operators use their licensed carriers (TS 45.005 clause 2) and announce them in their BA lists (TS 44.018 "
@@ -116,6 +124,45 @@ const std::vector<Rule> kRules = {
    "two ARFCNs of a sweep (both flagged). None of SnoopSnitch, Crocodile Hunter, PyCatcher, SeaGlass or "
    "AIMSICD has it (no timing); it catches a perfect clone.",
    rules::f2_frame_timing},
+  {"M2", "Lone PLMN", 1.6,
+   "The only cell of its operator (MCC+MNC, TS 23.003 2.2; LTE: any PLMN of SIB1's list) among at least 3 "
+   "identified cells of other operators in the sweep, any RAT: a public network is many cells; a catcher on a "
+   "PLMN of its own (an SDR stack's default, or a made-up code) is one. Without a baseline nothing else says "
+   "the PLMN is foreign to the place, hence 1.6: with one more 1.0 finding (incomplete SIBs, a reserved MCC, "
+   "an RF offset) it alerts, alone it does not. GSM-R (R-GSM ARFCN 955..974, TS 45.005 2) is exempt: railways "
+   "run their own PLMN.",
+   rules::m2_lone_plmn},
+  {"L1", "LTE: 2G/3G priority above every LTE priority", 1.6,
+   "SIB6 (UTRA) or SIB7 (GERAN) cellReselectionPriority above SIB3's serving and every SIB5 carrier priority "
+   "(TS 36.331 6.3.1): TS 36.304 5.2.4.5 sends idle phones to the higher-priority RAT as soon as its level "
+   "exceeds Thresh_X,High, whatever the LTE signal: a downgrade to 2G/3G where a catcher works. Rayhunter's "
+   "priority_2g_downgrade (Park et al. 'Why We Cannot Win', T7). Operators rank LTE highest (36.304 5.2.4.1 "
+   "forbids equal priorities across RATs), so 1.6: with one more 1.0 finding it alerts.",
+   rules::l1_downgrade_lure},
+  {"L2", "LTE: incomplete SIB scheduling", 1.0,
+   "SIB1's schedulingInfoList (TS 36.331 6.2.2) with fewer than 2 SI messages or without SIB3 (reselection, "
+   "36.304 5.2.4): a catcher sends SIB2 alone (srsRAN's default sib.conf). Rayhunter's incomplete_sib. Half "
+   "weight when only SIB5 is missing (a single-carrier network). 1.0: a lean but legitimate configuration "
+   "looks the same; with an own TAC, PLMN or lure it carries a catcher over the threshold.",
+   rules::l2_incomplete_sibs},
+  {"L3", "LTE: no neighbours where the operator's cells list them", 1.0,
+   "No SIB4 intra-frequency neighbour and no SIB5 carrier (TS 36.331 6.3.1) while at least 2 other LTE cells "
+   "of the operator in the sweep announce some: phones get nowhere to reselect to (the LTE form of "
+   "SnoopSnitch K1, AIMSICD 'neighbours consistency'). Judged only when every scheduled SIB4/SIB5 was decoded. 1.0 as K1: an unplanned legitimate cell "
+   "(new site) looks the same.",
+   rules::l3_empty_lte_neighbours},
+  {"L4", "LTE: band indicator does not match the EARFCN", 1.0,
+   "SIB1 freqBandIndicator (and multiBandInfoList, TS 36.331 6.2.2) names no band whose downlink range holds the "
+   "carrier (TS 36.101 table 5.7.3-1): operators configure the band of the carrier; a catcher run from a "
+   "template of another band does not. Silent for bands outside towerwatch's table. 1.0: a configuration error, not a capture by itself.",
+   rules::l4_band_indicator},
+  {"L5", "LTE: capture thresholds", 1.0,
+   "SIB1 q-RxLevMin at its floor (-140 dBm) with SIB3 cellReselectionPriority 7 above every SIB5 carrier: "
+   "Srxlev (TS 36.304 5.2.3.2) stays positive at any measurable RSRP, and 5.2.4.5 releases phones to a "
+   "lower-priority frequency only below Thresh_Serving,Low, which never happens: camped phones are kept. "
+   "Operators give the top priority to capacity layers with a higher q-RxLevMin (the live band-3 cell: -132). "
+   "1.0: an aggressive but legitimate coverage layer can look the same.",
+   rules::l5_capture_thresholds},
 };
 // clang-format on
 }  // namespace

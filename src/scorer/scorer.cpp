@@ -43,6 +43,12 @@ nlohmann::json to_json(const Alert& a) {
   if (c.lac) cell["lac"] = *c.lac;
   if (c.ci) cell["ci"] = *c.ci;
   if (c.bsic) cell["bsic"] = *c.bsic;
+  if (c.rat == "LTE") {   // the LTE names of the identity (lac/ci above carry the same values)
+    if (c.lac) cell["tac"] = *c.lac;
+    if (c.ci) cell["cell_identity"] = *c.ci;
+    if (c.params.is_object() && c.params.contains("pci") && c.params["pci"].is_number_integer())
+      cell["pci"] = c.params["pci"];
+  }
   cell["power_dbfs"] = c.power_dbfs;
   if (c.power_dbm) cell["power_dbm"] = *c.power_dbm;
   cell["snr_db"] = c.snr_db;

@@ -46,12 +46,18 @@ void apply_learned_extra(tw::KnownCell& k, const json& extra) {
 }  // namespace
 
 std::optional<tw::KnownCell> StoreBaselineView::find_cell(int mcc, const std::string& mnc, int lac, int ci) const {
+  return find_cell_of("GSM", mcc, mnc, lac, ci);
+}
+
+std::optional<tw::KnownCell> StoreBaselineView::find_cell_of(const std::string& rat, int mcc, const std::string& mnc,
+                                                             int lac, int ci) const {
   Stmt s(store_,
          "SELECT source, mnc, arfcn, first_seen_ms, last_seen_ms, lat, lon, n_observations, bsic, extra "
-         "FROM known_cells WHERE rat = 'GSM' AND mcc = ? AND lac = ? AND ci = ? ORDER BY source, n_observations DESC");
+         "FROM known_cells WHERE rat = ?4 AND mcc = ?1 AND lac = ?2 AND ci = ?3 ORDER BY source, n_observations DESC");
   s.bind(1, mcc);
   s.bind(2, lac);
   s.bind(3, ci);
+  s.bind(4, rat);
   const int want = mnc_value(mnc);
   std::optional<tw::KnownCell> out;
   bool learned = false;
@@ -63,6 +69,7 @@ std::optional<tw::KnownCell> StoreBaselineView::find_cell(int mcc, const std::st
     if (!out) {
       out = tw::KnownCell{};
       out->mcc = mcc;
+      out->rat = rat;
       out->mnc = mnc;
       out->lac = lac;
       out->ci = ci;
@@ -112,11 +119,28 @@ bool StoreBaselineView::operator_known(int mcc, const std::string& mnc) const {
   return s.step();
 }
 
-std::vector<tw::KnownCell> StoreBaselineView::learned_cells_on(int arfcn) const {
+bool StoreBaselineView::operator_known_of(const std::string& rat, int mcc, const std::string& mnc) const {
+  if (rat == "GSM") return operator_known(mcc, mnc);   // GSM keeps its RAT-blind answer
   Stmt s(store_,
-         "SELECT mcc, mnc, lac, ci, bsic, n_observations, first_seen_ms, last_seen_ms, lat, lon, extra "
-         "FROM known_cells WHERE source = 'learned' AND rat = 'GSM' AND arfcn = ? ORDER BY n_observations DESC");
+         "SELECT 1 FROM known_cells WHERE rat = ?4 AND mcc = ?1 AND (mnc = ?2 OR (source = 'opencellid' AND ?3 >= 0 "
+         "AND CAST(mnc AS INTEGER) = ?3)) LIMIT 1");
+  s.bind(1, mcc);
+  s.bind(2, mnc);
+  s.bind(3, mnc_value(mnc));
+  s.bind(4, rat);
+  return s.step();
+}
+
+std::vector<tw::KnownCell> StoreBaselineView::learned_cells_on(int arfcn) const {
+  return learned_cells_of("GSM", arfcn);
+}
+
+std::vector<tw::KnownCell> StoreBaselineView::learned_cells_of(const std::string& rat, int arfcn) const {
+  Stmt s(store_,
+         "SELECT mcc, mnc, lac, ci, bsic, n_observations, first_seen_ms, last_seen_ms, lat, lon, extra, params_seen "
+         "FROM known_cells WHERE source = 'learned' AND rat = ?2 AND arfcn = ?1 ORDER BY n_observations DESC");
   s.bind(1, arfcn);
+  s.bind(2, rat);
   std::vector<tw::KnownCell> out;
   while (s.step()) {
     tw::KnownCell k;
@@ -131,8 +155,15 @@ std::vector<tw::KnownCell> StoreBaselineView::learned_cells_on(int arfcn) const 
     k.last_seen_unix_ms = s.col_opt_int(7).value_or(0);
     k.lat = s.col_opt_double(8);
     k.lon = s.col_opt_double(9);
+    k.rat = rat;
     k.arfcns = {arfcn};
     apply_learned_extra(k, parse_json(s.col_text(10)));
+    // LTE: the PCI of the record (params_seen keeps each distinct value in order; the last is the newest).
+    const json seen = parse_json(s.col_text(11));
+    if (seen.is_object() && seen.contains("pci") && seen["pci"].is_array() && !seen["pci"].empty()) {
+      const json& p = seen["pci"].back();
+      if (p.is_number_integer() && p.get<long long>() >= 0 && p.get<long long>() <= 503) k.pci = p.get<int>();
+    }
     out.push_back(std::move(k));
   }
   return out;

@@ -20,6 +20,12 @@ class StoreBaselineView : public tw::BaselineView {
   std::optional<tw::KnownCell> find_cell(int mcc, const std::string& mnc, int lac, int ci) const override;
   bool operator_known(int mcc, const std::string& mnc) const override;
   std::vector<tw::KnownCell> learned_cells_on(int arfcn) const override;
+  // RAT-aware forms (LTE: lac = TAC, ci = ECI; learned LTE rows also give the PCI from params_seen "pci").
+  // operator_known_of("GSM", ...) is operator_known (any RAT), other RATs need a row of that RAT.
+  std::optional<tw::KnownCell> find_cell_of(const std::string& rat, int mcc, const std::string& mnc, int lac,
+                                            int ci) const override;
+  bool operator_known_of(const std::string& rat, int mcc, const std::string& mnc) const override;
+  std::vector<tw::KnownCell> learned_cells_of(const std::string& rat, int arfcn) const override;
   // Learned rows of the operator whose params_seen "band" holds `band`; sweeps: completed sweeps with an
   // observation in that band.
   tw::OperatorPlan operator_plan(int mcc, const std::string& mnc, const std::string& band) const override;

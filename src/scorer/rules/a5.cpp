@@ -1,4 +1,5 @@
-// A5: a LAC with a single CI in the sweep while the operator has another LAC with several cells.
+// A5: a LAC with a single CI in the sweep while the operator has another LAC with several cells (LTE: a TAC
+// with a single ECI while another TAC of the operator has several).
 #include <map>
 #include <set>
 
@@ -22,8 +23,9 @@ std::vector<Reason> a5_lone_lac(const CellObservation& cell, const ScoringContex
       populous_lac = lac;
     }
   if (populous_lac < 0) return {};
+  const std::string area = cell.rat == "LTE" ? "TAC " : "LAC ";
   return {scorer::make_reason(weight,
-                              "LAC " + std::to_string(*cell.lac) + " has this single cell while LAC " +
+                              area + std::to_string(*cell.lac) + " has this single cell while " + area +
                                   std::to_string(populous_lac) + " of the same operator has " +
                                   std::to_string(most) + " cells in this sweep",
                               {{"lac", *cell.lac}, {"cells_in_lac", 1}, {"other_lac", populous_lac},

@@ -24,5 +24,12 @@ std::vector<Reason> s2_transient(const CellObservation&, const ScoringContext&, 
 std::vector<Reason> s3_location_outlier(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> p2_paging_burst(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> f2_frame_timing(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> m2_lone_plmn(const CellObservation&, const ScoringContext&, double weight);
+// LTE only (System Information from SIB1..SIB7, src/lte/lte_rrc_json.cpp).
+std::vector<Reason> l1_downgrade_lure(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> l2_incomplete_sibs(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> l3_empty_lte_neighbours(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> l4_band_indicator(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> l5_capture_thresholds(const CellObservation&, const ScoringContext&, double weight);
 
 }  // namespace tw::rules

@@ -32,8 +32,9 @@ std::vector<Reason> s1_signal_outlier(const CellObservation& cell, const Scoring
   std::string detail;
   double w = 0.0;
   // Own baseline.
-  if (ctx.baseline && cell.rat == "GSM" && cell.arfcn >= 0 && cell.mcc && cell.mnc && cell.lac && cell.ci) {
-    for (const auto& k : ctx.baseline->learned_cells_on(cell.arfcn)) {
+  if (ctx.baseline && (cell.rat == "GSM" || cell.rat == "LTE") && cell.arfcn >= 0 && cell.mcc && cell.mnc && cell.lac &&
+      cell.ci) {
+    for (const auto& k : ctx.baseline->learned_cells_of(cell.rat, cell.arfcn)) {
       if (k.mcc != *cell.mcc || k.mnc != *cell.mnc || k.lac != *cell.lac || k.ci != *cell.ci) continue;
       if (k.power_recent_dbfs.size() < kMinHistory) break;
       const double med = *scorer::median(k.power_recent_dbfs);

@@ -33,7 +33,7 @@ std::vector<Reason> s3_location_outlier(const CellObservation& cell, const Scori
   if (!ctx.baseline || !cell.lat || !cell.lon || !valid(*cell.lat, *cell.lon) || !cell.mcc || !cell.mnc || !cell.lac ||
       !cell.ci)
     return {};
-  const auto k = ctx.baseline->find_cell(*cell.mcc, *cell.mnc, *cell.lac, *cell.ci);
+  const auto k = ctx.baseline->find_cell_of(cell.rat, *cell.mcc, *cell.mnc, *cell.lac, *cell.ci);
   if (!k || !k->lat || !k->lon || !valid(*k->lat, *k->lon)) return {};
   const bool imported = k->source == "opencellid";
   const double limit = imported && k->range_m ? std::max(2.0 * *k->range_m, kMinLimitM) : kLearnedLimitM;
