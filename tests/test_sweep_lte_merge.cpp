@@ -190,3 +190,32 @@ TEST(SweepLteMerge, ALoneDecodeFarOffTheRasterIsUnconfirmed) {
   EXPECT_EQ(cells[1]["earfcn"], 6417);
   EXPECT_NEAR(cells[1]["cfo_residual_ppb"].get<double>(), 36000.0, 50.0);
 }
+
+// System Information: the merged cell carries the SIBs of the tuning that decoded them (the cell's whole
+// bandwidth inside it), even when another tuning's record describes the carrier better; a record that could
+// not decode SIB1 (an edge tuning) does not erase them.
+TEST(SweepLteMerge, SystemInformationComesFromTheRecordThatDecodedIt) {
+  const double f = b20(6300);
+  json edge = lte_record(77, f, 0, 805.9e6, -150e3, "LTE-B20", 24.0, 100, 1.0);   // best SINR, no SIB1
+  edge["sib1"] = nullptr;
+  edge["sib1_error"] = "bandwidth not captured: ...";
+  json full = lte_record(77, f, 0, 806.6e6, -150e3, "LTE-B20", 18.0, 130, 1.3);
+  full["sib1"] = "4048";
+  full["mcc"] = 262;
+  full["mnc"] = "07";
+  full["tac"] = 4711;
+  full["cell_identity"] = 12345678;
+  full["sibs_seen"] = json::array({"SIB1", "SIB2", "SIB3"});
+  full["sib3"] = {{"cell_reselection_priority", 5}};
+  const auto m = merge_sweep_cells({edge, full});
+  const auto cells = lte_of(m.cells);
+  ASSERT_EQ(cells.size(), 1u);
+  const json& c = cells[0];
+  EXPECT_EQ(c["sinr_db"], 24.0);           // measurements of the best record
+  EXPECT_EQ(c["sib1"], "4048");            // System Information of the one that decoded it
+  EXPECT_EQ(c["tac"], 4711);
+  EXPECT_EQ(c["mnc"], "07");
+  EXPECT_EQ(c["sib3"]["cell_reselection_priority"], 5);
+  EXPECT_EQ(c["sibs_seen"].size(), 3u);
+  EXPECT_FALSE(c.contains("sib1_error"));
+}

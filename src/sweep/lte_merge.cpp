@@ -165,6 +165,23 @@ LteMergeResult merge_lte_cells(const std::vector<json>& records, double receiver
   const double scale = 1.0 + receiver_ppm * 1e-6;
   for (const auto& g : group_records(recs, apparent)) {
     json c = recs[g.best];
+    // System Information comes from the member that decoded the most of it (a tuning that holds the whole
+    // cell), whichever record describes the carrier best: its SIB fields and "sib1" replace the best's.
+    const json* si = nullptr;
+    for (const std::size_t m : g.members) {
+      const json& r = recs[m];
+      if (!r.contains("sib1") || !r["sib1"].is_string()) continue;
+      const auto n = r.contains("sibs_seen") && r["sibs_seen"].is_array() ? r["sibs_seen"].size() : 0;
+      if (!si || n > (*si).value("sibs_seen", json::array()).size()) si = &r;
+    }
+    if (si && si != &recs[g.best]) {
+      for (const auto& [k, v] : si->items())
+        if (!c.contains(k) || k == "sib1" || k == "sib1_error" || k == "sib1_transmissions" || k == "si_messages" ||
+            k == "si_errors" || k == "sibs_seen")
+          c[k] = v;
+      if (!si->contains("sib1_error")) c.erase("sib1_error");
+      if (!si->contains("si_errors")) c.erase("si_errors");
+    }
     const double a = g.apparent;
     const double f = std::round(a / scale / kRasterHz) * kRasterHz;
     const double residual_ppm = (a / (f * scale) - 1.0) * 1e6;

@@ -6,7 +6,8 @@
 // carrier A ("apparent_carrier_hz": tuning centre + offset + measured carrier offset) is what counts: records
 // with the same PCI whose A lie within 50 kHz (half the raster: one carrier) are one cell, unless their
 // frame timing says otherwise (lte_sfn_relation: the same PCI on another SFN clock is a second transmitter,
-// e.g. a copy of the cell). The best record describes the cell (MIB decoded, then SINR, then RSRP). Its true
+// e.g. a copy of the cell). The best record describes the cell (MIB decoded, then SINR, then RSRP); its System
+// Information is that of the member that decoded the most SIBs (a tuning holding the cell's whole bandwidth). Its true
 // carrier F is A / (1 + e) rounded to the 100 kHz raster (TS 36.101 5.7.2), e the receiver error (given, from
 // the GSM cells of the same sweep, or the LTE cells' consensus: estimate_lte_receiver_ppm); EARFCN and band
 // from F (TS 36.101 table 5.7.3-1; the band swept when F lies in several). Cells with different PCIs on one
