@@ -24,53 +24,7 @@ namespace lte = tw::dsp::lte;
 
 namespace {
 
-// The timing as tests/support/lte_sib_capture.hpp finds it, for samples at any rate fs (1.92 Msps channel
-// selection, cell search, CRS refinement at fs).
-std::optional<tw::test::LteSibCapture> find_cell(std::vector<lte::cf32> iq, double fs, double fc) {
-  tw::test::LteSibCapture c;
-  c.iq = std::move(iq);
-  tw::dsp::ChannelSelectConfig sel_cfg;
-  sel_cfg.input_rate_hz = fs;
-  sel_cfg.half_bandwidth_hz = 0.75e6;
-  sel_cfg.output_rate_hz = 1.92e6;
-  tw::dsp::ChannelSelector sel(sel_cfg);
-  std::vector<lte::cf32> base;
-  sel.execute(c.iq, base);
-  const double delay_s = sel.input_time_of_output(0) / fs;
-  const double period_s = static_cast<double>(sel.decim()) / static_cast<double>(sel.interp()) / fs;
-  lte::CellSearchConfig cfg;
-  cfg.carrier_hz = fc;
-  lte::CellSearch search(cfg);
-  const auto cells = search.execute(base);
-  if (cells.empty() || !cells.front().mib_decoded) return std::nullopt;
-  const auto& s = cells.front();
-  c.cell.pci = s.pci;
-  c.cell.n_prb = s.mib.bandwidth_prb;
-  c.cell.normal_cp = s.cp == "normal";
-  c.cell.ports = s.ports;
-  c.cell.tdd = s.duplex == "TDD";
-  c.cell.phich_extended = s.mib.phich_extended;
-  c.cell.phich_resource = s.mib.phich_resource;
-  c.coarse.sample_rate_hz = fs;
-  c.coarse.carrier_offset_hz = s.cfo_hz;
-  c.coarse.frame_start_sample = (delay_s + static_cast<double>(s.frame_start_sample) * period_s) * fs;
-  c.coarse.sfn0 = s.mib.sfn;
-  c.coarse.clock_scale = 1.0 + s.cfo_hz / (fc + s.cfo_hz);
-  c.timing = lte::refine_dl_timing(c.cell, c.coarse, c.iq);
-  return c;
-}
-
 constexpr const char* kSib1Hex = "48481803247c2bffd01810210081044c432523900000";
-
-std::string to_hex(const std::vector<std::uint8_t>& o) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto b : o) {
-    s += d[b >> 4];
-    s += d[b & 15];
-  }
-  return s;
-}
 
 void decode_sib1(const std::optional<tw::test::LteSibCapture>& cap) {
   ASSERT_TRUE(cap.has_value()) << "no cell found";
@@ -109,7 +63,7 @@ void decode_sib1(const std::optional<tw::test::LteSibCapture>& cap) {
     const auto r1 = one.decode();
     if (r1) {
       ++alone;
-      EXPECT_EQ(to_hex(r1->octets), kSib1Hex);
+      EXPECT_EQ(tw::test::hex_string(r1->octets), kSib1Hex);
     }
     std::printf("SFN %d: CFI %d, PRB %d..%d, TBS %d, G %zu, RV %d, alone: %s\n", sfn, cfi, alloc.prb_slot0.front(),
                 alloc.prb_slot0.back(), alloc.tbs, llr.size(), lte::sib1_rv(sfn), r1 ? "decoded" : "CRC fails");
@@ -123,7 +77,7 @@ void decode_sib1(const std::optional<tw::test::LteSibCapture>& cap) {
   ASSERT_TRUE(comb.has_value());
   const auto r = comb->decode();
   ASSERT_TRUE(r.has_value()) << "SIB1 not decoded";
-  EXPECT_EQ(to_hex(r->octets), kSib1Hex);
+  EXPECT_EQ(tw::test::hex_string(r->octets), kSib1Hex);
   EXPECT_GE(alone, 1);
   EXPECT_FALSE(wrong_rnti->decode().has_value());
 }
@@ -153,7 +107,7 @@ TEST(LteSib1Capture, Band3RecordingAtOtherRates) {
     ASSERT_NEAR(19.2e6 * up.interp() / up.decim(), fs, 1.0);
     std::vector<lte::cf32> iq;
     up.execute(cap->iq, iq);
-    const auto other = find_cell(std::move(iq), fs, 1815.3e6);
+    const auto other = tw::test::find_lte_sib_cell(std::move(iq), fs, 1815.3e6);
     ASSERT_TRUE(other.has_value());
     lte::DlOfdmDemodulator probe(other->cell, other->timing);
     EXPECT_EQ(probe.resampling(), fs == 20e6);

@@ -20,22 +20,11 @@ struct LteSibCapture {
   dsp::lte::DlTiming coarse, timing;  // search's, refined
 };
 
-inline std::optional<LteSibCapture> load_lte_sib_capture(const std::filesystem::path& shared) {
+// The cell's timing in samples at any rate fs (centre fc) as the project finds it: 1.92 Msps channel selection,
+// cell search, CRS refinement at fs.
+inline std::optional<LteSibCapture> find_lte_sib_cell(std::vector<dsp::lte::cf32> iq, double fs, double fc) {
   LteSibCapture c;
-  IqFileOptions opt;
-  opt.path = (shared / "captures/lte/f1815.3_s19.2_bw20_0.08s_hackrf.bin").string();
-  opt.format = SampleFormat::cs8;
-  IqFileSource src(opt);
-  const double fs = src.info().sample_rate_hz;
-  const double fc = src.info().center_freq_hz;
-  c.iq.resize(static_cast<std::size_t>(0.08 * fs) + 1000);
-  std::size_t have = 0;
-  while (have < c.iq.size()) {
-    const auto r = src.read(std::span(c.iq).subspan(have));
-    have += r.count;
-    if (r.end_of_stream || r.count == 0) break;
-  }
-  c.iq.resize(have);
+  c.iq = std::move(iq);
   // As src/pipeline/lte_analysis.cpp: 1.92 Msps, cell search, frame start in seconds with the filter delay.
   dsp::ChannelSelectConfig sel_cfg;
   sel_cfg.input_rate_hz = fs;
@@ -67,6 +56,24 @@ inline std::optional<LteSibCapture> load_lte_sib_capture(const std::filesystem::
   c.coarse.clock_scale = 1.0 + s.cfo_hz / (fc + s.cfo_hz);
   c.timing = dsp::lte::refine_dl_timing(c.cell, c.coarse, c.iq);
   return c;
+}
+
+inline std::optional<LteSibCapture> load_lte_sib_capture(const std::filesystem::path& shared) {
+  IqFileOptions opt;
+  opt.path = (shared / "captures/lte/f1815.3_s19.2_bw20_0.08s_hackrf.bin").string();
+  opt.format = SampleFormat::cs8;
+  IqFileSource src(opt);
+  const double fs = src.info().sample_rate_hz;
+  const double fc = src.info().center_freq_hz;
+  std::vector<dsp::lte::cf32> iq(static_cast<std::size_t>(0.08 * fs) + 1000);
+  std::size_t have = 0;
+  while (have < iq.size()) {
+    const auto r = src.read(std::span(iq).subspan(have));
+    have += r.count;
+    if (r.end_of_stream || r.count == 0) break;
+  }
+  iq.resize(have);
+  return find_lte_sib_cell(std::move(iq), fs, fc);
 }
 
 }  // namespace tw::test
