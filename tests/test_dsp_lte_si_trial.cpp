@@ -28,6 +28,21 @@ TEST(LteSiTrial, HighSnrAwgnGivesTheSib1Sent) {
   }
 }
 
+TEST(LteSiTrial, KnownControlDecodesThePdschAndFarBelowNothing) {
+  sl::SiTrialConfig cfg;
+  cfg.n_prb = 6;
+  cfg.known_control = true;
+  cfg.snr_db = 5.0;
+  auto r = sl::run_si_trial(cfg, 4);
+  EXPECT_TRUE(r.pdsch_ok);
+  EXPECT_TRUE(r.sib1_ok) << r.why;
+  // 4 PRB at code rate ~0.2, 3-4 transmissions: nothing can decode 25 dB under the noise.
+  cfg.snr_db = -25.0;
+  r = sl::run_si_trial(cfg, 4);
+  EXPECT_FALSE(r.pdsch_ok);
+  EXPECT_FALSE(r.sib1_reported);
+}
+
 TEST(LteSiTrial, HighSnrEpaGivesTheSib1Sent) {
   sl::SiTrialConfig cfg;
   cfg.n_prb = 6;

@@ -7,9 +7,12 @@
 #include <memory>
 #include <random>
 
+#include "dsp/lte/channel_estimate.hpp"
 #include "dsp/lte/dci.hpp"
 #include "dsp/lte/ofdm_demod.hpp"
+#include "dsp/lte/pdsch.hpp"
 #include "dsp/lte/pdsch_allocation.hpp"
+#include "dsp/lte/si_combiner.hpp"
 #include "dsp/lte/si_receiver.hpp"
 #include "dsp/lte/si_schedule.hpp"
 #include "src/core/error.hpp"
@@ -178,6 +181,23 @@ SiTrialResult run_si_trial(const SiTrialConfig& cfg, std::uint64_t seed) {
   if (got) {
     res.sib1_ok = got->octets == tb;
     res.transmissions_combined = got->transmissions;
+  }
+  if (cfg.known_control) {
+    // The same blocks as si_receiver (refined timing, OFDM, channel, PDSCH, combining) with the control known.
+    const auto fine = dl::refine_dl_timing(cell, timing, iq);
+    dl::DlOfdmDemodulator demod(cell, fine);
+    dl::ChannelEstimator est(cell);
+    dl::PdschDemodulator pdsch(cell);
+    dl::SiCombiner comb(alloc.tbs);
+    dl::DlSubframe sf;
+    for (std::int64_t f = -1; f <= 9; ++f) {
+      const int sfn = (cc.first_sfn + static_cast<int>(f) + 1024) % 1024;
+      if (!dl::is_sib1_subframe(sfn, 5) || !demod.execute(iq, f, 5, sf)) continue;
+      est.execute(sf);
+      comb.add(pdsch.execute(sf, cfg.cfi, alloc, dl::kSiRnti), dl::sib1_rv(sfn));
+    }
+    if (comb.transmissions() > 0)
+      if (const auto d = comb.decode()) res.pdsch_ok = d->octets == tb;
   }
   return res;
 }

@@ -29,6 +29,8 @@ struct SiTrialConfig {
   int cfi = 2;                      // 1..3
   int l_crb = 4;                    // PRBs of the SIB1 allocation (DCI 1A, localized, from PRB 0)
   int aggregation = 4;              // of the SI-RNTI PDCCH (4 or 8; CCE 0)
+  bool known_control = false;       // also decode with the CFI, DCI and RVs known (PDSCH + combining alone,
+                                    // the blocks of si_receiver without PCFICH/PDCCH): result.pdsch_ok
 };
 
 struct SiTrialResult {
@@ -38,6 +40,7 @@ struct SiTrialResult {
   int transmissions_combined = 0;   // as the receiver says
   int tbs = 0;                      // the TBS sent
   std::string why;                  // the receiver's reason when nothing decoded
+  bool pdsch_ok = false;            // known_control: SIB1 right from every transmission combined
 };
 
 // One trial; everything random (PCI, SFN, capture start, timing error, noise, fading) drawn from `seed`.
