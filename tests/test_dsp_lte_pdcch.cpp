@@ -39,6 +39,7 @@ std::vector<std::vector<cf32>> cell_grids(const CellParams& cell, int subframe) 
   cfg.phich_resource = cell.phich_resource;
   cfg.first_sfn = 0;
   cfg.first_sfn_set = true;
+  cfg.send_system_info = false;   // the test writes the control region itself
   syn::LteCellChain chain(cfg, 7, 0.0);
   chain.build_grid(subframe);
   std::vector<std::vector<cf32>> g(static_cast<std::size_t>(cell.ports));

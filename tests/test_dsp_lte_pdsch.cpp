@@ -13,6 +13,7 @@
 #include <set>
 
 #include "dsp/lte/dci.hpp"
+#include "dsp/lte/dlsch_coding.hpp"
 #include "dsp/lte/pdsch.hpp"
 #include "dsp/lte/pdsch_allocation.hpp"
 #include "dsp/lte/si_combiner.hpp"
@@ -416,4 +417,44 @@ TEST(LtePdsch, SiMessageCombinedOverItsWindow) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->octets, tb);
   EXPECT_EQ(r->transmissions, 4);
+}
+
+TEST(LtePdsch, NoBlockFromSoftValuesThatDoNotCarryIt) {
+  // fuzz_lte_pdsch's finding: one transmission (RV 2) of only G = 256 soft values for a 1000-bit block
+  // (format 1C, I_TBS 23), the 8 values below repeated, "decoded" to the all-zero block, whose CRC24A is 0:
+  // the turbo decoder turns near-erasures into zeros, and the zeros' code word disagrees with the values.
+  const std::vector<float> pattern = {-1, -51, 45, 1, 0, 0, 1, 0};
+  std::vector<float> llr(256);
+  for (std::size_t i = 0; i < llr.size(); ++i) llr[i] = pattern[i % pattern.size()];
+  const int tbs = lte::tbs_format_1c(23);
+  ASSERT_EQ(tbs, 1000);
+  lte::SiCombiner comb(tbs);
+  comb.add(llr, 2);
+  EXPECT_FALSE(comb.decode().has_value());
+  lte::DlschDecoder dec(tbs);
+  dec.add(llr, 2, 2);
+  EXPECT_FALSE(dec.decode().has_value());
+  // 256 soft values that agree with the all-zero code word still cannot carry 1024 bits (rate above 1).
+  dec.reset();
+  dec.add(std::vector<float>(256, 4.0f), 2, 0);
+  EXPECT_FALSE(dec.decode().has_value());
+  // The all-zero block sent at a rate below 1 (the transmit chain's bits as +-4) is a block like any other.
+  const std::vector<std::uint8_t> zeros(static_cast<std::size_t>(tbs), 0);
+  const auto e = lte::dlsch_encode(zeros, 2400, 2, 0);
+  std::vector<float> good(e.size());
+  for (std::size_t i = 0; i < e.size(); ++i) good[i] = e[i] ? -4.0f : 4.0f;
+  dec.reset();
+  dec.add(good, 2, 0);
+  const auto bits = dec.decode();
+  ASSERT_TRUE(bits.has_value());
+  EXPECT_EQ(*bits, zeros);
+  // The same values with every 20th one flipped (a noisy block): still decoded; all flipped: nothing.
+  for (std::size_t i = 0; i < good.size(); i += 20) good[i] = -good[i];
+  dec.reset();
+  dec.add(good, 2, 0);
+  EXPECT_TRUE(dec.decode().has_value());
+  for (float& v : good) v = -v;
+  dec.reset();
+  dec.add(good, 2, 0);
+  EXPECT_FALSE(dec.decode().has_value());
 }

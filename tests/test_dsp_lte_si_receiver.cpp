@@ -83,15 +83,4 @@ TEST(LteSiReceiver, NoSib1FromNoise) {
   EXPECT_TRUE(rx.decode_si(noise, s).empty());
 }
 
-TEST(LteSiReceiver, PhichMiOfTable69_1) {
-  EXPECT_EQ(lte::phich_mi(-1, 5), 1);  // FDD
-  EXPECT_EQ(lte::phich_mi(0, 0), 2);
-  EXPECT_EQ(lte::phich_mi(0, 5), 2);
-  EXPECT_EQ(lte::phich_mi(1, 5), 0);
-  EXPECT_EQ(lte::phich_mi(6, 5), 1);
-  EXPECT_EQ(lte::phich_mi(2, 3), 1);
-  EXPECT_EQ(lte::phich_mi(1, 2), 0);   // uplink
-  EXPECT_THROW(lte::phich_mi(7, 0), tw::InputError);
-}
-
 }  // namespace

@@ -90,6 +90,29 @@ TEST(Gsmtap, LteRrcBcchDlSchAndBcchBch) {
   EXPECT_EQ(b[5], 0);
 }
 
+// Wireshark captures GSMTAP on the interface; usually nothing listens on the port. Each datagram then draws an
+// ICMP "port unreachable", which a connected UDP socket reports as the failure of the next send: every other
+// block was lost. Every datagram must go out whether or not anybody listens.
+TEST(Gsmtap, NoListenerLosesNothing) {
+  int probe = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(probe, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  close(probe);  // the port is now closed: datagrams to it are refused
+  tw::GsmtapSender sender("127.0.0.1:" + std::to_string(ntohs(addr.sin_port)));
+  tw::GsmtapBlock b;
+  for (int i = 0; i < 6; ++i) {
+    b.fn = static_cast<std::uint32_t>(i);
+    sender.send(b);
+    usleep(2000);  // let the ICMP error come back between sends
+  }
+  EXPECT_EQ(sender.sent(), 6u);
+  EXPECT_EQ(sender.failed(), 0u);
+}
+
 TEST(Gsmtap, BadDestinationIsAnInputErrorNamingIt) {
   try {
     tw::GsmtapSender s("127.0.0.1:not-a-port");

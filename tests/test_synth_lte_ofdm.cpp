@@ -147,7 +147,8 @@ std::vector<cd> crs(int pci, int ns, int l) {
 
 TEST(SynthLteOfdm, SixPrbCellAtItsOwnRate) {
   const int pci = 301, n = 128, nrb = 6;   // N_ID(1) = 100, N_ID(2) = 1, v_shift = 1
-  const auto c = cell(pci, 1, nrb);
+  auto c = cell(pci, 1, nrb);
+  c.send_system_info = false;   // "between them nothing": no PCFICH / PHICH / PDCCH / SI in the grid
   const double g = std::pow(10.0, c.power_dbfs / 20.0);
   const auto x = render(c, 1.92e6, 0.025);
   const int c72 = 6 * nrb - 36;

@@ -59,6 +59,9 @@ TEST(SynthLteRender, PowerOfAFullyLoadedCellMatchesItsEpre) {
   auto c = cell(4, 1, 6, -50.0);
   c.pdsch_load = 1.0;
   c.pdcch_load = 1.0;
+  // The random-load model: with System Information the control region is PCFICH / PHICH / PDCCH, whose
+  // REGs beyond 9 N_CCE never carry a PDCCH (36.211 6.8.1, 6.8.2 <NIL>), so not every RE would be sent.
+  c.send_system_info = false;
   const int n = 128;
   auto len = [&](int l) { return (l % 7 == 0 ? 10 : 9) + n; };
   double energy = 0.0;   // sum over one frame of (samples of the symbol) x (REs in it)
@@ -85,7 +88,8 @@ TEST(SynthLteRender, RsrpOfAnUnloadedTwoPortCell) {
   // Without load a 2-port cell sends, per slot, CRS on 2 x 2 x 2 N_RB REs (ports 0 and 1, symbols 0 and 4):
   // symbol 0 of a slot carries 4 N_RB REs of EPRE (ports 0 + 1, 2 N_RB each). Measure symbol 3 of
   // subframe 2 (empty) and symbol 0 (CRS only): EPRE = power / (4 N_RB).
-  const auto c = cell(33, 2, 25, -55.0);
+  auto c = cell(33, 2, 25, -55.0);
+  c.send_system_info = false;   // unloaded: no PCFICH / PHICH / PDCCH in symbol 0, no SI
   const double fs = 7.68e6;   // FFT 512
   SceneRenderer r(scene_of({c}), lte::carrier_hz(c), fs, 0.0, no_gsm());
   std::vector<cf32> x(static_cast<std::size_t>(0.01 * fs));

@@ -162,12 +162,13 @@ std::optional<std::vector<std::uint8_t>> DlschDecoder::decode(int max_iterations
   b.reserve(static_cast<std::size_t>(m.a + kCrcBits));
   std::vector<float> d0, d1, d2;
   std::vector<std::uint8_t> c;
+  double agreement = 0.0;
   for (int r = 0; r < m.seg.c; ++r) {
     const auto& w = m.w[static_cast<std::size_t>(r)];
-    // A code block that received nothing (all zero soft values) would decode to all zeros, which every CRC
-    // accepts: it is not decoded.
-    if (std::all_of(w.begin(), w.end(), [](float x) { return x == 0.0f; })) return std::nullopt;
     const TurboRateMatcher& rm = m.rm[static_cast<std::size_t>(r)];
+    // A code block that received fewer soft values than it has bits (nothing at all, or a rate above 1)
+    // decodes to about all zeros, which every CRC accepts: it is not decoded.
+    if (std::count_if(w.begin(), w.end(), [](float x) { return x != 0.0f; }) < rm.k() - rm.n_filler()) return std::nullopt;
     const std::size_t d = static_cast<std::size_t>(rm.d());
     d0.resize(d);
     d1.resize(d);
@@ -178,10 +179,23 @@ std::optional<std::vector<std::uint8_t>> DlschDecoder::decode(int max_iterations
     const TurboDecodeResult res = dec.execute(d0, d1, d2, rm.n_filler(), m.seg.c > 1 ? TurboCrc::crc24b : TurboCrc::crc24a,
                                               max_iterations, c);
     if (!res.crc_ok) return std::nullopt;
+    // The code word decoded, against the soft values received: sum of w(p) (1 - 2 w_bit(p)) over the
+    // positions of the circular buffer (5.1.4.1.2; NULL positions carry nothing).
+    const TurboCodeword cw = turbo_encode(c);
+    const std::vector<std::uint8_t>* streams[3] = {&cw.d0, &cw.d1, &cw.d2};
+    for (std::size_t p = 0; p < w.size(); ++p) {
+      const int src = rm.w_source(static_cast<int>(p));
+      if (src < 0) continue;
+      const std::size_t i = static_cast<std::size_t>(src) / d, j = static_cast<std::size_t>(src) % d;
+      agreement += (*streams[i])[j] ? -static_cast<double>(w[p]) : static_cast<double>(w[p]);
+    }
     // Code block desegmentation: drop the filler bits and the code block CRC.
     b.insert(b.end(), c.begin() + rm.n_filler(), c.end() - l);
   }
   if (b.size() != static_cast<std::size_t>(m.a + kCrcBits) || crc24a(b) != 0) return std::nullopt;
+  // A block whose code word disagrees with what was received (its CRC checked by chance, or near-erasures
+  // decoded to all zeros) is not the one sent. NaN (inf - inf in the buffer) is no agreement either.
+  if (!(agreement > 0.0)) return std::nullopt;
   b.resize(static_cast<std::size_t>(m.a));
   return b;
 }

@@ -48,9 +48,12 @@ class DlschDecoder {
   // qm not 2/4/6, G not a multiple of qm or G > 2^18.
   void add(std::span<const float> llr, int qm, int rv);
   // Turbo-decodes the combined soft buffer: the transport block (A bits, 0/1) when every code block's CRC24B
-  // (C > 1) and the transport block's CRC24A check, else nullopt (also before any add, or when a code block
-  // received only zeros: all zeros would pass every CRC). Max-log-MAP turbo decoding (dsp/lte/turbo_code.hpp),
-  // stopping a code block early when its CRC checks. Throws tw::InputError for max_iterations outside 1..64.
+  // (C > 1) and the transport block's CRC24A check, else nullopt. Also nullopt when a code block received
+  // fewer (non-zero) soft values than its K - F bits, or the decoded code words do not agree with the soft
+  // values (sum of w (1 - 2 bit) over the circular buffers not positive): near-erasures decode to the
+  // all-zero block, whose CRC is 0. Max-log-MAP turbo decoding
+  // (dsp/lte/turbo_code.hpp), stopping a code block early when its CRC checks. Throws tw::InputError for
+  // max_iterations outside 1..64.
   std::optional<std::vector<std::uint8_t>> decode(int max_iterations = 8);
 
  private:

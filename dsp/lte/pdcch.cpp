@@ -28,15 +28,15 @@ constexpr double kMinCceEvidence = 2.0;
 
 struct PdcchSearch::Impl {
   CellParams cell;
-  std::array<std::unique_ptr<ControlRegs>, 3> regs;   // per CFI
-  int phich_mi = 1;
+  std::array<std::unique_ptr<ControlRegs>, 9> regs;   // per CFI and PHICH m_i (TDD: 36.211 table 6.9-1)
+  int phich_mi = -1;   // set_phich_mi's m_i; -1: the cell's, from its TDD configuration and the subframe
   std::map<std::pair<int, int>, std::vector<int>> rm_maps;   // (D, E) -> rate-matching map
   std::vector<double> evidence;
   int rejected = 0;
 
-  const ControlRegs& regs_for(int cfi) {
-    auto& r = regs[static_cast<std::size_t>(cfi - 1)];
-    if (!r) r = std::make_unique<ControlRegs>(cell, control_symbols(cfi, cell.n_prb), phich_mi);
+  const ControlRegs& regs_for(int cfi, int mi) {
+    auto& r = regs[static_cast<std::size_t>(3 * (cfi - 1) + mi)];
+    if (!r) r = std::make_unique<ControlRegs>(cell, control_symbols(cfi, cell.n_prb), mi);
     return *r;
   }
   const std::vector<int>& rm_map(int d, int e) {
@@ -58,9 +58,7 @@ int PdcchSearch::rejected() const { return impl_->rejected; }
 
 void PdcchSearch::set_phich_mi(int phich_mi) {
   if (phich_mi < 0 || phich_mi > 2) throw InputError("phich_mi: " + std::to_string(phich_mi) + " is outside 0..2");
-  if (phich_mi == impl_->phich_mi) return;
   impl_->phich_mi = phich_mi;
-  for (auto& r : impl_->regs) r.reset();
 }
 
 std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis) {
@@ -78,7 +76,7 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
     if (sf.h[static_cast<std::size_t>(p)].size() != sf.re.size()) throw InputError("DlSubframe h: no channel estimate of port " + std::to_string(p));
   std::vector<Dci> found;
   if (rntis.empty()) return found;
-  const ControlRegs& regs = m.regs_for(cfi);
+  const ControlRegs& regs = m.regs_for(cfi, m.phich_mi >= 0 ? m.phich_mi : phich_mi(cell.tdd, cell.tdd_config, sf.subframe));
   const int n_reg = regs.n_reg_pdcch();
   const int n_cce = regs.n_cce();
   if (n_cce < 4) return found;

@@ -43,8 +43,9 @@ class PdcchSearch {
   std::vector<Dci> execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis);
   // The credibility of each DCI of the last execute (same order).
   const std::vector<double>& evidence() const;
-  // m_i of 36.211 table 6.9-1 for the subframes searched next (PHICH groups times m_i): 1 for FDD (the
-  // default); 0, 1 or 2 in TDD by uplink-downlink configuration and subframe. Throws tw::InputError otherwise.
+  // m_i of 36.211 table 6.9-1 for the subframes searched next (PHICH groups times m_i), for a TDD receiver that
+  // does not know the uplink-downlink configuration yet; by default m_i comes from CellParams::tdd_config and
+  // the subframe (phich_mi of phich_resources.hpp). Throws tw::InputError outside 0..2.
   void set_phich_mi(int phich_mi);
   // Candidates whose CRC matched an RNTI but failed the credibility check in the last execute.
   int rejected() const;

@@ -37,6 +37,18 @@ int phich_mapping_units(int n_prb, const std::string& r, int phich_mi) {
   return units_per_mi(n_prb, r) * phich_mi;
 }
 
+int phich_mi(bool tdd, int tdd_config, int subframe) {
+  if (subframe < 0 || subframe > 9) throw InputError("subframe: " + std::to_string(subframe) + " is outside 0..9");
+  if (!tdd) return 1;
+  if (tdd_config < -1 || tdd_config > 6) throw InputError("tdd_config: " + std::to_string(tdd_config) + " is outside 0..6");
+  if (tdd_config < 0) return 1;
+  static constexpr int kMi[7][10] = {{2, 1, 0, 0, 0, 2, 1, 0, 0, 0}, {0, 1, 0, 0, 1, 0, 1, 0, 0, 1},
+                                     {0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, {1, 0, 0, 0, 0, 0, 0, 0, 1, 1},
+                                     {0, 0, 0, 0, 0, 0, 0, 0, 1, 1}, {0, 0, 0, 0, 0, 0, 0, 0, 1, 0},
+                                     {1, 1, 0, 0, 0, 1, 1, 0, 0, 1}};   // 36.211 table 6.9-1
+  return kMi[tdd_config][subframe];
+}
+
 std::vector<std::array<PhichReg, 3>> phich_reg_positions(int n_id_cell, int units, bool extended, bool mbsfn_or_special,
                                                         const std::array<int, 3>& n_free) {
   if (n_id_cell < 0 || n_id_cell > 503) throw InputError("N_ID_cell: " + std::to_string(n_id_cell) + " is outside 0..503");

@@ -14,6 +14,10 @@ double phich_ng(const std::string& phich_resource);
 int phich_groups(int n_prb, const std::string& phich_resource, bool normal_cp);
 // PHICH mapping units m' (6.9.3): ceil(Ng (N_RB / 8)) m_i for both CPs (extended CP: two groups per unit).
 int phich_mapping_units(int n_prb, const std::string& phich_resource, int phich_mi = 1);
+// m_i of 36.211 table 6.9-1: 1 for FDD (and for a TDD cell whose configuration is not known yet, -1);
+// TDD uplink-downlink configuration 0..6: 0, 1 or 2 per subframe (0 in uplink subframes). Throws
+// tw::InputError naming tdd_config (outside -1..6) or subframe (outside 0..9).
+int phich_mi(bool tdd, int tdd_config, int subframe);
 
 // Where the 3 REGs of each mapping unit go (6.9.3 steps 1-10): n_free[l'] = REGs of symbol l' not assigned
 // to the PCFICH (n_0, n_1, n_2). Result[m'][i] = {l'_i, n_i}: symbol l'_i and the n_i-th REG (in increasing

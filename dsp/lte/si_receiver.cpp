@@ -1,7 +1,6 @@
 #include "dsp/lte/si_receiver.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -12,26 +11,11 @@
 #include "dsp/lte/pdcch.hpp"
 #include "dsp/lte/pdsch.hpp"
 #include "dsp/lte/pdsch_allocation.hpp"
+#include "dsp/lte/phich_resources.hpp"
 #include "dsp/lte/si_combiner.hpp"
 #include "src/core/error.hpp"
 
 namespace tw::dsp::lte {
-
-int phich_mi(int tdd_config, int subframe) {
-  if (tdd_config < 0) return 1;
-  // 36.211 table 6.9-1, subframes 0..9 of configurations 0..6 ('-' = uplink: 0).
-  static constexpr std::array<std::array<int, 10>, 7> kMi{{
-      {2, 1, 0, 0, 0, 2, 1, 0, 0, 0},
-      {0, 1, 0, 0, 1, 0, 1, 0, 0, 1},
-      {0, 0, 0, 1, 0, 0, 0, 0, 1, 0},
-      {1, 0, 0, 0, 0, 0, 0, 0, 1, 1},
-      {0, 0, 0, 0, 0, 0, 0, 0, 1, 1},
-      {0, 0, 0, 0, 0, 0, 0, 0, 1, 0},
-      {1, 1, 0, 0, 0, 1, 1, 0, 0, 1},
-  }};
-  if (tdd_config > 6 || subframe < 0 || subframe > 9) throw InputError("TDD configuration / subframe out of range");
-  return kMi[static_cast<std::size_t>(tdd_config)][static_cast<std::size_t>(subframe)];
-}
 
 struct SiReceiver::Impl {
   Impl(const CellParams& cell, const DlTiming& timing)
@@ -77,7 +61,7 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
   // TDD before SIB1: m_i of subframe 5 is 0 in configurations 1..5, 2 in 0 and 1 in 6 (table 6.9-1); the
   // common ones first.
   std::vector<int> mi_tries{1};
-  if (cell_.tdd) mi_tries = cell_.tdd_config >= 0 ? std::vector<int>{phich_mi(cell_.tdd_config, 5)} : std::vector<int>{0, 1, 2};
+  if (cell_.tdd) mi_tries = cell_.tdd_config >= 0 ? std::vector<int>{phich_mi(true, cell_.tdd_config, 5)} : std::vector<int>{0, 1, 2};
   std::map<int, SiCombiner> by_tbs;  // SIB1 keeps its TBS within its 80 ms period; a rogue's TBS may differ
   std::map<int, std::pair<int, int>> first_at;  // tbs -> first (sfn, subframe)
   const auto [f0, f1] = frame_range(timing_, iq.size());
@@ -180,7 +164,7 @@ std::vector<SiBlock> SiReceiver::decode_si(std::span<const cf32> iq, const SiSch
       const int cfi = impl_->pcfich.execute(sf);
       if (cfi < 1) continue;
       ++stats_.cfi_found;
-      if (schedule.tdd) impl_->pdcch.set_phich_mi(phich_mi(schedule.tdd_config, subframe));
+      if (schedule.tdd) impl_->pdcch.set_phich_mi(phich_mi(true, schedule.tdd_config, subframe));
       const auto dcis = impl_->pdcch.execute(sf, cfi, si_rnti);
       stats_.dci_rejected += impl_->pdcch.rejected();
       for (const auto& dci : dcis) {

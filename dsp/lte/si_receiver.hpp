@@ -70,8 +70,5 @@ class SiReceiver {
   std::unique_ptr<Impl> impl_;
 };
 
-// 36.211 table 6.9-1: m_i (PHICH groups factor) of subframe `subframe` in TDD uplink-downlink configuration
-// tdd_config (0..6); 1 for FDD (tdd_config < 0). 0 for uplink subframes.
-int phich_mi(int tdd_config, int subframe);
 
 }  // namespace tw::dsp::lte

@@ -47,8 +47,14 @@ GsmtapSender::GsmtapSender(const std::string& destination) {
   addrinfo* res = nullptr;
   if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || !res)
     throw InputError("--gsmtap: cannot resolve '" + destination + "' (expected HOST:PORT, e.g. 127.0.0.1:4729)");
+  // Not connected: a connected UDP socket reports the ICMP "port unreachable" of one datagram as the failure of
+  // the next send, so with Wireshark capturing and nobody listening every other datagram was lost.
   fd_ = ::socket(res->ai_family, res->ai_socktype, res->ai_protocol);
-  if (fd_ < 0 || ::connect(fd_, res->ai_addr, res->ai_addrlen) != 0) {
+  if (fd_ >= 0 && res->ai_addrlen <= sizeof dest_) {
+    std::memcpy(&dest_, res->ai_addr, res->ai_addrlen);
+    dest_len_ = static_cast<socklen_t>(res->ai_addrlen);
+  }
+  if (fd_ < 0 || dest_len_ == 0) {
     freeaddrinfo(res);
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
@@ -100,7 +106,8 @@ void GsmtapSender::send(const GsmtapBlock& b) { send_datagram(datagram(b)); }
 void GsmtapSender::send(const GsmtapLteRrc& m) { send_datagram(datagram(m)); }
 
 void GsmtapSender::send_datagram(const std::string& d) {
-  if (::send(fd_, d.data(), d.size(), MSG_DONTWAIT) == static_cast<ssize_t>(d.size()))
+  if (::sendto(fd_, d.data(), d.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&dest_), dest_len_) ==
+      static_cast<ssize_t>(d.size()))
     ++sent_;
   else
     ++failed_;

@@ -3,6 +3,8 @@
 // sub-type BCCH-BCH (MIB) or BCCH-DL-SCH (SIB1, SystemInformation)). Default destination 127.0.0.1:4729.
 #pragma once
 #include <array>
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -55,6 +57,8 @@ class GsmtapSender {
  private:
   void send_datagram(const std::string& d);
   int fd_ = -1;
+  sockaddr_storage dest_{};
+  socklen_t dest_len_ = 0;
   std::uint64_t sent_ = 0, failed_ = 0;
 };
 

@@ -17,6 +17,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/towerwatch-fuzz.XXXXXX")"
 declare -A runs_divisor=(
   [fuzz_lte_search]=40      # 5-30 exec/s under ASan (an LTE cell search over up to 40 ms per input)
   [fuzz_gsm_receiver]=4     # about 80 exec/s (the GSM receiver over up to 12 TDMA frames)
+  [fuzz_lte_pdsch]=10       # 20-100 exec/s (a subframe of up to 110 PRB through PDCCH and turbo decoding)
 )
 
 run_one() {   # harness path; writes $work/<name>/result (ok/FAILED line)

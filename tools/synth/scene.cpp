@@ -669,7 +669,18 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
           sib3_given = v.is_object() && v.contains("sib3");
           parse_sibs(c, v, p, si);
         }},
-       {"scheduling", [&](const json& v, const std::string& p) { si.scheduling = parse_scheduling(c, v, p); }}});
+       {"scheduling", [&](const json& v, const std::string& p) { si.scheduling = parse_scheduling(c, v, p); }},
+       // System Information on the air (tools/synth/lte/lte_si_scheduler.hpp)
+       {"system_info", [&](const json& v, const std::string& p) { cell.send_system_info = get_bool(c, v, p); }},
+       {"si_start_prb", I(cell.si_start_prb, 0, 99)},
+       {"si_dci_format",
+        [&](const json& v, const std::string& p) { cell.si_format_1c = choice(v, p, {"1A", "1C"}) == "1C"; }},
+       {"si_aggregation",
+        [&](const json& v, const std::string& p) {
+          cell.si_aggregation = static_cast<int>(get_int(c, v, p, 4, 8));
+          if (cell.si_aggregation != 4 && cell.si_aggregation != 8) c.fail(p, show(v) + " is not 4 or 8");
+        }},
+       {"si_repetitions", I(cell.si_repetitions, 1, 40)}});
   if (cell.freq_hz <= 0.0) {
     if (!earfcn_given) c.fail(path + ".earfcn", "missing (an LTE cell needs \"earfcn\" or \"freq_hz\")");
     try {
@@ -894,6 +905,11 @@ json lte_cell_to_json(const lte::LteCellConfig& c, bool with_frequency) {
   if (c.first_sfn_set) j["first_sfn"] = c.first_sfn;
   if (c.mib_spare != 0) j["mib_spare"] = c.mib_spare;
   if (c.mib_dl_bandwidth_code >= 0) j["mib_dl_bandwidth_code"] = c.mib_dl_bandwidth_code;
+  if (!c.send_system_info) j["system_info"] = false;
+  if (c.si_start_prb >= 0) j["si_start_prb"] = c.si_start_prb;
+  if (c.si_format_1c) j["si_dci_format"] = "1C";
+  if (c.si_aggregation != 0) j["si_aggregation"] = c.si_aggregation;
+  if (c.si_repetitions != 4) j["si_repetitions"] = c.si_repetitions;
   // What SIB1 identifies the cell as (36.331 6.2.2)
   if (!c.system_info.plmn_identity_list.empty()) {
     j["mcc"] = c.system_info.plmn_identity_list[0].mcc;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tools/synth/lte/lte_renderer.hpp"
+#include "tools/synth/lte/lte_si_scheduler.hpp"
 #include "tools/synth/scene.hpp"
 
 namespace tw::synth {
@@ -74,20 +75,54 @@ nlohmann::json TruthRecorder::to_json(const SceneRenderer& r, double duration_s)
     c["sfn_at_start"] = lte::sfn_of_frame(lc, f0);
     c["frame_at_start_t_s"] = lte::frame_start_time_s(lc, ppm, f0);
     json frames = json::array();
+    json si = json::array();
+    const lte::LteSiPlan plan(lc, cell_seed(scene.seed, kLteSeedBase + static_cast<int>(i)));
     const double off = lc.off_s ? *lc.off_s : 1e300;
     for (std::int64_t f = f0; frames.size() < 100000; ++f) {
       const double t = lte::frame_start_time_s(lc, ppm, f);
       if (t >= t_end) break;
-      if (t < t_begin || t < lc.on_s || t >= off) continue;
       const int sfn = lte::sfn_of_frame(lc, f);
-      L2Octets mib{};
-      const auto m = lte::mib_octets(lc, sfn);
-      std::copy(m.begin(), m.end(), mib.begin());
-      std::string hex = hex_octets(mib).substr(0, 8);
-      hex.erase(std::remove(hex.begin(), hex.end(), ' '), hex.end());
-      frames.push_back({{"sfn", sfn}, {"t_s", t}, {"mib_hex", hex}});
+      if (t >= t_begin && t >= lc.on_s && t < off) {
+        L2Octets mib{};
+        const auto m = lte::mib_octets(lc, sfn);
+        std::copy(m.begin(), m.end(), mib.begin());
+        std::string hex = hex_octets(mib).substr(0, 8);
+        hex.erase(std::remove(hex.begin(), hex.end(), ' '), hex.end());
+        frames.push_back({{"sfn", sfn}, {"t_s", t}, {"mib_hex", hex}});
+      }
+      // System Information sent in the frame's subframes that start within the render (lte_si_scheduler.hpp).
+      for (int sf = 0; sf < 10 && plan.enabled(); ++sf) {
+        const double ts = t + sf * 1e-3 / lte::clock_scale(lc, ppm);
+        if (ts >= t_end || ts >= off) break;
+        if (ts < t_begin || ts < lc.on_s) continue;
+        const auto tx = plan.at(sfn, sf);
+        if (!tx) continue;
+        const auto& d = tx->dci;
+        json prbs = tx->plan->alloc.prb_slot0;
+        json jt{{"sfn", sfn},
+                {"subframe", sf},
+                {"t_s", ts},
+                {"message", tx->message == 0 ? std::string("SIB1") : "SI-" + std::to_string(tx->message)},
+                {"rv", tx->rv},
+                {"tbs", tx->plan->alloc.tbs},
+                {"dci_format", d.format == dsp::lte::DciFormat::f1a ? "1A" : "1C"},
+                {"aggregation", d.aggregation},
+                {"first_cce", d.first_cce},
+                {"prbs", prbs}};
+        if (tx->plan->alloc.prb_slot1 != tx->plan->alloc.prb_slot0) jt["prbs_slot1"] = tx->plan->alloc.prb_slot1;
+        std::string hex;
+        static const char* digits = "0123456789abcdef";
+        for (const auto o : tx->plan->octets) {
+          hex += digits[o >> 4];
+          hex += digits[o & 15];
+        }
+        jt["hex"] = hex;
+        si.push_back(std::move(jt));
+      }
     }
     c["frames"] = frames;
+    if (plan.enabled()) c["si_transmissions"] = si;
+    else if (!plan.disabled_reason().empty()) c["si_disabled"] = plan.disabled_reason();
     lte_cells.push_back(c);
   }
   json out = {{"generator", "towerwatch synth"},

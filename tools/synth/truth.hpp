@@ -24,7 +24,11 @@ class TruthRecorder : public TruthSink {
   //  arfcn, fn, bsic, t_s}]}, blocks and SCH in time order. With LTE cells also "lte_cells": [every field,
   //  frequency_hz, offset_hz, visible, sfn_at_start (SFN of the frame in progress at the first sample),
   //  frame_at_start_t_s (its start), frames: [{sfn, t_s, mib_hex}] (every frame starting within the render
-  //  while the cell is on)]; t_s are receiver times in seconds. The render is taken to have ended at
+  //  while the cell is on), si_transmissions: [{sfn, subframe, t_s, message ("SIB1" | "SI-n"), rv, tbs,
+  //  dci_format ("1A" | "1C"), aggregation, first_cce, prbs (slot 0), [prbs_slot1 when distributed], hex (the
+  //  BCCH-DL-SCH message before padding)}] (every System Information transmission in a subframe starting
+  //  within the render, lte/lte_si_scheduler.hpp), or si_disabled (why the cell sends none)]; t_s are
+  //  receiver times in seconds. The render is taken to have ended at
   //  renderer.time_s() after duration_s seconds.
   nlohmann::json to_json(const SceneRenderer& renderer, double duration_s) const;
 

@@ -61,6 +61,13 @@ struct LteCellConfig {
   // What SIB1 and the SI messages say (36.331; encoded by sib_encoder.hpp). The scene parser fills
   // freq_band_indicator from the band and tdd_config from the TDD parameters above unless given.
   LteSystemInfoConfig system_info;
+  // System Information on the air (tools/synth/lte/lte_si_scheduler.hpp): PCFICH, PHICH, PDCCH with the
+  // SI-RNTI DCI, SIB1 and the SI messages on the PDSCH. false: the control region and PDSCH as the loads say.
+  bool send_system_info = true;
+  int si_start_prb = -1;              // first PRB of the SI allocations (1C: rounded to N_RB^step), -1: from the seed
+  bool si_format_1c = false;          // SI messages with DCI format 1C (SIB1 always 1A)
+  int si_aggregation = 0;             // CCEs of the SI-RNTI PDCCH: 4 or 8, 0: chosen per subframe from the seed
+  int si_repetitions = 4;             // transmissions of an SI message per window (1..40)
 };
 
 // 36.101 table 5.7.3-1: F_DL = F_DL_low + 0.1 (N_DL - N_Offs-DL) MHz, from the project's one band table

@@ -12,10 +12,15 @@
 
 #include "dsp/lte/lte_signals.hpp"
 #include "dsp/lte/mib.hpp"
+#include "dsp/lte/pdsch_allocation.hpp"
 #include "src/core/error.hpp"
 #include "tools/synth/channel.hpp"
 #include "tools/synth/hot_loop.hpp"
+#include "tools/synth/lte/lte_si_scheduler.hpp"
 #include "tools/synth/lte/pbch_encoder.hpp"
+#include "tools/synth/lte/pcfich_encoder.hpp"
+#include "tools/synth/lte/pdcch_encoder.hpp"
+#include "tools/synth/lte/pdsch_encoder.hpp"
 
 namespace tw::synth::lte {
 
@@ -109,8 +114,13 @@ struct LteCellChain::Impl {
   int pbch_block = -1;                     // sfn / 4 of pbch_y
   std::vector<std::uint8_t> pbch_bits;
 
+  // System Information on the air (lte_si_scheduler.hpp).
+  std::unique_ptr<LteSiPlan> si;
+  dl::CellParams cp;
+  std::vector<std::uint8_t> si_prb;   // n_rb: PRB carries the SI transmission (either slot)
+
   // Grid of the subframe being built.
-  std::vector<cf32> grids;            // ports * nsym * nsc
+  std::vector<std::vector<cf32>> grids;   // per port: nsym * nsc
   std::vector<std::uint8_t> used;     // nsym * nsc: RE taken by RS / sync / PBCH / reserved
   int k_lo = 0, k_hi = -1;            // synthesized subcarriers (inclusive)
   double vis_fc = std::numeric_limits<double>::quiet_NaN(), vis_fs = 0.0;
@@ -143,7 +153,7 @@ struct LteCellChain::Impl {
   std::int64_t w0 = 0, gen_base = 0;
   std::vector<cf32> buf;
 
-  cf32* grid_of(int p) { return grids.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(nsym * nsc); }
+  cf32* grid_of(int p) { return grids[static_cast<std::size_t>(p)].data(); }
   std::size_t re(int l, int k) const { return static_cast<std::size_t>(l) * static_cast<std::size_t>(nsc) + static_cast<std::size_t>(k); }
 
   void compute_visible(double center_hz, double fs) {
@@ -177,7 +187,7 @@ struct LteCellChain::Impl {
     const int sf = static_cast<int>(j - floor_div(j, 10) * 10);
     const std::int64_t frame = floor_div(j, 10);
     const int sfn = sfn_of_frame(cfg, frame);
-    std::fill(grids.begin(), grids.end(), cf32{});
+    for (auto& g : grids) std::fill(g.begin(), g.end(), cf32{});
     std::fill(used.begin(), used.end(), std::uint8_t{0});
     const int ndl = downlink_symbols(cfg, sf);
     if (ndl == 0) return;   // uplink subframe: silent
@@ -230,14 +240,19 @@ struct LteCellChain::Impl {
           g[re(pbch_res[i].symbol, c72 + pbch_res[i].k72)] = y[base + i];
       }
     }
-    // Control region and PDSCH: random payload on port 0, per PRB of this subframe.
-    if (cfg.pdcch_load <= 0.0 && cfg.pdsch_load <= 0.0) return;
     const int ncs = control_symbols(cfg, sf);
+    std::fill(si_prb.begin(), si_prb.end(), std::uint8_t{0});
+    if (si && si->enabled()) build_control_and_si(j, sfn, sf, ncs);
+    // PDSCH (and, without System Information, the control region): random payload on port 0, per PRB of
+    // this subframe.
+    const bool random_ctrl = !(si && si->enabled());
+    if ((random_ctrl ? cfg.pdcch_load : 0.0) <= 0.0 && cfg.pdsch_load <= 0.0) return;
     static constexpr float kQ = 0.70710678f;
     const float q16 = static_cast<float>(1.0 / std::sqrt(10.0)), q64 = static_cast<float>(1.0 / std::sqrt(42.0));
     cf32* g0 = grid_of(0);
     for (int rb = 0; rb < n_rb; ++rb) {
       if (12 * rb + 11 < k_lo || 12 * rb > k_hi) continue;   // not synthesized
+      if (si_prb[static_cast<std::size_t>(rb)]) continue;    // the SI transmission's
       Rng rng{mix64(seed ^ mix64(static_cast<std::uint64_t>(j) * 131ULL + static_cast<std::uint64_t>(rb)))};
       const bool ctrl = rng.uniform() < cfg.pdcch_load;
       const bool data = rng.uniform() < cfg.pdsch_load;
@@ -256,7 +271,7 @@ struct LteCellChain::Impl {
       };
       for (int l = 0; l < ndl; ++l) {
         const bool in_ctrl = l < ncs;
-        if (in_ctrl ? !ctrl : !data) continue;
+        if (in_ctrl ? (!ctrl || !random_ctrl) : !data) continue;
         const int m = in_ctrl ? 0 : mod;
         for (int k = 12 * rb; k < 12 * rb + 12; ++k) {
           if (used[re(l, k)]) continue;
@@ -275,6 +290,56 @@ struct LteCellChain::Impl {
         }
       }
     }
+  }
+
+  // 36.211 6.7 / 6.9 / 6.8: PCFICH with the cell's CFI, PHICH groups occupied (random), PDCCH with the SI-RNTI
+  // DCI of this subframe's System Information transmission and, per pdcch_load, format 1A DCIs of random
+  // C-RNTIs on aggregation-2 blocks of the other CCEs; the SI transmission on its PDSCH (36.331 5.2.1.2 /
+  // 5.2.3 through LteSiPlan), its PRBs marked in si_prb.
+  void build_control_and_si(std::int64_t j, int sfn, int sf, int ncs) {
+    const char type = subframe_type(cfg, sf);
+    if (type == 'U' || ncs <= 0) return;
+    const int cfi_sent = ncs - (n_rb <= 10 ? 1 : 0);   // table 6.7-1 (TDD subframes 1/6: at most 2 symbols)
+    pcfich_encode(cp, sf, cfi_sent, grids);
+    const int n_cce = si->n_cce(sf);
+    if (n_cce == 0) return;
+    const auto tx = si->at(sfn, sf);
+    std::vector<PdcchTx> dcis;
+    std::vector<std::uint8_t> taken(static_cast<std::size_t>(n_cce), 0);
+    if (tx) {
+      dcis.push_back(PdcchTx{tx->dci, 1.0f});
+      for (int c = tx->dci.first_cce; c < tx->dci.first_cce + tx->dci.aggregation; ++c) taken[static_cast<std::size_t>(c)] = 1;
+    }
+    if (cfg.pdcch_load > 0.0) {
+      Rng rng{mix64(seed ^ mix64(static_cast<std::uint64_t>(j) * 977ULL + 0xdc1ULL))};
+      for (int c = 0; c + 2 <= n_cce; c += 2) {
+        if (taken[static_cast<std::size_t>(c)] || taken[static_cast<std::size_t>(c + 1)]) continue;
+        if (rng.uniform() >= cfg.pdcch_load) continue;
+        dl::Dci d;
+        d.format = dl::DciFormat::f1a;
+        d.rnti = static_cast<std::uint16_t>(0x003D + rng.next() % (0xFFF3 - 0x003D + 1));   // 36.321 table 7.1-1 C-RNTI
+        d.aggregation = 2;
+        d.first_cce = c;
+        const int len = 1 + static_cast<int>(rng.next() % static_cast<std::uint64_t>(n_rb));
+        const int start = static_cast<int>(rng.next() % static_cast<std::uint64_t>(n_rb - len + 1));
+        d.riv = dl::riv_encode(start, len, n_rb);
+        d.mcs = static_cast<int>(rng.next() % 29);
+        d.harq_process = static_cast<int>(rng.next() % 8);
+        d.ndi = (rng.next() & 1u) != 0;
+        d.rv = static_cast<int>(rng.next() % 4);
+        d.tpc = static_cast<int>(rng.next() % 4);
+        dcis.push_back(PdcchTx{d, 1.0f});
+      }
+    }
+    PdcchFill fill;
+    fill.phich_random = true;
+    fill.seed = mix64(seed ^ static_cast<std::uint64_t>(j));
+    pdcch_encode(cp, sf, cfi_sent, dcis, grids, fill);
+    if (!tx) return;
+    const auto& plan = *tx->plan;
+    (void)pdsch_encode(plan.tb, cp, sf, cfg.cfi, plan.alloc, dl::kSiRnti, tx->rv, grids);
+    for (int prb : plan.alloc.prb_slot0) si_prb[static_cast<std::size_t>(prb)] = 1;
+    for (int prb : plan.alloc.prb_slot1) si_prb[static_cast<std::size_t>(prb)] = 1;
   }
 
   void init_multipath(const std::vector<PathSpec>& profile, double doppler_hz) {
@@ -429,7 +494,10 @@ LteCellChain::LteCellChain(const LteCellConfig& cell, std::uint64_t seed, double
   m.sss5 = dl::sss_sequence(cell.pci / 3, cell.pci % 3, 5);
   m.pbch_res = dl::pbch_resource_elements(cell.pci, cell.normal_cp);
 
-  m.grids.assign(static_cast<std::size_t>(cell.ports * m.nsym * m.nsc), cf32{});
+  m.grids.assign(static_cast<std::size_t>(cell.ports), std::vector<cf32>(static_cast<std::size_t>(m.nsym * m.nsc), cf32{}));
+  m.si_prb.assign(static_cast<std::size_t>(m.n_rb), 0);
+  m.cp = cell_params(cell);
+  m.si = std::make_unique<LteSiPlan>(cell, seed);
   m.used.assign(static_cast<std::size_t>(m.nsym * m.nsc), 0);
   m.sub.assign(static_cast<std::size_t>(m.subframe_samples), cf32{});
   m.fft_in.reset(static_cast<fftwf_complex*>(fftwf_malloc(sizeof(fftwf_complex) * static_cast<std::size_t>(m.fft))));

@@ -17,7 +17,10 @@
 // `towerwatch synth` lists each cell's SFN at t = 0 and the start time and MIB of every frame.
 //
 // Chain per cell: per subframe the resource grid of every antenna port (PSS, SSS 6.11; CRS 6.10 of 1/2/4
-// ports; PBCH 6.6 with the MIB coded per 36.212 5.3.1; optional random control region and PDSCH load) ->
+// ports; PBCH 6.6 with the MIB coded per 36.212 5.3.1; with System Information (the default,
+// lte_si_scheduler.hpp): PCFICH 6.7 with the cell's CFI, random PHICH 6.9, PDCCH 6.8 carrying the SI-RNTI
+// DCI of SIB1 / an SI message and random C-RNTI DCIs per pdcch_load, the SI transport block on the PDSCH;
+// without: an optional random control region; random PDSCH load on the other PRBs) ->
 // optional multipath (each port its own Rayleigh channel of the profile, applied per OFDM symbol on the
 // subcarriers) -> sum of the ports -> OFDM (6.12: FFT 128..2048 at 1.92..30.72 Msps, CP 160/144 per 2048,
 // extended 512) -> resampling to the output rate with the cell's timing (delay, cell and receiver clock

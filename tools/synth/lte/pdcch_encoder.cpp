@@ -4,12 +4,14 @@ extern "C" {
 #include <osmocom/core/conv.h>
 }
 
+#include <cmath>
 #include <string>
 
 #include "dsp/lte/control_regs.hpp"
 #include "dsp/lte/dci_parse.hpp"
 #include "dsp/lte/lte_signals.hpp"
 #include "dsp/lte/pbch_coding.hpp"
+#include "dsp/lte/phich_resources.hpp"
 #include "src/core/error.hpp"
 #include "tools/synth/lte/pbch_encoder.hpp"
 
@@ -79,7 +81,8 @@ std::vector<std::uint8_t> dci_encode(std::span<const std::uint8_t> payload, std:
 void pdcch_encode(const dl::CellParams& cell, int subframe, int cfi, std::span<const PdcchTx> dcis,
                   std::vector<std::vector<cf32>>& grids, const PdcchFill& fill) {
   if (subframe < 0 || subframe > 9) throw InputError("subframe: " + std::to_string(subframe) + " is outside 0..9");
-  const dl::ControlRegs regs(cell, dl::control_symbols(cfi, cell.n_prb), fill.phich_mi);
+  const dl::ControlRegs regs(cell, dl::control_symbols(cfi, cell.n_prb),
+                             fill.phich_mi >= 0 ? fill.phich_mi : dl::phich_mi(cell.tdd, cell.tdd_config, subframe));
   const int nsc = 12 * cell.n_prb;
   if (grids.size() != static_cast<std::size_t>(cell.ports)) throw InputError("PDCCH grids: one per port needed");
   for (const auto& g : grids)
@@ -145,7 +148,7 @@ void pdcch_encode(const dl::CellParams& cell, int subframe, int cfi, std::span<c
           for (int i = 0; i < 4; ++i) {
             rng = mix64(rng);
             grids[static_cast<std::size_t>(p)][static_cast<std::size_t>(r.l * nsc + r.k[static_cast<std::size_t>(i)])] =
-                cf32((rng & 1u) ? -a : a, (rng & 2u) ? -a : a) * (cell.ports == 1 ? 1.0f : a);
+                cf32((rng & 1u) ? -a : a, (rng & 2u) ? -a : a) / std::sqrt(static_cast<float>(cell.ports));   // EPRE summed over the ports
           }
       }
   }

@@ -33,7 +33,7 @@ struct PdcchFill {
   bool phich_random = true;        // random QPSK on the PHICH REGs
   bool other_cces_random = false;  // random QPSK on CCEs no DCI uses (another UE's PDCCH) instead of <NIL>
   std::uint64_t seed = 1;
-  int phich_mi = 1;                // m_i of 36.211 table 6.9-1 (TDD)
+  int phich_mi = -1;               // m_i of 36.211 table 6.9-1; -1: the cell's (TDD configuration, subframe)
 };
 
 // Writes the PDCCHs of `subframe` (cfi 1..3) into the port grids (layout of LteCellChain::build_grid).
