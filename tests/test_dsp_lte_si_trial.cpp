@@ -53,6 +53,18 @@ TEST(LteSiTrial, HighSnrEpaGivesTheSib1Sent) {
   EXPECT_TRUE(r.sib1_ok) << r.why;
 }
 
+TEST(LteSiTrial, RendererPathGivesTheSib1SentAndNothingFromNoise) {
+  sl::SiTrialConfig cfg;
+  cfg.n_prb = 6;
+  cfg.snr_db = 10.0;
+  cfg.renderer = true;
+  auto r = sl::run_si_trial(cfg, 5);
+  EXPECT_TRUE(r.sib1_ok) << r.why;
+  cfg.cell_present = false;
+  r = sl::run_si_trial(cfg, 5);
+  EXPECT_FALSE(r.sib1_reported);
+}
+
 TEST(LteSiTrial, NoSib1FromNoise) {
   sl::SiTrialConfig cfg;
   cfg.n_prb = 6;

@@ -22,7 +22,8 @@
 // reach 100 %; counters snr90_db (the 90 % point, linear interpolation between the points around it; NaN
 // when not reached), p<snr> the success rate of each point (p_m6 = -6 dB), wrong_sib1 (a SIB1 reported
 // with other octets), trials. BM_Sib1*KnownControl: the same with CFI, DCI and RVs known (PDSCH + combining
-// alone). BM_Sib1NoiseOnly/<n_prb>: noise alone, sib1_from_noise must be 0.
+// alone). BM_Sib1*Renderer: the scene renderer path (tools/synth/lte/lte_renderer, which sends SIB1 since
+// the h-render merge). BM_Sib1NoiseOnly/<n_prb>: noise alone, sib1_from_noise must be 0.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -296,13 +297,14 @@ int si_trials() {
 
 std::string point_name(int snr) { return snr < 0 ? "p_m" + std::to_string(-snr) : "p_" + std::to_string(snr); }
 
-void sib1_sweep(benchmark::State& state, const std::string& multipath, double doppler_hz, int snr_from, bool known_control = false) {
+void sib1_sweep(benchmark::State& state, const std::string& multipath, double doppler_hz, int snr_from, bool known_control = false, bool renderer = false) {
   namespace sl = tw::synth::lte;
   sl::SiTrialConfig cfg;
   cfg.n_prb = static_cast<int>(state.range(0));
   cfg.multipath = multipath;
   cfg.doppler_hz = doppler_hz;
   cfg.known_control = known_control;
+  cfg.renderer = renderer;
   const int n = si_trials();
   const bool verbose = std::getenv("TW_LTE_SI_VERBOSE") != nullptr;
   double snr90 = std::nan("");
@@ -345,6 +347,12 @@ void BM_Sib1AwgnKnownControl(benchmark::State& state) { sib1_sweep(state, "none"
 void BM_Sib1Epa5KnownControl(benchmark::State& state) { sib1_sweep(state, "epa", 5.0, -8, true); }
 BENCHMARK(BM_Sib1AwgnKnownControl)->Arg(6)->Arg(25)->Arg(100)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_Sib1Epa5KnownControl)->Arg(6)->Arg(25)->Arg(100)->Iterations(1)->Unit(benchmark::kSecond);
+// The scene renderer path (tools/synth/lte/lte_renderer sends SIB1 since h-render): half loaded cell, its own
+// SIB1 allocation and PDCCH aggregation.
+void BM_Sib1AwgnRenderer(benchmark::State& state) { sib1_sweep(state, "none", 0.0, -8, false, true); }
+void BM_Sib1Epa5Renderer(benchmark::State& state) { sib1_sweep(state, "epa", 5.0, -6, false, true); }
+BENCHMARK(BM_Sib1AwgnRenderer)->Arg(6)->Arg(25)->Arg(100)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_Sib1Epa5Renderer)->Arg(6)->Arg(25)->Arg(100)->Iterations(1)->Unit(benchmark::kSecond);
 
 void BM_Sib1NoiseOnly(benchmark::State& state) {
   namespace sl = tw::synth::lte;

@@ -2,6 +2,7 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <memory>
@@ -17,6 +18,8 @@
 #include "dsp/lte/si_schedule.hpp"
 #include "src/core/error.hpp"
 #include "tools/synth/channel.hpp"
+#include "tools/synth/renderer.hpp"
+#include "tools/synth/scene.hpp"
 #include "tools/synth/lte/lte_cell_config.hpp"
 #include "tools/synth/lte/lte_renderer.hpp"
 #include "tools/synth/lte/pcfich_encoder.hpp"
@@ -66,6 +69,61 @@ class OfdmModulator {
   std::unique_ptr<fftwf_plan_s, PlanFree> plan_;
 };
 
+// The scene renderer path: one cell with its System Information in a scene whose noise makes the per-RE SNR
+// (EPRE over noise / FFT size, as tests/lte_si_render_support.hpp), 80 ms at the cell's natural rate from a
+// random time; the receiver gets the truth's frame timing.
+SiTrialResult run_si_trial_renderer(const SiTrialConfig& cfg, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uni(0.0, 1.0);
+  SceneWithLte s;
+  s.scene.seed = seed;
+  const double power = -60.0;
+  const int fft = fft_size_for_prb(cfg.n_prb);
+  const double fs = 15e3 * fft;
+  s.scene.noise_dbfs = power - cfg.snr_db + 10.0 * std::log10(static_cast<double>(fft));
+  LteCellConfig c;
+  c.earfcn = 1300;
+  c.pci = cfg.pci >= 0 ? cfg.pci : static_cast<int>(rng() % 504);
+  c.ports = cfg.ports;
+  c.bandwidth_prb = cfg.n_prb;
+  c.first_sfn = static_cast<int>(rng() % 1024);
+  c.first_sfn_set = true;
+  c.power_dbfs = power;
+  c.delay_us = 1.0 + 3.0 * uni(rng);
+  c.multipath = cfg.multipath;
+  c.doppler_hz = cfg.doppler_hz;
+  c.pdsch_load = 0.5;
+  c.pdcch_load = 0.5;
+  c.system_info.freq_band_indicator = 3;
+  c.on_s = cfg.cell_present ? 0.0 : 1e6;   // absent: switched on long after the capture
+  s.lte_cells.push_back(c);
+  const double t0 = 0.010 * uni(rng);
+  SceneRenderer r(s, carrier_hz(c), fs, t0);
+  std::vector<cf32> iq(static_cast<std::size_t>(std::lround(0.080 * fs)));
+  r.render(iq);
+  dl::CellParams cell;
+  cell.pci = c.pci;
+  cell.n_prb = c.bandwidth_prb;
+  cell.ports = c.ports;
+  dl::DlTiming timing;
+  timing.sample_rate_hz = fs;
+  timing.sfn0 = c.first_sfn;
+  timing.frame_start_sample = (frame_start_time_s(c, 0.0, 0) - t0) * fs;
+  timing.clock_scale = clock_scale(c, 0.0);
+  SiTrialResult res;
+  const auto sent = encode_sib1(c.system_info);
+  dl::SiReceiver rx(cell, timing);
+  const auto got = rx.decode_sib1(iq, res.why);
+  res.sib1_reported = got.has_value();
+  if (got) {
+    res.tbs = got->tbs;
+    res.transmissions_combined = got->transmissions;
+    res.sib1_ok = got->octets.size() >= sent.size() && std::equal(sent.begin(), sent.end(), got->octets.begin()) &&
+                  std::all_of(got->octets.begin() + static_cast<std::ptrdiff_t>(sent.size()), got->octets.end(), [](std::uint8_t o) { return o == 0; });
+  }
+  return res;
+}
+
 }  // namespace
 
 SiTrialResult run_si_trial(const SiTrialConfig& cfg, std::uint64_t seed) {
@@ -74,6 +132,7 @@ SiTrialResult run_si_trial(const SiTrialConfig& cfg, std::uint64_t seed) {
   if (cfg.cfi < 1 || cfg.cfi > 3) throw InputError("cfi: " + std::to_string(cfg.cfi));
   if (cfg.l_crb < 1 || cfg.l_crb > cfg.n_prb) throw InputError("l_crb: " + std::to_string(cfg.l_crb));
   if (!valid_multipath(cfg.multipath)) throw InputError("multipath: " + cfg.multipath);
+  if (cfg.renderer) return run_si_trial_renderer(cfg, seed);
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uni(0.0, 1.0);
 

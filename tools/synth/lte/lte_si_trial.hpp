@@ -7,7 +7,7 @@
 // (tools/synth/channel.hpp FadingChannel) then summed, then AWGN. The capture starts at a random point of a
 // frame (3 or 4 SIB1 transmissions inside), the receiver gets the true frame timing with a random error
 // of up to +-1 sample (it refines it on the CRS itself); no carrier offset. Not the scene renderer
-// (tools/synth/lte/lte_renderer): that path does not send SIB1 yet.
+// (tools/synth/lte/lte_renderer) unless `renderer` is set (below).
 //
 // SNR per resource element: EPRE / (noise power in 15 kHz) = 1 / (noise variance per sample), as
 // tools/synth/lte/lte_snr_trial.hpp defines it.
@@ -29,6 +29,10 @@ struct SiTrialConfig {
   int cfi = 2;                      // 1..3
   int l_crb = 4;                    // PRBs of the SIB1 allocation (DCI 1A, localized, from PRB 0)
   int aggregation = 4;              // of the SI-RNTI PDCCH (4 or 8; CCE 0)
+  bool renderer = false;            // true: the scene renderer path instead (SceneRenderer with the cell's
+                                    // System Information, half loaded PDSCH/PDCCH, its own SIB1 allocation and
+                                    // aggregation from the seed, its fading); cfi / l_crb / aggregation and
+                                    // known_control are then not used
   bool known_control = false;       // also decode with the CFI, DCI and RVs known (PDSCH + combining alone,
                                     // the blocks of si_receiver without PCFICH/PDCCH): result.pdsch_ok
 };
