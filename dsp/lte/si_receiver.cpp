@@ -34,13 +34,6 @@ SiReceiver::~SiReceiver() = default;
 
 namespace {
 
-// One SI-RNTI transmission found in a subframe.
-struct Found {
-  int tbs = 0;
-  int rv = 0;
-  std::vector<float> llr;
-};
-
 // The frames (counted from sfn0) that may hold a whole subframe of iq.
 std::pair<std::int64_t, std::int64_t> frame_range(const DlTiming& t, std::size_t n) {
   const double frame = 0.01 * t.sample_rate_hz / t.clock_scale;
@@ -62,8 +55,18 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
   // common ones first.
   std::vector<int> mi_tries{1};
   if (cell_.tdd) mi_tries = cell_.tdd_config >= 0 ? std::vector<int>{phich_mi(true, cell_.tdd_config, 5)} : std::vector<int>{0, 1, 2};
-  std::map<int, SiCombiner> by_tbs;  // SIB1 keeps its TBS within its 80 ms period; a rogue's TBS may differ
+  // SIB1 keeps its TBS, allocation and CFI within its 80 ms period (36.331 5.2.1.2: the same SIB1, RV by
+  // 36.321 5.3.1); a rogue's may differ, hence one combiner per TBS.
+  struct Seen {
+    int tbs = 0;
+    PdschAllocation alloc;
+    int cfi = 0;
+    int count = 0;
+  };
+  std::map<int, SiCombiner> by_tbs;
+  std::map<int, Seen> seen_tbs;
   std::map<int, std::pair<int, int>> first_at;  // tbs -> first (sfn, subframe)
+  std::vector<std::pair<std::int64_t, int>> without_dci;  // (frame, credible CFI or 0)
   const auto [f0, f1] = frame_range(timing_, iq.size());
   int subframes = 0, with_cfi = 0, with_dci = 0;
   for (std::int64_t f = f0; f <= f1; ++f) {
@@ -73,36 +76,46 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
     if (!impl_->demod.execute(iq, f, 5, sf)) continue;
     ++subframes;
     impl_->est.execute(sf);
-    const int cfi = impl_->pcfich.execute(sf);
-    if (cfi < 1) continue;
-    ++with_cfi;
-    for (const int mi : mi_tries) {
-      if (cell_.tdd) impl_->pdcch.set_phich_mi(mi);
-      const auto dcis = impl_->pdcch.execute(sf, cfi, si_rnti);
-      stats_.dci_rejected += impl_->pdcch.rejected();
-      if (dcis.empty()) continue;
-      if (cell_.tdd) mi_tries = {mi};  // the configuration's m_i found: keep it
-      for (const auto& dci : dcis) {
-        PdschAllocation alloc;
-        try {
-          alloc = si_allocation(dci, cell_.n_prb);
-        } catch (const InputError&) {
-          continue;  // an allocation outside the cell: not a SIB1 we can take
+    const int pcfich_cfi = impl_->pcfich.execute(sf);
+    with_cfi += pcfich_cfi >= 1;
+    // The PCFICH has 16 REs, an aggregation-4 PDCCH 144: where the CFI is not credible the PDCCH's CRC and
+    // credibility check decide among the three.
+    const std::vector<int> cfis = pcfich_cfi >= 1 ? std::vector<int>{pcfich_cfi} : std::vector<int>{1, 2, 3};
+    bool found = false;
+    for (const int cfi : cfis) {
+      for (const int mi : mi_tries) {
+        if (cell_.tdd) impl_->pdcch.set_phich_mi(mi);
+        const auto dcis = impl_->pdcch.execute(sf, cfi, si_rnti);
+        stats_.dci_rejected += impl_->pdcch.rejected();
+        if (dcis.empty()) continue;
+        if (cell_.tdd) mi_tries = {mi};  // the configuration's m_i found: keep it
+        for (const auto& dci : dcis) {
+          PdschAllocation alloc;
+          try {
+            alloc = si_allocation(dci, cell_.n_prb);
+          } catch (const InputError&) {
+            continue;  // an allocation outside the cell: not a SIB1 we can take
+          }
+          const auto llr = impl_->pdsch.execute(sf, cfi, alloc, kSiRnti);
+          if (llr.empty()) continue;
+          found = true;
+          ++with_dci;
+          auto it = by_tbs.find(alloc.tbs);
+          if (it == by_tbs.end()) {
+            if (by_tbs.size() >= 4) continue;  // bounded: a hostile cell cannot make us keep many
+            it = by_tbs.emplace(alloc.tbs, SiCombiner(alloc.tbs)).first;
+            first_at[alloc.tbs] = {sfn, 5};
+            seen_tbs[alloc.tbs] = {alloc.tbs, alloc, cfi, 0};
+          }
+          ++seen_tbs[alloc.tbs].count;
+          if (it->second.transmissions() < SiCombiner::kMaxTransmissions)
+            it->second.add(llr, dci.format == DciFormat::f1a && dci.rv >= 0 ? dci.rv : sib1_rv(sfn));
         }
-        const auto llr = impl_->pdsch.execute(sf, cfi, alloc, kSiRnti);
-        if (llr.empty()) continue;
-        ++with_dci;
-        auto it = by_tbs.find(alloc.tbs);
-        if (it == by_tbs.end()) {
-          if (by_tbs.size() >= 4) continue;  // bounded: a hostile cell cannot make us keep many
-          it = by_tbs.emplace(alloc.tbs, SiCombiner(alloc.tbs)).first;
-          first_at[alloc.tbs] = {sfn, 5};
-        }
-        if (it->second.transmissions() < SiCombiner::kMaxTransmissions)
-          it->second.add(llr, dci.format == DciFormat::f1a && dci.rv >= 0 ? dci.rv : sib1_rv(sfn));
+        break;
       }
-      break;
+      if (found) break;
     }
+    if (!found) without_dci.emplace_back(f, pcfich_cfi);
   }
   stats_.subframes += subframes;
   stats_.cfi_found += with_cfi;
@@ -111,25 +124,40 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
     why = "no SIB1 subframe (subframe 5 of an even frame) wholly inside the capture";
     return std::nullopt;
   }
-  if (with_cfi == 0) {
-    why = "PCFICH: no credible CFI in the " + std::to_string(subframes) + " SIB1 subframes";
-    return std::nullopt;
-  }
   if (with_dci == 0) {
-    why = "PDCCH: no SI-RNTI DCI in the " + std::to_string(subframes) + " SIB1 subframes";
+    why = with_cfi == 0 ? "PCFICH: no credible CFI, and no SI-RNTI DCI at any CFI, in the " + std::to_string(subframes) +
+                              " SIB1 subframes"
+                        : "PDCCH: no SI-RNTI DCI in the " + std::to_string(subframes) + " SIB1 subframes";
     return std::nullopt;
   }
-  for (auto& [tbs, comb] : by_tbs) {
-    if (const auto r = comb.decode()) {
-      SiBlock b;
-      b.si_index = 0;
-      b.octets = r->octets;
-      b.sfn = first_at[tbs].first;
-      b.subframe = 5;
-      b.transmissions = r->transmissions;
-      b.tbs = tbs;
-      return b;
+  auto block_of = [&](int tbs, const SiDecodeResult& r) {
+    SiBlock b;
+    b.si_index = 0;
+    b.octets = r.octets;
+    b.sfn = first_at[tbs].first;
+    b.subframe = 5;
+    b.transmissions = r.transmissions;
+    b.tbs = tbs;
+    return b;
+  };
+  for (auto& [tbs, comb] : by_tbs)
+    if (const auto r = comb.decode()) return block_of(tbs, *r);
+  // The SIB1 subframes whose PDCCH did not decode still carry the same SIB1 at the same allocation: add them
+  // with the allocation, CFI and RV (36.321 5.3.1) of the transmissions found, to those.
+  if (!without_dci.empty()) {
+    const Seen* best = nullptr;
+    for (const auto& [tbs, seen] : seen_tbs)
+      if (!best || seen.count > best->count) best = &seen;
+    auto& comb = by_tbs.at(best->tbs);
+    for (const auto& [f, pcfich_cfi] : without_dci) {
+      auto& sf = impl_->sf;
+      if (!impl_->demod.execute(iq, f, 5, sf)) continue;
+      impl_->est.execute(sf);
+      const int sfn = static_cast<int>(((timing_.sfn0 + f) % 1024 + 1024) % 1024);
+      const auto llr = impl_->pdsch.execute(sf, pcfich_cfi >= 1 ? pcfich_cfi : best->cfi, best->alloc, kSiRnti);
+      if (!llr.empty() && comb.transmissions() < SiCombiner::kMaxTransmissions) comb.add(llr, sib1_rv(sfn));
     }
+    if (const auto r = comb.decode()) return block_of(best->tbs, *r);
   }
   why = "PDSCH: CRC fails on " + std::to_string(with_dci) + " SIB1 transmissions, alone and combined";
   return std::nullopt;
