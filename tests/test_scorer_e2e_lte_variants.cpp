@@ -188,7 +188,6 @@ std::vector<json> decode_tuning(const std::vector<json>& cells, int earfcn, std:
   opt.offsets_hz = {0.0};
   auto recs = tw::search_lte_block(iq, kRate, centre, opt);
   for (auto& c : recs) c["tuning_hz"] = centre;
-  if (std::getenv("TW_DEBUG_LTE")) for (const auto& c : recs) std::fprintf(stderr, "%d: %s\n", earfcn, c.dump().substr(0, 400).c_str());
   return recs;
 }
 
