@@ -140,8 +140,9 @@ TEST(AnalyzeCaptures, LteRecordingsGiveTheReferenceCells) {
       } else if (c["sib1"].is_null()) {
         ASSERT_TRUE(c["sib1_error"].is_string()) << file;
         const double captured_hz = cap["sample_rate"].get<double>();
-        if (want["bandwidth_prb"].get<int>() * 180e3 > captured_hz)
+        if (want["bandwidth_prb"].get<int>() * 180e3 > captured_hz) {
           EXPECT_NE(c["sib1_error"].get<std::string>().find("bandwidth not captured"), std::string::npos) << file;
+        }
       }
       if (want.contains("cfo_hz")) {
         EXPECT_NEAR(c["cfo_hz"].get<double>(), want["cfo_hz"].get<double>(), 500.0) << file;

@@ -163,6 +163,28 @@ TEST(LteSiRender, PlanChoices) {
   c.si_start_prb = -1;
   c.system_info.si_window_ms = 3;
   EXPECT_THROW(sl::LteSiPlan(c, 1), tw::InputError);
+  c.system_info.si_window_ms = 20;
+  // Every MIB PHICH configuration with every small bandwidth, port count and CFI is a cell the synthesizer
+  // renders (fuzz_lte_search found a valid one it refused: PHICH groups that do not fit the control region,
+  // regression input corpus/lte_search/regr_phich_groups_do_not_fit): SI on, or off with the reason.
+  for (int n_prb : {6, 15, 25})
+    for (int ports : {1, 2, 4})
+      for (int cfi : {1, 2, 3})
+        for (bool extended : {false, true})
+          for (const char* ng : {"1/6", "1/2", "1", "2"}) {
+            c.bandwidth_prb = n_prb;
+            c.ports = ports;
+            c.cfi = cfi;
+            c.phich_extended = extended;
+            c.phich_resource = ng;
+            try {
+              const sl::LteSiPlan p(c, 1);
+              if (!p.enabled()) EXPECT_FALSE(p.disabled_reason().empty());
+            } catch (const std::exception& e) {
+              ADD_FAILURE() << n_prb << " PRB, " << ports << " ports, CFI " << cfi << ", PHICH " << extended << "/" << ng
+                            << ": " << e.what();
+            }
+          }
 }
 
 }  // namespace

@@ -96,8 +96,16 @@ LteSiPlan::LteSiPlan(const LteCellConfig& cell, std::uint64_t seed) : cfg_(cell)
       enabled_ = false;
       return;
     }
-    n_cce_[static_cast<std::size_t>(sf)] =
-        dl::ControlRegs(cp_, control_symbols(cell, sf), dl::phich_mi(cp_.tdd, cp_.tdd_config, sf)).n_cce();
+    try {
+      n_cce_[static_cast<std::size_t>(sf)] =
+          dl::ControlRegs(cp_, control_symbols(cell, sf), dl::phich_mi(cp_.tdd, cp_.tdd_config, sf)).n_cce();
+    } catch (const InputError& e) {
+      // A MIB whose PHICH groups (Ng, duration) do not fit this control region (36.211 6.9.3: few PRB, 4 ports,
+      // short CFI): there is no PDCCH to send, like the cases above (found by fuzz_lte_search).
+      disabled_reason_ = std::string("control region: ") + e.what();
+      enabled_ = false;
+      return;
+    }
   }
   if (n_cce_[5] < 4) {   // no common search space: the cell cannot send System Information
     disabled_reason_ = "cfi: the control region (" + std::to_string(control_symbols(cell, 5)) + " symbols) of " +
