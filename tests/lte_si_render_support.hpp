@@ -200,7 +200,7 @@ inline SiRenderResult render_and_decode(const SiCase& k) {
       ++res.sent[msg];
       // The schedule, from the specifications.
       static constexpr int kRv[4] = {0, 2, 3, 1};
-      if (k.tdd) EXPECT_EQ(tdd_type(k.tdd_config, sub), 'D');
+      if (k.tdd) { EXPECT_EQ(tdd_type(k.tdd_config, sub), 'D'); }
       if (msg == "SIB1") {
         EXPECT_EQ(sub, 5);
         EXPECT_EQ(sfn % 2, 0);
@@ -234,7 +234,7 @@ inline SiRenderResult render_and_decode(const SiCase& k) {
       if (dcis.empty()) continue;
       const auto& d = dcis[0];
       EXPECT_EQ(d.format == dl::DciFormat::f1a ? "1A" : "1C", t["dci_format"].get<std::string>());
-      if (d.format == dl::DciFormat::f1a) EXPECT_EQ(d.rv, rv);
+      if (d.format == dl::DciFormat::f1a) { EXPECT_EQ(d.rv, rv); }
       const auto alloc = dl::si_allocation(d, cell.n_prb);
       EXPECT_EQ(alloc.tbs, t["tbs"].get<int>());
       EXPECT_EQ(nlohmann::json(alloc.prb_slot0), t["prbs"]);

@@ -143,7 +143,7 @@ TEST(LteSiRender, PlanChoices) {
     for (int i_tbs = 0; i_tbs <= 26; ++i_tbs)
       for (int n1a : {2, 3}) {
         const int t = tw::dsp::lte::transport_block_size(i_tbs, n1a);
-        if (t >= bits) EXPECT_GE(t, m.alloc.tbs) << "I_TBS " << i_tbs << " N_PRB " << n1a;
+        if (t >= bits) { EXPECT_GE(t, m.alloc.tbs) << "I_TBS " << i_tbs << " N_PRB " << n1a; }
       }
     EXPECT_EQ(m.alloc.tbs, tw::dsp::lte::transport_block_size(m.dci.mcs, (m.dci.tpc & 1) ? 3 : 2));
     EXPECT_EQ(static_cast<int>(8 * m.tb.size()), m.alloc.tbs);
@@ -179,7 +179,7 @@ TEST(LteSiRender, PlanChoices) {
             c.phich_resource = ng;
             try {
               const sl::LteSiPlan p(c, 1);
-              if (!p.enabled()) EXPECT_FALSE(p.disabled_reason().empty());
+              if (!p.enabled()) { EXPECT_FALSE(p.disabled_reason().empty()); }
             } catch (const std::exception& e) {
               ADD_FAILURE() << n_prb << " PRB, " << ports << " ports, CFI " << cfi << ", PHICH " << extended << "/" << ng
                             << ": " << e.what();
@@ -221,7 +221,7 @@ TEST(LteSiRender, EveryResourceElementHasTheCellsEpre) {
       EXPECT_EQ(bad, 0);
       EXPECT_GT(sent, 0);
       const auto tx = plan.at(0, sf);
-      if (sf == 5) ASSERT_TRUE(tx.has_value());
+      if (sf == 5) { ASSERT_TRUE(tx.has_value()); }
       if (!tx) continue;
       // The allocation's PRBs carry the PDSCH on every symbol after the control region (a RE of the last
       // symbol of each allocated PRB is sent).

@@ -373,13 +373,13 @@ TEST(L3Encode, PagingType1WithImsi) {
 }
 
 // Paging Request Type 1 with an IMEI (10.5.1.4, type 010, odd, 15 digits 356938035643809):
-//  3|odd|010 = 3a, then 65 39 30 53 46 83 90; length 8; pseudo length 12 (31): 06 21 00 | 08 + 8.
+//  3|odd|010 = 3a, then 65 39 08 53 46 83 90; length 8; pseudo length 12 (31): 06 21 00 | 08 + 8.
 TEST(L3Encode, PagingType1WithImei) {
   MobileIdentity imei;
   imei.kind = MobileIdentity::Kind::imei;
   imei.digits = {3, 5, 6, 9, 3, 8, 0, 3, 5, 6, 4, 3, 8, 0, 9};
   EXPECT_BLOCK(encode_paging_request_1({imei}),
-               "31 06 21 00 08 3a 65 39 30 53 46 83 90 2b 2b 2b 2b 2b 2b 2b 2b 2b 2b");
+               "31 06 21 00 08 3a 65 39 08 53 46 83 90 2b 2b 2b 2b 2b 2b 2b 2b 2b 2b");
   imei.digits.pop_back();  // an IMEI has 15 digits (23.003 6.2.1)
   EXPECT_THROW(encode_paging_request_1({imei}), std::invalid_argument);
 }
