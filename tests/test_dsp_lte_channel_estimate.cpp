@@ -11,29 +11,16 @@
 #include "tools/synth/lte/dl_subframe_channel.hpp"
 #include "tools/synth/lte/lte_renderer.hpp"
 
+#include "support/lte_cell_grids.hpp"
+
 namespace {
 
 using namespace tw::dsp::lte;
 namespace syn = tw::synth::lte;
 
+// Data everywhere, as a loaded cell: the estimator must read only the CRS.
 std::vector<std::vector<cf32>> cell_grids(const CellParams& cell, int subframe) {
-  syn::LteCellConfig cfg;
-  cfg.pci = cell.pci;
-  cfg.ports = cell.ports;
-  cfg.bandwidth_prb = cell.n_prb;
-  cfg.normal_cp = cell.normal_cp;
-  cfg.first_sfn = 0;
-  cfg.first_sfn_set = true;
-  cfg.pdsch_load = 1.0;   // data everywhere, as a loaded cell: the estimator must read only the CRS
-  cfg.pdcch_load = 1.0;
-  syn::LteCellChain chain(cfg, 11, 0.0);
-  chain.build_grid(subframe);
-  std::vector<std::vector<cf32>> g(static_cast<std::size_t>(cell.ports));
-  for (int p = 0; p < cell.ports; ++p) {
-    const auto s = chain.grid(p);
-    g[static_cast<std::size_t>(p)].assign(s.begin(), s.end());
-  }
-  return g;
+  return tw::test::lte_cell_grids(cell, subframe, {1.0, 1.0, true, 11});
 }
 
 // Normalised mean square error (dB) of the estimate over every RE of every port.

@@ -14,27 +14,15 @@
 #include "tools/synth/lte/lte_renderer.hpp"
 #include "tools/synth/lte/pcfich_encoder.hpp"
 
+#include "support/lte_cell_grids.hpp"
+
 namespace {
 
 using namespace tw::dsp::lte;
 namespace syn = tw::synth::lte;
 
 std::vector<std::vector<cf32>> cell_grids(const CellParams& cell, int subframe) {
-  syn::LteCellConfig cfg;
-  cfg.pci = cell.pci;
-  cfg.ports = cell.ports;
-  cfg.bandwidth_prb = cell.n_prb;
-  cfg.normal_cp = cell.normal_cp;
-  cfg.first_sfn = 0;
-  cfg.first_sfn_set = true;
-  syn::LteCellChain chain(cfg, 11, 0.0);
-  chain.build_grid(subframe);
-  std::vector<std::vector<cf32>> g(static_cast<std::size_t>(cell.ports));
-  for (int p = 0; p < cell.ports; ++p) {
-    const auto s = chain.grid(p);
-    g[static_cast<std::size_t>(p)].assign(s.begin(), s.end());
-  }
-  return g;
+  return tw::test::lte_cell_grids(cell, subframe, {0.0, 0.0, true, 11});
 }
 
 TEST(Pcfich, CodeWordsOfTheTable) {

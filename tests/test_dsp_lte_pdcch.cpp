@@ -16,6 +16,7 @@
 #include "dsp/lte/pcfich.hpp"
 #include "dsp/lte/pdcch.hpp"
 #include "dsp/lte/phich_resources.hpp"
+#include "support/lte_cell_grids.hpp"
 #include "support/lte_sib_capture.hpp"
 #include "support/test_support.hpp"
 #include "tools/synth/lte/dl_subframe_channel.hpp"
@@ -29,25 +30,9 @@ using namespace tw::dsp::lte;
 namespace syn = tw::synth::lte;
 
 // The synthesizer's grids (CRS, PSS/SSS, PBCH) of subframe `subframe` of the cell.
+// The test writes the control region itself.
 std::vector<std::vector<cf32>> cell_grids(const CellParams& cell, int subframe) {
-  syn::LteCellConfig cfg;
-  cfg.pci = cell.pci;
-  cfg.ports = cell.ports;
-  cfg.bandwidth_prb = cell.n_prb;
-  cfg.normal_cp = cell.normal_cp;
-  cfg.phich_extended = cell.phich_extended;
-  cfg.phich_resource = cell.phich_resource;
-  cfg.first_sfn = 0;
-  cfg.first_sfn_set = true;
-  cfg.send_system_info = false;   // the test writes the control region itself
-  syn::LteCellChain chain(cfg, 7, 0.0);
-  chain.build_grid(subframe);
-  std::vector<std::vector<cf32>> g(static_cast<std::size_t>(cell.ports));
-  for (int p = 0; p < cell.ports; ++p) {
-    const auto s = chain.grid(p);
-    g[static_cast<std::size_t>(p)].assign(s.begin(), s.end());
-  }
-  return g;
+  return tw::test::lte_cell_grids(cell, subframe, {0.0, 0.0, false, 7});
 }
 
 Dci si_1a(int n_prb, int riv, int mcs, int rv, int tpc, bool distributed, int gap, int agg, int cce) {
