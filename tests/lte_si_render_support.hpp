@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dsp/lte/channel_estimate.hpp"
+#include "src/core/hex.hpp"
 #include "dsp/lte/dci.hpp"
 #include "dsp/lte/ofdm_demod.hpp"
 #include "dsp/lte/pcfich.hpp"
@@ -66,16 +67,6 @@ struct SiCase {
 inline int si_period(const SiCase& k, int n) { return k.more_sibs && n == 2 ? 32 : 16; }
 
 inline int natural_fft(int n_prb) { return sl::fft_size_for_prb(n_prb); }
-
-inline std::string hex_of(const std::vector<std::uint8_t>& v) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto o : v) {
-    s += d[o >> 4];
-    s += d[o & 15];
-  }
-  return s;
-}
 
 // 36.211 table 4.2-2 ('D', 'S', 'U'), written out for the schedule check.
 inline char tdd_type(int config, int sf) {
@@ -250,8 +241,8 @@ inline SiRenderResult render_and_decode(const SiCase& k) {
       if (!out) continue;
       std::string want = hex[msg];
       want.resize(2 * out->octets.size(), '0');   // zero padding to the TBS
-      EXPECT_EQ(hex_of(out->octets), want);
-      if (hex_of(out->octets) == want) ++res.decoded_messages;
+      EXPECT_EQ(tw::hex_string(out->octets), want);
+      if (tw::hex_string(out->octets) == want) ++res.decoded_messages;
     }
   }
   return res;

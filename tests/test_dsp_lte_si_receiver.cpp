@@ -8,6 +8,7 @@
 
 #include "dsp/lte/si_receiver.hpp"
 #include "support/lte_sib_capture.hpp"
+#include "src/core/hex.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -22,7 +23,7 @@ TEST(LteSiReceiver, Band3RecordingSib1AndSiMessage1) {
   std::string why;
   const auto sib1 = rx.decode_sib1(cap->iq, why);
   ASSERT_TRUE(sib1.has_value()) << why;
-  EXPECT_EQ(tw::test::hex_string(sib1->octets), "48481803247c2bffd01810210081044c432523900000");
+  EXPECT_EQ(tw::hex_string(sib1->octets), "48481803247c2bffd01810210081044c432523900000");
   EXPECT_EQ(sib1->tbs, 176);
   EXPECT_EQ(sib1->sfn % 2, 0);
   EXPECT_GE(rx.stats().dci_found, 4);  // the 4 SIB1 transmissions of frames 952..958
@@ -34,7 +35,7 @@ TEST(LteSiReceiver, Band3RecordingSib1AndSiMessage1) {
   const auto si = rx.decode_si(cap->iq, s, &why_not);
   ASSERT_EQ(si.size(), 1u);
   EXPECT_EQ(si[0].si_index, 1);
-  EXPECT_EQ(tw::test::hex_string(si[0].octets), "00805b29186fe0226035899062d0010601207bb16aa04406006be2340c2a106ff4a30884f0");
+  EXPECT_EQ(tw::hex_string(si[0].octets), "00805b29186fe0226035899062d0010601207bb16aa04406006be2340c2a106ff4a30884f0");
   EXPECT_EQ(si[0].sfn, 952);   // x = 0: subframe 0 of the frame with SFN mod 8 = 0
   ASSERT_EQ(why_not.size(), 3u);
   EXPECT_TRUE(why_not[0].empty());

@@ -18,6 +18,7 @@
 #include "dsp/lte/si_combiner.hpp"
 #include "dsp/lte/si_schedule.hpp"
 #include "support/lte_sib_capture.hpp"
+#include "src/core/hex.hpp"
 #include "support/test_support.hpp"
 
 namespace lte = tw::dsp::lte;
@@ -63,7 +64,7 @@ void decode_sib1(const std::optional<tw::test::LteSibCapture>& cap) {
     const auto r1 = one.decode();
     if (r1) {
       ++alone;
-      EXPECT_EQ(tw::test::hex_string(r1->octets), kSib1Hex);
+      EXPECT_EQ(tw::hex_string(r1->octets), kSib1Hex);
     }
     std::printf("SFN %d: CFI %d, PRB %d..%d, TBS %d, G %zu, RV %d, alone: %s\n", sfn, cfi, alloc.prb_slot0.front(),
                 alloc.prb_slot0.back(), alloc.tbs, llr.size(), lte::sib1_rv(sfn), r1 ? "decoded" : "CRC fails");
@@ -77,7 +78,7 @@ void decode_sib1(const std::optional<tw::test::LteSibCapture>& cap) {
   ASSERT_TRUE(comb.has_value());
   const auto r = comb->decode();
   ASSERT_TRUE(r.has_value()) << "SIB1 not decoded";
-  EXPECT_EQ(tw::test::hex_string(r->octets), kSib1Hex);
+  EXPECT_EQ(tw::hex_string(r->octets), kSib1Hex);
   EXPECT_GE(alone, 1);
   EXPECT_FALSE(wrong_rnti->decode().has_value());
 }

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "src/core/hex.hpp"
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,16 +27,6 @@
 using namespace tw::synth::lte;
 
 namespace {
-
-std::string hex(const std::vector<std::uint8_t>& v) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto o : v) {
-    s += d[o >> 4];
-    s += d[o & 15];
-  }
-  return s;
-}
 
 std::string bits(const std::vector<std::uint8_t>& v) {
   std::string s;
@@ -179,7 +171,7 @@ TEST(SibEncoder, ReferenceSib1FromTheLiveCaptureBitByBit) {
   const auto out = encode_sib1(reference_sib1_config());
   EXPECT_EQ(bits(out), padded(hand));
   ASSERT_EQ(out.size(), 20u);
-  EXPECT_EQ(hex(out), ref.substr(0, 40));
+  EXPECT_EQ(tw::hex_string(out), ref.substr(0, 40));
 }
 
 TEST(SibEncoder, Sib1OptionalFieldsTddAndSeveralPlmns) {
@@ -486,14 +478,14 @@ TEST(SibEncoder, MessagesTsharkDissectedAsConfigured) {
   // sib3: q-Hyst dB4, s-NonIntraSearch 16dB (8), threshServingLow 12dB (6), cellReselectionPriority 5,
   //   q-RxLevMin -128dBm (-64), s-IntraSearch 62dB (31), neighCellConfig 1, t-ReselectionEUTRA 1s;
   // sib4: physCellId 17 q-OffsetCell dB-2, physCellId 300 dB4; excluded ranges start 100 n8, start 7.
-  EXPECT_EQ(hex(si[0]), "01000c61bf6c8160ca0a720200041004829aa5aa96d0c00e11283541be48984116a59319904070");
+  EXPECT_EQ(tw::hex_string(si[0]), "01000c61bf6c8160ca0a720200041004829aa5aa96d0c00e11283541be48984116a59319904070");
   // sib5: dl-CarrierFreq 0, q-RxLevMin -64, t-ReselectionEUTRA 1s, threshX-High/Low 20dB (10), mbw50,
   //   cellReselectionPriority 4, neighCellConfig 1.
-  EXPECT_EQ(hex(si[1]), "000c0400000c54a688");
+  EXPECT_EQ(tw::hex_string(si[1]), "000c0400000c54a688");
   // sib6: carrierFreq 10700, cellReselectionPriority 3, threshX 10/10, q-RxLevMin -115dBm (-58), p-MaxUTRA 24 dBm,
   //   q-QualMin -18 dB, t-ReselectionUTRA 2s; sib7: t-ReselectionGERAN 2s; sib8: cdma-EUTRA-Synchronisation
   //   True, synchronousSystemTime 0, searchWindowSize 8.
-  EXPECT_EQ(hex(si[2]), "011101a731a9414a32284664000000000200");
+  EXPECT_EQ(tw::hex_string(si[2]), "011101a731a9414a32284664000000000200");
 }
 
 // ---------------------------------------------------------------------------------------------------------

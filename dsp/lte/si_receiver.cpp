@@ -66,7 +66,12 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
   std::map<int, SiCombiner> by_tbs;
   std::map<int, Seen> seen_tbs;
   std::map<int, std::pair<int, int>> first_at;  // tbs -> first (sfn, subframe)
-  std::vector<std::pair<std::int64_t, int>> without_dci;  // (frame, credible CFI or 0)
+  struct Pending {
+    DlSubframe sf;       // demodulated, with channel estimates
+    int sfn = 0;
+    int pcfich_cfi = 0;  // credible CFI or 0
+  };
+  std::vector<Pending> without_dci;  // SIB1 subframes whose PDCCH did not decode (kept for the second pass)
   const auto [f0, f1] = frame_range(timing_, iq.size());
   int subframes = 0, with_cfi = 0, with_dci = 0;
   for (std::int64_t f = f0; f <= f1; ++f) {
@@ -115,7 +120,7 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
       }
       if (found) break;
     }
-    if (!found) without_dci.emplace_back(f, pcfich_cfi);
+    if (!found && without_dci.size() < SiCombiner::kMaxTransmissions) without_dci.push_back({sf, sfn, pcfich_cfi});
   }
   stats_.subframes += subframes;
   stats_.cfi_found += with_cfi;
@@ -149,13 +154,9 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
     for (const auto& [tbs, seen] : seen_tbs)
       if (!best || seen.count > best->count) best = &seen;
     auto& comb = by_tbs.at(best->tbs);
-    for (const auto& [f, pcfich_cfi] : without_dci) {
-      auto& sf = impl_->sf;
-      if (!impl_->demod.execute(iq, f, 5, sf)) continue;
-      impl_->est.execute(sf);
-      const int sfn = static_cast<int>(((timing_.sfn0 + f) % 1024 + 1024) % 1024);
-      const auto llr = impl_->pdsch.execute(sf, pcfich_cfi >= 1 ? pcfich_cfi : best->cfi, best->alloc, kSiRnti);
-      if (!llr.empty() && comb.transmissions() < SiCombiner::kMaxTransmissions) comb.add(llr, sib1_rv(sfn));
+    for (const auto& p : without_dci) {
+      const auto llr = impl_->pdsch.execute(p.sf, p.pcfich_cfi >= 1 ? p.pcfich_cfi : best->cfi, best->alloc, kSiRnti);
+      if (!llr.empty() && comb.transmissions() < SiCombiner::kMaxTransmissions) comb.add(llr, sib1_rv(p.sfn));
     }
     if (const auto r = comb.decode()) return block_of(best->tbs, *r);
   }

@@ -8,6 +8,7 @@
 #include "src/cli/command.hpp"
 #include "src/cli/source_options.hpp"
 #include "src/core/error.hpp"
+#include "src/core/hex.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/core/log.hpp"
 #include "src/output/gsmtap.hpp"
@@ -91,13 +92,13 @@ int run_analyze(const std::vector<std::string>& argv) {
         if (json) {
           nlohmann::json e{{"type", "lte_block"}, {"pci", m.pci}, {"earfcn", m.earfcn ? nlohmann::json(*m.earfcn) : nlohmann::json(nullptr)},
                            {"sfn", m.sfn}, {"subframe", m.subframe}, {"channel", m.channel}, {"message", m.message},
-                           {"hex", hex_octets(m.octets.data(), m.octets.size())}, {"source", info.description}};
+                           {"hex", hex_octets(m.octets)}, {"source", info.description}};
           if (!m.parse_error.empty()) e["parse_error"] = m.parse_error;
           else e["fields"] = m.fields;
           emit_json_line(e);
         } else if (args->has("blocks")) {
           std::printf("lte PCI %-3d sfn %4d/%d %-11s %-28s %s\n", m.pci, m.sfn, m.subframe, m.channel.c_str(),
-                      m.message.c_str(), hex_octets(m.octets.data(), m.octets.size()).c_str());
+                      m.message.c_str(), hex_octets(m.octets).c_str());
         }
       }
     } else if (rat == "lte") {

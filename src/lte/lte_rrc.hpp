@@ -302,11 +302,8 @@ struct Sib11 {
   std::size_t segment_octets = 0;
 };
 
-// One BCCH-DL-SCH message (6.2.1 BCCH-DL-SCH-Message).
-struct BcchDlSchMessage {
-  enum class Kind { system_information_block_type1, system_information, message_class_extension,
-                    critical_extensions_future };
-  Kind kind = Kind::system_information_block_type1;
+// The SIBs a message carries or a cell has broadcast (absent: not received).
+struct SystemInformationBlocks {
   std::optional<Sib1> sib1;
   std::optional<Sib2> sib2;
   std::optional<Sib3> sib3;
@@ -318,22 +315,18 @@ struct BcchDlSchMessage {
   std::optional<Sib9> sib9;
   std::optional<Sib10> sib10;
   std::optional<Sib11> sib11;
+};
+
+// One BCCH-DL-SCH message (6.2.1 BCCH-DL-SCH-Message).
+struct BcchDlSchMessage : SystemInformationBlocks {
+  enum class Kind { system_information_block_type1, system_information, message_class_extension,
+                    critical_extensions_future };
+  Kind kind = Kind::system_information_block_type1;
   std::vector<std::string> sibs_seen;  // in message order: "SIB1", "SIB2", ..., extension alternatives "SIB12" ...
 };
 
 // The System Information of one cell, merged from its messages (the latest of each SIB wins).
-struct LteSystemInfo {
-  std::optional<Sib1> sib1;
-  std::optional<Sib2> sib2;
-  std::optional<Sib3> sib3;
-  std::optional<Sib4> sib4;
-  std::optional<Sib5> sib5;
-  std::optional<Sib6> sib6;
-  std::optional<Sib7> sib7;
-  std::optional<Sib8> sib8;
-  std::optional<Sib9> sib9;
-  std::optional<Sib10> sib10;
-  std::optional<Sib11> sib11;
+struct LteSystemInfo : SystemInformationBlocks {
   std::vector<std::string> sibs_seen;  // sorted by SIB number, unique
 };
 

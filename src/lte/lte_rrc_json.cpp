@@ -1,6 +1,8 @@
 // JSON of the decoded System Information (see lte_rrc_json.hpp). Conversions cite the TS 36.331 IE.
 #include "src/lte/lte_rrc_json.hpp"
 
+#include "src/core/hex.hpp"
+
 #include <array>
 
 #include "src/lte/bcch_dl_sch.hpp"
@@ -366,16 +368,6 @@ json sib8_json(const Sib8& s) {
   return j;
 }
 
-std::string hex_of(const std::vector<std::uint8_t>& v) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto o : v) {
-    s += d[o >> 4];
-    s += d[o & 15];
-  }
-  return s;
-}
-
 template <typename Info>
 void sibs_json(const Info& info, json& j) {
   if (info.sib1) sib1_json(*info.sib1, j);
@@ -387,7 +379,7 @@ void sibs_json(const Info& info, json& j) {
   if (info.sib7) j["sib7"] = sib7_json(*info.sib7);
   if (info.sib8) j["sib8"] = sib8_json(*info.sib8);
   // The HNB name is operator text from the air: kept as hex, never as a string (no UTF-8 assumption).
-  if (info.sib9) j["sib9"] = {{"hnb_name_hex", info.sib9->hnb_name ? json(hex_of(*info.sib9->hnb_name)) : json(nullptr)}};
+  if (info.sib9) j["sib9"] = {{"hnb_name_hex", info.sib9->hnb_name ? json(hex_string(*info.sib9->hnb_name)) : json(nullptr)}};
   if (info.sib10) {
     j["sib10"] = {{"message_identifier", info.sib10->message_identifier}, {"serial_number", info.sib10->serial_number}};
   }

@@ -6,6 +6,7 @@
 
 #include "dsp/gsm/gsm_constants.hpp"
 #include "src/cells/gsm_cell_tracker.hpp"
+#include "src/core/hex.hpp"
 #include "src/gsm/l3_message.hpp"
 #include "src/gsm/message_json.hpp"
 #include "src/output/gsmtap.hpp"
@@ -14,18 +15,6 @@
 namespace tw {
 
 using nlohmann::json;
-
-std::string hex_octets(const std::uint8_t* o, std::size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  s.reserve(n * 3);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) s += ' ';
-    s += digits[o[i] >> 4];
-    s += digits[o[i] & 15];
-  }
-  return s;
-}
 
 json GsmAnalysisResult::summary_json(const StreamInfo& info) const {
   return {{"type", "summary"},
@@ -116,7 +105,7 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
              {"fn", b.block.fn},
              {"tn", b.block.tn},
              {"channel", b.block.channel},
-             {"hex", hex_octets(octets.data(), octets.size())},
+             {"hex", hex_octets(octets)},
              {"message", msg.name}};
       if (msg.ok) j["fields"] = gsm::to_json(msg);
       else j["parse_error"] = msg.error;

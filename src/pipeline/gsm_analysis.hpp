@@ -72,7 +72,5 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
 // The human table of cells ("ARFCN MHz BSIC MCC MNC LAC CI dBFS SNR CFO SI").
 void print_cell_table(const std::vector<nlohmann::json>& cells);
 
-// "41 06 21 ..." as in gr-gsm's and the truth files' hex.
-std::string hex_octets(const std::uint8_t* octets, std::size_t n);
 
 }  // namespace tw

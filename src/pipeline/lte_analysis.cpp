@@ -151,7 +151,17 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
         rec["earfcn"] = nullptr;
         rec["band"] = nullptr;
       }
-      if (options.system_information) add_lte_system_information(all, rate, rec, messages);
+      if (options.system_information) {
+        // The searches of overlapping offsets find a cell several times: its System Information is decoded
+        // once, from the first record whose SIB1 decoded (same PCI, carrier within half the 100 kHz raster).
+        const double at = off + cell.cfo_hz;
+        const auto same = std::find_if(cells.begin(), cells.end(), [&](const json& c) {
+          return has_lte_sib1(c) && c.value("pci", -1) == cell.pci &&
+                 std::abs(c.value("offset_hz", 0.0) + c.value("cfo_hz", 0.0) - at) < kRasterHz / 2;
+        });
+        if (same != cells.end()) copy_lte_system_information(*same, rec);
+        else add_lte_system_information(all, rate, rec, messages);
+      }
       cells.push_back(std::move(rec));
     }
   }

@@ -5,6 +5,7 @@
 
 #include "dsp/lte/si_receiver.hpp"
 #include "src/core/error.hpp"
+#include "src/core/hex.hpp"
 #include "src/core/log.hpp"
 #include "src/lte/bcch_dl_sch.hpp"
 #include "src/lte/lte_rrc_json.hpp"
@@ -14,16 +15,6 @@ namespace tw {
 using json = nlohmann::json;
 
 namespace {
-
-std::string hex_string(const std::vector<std::uint8_t>& o) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto b : o) {
-    s += d[b >> 4];
-    s += d[b & 15];
-  }
-  return s;
-}
 
 std::vector<std::uint8_t> octets_of_hex(const std::string& h) {
   std::vector<std::uint8_t> o;
@@ -51,6 +42,17 @@ dsp::lte::SiSchedule schedule_of(const lte::Sib1& sib1, bool tdd) {
 }
 
 }  // namespace
+
+bool has_lte_sib1(const json& cell) { return cell.contains("sib1") && cell["sib1"].is_string(); }
+
+void copy_lte_system_information(const json& from, json& to) {
+  for (const auto& [k, v] : from.items())
+    if (!to.contains(k) || k == "sib1" || k == "sib1_transmissions" || k == "si_messages" || k == "sibs_seen" ||
+        k == "sib1_error" || k == "si_errors")
+      to[k] = v;
+  if (!from.contains("sib1_error")) to.erase("sib1_error");
+  if (!from.contains("si_errors")) to.erase("si_errors");
+}
 
 bool lte_bandwidth_captured(double rate, double offset, int n_prb) {
   return std::abs(offset) + n_prb * 90e3 <= 0.48 * rate;
@@ -155,7 +157,7 @@ void add_lte_system_information(std::span<const cf32> iq, double rate, json& cel
           try {
             const auto msg = lte::decode_bcch_dl_sch(b.octets);
             lte::merge_system_info(info, msg);
-            entry["sibs"] = lte::bcch_dl_sch_to_json(msg).value("sibs_seen", json::array());
+            entry["sibs"] = msg.sibs_seen;
             if (messages) {
               auto m = message("BCCH-DL-SCH", "SystemInformation", b.sfn, b.subframe, b.octets);
               m.fields = lte::bcch_dl_sch_to_json(msg);

@@ -40,4 +40,11 @@ bool lte_bandwidth_captured(double sample_rate_hz, double carrier_offset_hz, int
 void add_lte_system_information(std::span<const cf32> iq, double sample_rate_hz, nlohmann::json& cell,
                                 std::vector<LteRrcMessage>* messages);
 
+// Gives `to` (another record of the same cell: the same PCI and carrier, from an overlapping search or tuning)
+// the System Information of `from`, a record whose SIB1 decoded: every field `to` lacks, and `from`'s "sib1",
+// "sib1_transmissions", "si_messages", "sibs_seen" and errors in place of `to`'s. Measurements stay `to`'s.
+void copy_lte_system_information(const nlohmann::json& from, nlohmann::json& to);
+// The record carries a decoded SIB1.
+bool has_lte_sib1(const nlohmann::json& cell);
+
 }  // namespace tw

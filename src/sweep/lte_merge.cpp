@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "src/core/lte_bands.hpp"
+#include "src/pipeline/lte_system_info.hpp"
 
 namespace tw::sweep {
 
@@ -166,22 +167,15 @@ LteMergeResult merge_lte_cells(const std::vector<json>& records, double receiver
   for (const auto& g : group_records(recs, apparent)) {
     json c = recs[g.best];
     // System Information comes from the member that decoded the most of it (a tuning that holds the whole
-    // cell), whichever record describes the carrier best: its SIB fields and "sib1" replace the best's.
+    // cell), whichever record describes the carrier best.
     const json* si = nullptr;
     for (const std::size_t m : g.members) {
       const json& r = recs[m];
-      if (!r.contains("sib1") || !r["sib1"].is_string()) continue;
+      if (!has_lte_sib1(r)) continue;
       const auto n = r.contains("sibs_seen") && r["sibs_seen"].is_array() ? r["sibs_seen"].size() : 0;
       if (!si || n > (*si).value("sibs_seen", json::array()).size()) si = &r;
     }
-    if (si && si != &recs[g.best]) {
-      for (const auto& [k, v] : si->items())
-        if (!c.contains(k) || k == "sib1" || k == "sib1_error" || k == "sib1_transmissions" || k == "si_messages" ||
-            k == "si_errors" || k == "sibs_seen")
-          c[k] = v;
-      if (!si->contains("sib1_error")) c.erase("sib1_error");
-      if (!si->contains("si_errors")) c.erase("si_errors");
-    }
+    if (si && si != &recs[g.best]) copy_lte_system_information(*si, c);
     const double a = g.apparent;
     const double f = std::round(a / scale / kRasterHz) * kRasterHz;
     const double residual_ppm = (a / (f * scale) - 1.0) * 1e6;

@@ -62,16 +62,6 @@ int spawn_towerwatch(const std::vector<std::string>& args, const std::filesystem
 std::string towerwatch_binary();
 
 std::string read_file(const std::filesystem::path& p);
-// "48481803..." (lowercase, no separator), as the LTE records' "sib1" and reference.json write octets.
-inline std::string hex_string(const std::vector<std::uint8_t>& octets) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto b : octets) {
-    s += d[b >> 4];
-    s += d[b & 15];
-  }
-  return s;
-}
 // The objects of a JSON-lines text (towerwatch --json output), in order; throws on a malformed line.
 std::vector<nlohmann::json> json_lines(const std::string& text);
 // The lines of `lines` whose "type" is `type`, in order.

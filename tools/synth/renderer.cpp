@@ -13,18 +13,12 @@
 #include "tools/synth/hot_loop.hpp"
 #include "tools/synth/lte/lte_renderer.hpp"
 #include "tools/synth/scene.hpp"
+#include "tools/synth/splitmix.hpp"
 
 
 namespace tw::synth {
 
 namespace {
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 constexpr double kWorkingRate = SceneRenderer::kWorkingSps * kSymbolRate;   // 1083333.33 sps
 constexpr int kFrameSamples = SceneRenderer::kWorkingSps * kSymbolsPerFrame;  // 5000

@@ -8,18 +8,6 @@
 
 namespace tw::synth {
 
-std::string hex_octets(const L2Octets& octets) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  s.reserve(octets.size() * 3);
-  for (std::size_t i = 0; i < octets.size(); ++i) {
-    if (i) s += ' ';
-    s += digits[octets[i] >> 4];
-    s += digits[octets[i] & 15];
-  }
-  return s;
-}
-
 nlohmann::json TruthRecorder::to_json(const SceneRenderer& r, double duration_s) const {
   using nlohmann::json;
   const Scene& scene = r.scene();
@@ -110,13 +98,7 @@ nlohmann::json TruthRecorder::to_json(const SceneRenderer& r, double duration_s)
                 {"first_cce", d.first_cce},
                 {"prbs", prbs}};
         if (tx->plan->alloc.prb_slot1 != tx->plan->alloc.prb_slot0) jt["prbs_slot1"] = tx->plan->alloc.prb_slot1;
-        std::string hex;
-        static const char* digits = "0123456789abcdef";
-        for (const auto o : tx->plan->octets) {
-          hex += digits[o >> 4];
-          hex += digits[o & 15];
-        }
-        jt["hex"] = hex;
+        jt["hex"] = hex_string(tx->plan->octets);
         si.push_back(std::move(jt));
       }
     }

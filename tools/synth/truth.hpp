@@ -5,12 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/core/hex.hpp"
 #include "tools/synth/renderer.hpp"
 
 namespace tw::synth {
 
 // "23 octets, space-separated lower case": "49 06 1b ..."
-std::string hex_octets(const L2Octets& octets);
+using tw::hex_octets;   // src/core/hex.hpp: "41 06 21 ..."
+using tw::hex_string;
 
 class TruthRecorder : public TruthSink {
  public:

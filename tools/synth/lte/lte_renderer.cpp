@@ -21,19 +21,13 @@
 #include "tools/synth/lte/pcfich_encoder.hpp"
 #include "tools/synth/lte/pdcch_encoder.hpp"
 #include "tools/synth/lte/pdsch_encoder.hpp"
+#include "tools/synth/splitmix.hpp"
 
 namespace tw::synth::lte {
 
 namespace dl = tw::dsp::lte;
 
 namespace {
-
-std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
@@ -45,7 +39,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 // not depend on which part of the band is rendered or where the stream was cut).
 struct Rng {
   std::uint64_t s;
-  std::uint64_t next() { return s = mix64(s); }
+  std::uint64_t next() { return s = splitmix64(s); }
   double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
 };
 
@@ -253,7 +247,7 @@ struct LteCellChain::Impl {
     for (int rb = 0; rb < n_rb; ++rb) {
       if (12 * rb + 11 < k_lo || 12 * rb > k_hi) continue;   // not synthesized
       if (si_prb[static_cast<std::size_t>(rb)]) continue;    // the SI transmission's
-      Rng rng{mix64(seed ^ mix64(static_cast<std::uint64_t>(j) * 131ULL + static_cast<std::uint64_t>(rb)))};
+      Rng rng{splitmix64(seed ^ splitmix64(static_cast<std::uint64_t>(j) * 131ULL + static_cast<std::uint64_t>(rb)))};
       const bool ctrl = rng.uniform() < cfg.pdcch_load;
       const bool data = rng.uniform() < cfg.pdsch_load;
       const int mod = static_cast<int>(rng.next() % 3);   // 0 QPSK, 1 16QAM, 2 64QAM
@@ -311,7 +305,7 @@ struct LteCellChain::Impl {
       for (int c = tx->dci.first_cce; c < tx->dci.first_cce + tx->dci.aggregation; ++c) taken[static_cast<std::size_t>(c)] = 1;
     }
     if (cfg.pdcch_load > 0.0) {
-      Rng rng{mix64(seed ^ mix64(static_cast<std::uint64_t>(j) * 977ULL + 0xdc1ULL))};
+      Rng rng{splitmix64(seed ^ splitmix64(static_cast<std::uint64_t>(j) * 977ULL + 0xdc1ULL))};
       for (int c = 0; c + 2 <= n_cce; c += 2) {
         if (taken[static_cast<std::size_t>(c)] || taken[static_cast<std::size_t>(c + 1)]) continue;
         if (rng.uniform() >= cfg.pdcch_load) continue;
@@ -333,7 +327,7 @@ struct LteCellChain::Impl {
     }
     PdcchFill fill;
     fill.phich_random = true;
-    fill.seed = mix64(seed ^ static_cast<std::uint64_t>(j));
+    fill.seed = splitmix64(seed ^ static_cast<std::uint64_t>(j));
     pdcch_encode(cp, sf, cfi_sent, dcis, grids, fill);
     if (!tx) return;
     const auto& plan = *tx->plan;
@@ -347,7 +341,7 @@ struct LteCellChain::Impl {
     if (paths.empty()) return;
     double total = 0.0;
     for (const auto& p : paths) total += std::pow(10.0, p.power_db / 10.0);
-    Rng rng{mix64(seed ^ 0xfad1ULL)};
+    Rng rng{splitmix64(seed ^ 0xfad1ULL)};
     for (int port = 0; port < cfg.ports; ++port)
       for (const auto& p : paths) {
         Path q{};

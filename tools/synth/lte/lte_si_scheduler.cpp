@@ -10,19 +10,13 @@
 #include "dsp/lte/tbs_table.hpp"
 #include "src/core/error.hpp"
 #include "tools/synth/lte/sib_encoder.hpp"
+#include "tools/synth/splitmix.hpp"
 
 namespace tw::synth::lte {
 
 namespace dl = tw::dsp::lte;
 
 namespace {
-
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 bool valid_periodicity(int t) {
   for (int v : {8, 16, 32, 64, 128, 256, 512})
@@ -115,7 +109,7 @@ LteSiPlan::LteSiPlan(const LteCellConfig& cell, std::uint64_t seed) : cfg_(cell)
     return;
   }
 
-  std::uint64_t r = mix(seed ^ 0x51b1ULL);
+  std::uint64_t r = splitmix64(seed ^ 0x51b1ULL);
   for (std::size_t m = 0; m < octets.size(); ++m) {
     SiMessagePlan p;
     p.periodicity_rf = m == 0 ? 8 : sched[m - 1].periodicity_rf;
@@ -142,7 +136,7 @@ LteSiPlan::LteSiPlan(const LteCellConfig& cell, std::uint64_t seed) : cfg_(cell)
     d.mcs = best_itbs;
     d.tpc = best_n1a == 3 ? 1 : 0;   // 36.212 5.3.3.1.3: the TPC LSB picks N_PRB^1A
     // Allocation: the fewest blocks that keep the code rate low, from the start PRB.
-    r = mix(r);
+    r = splitmix64(r);
     const int step = f1c ? dl::n_rb_step(n_rb) : 1;
     const int n_vrb = f1c ? (dl::n_vrb_distributed(n_rb, 0) / step) * step : n_rb;
     bool done = false;
@@ -190,9 +184,9 @@ bool LteSiPlan::chosen_in_window(int n, int sfn, int subframe, int i) const {
   }
   const int reps = std::min<int>(cfg_.si_repetitions, static_cast<int>(eligible.size()));
   // The first eligible subframe always, then random others (a partial shuffle seeded per window).
-  std::uint64_t r = mix(seed_ ^ mix(static_cast<std::uint64_t>(n) * 7919ULL + static_cast<std::uint64_t>(start)));
+  std::uint64_t r = splitmix64(seed_ ^ splitmix64(static_cast<std::uint64_t>(n) * 7919ULL + static_cast<std::uint64_t>(start)));
   for (int k = 1; k < reps; ++k) {
-    r = mix(r);
+    r = splitmix64(r);
     const int pick = k + static_cast<int>(r % static_cast<std::uint64_t>(eligible.size() - static_cast<std::size_t>(k)));
     std::swap(eligible[static_cast<std::size_t>(k)], eligible[static_cast<std::size_t>(pick)]);
   }
@@ -224,11 +218,11 @@ std::optional<SiTransmission> LteSiPlan::at(int sfn, int subframe) const {
   // Common search space (36.213 9.1.1, Y_k = 0): CCE L ((m) mod floor(N_CCE / L)), m < 16 / L.
   const int n_cce = n_cce_[static_cast<std::size_t>(subframe)];
   if (n_cce < 4) return std::nullopt;
-  std::uint64_t r = mix(seed_ ^ mix(static_cast<std::uint64_t>(10 * sfn + subframe) + 0xcce0000ULL));
+  std::uint64_t r = splitmix64(seed_ ^ splitmix64(static_cast<std::uint64_t>(10 * sfn + subframe) + 0xcce0000ULL));
   int agg = cfg_.si_aggregation != 0 ? cfg_.si_aggregation : ((r & 1u) ? 8 : 4);
   if (agg == 8 && n_cce < 8) agg = 4;
   const int cands = std::min(16 / agg, n_cce / agg);
-  r = mix(r);
+  r = splitmix64(r);
   t.dci.aggregation = agg;
   t.dci.first_cce = agg * static_cast<int>((r >> 8) % static_cast<std::uint64_t>(cands));
   return t;

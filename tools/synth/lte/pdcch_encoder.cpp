@@ -14,6 +14,7 @@ extern "C" {
 #include "dsp/lte/phich_resources.hpp"
 #include "src/core/error.hpp"
 #include "tools/synth/lte/pbch_encoder.hpp"
+#include "tools/synth/splitmix.hpp"
 
 namespace tw::synth::lte {
 
@@ -26,12 +27,6 @@ void put(std::vector<std::uint8_t>& out, int value, int width, const char* field
   for (int i = width - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>((value >> i) & 1));
 }
 
-std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 }  // namespace
 
 std::vector<std::uint8_t> pack_dci(const dl::Dci& d, int n_prb, bool tdd) {
@@ -106,10 +101,10 @@ void pdcch_encode(const dl::CellParams& cell, int subframe, int cfi, std::span<c
     }
     for (int q = 9 * d.first_cce; q < 9 * (d.first_cce + d.aggregation); ++q) gains[static_cast<std::size_t>(q)] = tx.gain;
   }
-  std::uint64_t rng = mix64(fill.seed ^ 0x5dcc4ULL);
+  std::uint64_t rng = splitmix64(fill.seed ^ 0x5dcc4ULL);
   if (fill.other_cces_random)
     for (int i = 0; i < 72 * n_cce; ++i)
-      if (bits[static_cast<std::size_t>(i)] == 2) bits[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>((rng = mix64(rng)) & 1u);
+      if (bits[static_cast<std::size_t>(i)] == 2) bits[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>((rng = splitmix64(rng)) & 1u);
   // Scrambling over the whole block (<NIL> included in the count), c_init = floor(ns/2) 2^9 + N_ID.
   std::vector<std::uint8_t> c(bits.size());
   dl::gold_sequence(static_cast<std::uint32_t>(subframe) * 512u + static_cast<std::uint32_t>(cell.pci), c);
@@ -146,7 +141,7 @@ void pdcch_encode(const dl::CellParams& cell, int subframe, int cfi, std::span<c
         const auto& r = regs.all()[static_cast<std::size_t>(ri)];
         for (int p = 0; p < cell.ports; ++p)
           for (int i = 0; i < 4; ++i) {
-            rng = mix64(rng);
+            rng = splitmix64(rng);
             grids[static_cast<std::size_t>(p)][static_cast<std::size_t>(r.l * nsc + r.k[static_cast<std::size_t>(i)])] =
                 cf32((rng & 1u) ? -a : a, (rng & 2u) ? -a : a) / std::sqrt(static_cast<float>(cell.ports));   // EPRE summed over the ports
           }

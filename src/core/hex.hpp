@@ -1,0 +1,13 @@
+// Octets as hexadecimal text, the two forms towerwatch writes: "41 06 21" (GSM blocks, as gr-gsm and the truth
+// files print them) and "484818" (LTE transport blocks and RRC messages, as reference.json writes them).
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace tw {
+
+std::string hex_octets(std::span<const std::uint8_t> octets);   // lowercase, one space between octets
+std::string hex_string(std::span<const std::uint8_t> octets);   // lowercase, no separator
+
+}  // namespace tw
