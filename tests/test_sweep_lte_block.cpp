@@ -70,3 +70,44 @@ TEST(SweepLteBlock, EveryPositionInATuningIsFoundByItsSearch) {
     EXPECT_TRUE(found) << json(cells).dump();
   }
 }
+
+// Overlapping searches of one block find a cell twice: its System Information is decoded once (one SIB1
+// message for GSMTAP / --blocks) and both records carry it, equal to what the scene's cell sends.
+TEST(SweepLteBlock, SystemInformationOnceForACellFoundByTwoSearches) {
+  synth::SceneWithLte s;
+  s.scene.name = "twice";
+  s.scene.seed = 9;
+  s.scene.noise_dbfs = -80.0;
+  synth::lte::LteCellConfig c;
+  c.earfcn = 6300;
+  c.band = 20;
+  c.pci = 77;
+  c.ports = 1;
+  c.bandwidth_prb = 6;
+  c.cfi = 2;
+  c.power_dbfs = -60.0;
+  c.first_sfn = 100;
+  c.first_sfn_set = true;
+  c.system_info.tracking_area_code = 4242;
+  s.lte_cells = {c};
+  const double rate = 3.84e6;
+  synth::SceneRenderer r(s, 806.0e6, rate, 0.0);
+  std::vector<cf32> iq(static_cast<std::size_t>(0.1 * rate));
+  r.render(iq);
+  LteAnalysisOptions lo;
+  lo.offsets_hz = {-40e3, 40e3};   // both windows hold the carrier
+  lo.max_cfo_hz = 60e3;
+  std::vector<LteRrcMessage> messages;
+  const auto cells = search_lte_block(iq, rate, 806.0e6, lo, &messages);
+  int records = 0;
+  for (const auto& x : cells) {
+    if (x["pci"] != 77) continue;
+    ++records;
+    ASSERT_TRUE(x["sib1"].is_string()) << x.dump();
+    EXPECT_EQ(x["tac"], 4242);
+  }
+  EXPECT_EQ(records, 2);
+  int sib1 = 0;
+  for (const auto& m : messages) sib1 += m.message == "SystemInformationBlockType1";
+  EXPECT_EQ(sib1, 1);
+}
