@@ -73,6 +73,41 @@ TEST(ChannelEstimate, FollowsAKnownChannelOnEveryPort) {
       }
 }
 
+// Deep noise (-6 dB per RE, where SIB1 is to be decoded): the estimate must average far more pilots than one
+// symbol's neighbours. The bound is what averaging the subframe's CRS in time and >= 16 merged pilots in
+// frequency gives (noise / 2 / 16 = 0.125 of the channel's power, -9 dB); a per-symbol [1 2 1] smoother
+// gets +1.8 dB. The noise estimate must hold too (the LLRs are scaled by it).
+TEST(ChannelEstimate, AveragesDeeplyInNoiseWhereTheChannelIsFlat) {
+  for (int n_prb : {25, 50, 100})
+    for (int ports : {1, 2, 4}) {
+      CellParams cell;
+      cell.n_prb = n_prb;
+      cell.ports = ports;
+      cell.pci = (7 * n_prb + ports) % 504;
+      const int subframe = 5;
+      SCOPED_TRACE(testing::Message() << n_prb << " PRB " << ports << " ports");
+      const auto grids = cell_grids(cell, subframe);
+      syn::SubframeChannel ch;
+      for (int p = 0; p < 4; ++p) ch.gain[static_cast<std::size_t>(p)] = std::polar(1.0f, 1.3f * p + 0.2f);
+      ch.delay_s = 0.0;     // the timing refined before (refine_dl_timing): what one subframe's pilots cannot tell
+      ch.noise_var = 4.0;   // -6 dB per RE
+      double sum_db = 0.0, sum_nv = 0.0;
+      const int trials = 8;
+      for (int t = 0; t < trials; ++t) {
+        ch.seed = static_cast<std::uint64_t>(1000 * n_prb + 10 * ports + t);
+        std::array<std::vector<cf32>, 4> h_true;
+        DlSubframe sf = syn::apply_subframe_channel(cell, 0, subframe, grids, ch, &h_true);
+        ChannelEstimator est(cell);
+        est.execute(sf);
+        sum_db += nmse_db(sf, h_true, ports);
+        sum_nv += sf.noise_var;
+      }
+      std::printf("%3d PRB %d ports, noise 4.0: NMSE %.1f dB, noise estimate %.2f\n", n_prb, ports, sum_db / trials, sum_nv / trials);
+      EXPECT_LT(sum_db / trials, -9.0);
+      EXPECT_NEAR(sum_nv / trials, 4.0, 0.4);
+    }
+}
+
 TEST(ChannelEstimate, RejectsASubframeOfAnotherCell) {
   CellParams cell;
   cell.n_prb = 25;

@@ -61,25 +61,19 @@ void PdcchSearch::set_phich_mi(int phich_mi) {
   impl_->phich_mi = phich_mi;
 }
 
-std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis) {
+std::vector<float> PdcchSearch::soft_bits(const DlSubframe& sf, int cfi, int* n_cce) {
   auto& m = *impl_;
   const CellParams& cell = m.cell;
-  m.evidence.clear();
-  m.rejected = 0;
   if (cfi < 1 || cfi > 3) throw InputError("CFI: " + std::to_string(cfi) + " is outside 1..3");
-  if (rntis.size() > 16) throw InputError("rntis: " + std::to_string(rntis.size()) + " RNTIs, at most 16");
   const int nsc = 12 * cell.n_prb;
   if (sf.n_prb != cell.n_prb || sf.n_symbols < 4 || sf.re.size() != static_cast<std::size_t>(sf.n_symbols * nsc))
     throw InputError("DlSubframe: does not match the cell's n_prb");
   if (sf.subframe < 0 || sf.subframe > 9) throw InputError("DlSubframe subframe: " + std::to_string(sf.subframe) + " is outside 0..9");
   for (int p = 0; p < cell.ports; ++p)
     if (sf.h[static_cast<std::size_t>(p)].size() != sf.re.size()) throw InputError("DlSubframe h: no channel estimate of port " + std::to_string(p));
-  std::vector<Dci> found;
-  if (rntis.empty()) return found;
   const ControlRegs& regs = m.regs_for(cfi, m.phich_mi >= 0 ? m.phich_mi : phich_mi(cell.tdd, cell.tdd_config, sf.subframe));
   const int n_reg = regs.n_reg_pdcch();
-  const int n_cce = regs.n_cce();
-  if (n_cce < 4) return found;
+  if (n_cce) *n_cce = regs.n_cce();
   // 1. Soft bits in the order of the symbol block (quadruplet q holds bits 8q .. 8q+7).
   std::vector<float> llr(static_cast<std::size_t>(8 * n_reg));
   std::array<cf32, 4> y{};
@@ -96,12 +90,37 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
     }
   }
   // 2. Descrambling (6.8.2, ns = 2 subframe).
-  {
-    std::vector<std::uint8_t> c(llr.size());
-    gold_sequence(static_cast<std::uint32_t>(sf.subframe) * 512u + static_cast<std::uint32_t>(cell.pci), c);
-    for (std::size_t i = 0; i < llr.size(); ++i)
-      if (c[i]) llr[i] = -llr[i];
-  }
+  std::vector<std::uint8_t> c(llr.size());
+  gold_sequence(static_cast<std::uint32_t>(sf.subframe) * 512u + static_cast<std::uint32_t>(cell.pci), c);
+  for (std::size_t i = 0; i < llr.size(); ++i)
+    if (c[i]) llr[i] = -llr[i];
+  return llr;
+}
+
+std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis) {
+  if (rntis.size() > 16) throw InputError("rntis: " + std::to_string(rntis.size()) + " RNTIs, at most 16");
+  int n_cce = 0;
+  std::vector<std::vector<float>> llr;
+  llr.push_back(soft_bits(sf, cfi, &n_cce));
+  const int rv[] = {0};
+  return execute_combined(llr, n_cce, rv, rntis);
+}
+
+std::vector<Dci> PdcchSearch::execute_combined(std::span<const std::vector<float>> llrs, int n_cce, std::span<const int> rv,
+                                               std::span<const std::uint16_t> rntis) {
+  auto& m = *impl_;
+  const CellParams& cell = m.cell;
+  m.evidence.clear();
+  m.rejected = 0;
+  if (rntis.size() > 16) throw InputError("rntis: " + std::to_string(rntis.size()) + " RNTIs, at most 16");
+  if (llrs.empty() || rv.size() != llrs.size()) throw InputError("PDCCH combining: one RV per subframe's soft bits");
+  for (const auto& l : llrs)
+    if (l.size() < static_cast<std::size_t>(72 * std::max(n_cce, 0)) || l.size() != llrs[0].size())
+      throw InputError("PDCCH combining: the subframes' soft bits differ in size or hold fewer than " + std::to_string(n_cce) + " CCEs");
+  for (const int v : rv)
+    if (v < 0 || v > 3) throw InputError("PDCCH combining: RV " + std::to_string(v) + " is outside 0..3");
+  std::vector<Dci> found;
+  if (rntis.empty() || n_cce < 4) return found;
   // 3.-5. Candidates.
   struct Hit {
     Dci dci;
@@ -109,7 +128,8 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
     bool every_cce = true;   // every CCE of the candidate correlates with the word on its own
   };
   std::vector<Hit> hits;
-  std::vector<float> acc;
+  std::vector<float> acc, in_buf;
+  std::vector<ubit_t> diff, diff_coded;
   std::vector<sbit_t> sbits;
   std::vector<ubit_t> dec, reenc;
   for (const int agg : {4, 8}) {
@@ -123,14 +143,41 @@ std::vector<Dci> PdcchSearch::execute(const DlSubframe& sf, int cfi, std::span<c
     }
     const int e_bits = 72 * agg;
     for (const int first : firsts) {
-      const float* in = llr.data() + static_cast<std::size_t>(72 * first);
-      double energy = 0.0;
-      for (int e = 0; e < e_bits; ++e) energy += static_cast<double>(in[e]) * in[e];
-      if (!(energy > 0.0) || !std::isfinite(energy)) continue;
       for (const DciFormat fmt : {DciFormat::f1a, DciFormat::f1c}) {
         const int a = dci_bits(fmt, cell.n_prb, cell.tdd);
         const int d = a + 16;
         const auto& map = m.rm_map(d, e_bits);
+        // The candidate's soft bits, subframe by subframe added, each flipped where its word differs from the
+        // first subframe's: by the RV field of format 1A (5.3.3.1.3), whose difference word, CRC included, the
+        // linear code maps onto a code word (1C has no RV field: the same word).
+        in_buf.assign(static_cast<std::size_t>(e_bits), 0.0f);
+        for (std::size_t j = 0; j < llrs.size(); ++j) {
+          const float* src = llrs[j].data() + static_cast<std::size_t>(72 * first);
+          const int delta = fmt == DciFormat::f1a ? (rv[j] ^ rv[0]) : 0;
+          if (delta == 0) {
+            for (int e = 0; e < e_bits; ++e) in_buf[static_cast<std::size_t>(e)] += src[e];
+            continue;
+          }
+          diff.assign(static_cast<std::size_t>(d), 0);
+          const int rv_at = 2 + riv_bits(cell.n_prb) + 5 + (cell.tdd ? 4 : 3) + 1;
+          diff[static_cast<std::size_t>(rv_at)] = static_cast<ubit_t>((delta >> 1) & 1);
+          diff[static_cast<std::size_t>(rv_at + 1)] = static_cast<ubit_t>(delta & 1);
+          const std::uint16_t dcrc = crc16(std::span<const std::uint8_t>(diff.data(), static_cast<std::size_t>(a)));
+          for (int b = 0; b < 16; ++b) diff[static_cast<std::size_t>(a + b)] = static_cast<ubit_t>((dcrc >> (15 - b)) & 1);
+          osmo_conv_code dcode = pbch_conv_code();
+          dcode.len = d;
+          diff_coded.assign(static_cast<std::size_t>(3 * d), 0);
+          osmo_conv_encode(&dcode, diff.data(), diff_coded.data());
+          for (int e = 0; e < e_bits; ++e) {
+            const int idx = map[static_cast<std::size_t>(e)];
+            const bool flip = diff_coded[static_cast<std::size_t>(3 * (idx % d) + idx / d)] != 0;
+            in_buf[static_cast<std::size_t>(e)] += flip ? -src[e] : src[e];
+          }
+        }
+        const float* in = in_buf.data();
+        double energy = 0.0;
+        for (int e = 0; e < e_bits; ++e) energy += static_cast<double>(in[e]) * in[e];
+        if (!(energy > 0.0) || !std::isfinite(energy)) continue;
         acc.assign(static_cast<std::size_t>(3 * d), 0.0f);
         for (int e = 0; e < e_bits; ++e) acc[static_cast<std::size_t>(map[static_cast<std::size_t>(e)])] += in[e];
         // Soft values to libosmocoding's -127..127: the RMS at 32, clipped (one outsized value, say a spike

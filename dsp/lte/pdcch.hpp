@@ -41,6 +41,17 @@ class PdcchSearch {
   // 1..3 or too small for an extended PHICH duration, a subframe that does not match the cell or lacks
   // channel estimates, or more than 16 RNTIs.
   std::vector<Dci> execute(const DlSubframe& sf, int cfi, std::span<const std::uint16_t> rntis);
+  // Steps 1 and 2 alone: the descrambled soft bits of the subframe's PDCCH (8 N_REG, quadruplet order), and
+  // N_CCE. Throws as execute.
+  std::vector<float> soft_bits(const DlSubframe& sf, int cfi, int* n_cce = nullptr);
+  // Steps 3-5 on the soft bits of several subframes that carry one DCI at one candidate: the same subframe
+  // number (the same scrambling, 6.8.2), the same CFI, and a format 1A word that differs only in its RV field
+  // (rv: the RV each subframe's word holds; SIB1's follows 36.321 5.3.1), added candidate by candidate; the
+  // DCIs as the first subframe's word says them. A SIB1 DCI too weak in each subframe shows in the sum of
+  // four (6 dB). Throws tw::InputError for soft bits of unequal sizes or too few for n_cce, an RV per subframe
+  // missing or outside 0..3, or more than 16 RNTIs.
+  std::vector<Dci> execute_combined(std::span<const std::vector<float>> llrs, int n_cce, std::span<const int> rv,
+                                    std::span<const std::uint16_t> rntis);
   // The credibility of each DCI of the last execute (same order).
   const std::vector<double>& evidence() const;
   // m_i of 36.211 table 6.9-1 for the subframes searched next (PHICH groups times m_i), for a TDD receiver that

@@ -129,6 +129,54 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
     why = "no SIB1 subframe (subframe 5 of an even frame) wholly inside the capture";
     return std::nullopt;
   }
+  // No SI-RNTI DCI in any one SIB1 subframe: the PDCCH of all of them added (PdcchSearch::execute_combined:
+  // subframe 5 every time, so one scrambling; one candidate and CFI, as eNodeBs place SIB1's DCI first in the
+  // common search space), the RV fields as 36.321 5.3.1 gives them or all alike; a DCI found so is the
+  // allocation of every one of them.
+  if (with_dci == 0 && without_dci.size() >= 2) {
+    std::vector<int> cfi_order;
+    for (const auto& p : without_dci)
+      if (p.pcfich_cfi >= 1 && std::find(cfi_order.begin(), cfi_order.end(), p.pcfich_cfi) == cfi_order.end()) cfi_order.push_back(p.pcfich_cfi);
+    for (int cfi = 1; cfi <= 3; ++cfi)
+      if (std::find(cfi_order.begin(), cfi_order.end(), cfi) == cfi_order.end()) cfi_order.push_back(cfi);
+    std::vector<int> rv_sib1, rv_same(without_dci.size(), 0);
+    for (const auto& p : without_dci) rv_sib1.push_back(sib1_rv(p.sfn));
+    for (const int cfi : cfi_order)
+      for (const int mi : mi_tries) {
+        if (cell_.tdd) impl_->pdcch.set_phich_mi(mi);
+        std::vector<std::vector<float>> llrs;
+        int n_cce = 0;
+        for (const auto& p : without_dci) llrs.push_back(impl_->pdcch.soft_bits(p.sf, cfi, &n_cce));
+        for (const auto* rvs : {&rv_sib1, &rv_same}) {
+          const auto dcis = impl_->pdcch.execute_combined(llrs, n_cce, *rvs, si_rnti);
+          stats_.dci_rejected += impl_->pdcch.rejected();
+          for (const auto& dci : dcis) {
+            PdschAllocation alloc;
+            try {
+              alloc = si_allocation(dci, cell_.n_prb);
+            } catch (const InputError&) {
+              continue;
+            }
+            SiCombiner comb(alloc.tbs);
+            for (const auto& p : without_dci) {
+              const auto llr = impl_->pdsch.execute(p.sf, cfi, alloc, kSiRnti);
+              if (!llr.empty() && comb.transmissions() < SiCombiner::kMaxTransmissions) comb.add(llr, sib1_rv(p.sfn));
+            }
+            if (const auto r = comb.decode()) {
+              ++stats_.dci_combined;
+              SiBlock b;
+              b.si_index = 0;
+              b.octets = r->octets;
+              b.sfn = without_dci.front().sfn;
+              b.subframe = 5;
+              b.transmissions = r->transmissions;
+              b.tbs = alloc.tbs;
+              return b;
+            }
+          }
+        }
+      }
+  }
   if (with_dci == 0) {
     why = with_cfi == 0 ? "PCFICH: no credible CFI, and no SI-RNTI DCI at any CFI, in the " + std::to_string(subframes) +
                               " SIB1 subframes"

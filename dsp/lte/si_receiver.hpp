@@ -34,6 +34,7 @@ struct SiReceiverStats {
   int cfi_found = 0;                 // of them with a credible CFI
   int dci_found = 0;                 // SI-RNTI DCIs found
   int dci_rejected = 0;              // candidates whose CRC matched but failed the credibility check
+  int dci_combined = 0;              // SIB1 DCIs found only in the PDCCH of several subframes added
 };
 
 class SiReceiver {
