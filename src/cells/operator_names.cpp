@@ -26,7 +26,9 @@ bool all_digits(std::string_view s) {
 // MCC "262" (also "1" for 001: cell records keep the MCC as a number); "" when not 1..3 digits.
 std::string norm_mcc(std::string_view mcc) {
   if (mcc.size() > 3 || !all_digits(mcc)) return {};
-  return std::string(3 - mcc.size(), '0') + std::string(mcc);
+  std::string s(3, '0');
+  s.replace(3 - mcc.size(), mcc.size(), mcc);
+  return s;
 }
 bool valid_mnc(std::string_view mnc) { return (mnc.size() == 2 || mnc.size() == 3) && all_digits(mnc); }
 int mnc_value(std::string_view mnc) {
@@ -246,8 +248,7 @@ const OperatorTable& operator_table() { return loaded().table; }
 
 std::string mcc_string(int mcc) {
   if (mcc < 0 || mcc > 999) return {};
-  std::string s = std::to_string(mcc);
-  return std::string(3 - s.size(), '0') + s;
+  return norm_mcc(std::to_string(mcc));
 }
 
 std::optional<OperatorName> lookup_operator(std::string_view mcc, std::string_view mnc) {
