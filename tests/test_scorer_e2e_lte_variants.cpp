@@ -118,6 +118,8 @@ struct Variant {
   // Empty: the rogue must alert. Otherwise why its findings stay below the threshold by the rules' design
   // (reported in the table; the expected rules must still name it).
   std::string gap = {};
+  // A catcher on a PLMN of its own must alert without a baseline too (issue 16).
+  bool alerts_without_baseline = false;
 };
 
 const std::vector<Variant> kVariants = {
@@ -127,8 +129,9 @@ const std::vector<Variant> kVariants = {
     {"empty neighbour lists", {"L3", "B1"}, "L3 1.0 + L2 0.5 (no SIB5) + B1 1.0 = 2.5 by the rule weights"},
     {"band indicator not the EARFCN's", {"L4", "B1"}, "L4 1.0 + B1 1.0: L4 is 'not a capture by itself'"},
     {"capture thresholds", {"L5", "B1"}, "L5 1.0 + B1 1.0: L5 is 'not a capture by itself'"},
-    {"test PLMN 001-01", {"M1", "M2"}},
-    {"unassigned MNC 262-99", {"M1", "M2"}},   // M1: an operator the baseline does not hold
+    {"test PLMN 001-01", {"M1", "M2"}, {}, true},
+    // M1: an operator the baseline does not hold; M3: not in the operator list (Debian's has no 262-99).
+    {"unassigned MNC 262-99", {"M1", "M2", "M3"}, {}, true},
     {"cloned ECI on another EARFCN", {"A4"},
      "A4 1.5 alone: B1 knows the cloned TAC+ECI, B2 (channel outside the plan) and F2 (timing) are GSM only"},
 };
@@ -278,6 +281,9 @@ TEST(ScorerLteVariantsE2E, LegitimateNetworkSilentEveryRogueVariantFlagged) {
     for (const auto& e : v.expected) EXPECT_TRUE(ids.count(e)) << "rogue without " << e << ": " << rules;
     if (v.gap.empty()) {
       EXPECT_GE(with.score, options.threshold) << "rogue not flagged: " << rules;
+    }
+    if (v.alerts_without_baseline) {
+      EXPECT_GE(without.score, options.threshold) << "rogue not flagged without a baseline";
     }
     std::string exp;
     for (const auto& e : v.expected) exp += (exp.empty() ? "" : " ") + e;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <set>
 
+#include "src/cells/operator_names.hpp"
 #include "src/core/error.hpp"
 #include "src/core/lte_bands.hpp"
 #include "src/scorer/rule.hpp"
@@ -366,12 +367,15 @@ TEST(LteRules, LonePlmnFiresM2AndTheCatcherAlertsWithoutBaseline) {
   ASSERT_EQ(m2.size(), 1u);
   EXPECT_EQ(m2[0].evidence["other_cells"], 9);
   EXPECT_EQ(m2[0].evidence["other_operators"], json({"262-01", "262-02"}));
-  // M2 1.6 + L2 1.0 = 2.6: the threshold, no baseline needed; the nine legitimate cells stay quiet.
-  EXPECT_EQ(rules_for(s, 7), (std::set<std::string>{"M2", "L2"}));
+  // M2 1.6 + L2 1.0 = 2.6: the threshold, no baseline needed; the nine legitimate cells stay quiet. With
+  // the operator list (Debian's mobile-broadband-provider-info has no 262-99) M3 adds 1.0.
+  const bool list = tw::cells::operator_list_info().loaded;
+  const std::set<std::string> expected = list ? std::set<std::string>{"M2", "L2", "M3"} : std::set<std::string>{"M2", "L2"};
+  EXPECT_EQ(rules_for(s, 7), expected);
   const auto alerts = tw::score_sweep(s, nullptr);
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].cell.params["pci"], 7);
-  EXPECT_DOUBLE_EQ(alerts[0].score, 2.6);
+  EXPECT_DOUBLE_EQ(alerts[0].score, list ? 3.6 : 2.6);
   // A second cell of 262-99 (any RAT) makes it a network.
   auto two = recs;
   two.push_back(json{{"type", "cell"}, {"rat", "GSM"}, {"arfcn", 60}, {"mcc", 262}, {"mnc", "99"}, {"lac", 1}, {"ci", 2}});

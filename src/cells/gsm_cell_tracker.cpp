@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "src/cells/operator_json.hpp"
 #include "src/core/log.hpp"
 #include "src/gsm/message_json.hpp"
 
@@ -165,6 +166,7 @@ json GsmCellTracker::params(const Cell& c) {
     p["cell_barred"] = s.rach.cell_bar_access;
     if (s.selection) p["cro"] = s.selection->cell_reselect_offset;
   }
+  cells::add_operator_name(p);   // "operator" beside mcc/mnc (mobile-broadband-provider-info)
   // BA list: SI2 + SI2bis + SI2ter together (44.018 3.2.2.1).
   std::set<std::uint16_t> neighbours;
   bool have_ba = false;

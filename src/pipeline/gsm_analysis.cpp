@@ -6,6 +6,7 @@
 
 #include "dsp/gsm/gsm_constants.hpp"
 #include "src/cells/gsm_cell_tracker.hpp"
+#include "src/cells/operator_json.hpp"
 #include "src/core/hex.hpp"
 #include "src/gsm/l3_message.hpp"
 #include "src/gsm/message_json.hpp"
@@ -176,8 +177,8 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
 }
 
 void print_cell_table(const std::vector<json>& cells) {
-  std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7s %7s %8s  %s\n", "ARFCN", "MHz", "BSIC", "MCC", "MNC", "LAC",
-              "CI", "dBFS", "SNR dB", "CFO Hz", "SI seen");
+  std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7s %7s %8s  %-24s %s\n", "ARFCN", "MHz", "BSIC", "MCC", "MNC",
+              "LAC", "CI", "dBFS", "SNR dB", "CFO Hz", "SI seen", "operator");
   for (const auto& c : cells) {
     auto str = [&](const char* k) -> std::string {
       if (!c.contains(k) || c[k].is_null()) return "-";
@@ -190,10 +191,10 @@ void print_cell_table(const std::vector<json>& cells) {
       if (!seen.empty()) seen.push_back(',');
       seen.append(s.get<std::string>());
     }
-    std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7.1f %7.1f %8.0f  %s\n", str("arfcn").c_str(), freq,
+    std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7.1f %7.1f %8.0f  %-24s %s\n", str("arfcn").c_str(), freq,
                 str("bsic").c_str(), str("mcc").c_str(), str("mnc").c_str(), str("lac").c_str(), str("ci").c_str(),
                 c["power_dbfs"].get<double>(), c["snr_db"].get<double>(), c["cfo_hz"].get<double>(),
-                seen.empty() ? "-" : seen.c_str());
+                seen.empty() ? "-" : seen.c_str(), cells::operator_label_of(c).c_str());
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "dsp/channel_select.hpp"
 #include "dsp/lte/cell_search.hpp"
+#include "src/cells/operator_json.hpp"
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
 #include "src/core/lte_bands.hpp"
@@ -169,9 +170,9 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
 }
 
 void print_lte_cell_table(const std::vector<json>& cells) {
-  std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8s %7s %9s  %-7s %-6s %-10s %s\n", "EARFCN", "MHz", "PCI",
+  std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8s %7s %9s  %-7s %-6s %-10s %-24s %s\n", "EARFCN", "MHz", "PCI",
               "dup", "CP", "ports", "PRB", "PHICH", "SFN", "RSRP dBFS", "SINR dB", "CFO Hz", "PLMN", "TAC", "ECI",
-              "SIBs");
+              "SIBs", "operator");
   for (const auto& c : cells) {
     auto str = [&](const char* k) -> std::string {
       if (!c.contains(k) || c[k].is_null()) return "-";
@@ -187,11 +188,12 @@ void print_lte_cell_table(const std::vector<json>& cells) {
     std::string sibs;
     for (const auto& x : c.value("sibs_seen", nlohmann::json::array())) sibs += (sibs.empty() ? "" : ",") + x.get<std::string>();
     if (sibs.empty() && c.contains("sib1_error") && c["sib1_error"].is_string()) sibs = "(" + c["sib1_error"].get<std::string>() + ")";
-    std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8.1f %7.1f %9.0f  %-7s %-6s %-10s %s\n",
+    std::printf("%-6s %-10s %-4s %-4s %-8s %-5s %-4s %-10s %-5s %8.1f %7.1f %9.0f  %-7s %-6s %-10s %-24s %s\n",
                 str("earfcn").c_str(), freq, str("pci").c_str(), str("duplex").c_str(), str("cp").c_str(),
                 str("ports").c_str(), str("bandwidth_prb").c_str(), phich.c_str(), str("sfn").c_str(),
                 c.value("rsrp_dbfs", 0.0), c.value("sinr_db", 0.0), c.value("cfo_hz", 0.0), plmn.c_str(),
-                str("tac").c_str(), str("cell_identity").c_str(), sibs.empty() ? "-" : sibs.c_str());
+                str("tac").c_str(), str("cell_identity").c_str(), sibs.empty() ? "-" : sibs.c_str(),
+                cells::operator_label_of(c).c_str());
   }
 }
 

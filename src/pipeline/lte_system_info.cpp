@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "dsp/lte/si_receiver.hpp"
+#include "src/cells/operator_json.hpp"
 #include "src/core/error.hpp"
 #include "src/core/hex.hpp"
 #include "src/core/log.hpp"
@@ -178,6 +179,7 @@ void add_lte_system_information(std::span<const cf32> iq, double rate, json& cel
     }
     const json si = lte::lte_si_to_json(info);   // named: items() of a temporary would dangle in the loop
     for (const auto& [k, v] : si.items()) cell[k] = v;
+    cells::add_operator_name(cell);   // "operator" of SIB1's first PLMN (mobile-broadband-provider-info)
   } catch (const InputError& e) {
     // A cell the receiver cannot serve (parameters from a hostile MIB, a timing outside the capture).
     cell["sib1_error"] = std::string("receiver: ") + e.what();

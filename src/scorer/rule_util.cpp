@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "src/cells/operator_names.hpp"
 #include "src/core/error.hpp"
+#include "src/core/gsm_bands.hpp"
 
 namespace tw::scorer {
 
@@ -102,6 +104,39 @@ std::optional<int> lte_pci(const CellObservation& cell) {
   return static_cast<int>(*v);
 }
 
+std::set<std::pair<int, std::string>> cell_plmns(const CellObservation& c) {
+  std::set<std::pair<int, std::string>> out;
+  if (c.mcc && c.mnc) out.insert({*c.mcc, *c.mnc});
+  if (c.rat == "LTE" && c.params.is_object() && c.params.contains("plmns") && c.params["plmns"].is_array() &&
+      c.params["plmns"].size() <= 6)
+    for (const auto& p : c.params["plmns"])
+      if (p.is_object() && p.contains("mcc") && p["mcc"].is_number_integer() && p.contains("mnc") && p["mnc"].is_string())
+        out.insert({p["mcc"].get<int>(), p["mnc"].get<std::string>()});
+  return out;
+}
+
+bool in_railway_band(const CellObservation& c) {
+  return c.rat == "GSM" && gsm_downlink_hz(c.arfcn, GsmBandId::rgsm900) && !gsm_downlink_hz(c.arfcn, GsmBandId::egsm900);
+}
+
+namespace {
+int mnc_number(const std::string& mnc) {
+  if (mnc.empty() || mnc.size() > 3) return -1;
+  int v = 0;
+  for (char ch : mnc) {
+    if (ch < '0' || ch > '9') return -1;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+}  // namespace
+
+bool baseline_has_operator(const std::vector<std::pair<int, std::string>>& operators, int mcc, const std::string& mnc) {
+  for (const auto& [m, n] : operators)
+    if (m == mcc && (n == mnc || (mnc_number(n) >= 0 && mnc_number(n) == mnc_number(mnc)))) return true;
+  return false;
+}
+
 std::string describe(const CellObservation& c) {
   std::string s;
   auto add = [&s](const char* sep, const char* label, int value) {
@@ -113,6 +148,7 @@ std::string describe(const CellObservation& c) {
     s.append(std::to_string(*c.mcc));
     s.push_back('-');
     s.append(*c.mnc);
+    s.append(" (" + cells::operator_label(*c.mcc, *c.mnc) + ")");
   }
   const bool lte = c.rat == "LTE";
   if (c.lac) add(" ", lte ? "TAC " : "LAC ", *c.lac);

@@ -1,8 +1,10 @@
 // Helpers shared by the rules: same-operator neighbours, typed access to a cell record's parameters.
 #pragma once
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -40,7 +42,18 @@ bool lte_scheduled(const std::vector<std::vector<std::string>>& schedule, std::s
 // The physical cell id of an LTE record (0..503, TS 36.211 6.11); nullopt when absent.
 std::optional<int> lte_pci(const CellObservation& cell);
 
-// "262-01 LAC 1234 CI 10011 on ARFCN 58" (whatever is known).
+// Every PLMN (MCC, MNC) the cell broadcasts: its MCC/MNC and, for LTE, SIB1's PLMN-IdentityList (at most
+// maxPLMN-r11 = 6 entries, TS 36.331 6.2.2; a longer or malformed list is ignored).
+std::set<std::pair<int, std::string>> cell_plmns(const CellObservation& cell);
+// A GSM cell in the R-GSM band proper (ARFCN 955..974, TS 45.005 clause 2: not in P-/E-GSM): GSM-R, the
+// railways' own PLMN along the tracks.
+bool in_railway_band(const CellObservation& cell);
+// The baseline's operators hold this PLMN; the MNC compared as text and by value (OpenCellID keeps it as a
+// number: "07" and "007" are one operator there).
+bool baseline_has_operator(const std::vector<std::pair<int, std::string>>& operators, int mcc, const std::string& mnc);
+
+// "262-01 (T-Mobile(Telekom)) LAC 1234 CI 10011 on ARFCN 58" (whatever is known; the operator's name from
+// src/cells/operator_names.hpp).
 std::string describe(const CellObservation& cell);
 Reason make_reason(double weight, std::string detail, nlohmann::json evidence);
 

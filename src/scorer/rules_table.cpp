@@ -132,6 +132,14 @@ const std::vector<Rule> kRules = {
    "an RF offset) it alerts, alone it does not. GSM-R (R-GSM ARFCN 955..974, TS 45.005 2) is exempt: railways "
    "run their own PLMN.",
    rules::m2_lone_plmn},
+  {"M3", "PLMN unknown to the operator list", 1.0,
+   "An MNC (TS 23.003 2.2) that the operator list (Debian mobile-broadband-provider-info, operators by MCC/MNC) "
+   "does not name for an MCC it covers: an unassigned or private code, as a catcher running a PLMN of its own "
+   "picks (OpenBTS/YateBTS/srsRAN are configured with any MCC/MNC). The list misses small networks, hence 1.0; "
+   "with M2 (the PLMN's only cell in the sweep) it alerts without a baseline. Silent without the list, for an "
+   "MCC the list does not cover, for 001/999 (M1), for a PLMN the baseline learned, and for GSM-R (R-GSM "
+   "ARFCN 955..974, TS 45.005 2): railways run PLMNs the list does not hold.",
+   rules::m3_plmn_not_in_operator_list},
   {"L1", "LTE: 2G/3G priority above every LTE priority", 1.6,
    "SIB6 (UTRA) or SIB7 (GERAN) cellReselectionPriority above SIB3's serving and every SIB5 carrier priority "
    "(TS 36.331 6.3.1): TS 36.304 5.2.4.5 sends idle phones to the higher-priority RAT as soon as its level "

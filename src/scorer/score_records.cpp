@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "src/cells/operator_names.hpp"
+
 namespace tw {
 
 SweepObservations observations_from_records(const std::vector<nlohmann::json>& cell_records, std::int64_t time_unix_ms,
@@ -26,8 +28,14 @@ void print_alerts(const std::vector<Alert>& alerts) {
   auto num = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("?"); };
   for (const auto& a : alerts) {
     const auto& c = a.cell;
-    std::printf("ALERT  ARFCN %d  %s-%s LAC %s CI %s BSIC %s  score %.1f\n", c.arfcn, num(c.mcc).c_str(),
-                c.mnc.value_or("?").c_str(), num(c.lac).c_str(), num(c.ci).c_str(), num(c.bsic).c_str(), a.score);
+    const std::string op = c.mcc && c.mnc ? " (" + cells::operator_label(*c.mcc, *c.mnc) + ")" : std::string();
+    if (c.rat == "LTE")
+      std::printf("ALERT  LTE EARFCN %d  %s-%s%s TAC %s ECI %s  score %.1f\n", c.arfcn, num(c.mcc).c_str(),
+                  c.mnc.value_or("?").c_str(), op.c_str(), num(c.lac).c_str(), num(c.ci).c_str(), a.score);
+    else
+      std::printf("ALERT  ARFCN %d  %s-%s%s LAC %s CI %s BSIC %s  score %.1f\n", c.arfcn, num(c.mcc).c_str(),
+                  c.mnc.value_or("?").c_str(), op.c_str(), num(c.lac).c_str(), num(c.ci).c_str(), num(c.bsic).c_str(),
+                  a.score);
     for (const auto& r : a.reasons) std::printf("  %-3s +%.1f  %s\n", r.rule.c_str(), r.weight, r.detail.c_str());
   }
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "src/cells/operator_names.hpp"
+
 namespace tw {
 
 std::vector<Reason> evaluate_cell(const CellObservation& cell, const ScoringContext& ctx) {
@@ -40,6 +42,10 @@ nlohmann::json to_json(const Alert& a) {
   if (c.freq_hz) cell["freq_hz"] = *c.freq_hz;
   if (c.mcc) cell["mcc"] = *c.mcc;
   if (c.mnc) cell["mnc"] = *c.mnc;
+  if (c.mcc && c.mnc) {   // the operator list's name, null when it does not know the PLMN
+    const auto op = cells::lookup_operator(*c.mcc, *c.mnc);
+    cell["operator"] = op ? nlohmann::json(op->name) : nlohmann::json(nullptr);
+  }
   if (c.lac) cell["lac"] = *c.lac;
   if (c.ci) cell["ci"] = *c.ci;
   if (c.bsic) cell["bsic"] = *c.bsic;

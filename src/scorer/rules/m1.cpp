@@ -6,8 +6,7 @@
 //    "eu" (GSM900/DCS1800 band plan: Europe 2xx, Asia 4xx, Oceania 5xx, Africa 6xx), "us" (GSM850/PCS1900:
 //    North America 3xx, South America 7xx); 9xx (international, shared) is in no region;
 //  - the baseline holds operators, the cell's MCC/MNC is not one of them (a network the site never saw).
-#include <algorithm>
-
+#include "src/cells/operator_names.hpp"
 #include "src/scorer/rule_util.hpp"
 #include "src/scorer/rules/rules.hpp"
 
@@ -21,23 +20,14 @@ bool zone_in_region(int mcc, const std::string& region) {
   if (region == "us") return zone == 3 || zone == 7;
   return true;  // unknown region: no opinion
 }
-
-int mnc_value(const std::string& mnc) {
-  if (mnc.empty() || mnc.size() > 3) return -1;
-  int v = 0;
-  for (char ch : mnc) {
-    if (ch < '0' || ch > '9') return -1;
-    v = v * 10 + (ch - '0');
-  }
-  return v;
-}
 }  // namespace
 
 std::vector<Reason> m1_unknown_operator(const CellObservation& cell, const ScoringContext& ctx, double weight) {
   if (!cell.mcc || !cell.mnc) return {};
   const int mcc = *cell.mcc;
-  const std::string op = std::to_string(mcc) + "-" + *cell.mnc;
-  nlohmann::json ev{{"mcc", mcc}, {"mnc", *cell.mnc}};
+  const std::string op = std::to_string(mcc) + "-" + *cell.mnc + " (" + cells::operator_label(mcc, *cell.mnc) + ")";
+  const auto name = cells::lookup_operator(mcc, *cell.mnc);
+  nlohmann::json ev{{"mcc", mcc}, {"mnc", *cell.mnc}, {"operator", name ? nlohmann::json(name->name) : nlohmann::json(nullptr)}};
   std::vector<std::string> why;
   if (mcc == 1 || mcc == 999) {
     why.push_back("MCC " + std::to_string(mcc) + " is reserved (E.212: " + (mcc == 1 ? "test network" : "internal use") +
@@ -51,11 +41,7 @@ std::vector<Reason> m1_unknown_operator(const CellObservation& cell, const Scori
   }
   if (ctx.baseline) {
     const auto ops = ctx.baseline->operators();
-    // OpenCellID keeps the MNC as a number: "07" and "007" are one operator there.
-    auto same = [&](const std::pair<int, std::string>& o) {
-      return o.first == mcc && (o.second == *cell.mnc || (mnc_value(o.second) >= 0 && mnc_value(o.second) == mnc_value(*cell.mnc)));
-    };
-    if (!ops.empty() && std::none_of(ops.begin(), ops.end(), same)) {
+    if (!ops.empty() && !scorer::baseline_has_operator(ops, mcc, *cell.mnc)) {
       nlohmann::json known = nlohmann::json::array();
       for (const auto& [m, n] : ops) known.push_back(std::to_string(m) + "-" + n);
       why.push_back("operator " + op + " is not among the baseline's " + std::to_string(ops.size()) + " operators");

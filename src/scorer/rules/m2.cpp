@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "src/cells/operator_names.hpp"
 #include "src/scorer/rule_util.hpp"
 #include "src/scorer/rules/rules.hpp"
 
@@ -16,32 +17,21 @@ namespace tw::rules {
 
 namespace {
 constexpr int kMinOtherCells = 3;
-
 using Plmn = std::pair<int, std::string>;
-
-// Every PLMN the cell broadcasts: its MCC/MNC and, for LTE, SIB1's list.
-std::set<Plmn> plmns_of(const CellObservation& c) {
-  std::set<Plmn> out;
-  if (c.mcc && c.mnc) out.insert({*c.mcc, *c.mnc});
-  if (c.rat == "LTE" && c.params.is_object() && c.params.contains("plmns") && c.params["plmns"].is_array() &&
-      c.params["plmns"].size() <= 6)   // PLMN-IdentityList: SIZE (1..maxPLMN-r11 = 6)
-    for (const auto& p : c.params["plmns"])
-      if (p.is_object() && p.contains("mcc") && p["mcc"].is_number_integer() && p.contains("mnc") && p["mnc"].is_string())
-        out.insert({p["mcc"].get<int>(), p["mnc"].get<std::string>()});
-  return out;
+nlohmann::json operator_json(int mcc, const std::string& mnc) {
+  const auto op = cells::lookup_operator(mcc, mnc);
+  return op ? nlohmann::json(op->name) : nlohmann::json(nullptr);
 }
-
-bool railway(const CellObservation& c) { return c.rat == "GSM" && c.arfcn >= 955 && c.arfcn <= 974; }
 }  // namespace
 
 std::vector<Reason> m2_lone_plmn(const CellObservation& cell, const ScoringContext& ctx, double weight) {
-  if (!cell.mcc || !cell.mnc || railway(cell)) return {};
-  const auto mine = plmns_of(cell);
+  if (!cell.mcc || !cell.mnc || scorer::in_railway_band(cell)) return {};
+  const auto mine = scorer::cell_plmns(cell);
   int other_cells = 0;
   std::set<Plmn> other_plmns;
   for (const auto& o : ctx.sweep.cells) {
     if (&o == &cell) continue;
-    const auto theirs = plmns_of(o);
+    const auto theirs = scorer::cell_plmns(o);
     if (theirs.empty()) continue;
     for (const auto& p : theirs)
       if (mine.count(p)) return {};   // another cell of (one of) its operator(s)
@@ -52,11 +42,12 @@ std::vector<Reason> m2_lone_plmn(const CellObservation& cell, const ScoringConte
   nlohmann::json others = nlohmann::json::array();
   for (const auto& [mcc, mnc] : other_plmns) others.push_back(std::to_string(mcc) + "-" + mnc);
   return {scorer::make_reason(weight,
-                              "the only cell of operator " + std::to_string(*cell.mcc) + "-" + *cell.mnc +
+                              "the only cell of operator " + std::to_string(*cell.mcc) + "-" + *cell.mnc + " (" +
+                                  cells::operator_label(*cell.mcc, *cell.mnc) + ")" +
                                   " among " + std::to_string(other_cells + 1) + " identified cells of this sweep (others: " +
                                   std::to_string(other_plmns.size()) + " operators)",
-                              {{"mcc", *cell.mcc}, {"mnc", *cell.mnc}, {"rat", cell.rat}, {"other_cells", other_cells},
-                               {"other_operators", others}})};
+                              {{"mcc", *cell.mcc}, {"mnc", *cell.mnc}, {"operator", operator_json(*cell.mcc, *cell.mnc)},
+                               {"rat", cell.rat}, {"other_cells", other_cells}, {"other_operators", others}})};
 }
 
 }  // namespace tw::rules

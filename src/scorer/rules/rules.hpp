@@ -25,6 +25,7 @@ std::vector<Reason> s3_location_outlier(const CellObservation&, const ScoringCon
 std::vector<Reason> p2_paging_burst(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> f2_frame_timing(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> m2_lone_plmn(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> m3_plmn_not_in_operator_list(const CellObservation&, const ScoringContext&, double weight);
 // LTE only (System Information from SIB1..SIB7, src/lte/lte_rrc_json.cpp).
 std::vector<Reason> l1_downgrade_lure(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> l2_incomplete_sibs(const CellObservation&, const ScoringContext&, double weight);
