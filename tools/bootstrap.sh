@@ -17,6 +17,8 @@ PACKAGES=(build-essential cmake pkg-config
           libsoapysdr-dev libliquid-dev libfftw3-dev libeigen3-dev libgtest-dev
           libosmocore-dev libsqlite3-dev nlohmann-json3-dev libbenchmark-dev
           clang libclang-rt-dev)   # clang + its sanitizer/libFuzzer runtimes: the fuzz harnesses
+# Only for the tests: headless Chromium lays out the HTML report (tests/test_report_browser_e2e.cpp).
+[ "$mode" = test ] && PACKAGES+=(chromium)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
