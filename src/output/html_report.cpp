@@ -231,20 +231,19 @@ dd{margin:0;overflow-wrap:anywhere;min-width:0}
 .evidence dt{font-family:ui-monospace,Menlo,Consolas,monospace}
 .cleared{border-left-color:#2e7d32}
 .none{color:#2e7d32;font-weight:600}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,330px),1fr));gap:10px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,268px),1fr));gap:10px}
 .cell.alerted{border:2px solid #b71c1c;background:#fff8f8}
 .cell h5{font-size:1em;margin:0 0 .35em;display:flex;flex-wrap:wrap;gap:.2em .6em;align-items:baseline}
 .tag{font-size:.75em;font-weight:700;border-radius:4px;padding:0 .35em;background:#e6e9ef;color:#3b4456}
 .tag.red{background:#b71c1c;color:#fff}
-.kv{display:grid;grid-template-columns:minmax(6.5em,38%) minmax(0,1fr);gap:.05em .7em;margin:0;font-size:.86em}
+.kv{display:grid;grid-template-columns:minmax(6.5em,46%) minmax(0,1fr);gap:.05em .6em;margin:0;font-size:.84em}
 .kv dt{color:#566074}
 .kv .sub{grid-column:1/-1;font-weight:700;color:#1c2230;margin-top:.35em;border-top:1px solid #eceef2;padding-top:.2em}
 details{margin-top:.5em;font-size:.85em}
 summary{cursor:pointer;color:#3b4456}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f7f9;border-radius:4px;padding:.5em;max-height:24em;overflow:auto;font-size:.9em}
 .fig{background:#fff;border:1px solid #d9dde4;border-radius:8px;padding:6px;margin:.5em 0;overflow-x:auto}
-.fig svg{display:block;width:100%;height:auto}
-.fig.wide svg{min-width:640px}
+.fig svg{display:block;width:100%;max-width:900px;min-width:620px;height:auto;margin:0 auto}
 .legend{font-size:.8em;color:#566074;margin:.2em 0}
 .sw{display:inline-block;width:.8em;height:.8em;border-radius:2px;vertical-align:-.05em;margin:0 .25em 0 .6em}
 .events{width:100%;border-collapse:collapse;font-size:.85em;background:#fff}

@@ -16,13 +16,30 @@ namespace tw::output::report {
 
 namespace {
 
+// Label/value rows: the ones a reader needs first (h), and the rest (m, under "more parameters").
 struct Rows {
-  std::string h;
+  std::string h, m;
+  bool more = false;
   void row(const std::string& label, const std::string& value_escaped) {
-    if (!value_escaped.empty()) h += "<dt>" + esc(label) + "</dt><dd>" + value_escaped + "</dd>";
+    if (!value_escaped.empty()) (more ? m : h) += "<dt>" + esc(label) + "</dt><dd>" + value_escaped + "</dd>";
   }
-  void sub(const std::string& title) { h += "<dt class=\"sub\">" + esc(title) + "</dt>"; }
+  void sub(const std::string& title) { (more ? m : h) += "<dt class=\"sub\">" + esc(title) + "</dt>"; }
 };
+
+// Drops section titles with no row under them.
+std::string without_empty_sections(std::string rows) {
+  const std::string sub = "<dt class=\"sub\">";
+  for (std::size_t p = rows.find(sub); p != std::string::npos;) {
+    const std::size_t end = rows.find("</dt>", p) + 5;
+    if (end >= rows.size() || rows.compare(end, sub.size(), sub) == 0) {
+      rows.erase(p, end - p);
+      p = rows.find(sub, p);
+    } else {
+      p = rows.find(sub, end);
+    }
+  }
+  return rows;
+}
 
 const json& at(const json& obj, const char* key) {
   static const json null_value;
@@ -63,28 +80,45 @@ void gsm_rows(Rows& r, const json& c) {
   std::string ch = field(c, "arfcn");
   if (auto f = num_at(c, "freq_hz")) ch += " &#183; " + num(*f / 1e6, 1) + " MHz";
   r.row("ARFCN", ch);
-  r.row("band", field(c, "band"));
   if (auto b = int_at(c, "bsic"))
     r.row("BSIC", std::to_string(*b) + " (NCC " + std::to_string(*b >> 3) + ", BCC " + std::to_string(*b & 7) + ")");
-  r.row("MCC / MNC", field(c, "mcc") + (c.contains("mnc") ? " / " + field(c, "mnc") : ""));
   r.row("LAC", field(c, "lac"));
   r.row("CI", field(c, "ci"));
   r.sub("signal");
   signal_rows(r, c);
-  r.sub("access and selection");
+  r.sub("access and reselection");
   if (c.contains("cell_barred")) r.row("cell barred", yes_no(c["cell_barred"]));
-  if (c.contains("access_classes_barred")) r.row("access classes barred", list_text(c["access_classes_barred"]));
   if (auto v = int_at(c, "rxlev_access_min")) r.row("RXLEV-ACCESS-MIN", std::to_string(*v) + " (" + std::to_string(*v - 110) + " dBm)");
-  r.row("MS-TXPWR-MAX-CCH", field(c, "ms_txpwr_max_cch"));
   if (auto v = int_at(c, "cell_reselect_hysteresis")) r.row("reselect hysteresis", std::to_string(*v) + " (" + std::to_string(2 * *v) + " dB)");
   if (auto v = int_at(c, "cro")) r.row("C2: reselect offset", std::to_string(*v) + " (" + std::to_string(2 * *v) + " dB)");
   if (auto v = int_at(c, "temporary_offset"))
     r.row("C2: temporary offset", std::to_string(*v) + (*v == 7 ? " (infinite)" : " (" + std::to_string(10 * *v) + " dB)"));
   if (auto v = int_at(c, "penalty_time"))
     r.row("C2: penalty time", std::to_string(*v) + (*v == 31 ? " (offset subtracted)" : " (" + std::to_string(20 * (*v + 1)) + " s)"));
-  if (c.contains("cbq")) r.row("CBQ", field(c, "cbq"));
   if (auto v = int_at(c, "t3212"))
     r.row("T3212", *v == 0 ? std::string("0 (no periodic update)") : std::to_string(*v) + " (" + std::to_string(*v * 6) + " min)");
+  r.sub("neighbours");
+  if (c.contains("neighbors")) {
+    std::size_t n = 0;
+    const std::string l = list_text(c["neighbors"], &n);
+    r.row("BA list (SI2)", std::to_string(n) + ": " + l);
+  } else {
+    r.row("BA list (SI2)", "not received");
+  }
+  std::set<long long> eutran;
+  for (const auto& q : at(c, "si2quater").is_array() ? at(c, "si2quater") : json::array())
+    for (const auto& n : at(at(q, "eutran"), "neighbours").is_array() ? at(at(q, "eutran"), "neighbours") : json::array())
+      for (const auto& e : at(n, "earfcns").is_array() ? at(n, "earfcns") : json::array())
+        if (e.is_number_integer()) eutran.insert(e.get<long long>());
+  if (!eutran.empty()) r.row("E-UTRAN (SI2quater)", value_text(json(std::vector<long long>(eutran.begin(), eutran.end()))));
+  r.more = true;
+  r.sub("identity");
+  r.row("band", field(c, "band"));
+  r.row("MCC / MNC", field(c, "mcc") + (c.contains("mnc") ? " / " + field(c, "mnc") : ""));
+  r.sub("access");
+  if (c.contains("access_classes_barred")) r.row("access classes barred", list_text(c["access_classes_barred"]));
+  r.row("MS-TXPWR-MAX-CCH", field(c, "ms_txpwr_max_cch"));
+  if (c.contains("cbq")) r.row("CBQ", field(c, "cbq"));
   if (c.contains("att")) r.row("IMSI attach/detach", yes_no(c["att"]));
   if (c.contains("max_retrans")) r.row("RACH max retransmissions", field(c, "max_retrans"));
   r.sub("control channel");
@@ -95,21 +129,8 @@ void gsm_rows(Rows& r, const json& c) {
   r.row("RAC", field(c, "rac"));
   r.row("network mode of operation", field(c, "nmo"));
   r.sub("neighbours");
-  if (c.contains("neighbors")) {
-    std::size_t n = 0;
-    const std::string l = list_text(c["neighbors"], &n);
-    r.row("BA list (SI2)", std::to_string(n) + ": " + l);
-  } else {
-    r.row("BA list (SI2)", "not received");
-  }
   if (c.contains("ncc_permitted")) r.row("NCC permitted", field(c, "ncc_permitted"));
   if (c.contains("cell_allocation")) r.row("cell allocation (SI1)", list_text(c["cell_allocation"]));
-  std::set<long long> eutran;
-  for (const auto& q : at(c, "si2quater").is_array() ? at(c, "si2quater") : json::array())
-    for (const auto& n : at(at(q, "eutran"), "neighbours").is_array() ? at(at(q, "eutran"), "neighbours") : json::array())
-      for (const auto& e : at(n, "earfcns").is_array() ? at(n, "earfcns") : json::array())
-        if (e.is_number_integer()) eutran.insert(e.get<long long>());
-  if (!eutran.empty()) r.row("E-UTRAN neighbours (SI2quater)", value_text(json(std::vector<long long>(eutran.begin(), eutran.end()))));
   r.sub("traffic seen");
   if (c.contains("si_seen")) r.row("System Information seen", value_text(c["si_seen"]));
   const json& pg = at(c, "paging");
@@ -124,48 +145,24 @@ void lte_rows(Rows& r, const json& c) {
   std::string ch = field(c, "earfcn");
   if (auto f = num_at(c, "freq_hz")) ch += " &#183; " + num(*f / 1e6, 1) + " MHz";
   r.row("EARFCN", ch);
-  r.row("band", field(c, "band"));
   r.row("PCI", field(c, "pci"));
-  r.row("MCC / MNC", field(c, "mcc") + (c.contains("mnc") ? " / " + field(c, "mnc") : ""));
-  if (const json& p = at(c, "plmns"); p.is_array() && p.size() > 1) r.row("PLMNs", value_text(p));
   r.row("TAC", field(c, "tac"));
-  if (auto e = int_at(c, "cell_identity")) {
+  if (auto e = int_at(c, "cell_identity"))
     r.row("ECI", std::to_string(*e) + " (eNB " + field(c, "enb_id") + ", sector " + field(c, "sector") + ")");
-  }
   if (auto b = int_at(c, "bandwidth_prb")) r.row("bandwidth", std::to_string(*b) + " PRB");
-  r.row("duplex / CP", field(c, "duplex") + (c.contains("cp") ? " / " + field(c, "cp") : ""));
-  r.row("antenna ports", field(c, "ports"));
   r.sub("signal");
   signal_rows(r, c);
-  r.sub("access and selection (SIB1)");
+  r.sub("access and reselection");
   if (c.contains("cell_barred")) r.row("cell barred", yes_no(c["cell_barred"]));
-  if (c.contains("intra_freq_reselection")) r.row("intra-frequency reselection", yes_no(c["intra_freq_reselection"]));
-  if (c.contains("csg_indication")) r.row("CSG", yes_no(c["csg_indication"]));
   if (auto v = num_at(c, "q_rx_lev_min_dbm")) r.row("q-RxLevMin", num(*v, 0) + " dBm");
-  if (auto v = num_at(c, "p_max_dbm")) r.row("p-Max", num(*v, 0) + " dBm");
-  r.row("SI value tag", field(c, "si_value_tag"));
   const json& s3 = at(c, "sib3");
   if (s3.is_object()) {
-    r.sub("reselection (SIB3)");
     r.row("priority", field(s3, "cell_reselection_priority"));
     if (auto v = num_at(s3, "q_hyst_db")) r.row("q-Hyst", num(*v, 0) + " dB");
     if (auto v = num_at(s3, "s_intra_search")) r.row("s-IntraSearch", num(*v, 0) + " dB");
     if (auto v = num_at(s3, "s_non_intra_search")) r.row("s-NonIntraSearch", num(*v, 0) + " dB");
     if (auto v = num_at(s3, "thresh_serving_low")) r.row("threshServingLow", num(*v, 0) + " dB");
     if (auto v = num_at(s3, "t_reselection_eutra_s")) r.row("t-ReselectionEUTRA", num(*v, 0) + " s");
-  }
-  const json& s2 = at(c, "sib2");
-  if (s2.is_object()) {
-    r.sub("timers and radio (SIB2)");
-    std::string t;
-    for (const char* k : {"t300_ms", "t301_ms", "t310_ms", "t311_ms"})
-      if (s2.contains(k)) t += (t.empty() ? "" : ", ") + esc(std::string(k).substr(0, 4)) + " " + field(s2, k) + " ms";
-    r.row("RRC timers", t);
-    if (s2.contains("n310")) r.row("N310 / N311", field(s2, "n310") + " / " + field(s2, "n311"));
-    if (s2.contains("default_paging_cycle_rf")) r.row("paging cycle", field(s2, "default_paging_cycle_rf") + " frames");
-    if (auto v = num_at(s2, "reference_signal_power_dbm")) r.row("reference signal power", num(*v, 0) + " dBm");
-    r.row("access barring", s2.contains("ac_barring") && !s2["ac_barring"].is_null() ? value_text(s2["ac_barring"]) : "none");
-    if (s2.contains("ul_earfcn") && !s2["ul_earfcn"].is_null()) r.row("UL EARFCN", field(s2, "ul_earfcn"));
   }
   r.sub("neighbours");
   const json& s4 = at(c, "sib4");
@@ -189,13 +186,6 @@ void lte_rows(Rows& r, const json& c) {
   } else {
     r.row("inter-frequency carriers (SIB5)", "not received");
   }
-  const json& s6 = at(c, "sib6");
-  if (s6.is_object()) {
-    std::string n;
-    for (const auto& x : at(s6, "utra_fdd").is_array() ? at(s6, "utra_fdd") : json::array())
-      n += (n.empty() ? "" : ", ") + field(x, "uarfcn");
-    r.row("UTRA FDD carriers (SIB6)", n.empty() ? "none" : n);
-  }
   const json& s7 = at(c, "sib7");
   if (s7.is_object()) {
     std::string n;
@@ -203,6 +193,39 @@ void lte_rows(Rows& r, const json& c) {
       n += (n.empty() ? "" : "; ") + list_text(at(x, "arfcns")) +
            (x.contains("priority") && !x["priority"].is_null() ? " (priority " + field(x, "priority") + ")" : "");
     r.row("GERAN ARFCNs (SIB7)", n.empty() ? "none" : n);
+  }
+  r.more = true;
+  r.sub("identity");
+  r.row("band", field(c, "band"));
+  r.row("MCC / MNC", field(c, "mcc") + (c.contains("mnc") ? " / " + field(c, "mnc") : ""));
+  if (const json& p = at(c, "plmns"); p.is_array() && p.size() > 1) r.row("PLMNs", value_text(p));
+  r.row("duplex / CP", field(c, "duplex") + (c.contains("cp") ? " / " + field(c, "cp") : ""));
+  r.row("antenna ports", field(c, "ports"));
+  r.sub("access (SIB1)");
+  if (c.contains("intra_freq_reselection")) r.row("intra-frequency reselection", yes_no(c["intra_freq_reselection"]));
+  if (c.contains("csg_indication")) r.row("CSG", yes_no(c["csg_indication"]));
+  if (auto v = num_at(c, "p_max_dbm")) r.row("p-Max", num(*v, 0) + " dBm");
+  r.row("SI value tag", field(c, "si_value_tag"));
+  const json& s2 = at(c, "sib2");
+  if (s2.is_object()) {
+    r.sub("timers and radio (SIB2)");
+    std::string t;
+    for (const char* k : {"t300_ms", "t301_ms", "t310_ms", "t311_ms"})
+      if (s2.contains(k)) t += (t.empty() ? "" : ", ") + esc(std::string(k).substr(0, 4)) + " " + field(s2, k) + " ms";
+    r.row("RRC timers", t);
+    if (s2.contains("n310")) r.row("N310 / N311", field(s2, "n310") + " / " + field(s2, "n311"));
+    if (s2.contains("default_paging_cycle_rf")) r.row("paging cycle", field(s2, "default_paging_cycle_rf") + " frames");
+    if (auto v = num_at(s2, "reference_signal_power_dbm")) r.row("reference signal power", num(*v, 0) + " dBm");
+    r.row("access barring", s2.contains("ac_barring") && !s2["ac_barring"].is_null() ? value_text(s2["ac_barring"]) : "none");
+    if (s2.contains("ul_earfcn") && !s2["ul_earfcn"].is_null()) r.row("UL EARFCN", field(s2, "ul_earfcn"));
+  }
+  const json& s6 = at(c, "sib6");
+  if (s6.is_object()) {
+    r.sub("neighbours");
+    std::string n;
+    for (const auto& x : at(s6, "utra_fdd").is_array() ? at(s6, "utra_fdd") : json::array())
+      n += (n.empty() ? "" : ", ") + field(x, "uarfcn");
+    r.row("UTRA FDD carriers (SIB6)", n.empty() ? "none" : n);
   }
   r.sub("traffic seen");
   if (c.contains("sibs_seen")) r.row("SIBs seen", value_text(c["sibs_seen"]));
@@ -263,22 +286,10 @@ void cells_section(std::string& h, const ReportData& d) {
         Rows r;
         if (lte) lte_rows(r, c);
         else gsm_rows(r, c);
-        // Drop section titles with no row under them.
-        std::string rows = r.h;
-        for (;;) {
-          const auto p = rows.find("<dt class=\"sub\">");
-          bool dropped = false;
-          for (std::size_t at_pos = p; at_pos != std::string::npos; at_pos = rows.find("<dt class=\"sub\">", at_pos + 1)) {
-            const auto end = rows.find("</dt>", at_pos) + 5;
-            if (end >= rows.size() || rows.compare(end, 16, "<dt class=\"sub\">") == 0) {
-              rows.erase(at_pos, end - at_pos);
-              dropped = true;
-              break;
-            }
-          }
-          if (!dropped) break;
-        }
-        h += rows + "</dl>\n<details><summary>raw record (JSON)</summary><pre>" +
+        const std::string more = without_empty_sections(r.m);
+        h += without_empty_sections(r.h) + "</dl>\n";
+        if (!more.empty()) h += "<details><summary>more parameters</summary><dl class=\"kv\">" + more + "</dl></details>\n";
+        h += "<details><summary>raw record (JSON)</summary><pre>" +
              esc(c.dump(1, ' ', false, json::error_handler_t::replace)) + "</pre></details>\n</article>\n";
       }
       h += "</div>\n";
