@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "src/output/html_report.hpp"
 #include "support/test_support.hpp"
 
 using nlohmann::json;
@@ -155,6 +156,7 @@ const char* kProbe = R"js(JSON.stringify((() => {
           overflowing: over.slice(0, 10), figures: figs,
           alertHeadings: Array.from(document.querySelectorAll('.alert h3')).map(h => h.innerText),
           verdict: document.querySelector('.verdict') ? document.querySelector('.verdict').innerText : '',
+          injected: Array.from(document.querySelectorAll('b')).filter(b => b.textContent.startsWith('WWW')).length,
           text: document.body.innerText};
 })()))js";
 
@@ -171,12 +173,15 @@ json layout_at(Chromium& chrome, const std::filesystem::path& page, int width, b
   return json::parse(r["result"]["value"].get<std::string>());
 }
 
-TEST(ReportBrowserE2e, DemoReportFitsDesktopAndPhoneAndShowsEveryAlert) {
-  const std::string chromium = find_chromium();
-  if (chromium.empty()) {
-    if (tw::test::running_in_ci()) FAIL() << "Chromium is missing: CI installs it (tools/bootstrap.sh test)";
-    GTEST_SKIP() << "Chromium not installed (Debian package chromium, or set TW_CHROMIUM): skipping the browser check";
+#define TW_REQUIRE_CHROMIUM(var)                                                                              \
+  const std::string var = find_chromium();                                                                    \
+  if (var.empty()) {                                                                                          \
+    if (tw::test::running_in_ci()) FAIL() << "Chromium is missing: CI installs it (tools/bootstrap.sh test)"; \
+    GTEST_SKIP() << "Chromium not installed (Debian package chromium, or set TW_CHROMIUM): skipping";        \
   }
+
+TEST(ReportBrowserE2e, DemoReportFitsDesktopAndPhoneAndShowsEveryAlert) {
+  TW_REQUIRE_CHROMIUM(chromium);
   tw::test::TempDir dir;
   const auto page = dir / "report.html";
   auto run = tw::test::run_towerwatch({"demo", "--json", "--report", page.string()});
@@ -208,6 +213,62 @@ TEST(ReportBrowserE2e, DemoReportFitsDesktopAndPhoneAndShowsEveryAlert) {
     EXPECT_NE(verdict.find(std::to_string(alerts.size()) + (alerts.size() == 1 ? " alert" : " alerts")), std::string::npos) << verdict;
     // The raw records stay collapsed: their JSON keys are not rendered text.
     EXPECT_EQ(m["text"].get<std::string>().find("\"type\": \"cell\""), std::string::npos);
+  }
+}
+
+// 60 cells (40 GSM, 20 LTE) of three operators, with long unbroken strings from the air in every free-text
+// place (operator name, band, alert detail, evidence, run source): the page still fits a phone.
+TEST(ReportBrowserE2e, SixtyCellsAndLongHostileStringsFitAPhone) {
+  TW_REQUIRE_CHROMIUM(chromium);
+  const std::string long_word = "<b>" + std::string(300, 'W') + "&\"'";
+  tw::output::ReportData d;
+  d.run.command = "scan";
+  d.run.source = long_word;
+  d.run.bands = {long_word};
+  for (int i = 0; i < 40; ++i) {
+    std::vector<int> ba;
+    for (int k = 1; k <= 6; ++k) ba.push_back(1 + (i + k) % 40 * 3);
+    d.cells.push_back({{"type", "cell"}, {"rat", "GSM"}, {"arfcn", 1 + i * 3}, {"band", i < 30 ? "P-GSM900" : long_word},
+                       {"mcc", 262}, {"mnc", i < 20 ? "01" : "02"}, {"lac", 1000 + i / 10}, {"ci", 20000 + i}, {"bsic", i % 64},
+                       {"neighbors", ba}, {"operator", i == 0 ? long_word : "Operator"}, {"t3212", 10}});
+  }
+  for (int i = 0; i < 20; ++i)
+    d.cells.push_back({{"type", "cell"}, {"rat", "LTE"}, {"earfcn", i < 10 ? 6300 : 1300}, {"band", "B20"}, {"pci", i},
+                       {"mcc", 262}, {"mnc", "03"}, {"tac", 7}, {"cell_identity", 1000 + i},
+                       {"sib5", {{"carriers", {{{"earfcn", i < 10 ? 1300 : 6300}}}}}}});
+  d.alerts.push_back({{"type", "alert"}, {"score", 5.0},
+                      {"cell", {{"rat", "GSM"}, {"arfcn", 4}, {"mcc", 262}, {"mnc", "01"}, {"lac", 1000}, {"ci", 20001}, {"bsic", 1}}},
+                      {"reasons", {{{"rule", "K1"}, {"title", long_word}, {"weight", 1.0}, {"detail", long_word},
+                                    {"evidence", {{long_word, long_word}}}}}}});
+  for (int a = 1; a <= 124; ++a) {
+    tw::sweep::ChannelPower p;
+    p.arfcn = a;
+    p.band = "P-GSM900";
+    p.freq_hz = 935e6 + 200e3 * a;
+    p.power_dbfs = a % 3 == 1 && a < 120 ? -40.0 - a % 7 : -95.0;
+    p.noise_floor_dbfs = -96.0;
+    d.census.push_back(p);
+  }
+  for (int i = 0; i < 30; ++i) d.timeline.push_back({i + 1, 1'700'000'000'000 + 60'000 * i, 60, i > 20 ? 1u : 0u, i < 5});
+  for (int i = 0; i < 10; ++i) d.track.push_back({52.5 + 0.001 * i, 13.4 + 0.002 * i, 0, "", false});
+  d.cell_positions.push_back({52.505, 13.41, 0, long_word, true});
+  tw::test::TempDir dir;
+  const auto page = dir / "many.html";
+  tw::output::write_html_report(page, d);
+  // TW_REPORT_SAMPLE_OUT=FILE keeps a copy to look at (tools/report_screenshots.sh FILE).
+  if (const char* keep = std::getenv("TW_REPORT_SAMPLE_OUT"); keep && *keep)
+    std::filesystem::copy_file(page, keep, std::filesystem::copy_options::overwrite_existing);
+  Chromium chrome(chromium, dir / "profile");
+  for (const auto& [width, mobile] : {std::pair{1366, false}, std::pair{390, true}}) {
+    SCOPED_TRACE("width " + std::to_string(width));
+    const json m = layout_at(chrome, page, width, mobile);
+    EXPECT_LE(m["scrollWidth"].get<int>(), m["clientWidth"].get<int>()) << "horizontal overflow: " << m["overflowing"].dump();
+    EXPECT_TRUE(m["overflowing"].empty()) << m["overflowing"].dump();
+    EXPECT_TRUE(m["figures"].empty()) << m["figures"].dump();
+    ASSERT_EQ(m["alertHeadings"].size(), 1u);
+    // The hostile markup is text on the page, never an element.
+    EXPECT_NE(m["text"].get<std::string>().find("<b>WWW"), std::string::npos);
+    EXPECT_EQ(m["injected"].get<int>(), 0);
   }
 }
 

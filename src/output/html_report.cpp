@@ -203,7 +203,7 @@ const char* kCss = R"css(
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1c2230;background:#f3f4f6}
-main{max-width:1180px;margin:0 auto;padding:12px}
+main{max-width:1180px;margin:0 auto;padding:12px;overflow-wrap:anywhere}
 h1{font-size:1.25em;margin:.2em 0 .5em}
 h2{font-size:1.15em;margin:1.8em 0 .6em;padding-bottom:.2em;border-bottom:2px solid #cfd5de}
 h3{font-size:1.02em;margin:1.2em 0 .4em}
@@ -214,7 +214,7 @@ p{margin:.4em 0}
 .verdict .big{font-size:1.45em;font-weight:700;line-height:1.2}
 .verdict .counts{display:flex;flex-wrap:wrap;gap:.2em 1.1em;margin-top:.35em;font-size:1.02em}
 .verdict .counts b{font-size:1.15em}
-.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.1em .9em;font-size:.85em;color:#3b4456;margin:.7em 0 0}
+.facts{display:grid;grid-template-columns:fit-content(40%) minmax(0,1fr);gap:.1em .9em;font-size:.85em;color:#3b4456;margin:.7em 0 0}
 .facts dt{font-weight:600}
 dd{margin:0;overflow-wrap:anywhere;min-width:0}
 .card{background:#fff;border:1px solid #d9dde4;border-radius:8px;padding:10px 12px;min-width:0}
@@ -227,7 +227,7 @@ dd{margin:0;overflow-wrap:anywhere;min-width:0}
 .rule{display:inline-block;font-weight:700;background:#fde3e3;color:#8e1111;border-radius:4px;padding:0 .35em;font-size:.85em}
 .weight{color:#8e1111;font-size:.85em;white-space:nowrap}
 .detail{display:block;overflow-wrap:anywhere}
-.evidence{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:0 .8em;font-size:.8em;color:#3b4456;margin:.2em 0 0;background:#f7f7f9;border-radius:4px;padding:.2em .5em}
+.evidence{display:grid;grid-template-columns:fit-content(50%) minmax(0,1fr);gap:0 .8em;font-size:.8em;color:#3b4456;margin:.2em 0 0;background:#f7f7f9;border-radius:4px;padding:.2em .5em}
 .evidence dt{font-family:ui-monospace,Menlo,Consolas,monospace}
 .cleared{border-left-color:#2e7d32}
 .none{color:#2e7d32;font-weight:600}
