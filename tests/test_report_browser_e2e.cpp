@@ -48,8 +48,11 @@ class Chromium {
     if (::pipe2(to_child, O_CLOEXEC) != 0 || ::pipe2(from_child, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
     pid_ = ::fork();
     if (pid_ == 0) {
-      ::dup2(to_child[0], 3);
-      ::dup2(from_child[1], 4);
+      // Moved above 4 first: a pipe end may already sit on fd 3 or 4 (dup2 onto itself would keep
+      // close-on-exec, and the second dup2 could overwrite the first).
+      const int r = ::fcntl(to_child[0], F_DUPFD, 10), w = ::fcntl(from_child[1], F_DUPFD, 10);
+      ::dup2(r, 3);
+      ::dup2(w, 4);
       const int devnull = ::open("/dev/null", O_WRONLY);
       ::dup2(devnull, 1);
       ::dup2(devnull, 2);

@@ -4,7 +4,7 @@
 #   tools/report_screenshots.sh [REPORT.html] [OUTDIR]
 # Without REPORT.html it makes the demo's report first (build/towerwatch demo --report OUTDIR/demo-report.html).
 # Writes OUTDIR/report-desktop.png and OUTDIR/report-phone.png (OUTDIR default: report-shots). The window is
-# tall (TW_SHOT_HEIGHT_DESKTOP, default 5200 px; TW_SHOT_HEIGHT_PHONE, default 14000 px) so the whole page fits;
+# tall (TW_SHOT_HEIGHT_DESKTOP, default 7000 px; TW_SHOT_HEIGHT_PHONE, default 16000 px) so the whole page fits;
 # what lies below the page is blank. Screenshots are for looking at, never committed.
 # Environment: BUILD_DIR (default build), TW_CHROMIUM (the browser binary, default: chromium on PATH).
 set -euo pipefail
@@ -36,5 +36,5 @@ shot() {  # name width height
     --user-data-dir="$profile" --window-size="$2,$3" --screenshot="$out/report-$1.png" "$url" > /dev/null 2>&1
   echo "$out/report-$1.png (${2} px wide)"
 }
-shot desktop 1366 "${TW_SHOT_HEIGHT_DESKTOP:-5200}"
-shot phone 390 "${TW_SHOT_HEIGHT_PHONE:-14000}"
+shot desktop 1366 "${TW_SHOT_HEIGHT_DESKTOP:-7000}"
+shot phone 390 "${TW_SHOT_HEIGHT_PHONE:-16000}"
