@@ -301,13 +301,13 @@ TEST(HtmlReport, ParametersAsLabelValueRowsWithTheirMeaning) {
   ReportData l;
   const long long eci = (0x12345LL << 8) | 0x21;
   l.cells.push_back({{"type", "cell"}, {"rat", "LTE"}, {"earfcn", 6300}, {"band", "B20"}, {"pci", 101}, {"mcc", 262},
-                     {"mnc", "02"}, {"tac", 4660}, {"cell_identity", eci}, {"enb_id", eci >> 8}, {"sector", eci & 0xff},
+                     {"mnc", "02"}, {"tac", 4660}, {"cell_identity", eci},
                      {"q_rx_lev_min_dbm", -124}, {"sib3", {{"cell_reselection_priority", 5}, {"q_hyst_db", 4}}},
                      {"sib4", {{"neighbours", {{{"pci", 102}, {"q_offset_cell_db", 0}}}}}},
                      {"sib5", {{"carriers", {{{"earfcn", 1300}, {"priority", 6}}}}}}});
   const std::string lh = tw::output::render_html_report(l);
   const std::string card = cell_card(lh, 0);
-  EXPECT_NE(card.find("<dt>ECI</dt><dd>" + std::to_string(eci) + " (eNB 74565, sector 33)</dd>"), std::string::npos) << card;
+  EXPECT_NE(card.find("<dt>ECI</dt><dd>" + std::to_string(eci) + " (eNB 74565, cell 33)</dd>"), std::string::npos) << card;
   EXPECT_NE(card.find("<dt>TAC</dt><dd>4660</dd>"), std::string::npos);
   EXPECT_NE(card.find("<dt>PCI</dt><dd>101</dd>"), std::string::npos);
   EXPECT_NE(card.find("<dt>q-RxLevMin</dt><dd>-124 dBm</dd>"), std::string::npos);
@@ -386,8 +386,8 @@ TEST(HtmlReport, SpectrumPerBandLabelsCellsAndAlerts) {
   EXPECT_EQ(count(s, "<rect"), 13u);
   EXPECT_EQ(count(s, "<svg"), 2u);
   EXPECT_NE(h.find("<h3>P-GSM900 <span class=\"small\">4 channels, 1 with a decoded cell</span></h3>"), std::string::npos);
-  EXPECT_NE(h.find(">64 ALERT</text>"), std::string::npos);   // the rogue's channel labelled as an alert
-  EXPECT_NE(h.find(">58 ALERT</text>"), std::string::npos);
+  EXPECT_NE(h.find(">ALERT 64</text>"), std::string::npos);   // the rogue's channel labelled as an alert
+  EXPECT_NE(h.find(">ALERT 58</text>"), std::string::npos);
   EXPECT_NE(h.find(">62</text>"), std::string::npos);         // a decoded cell labelled by its channel
 }
 

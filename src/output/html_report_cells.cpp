@@ -148,7 +148,8 @@ void lte_rows(Rows& r, const json& c) {
   r.row("PCI", field(c, "pci"));
   r.row("TAC", field(c, "tac"));
   if (auto e = int_at(c, "cell_identity"))
-    r.row("ECI", std::to_string(*e) + " (eNB " + field(c, "enb_id") + ", sector " + field(c, "sector") + ")");
+    // 36.300 8.2 / 36.413 9.2.1.38: a macro eNB's 20-bit id and the 8-bit cell of the 28-bit ECI.
+    r.row("ECI", std::to_string(*e) + " (eNB " + std::to_string(*e >> 8) + ", cell " + std::to_string(*e & 0xff) + ")");
   if (auto b = int_at(c, "bandwidth_prb")) r.row("bandwidth", std::to_string(*b) + " PRB");
   r.sub("signal");
   signal_rows(r, c);

@@ -33,6 +33,13 @@ std::set<long long> ints(const json& v) {
   return s;
 }
 
+// A label from the air cut to n bytes at a UTF-8 boundary, with an ellipsis (the full text goes in a <title>).
+std::string short_label(const std::string& s, std::size_t n = 32) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) --n;
+  return s.substr(0, n) + "\u2026";
+}
+
 std::string svg_open(double w, double h, const std::string& title_escaped) {
   return "<svg viewBox=\"0 0 " + num(w, 0) + " " + num(h, 0) + "\" width=\"" + num(w, 0) + "\" height=\"" + num(h, 0) +
          "\" role=\"img\" font-family=\"system-ui,sans-serif\"><title>" + title_escaped + "</title>\n";
@@ -115,20 +122,31 @@ void neighbour_graph_section(std::string& h, const ReportData& d) {
   std::sort(ring.begin(), ring.end(), order);
   std::sort(alone.begin(), alone.end(), order);
 
-  const double W = 820;
+  // Ring slots: the cells in order, one empty slot between operators so each network forms an arc.
+  std::vector<long> slots;
+  for (std::size_t k = 0; k < ring.size(); ++k) {
+    if (k > 0 && cell_id(d.cells[ring[k]]).plmn != cell_id(d.cells[ring[k - 1]]).plmn) slots.push_back(-1);
+    slots.push_back(static_cast<long>(ring[k]));
+  }
+  if (op_index.size() > 1 && !slots.empty()) slots.push_back(-1);
+  const bool radial = ring.size() > 16;  // many nodes: labels along the radius, so neighbours never overlap
   const double node_r = ring.size() > 40 ? 11 : 14;
-  const double R = std::clamp(static_cast<double>(ring.size()) * (2 * node_r + 12) / (2 * kPi), 110.0, 300.0);
-  const double cx = W / 2, cy = (ring.empty() ? 0 : R + 60);
+  const double R = std::clamp(static_cast<double>(slots.size()) * (2 * node_r + 10) / (2 * kPi), 110.0, 340.0);
+  const double margin = radial ? 100 : 60;
+  const double W = std::max(820.0, 2 * (R + margin));
+  const double cx = W / 2, cy = (ring.empty() ? 0 : R + margin);
   const std::size_t per_row = 14;
   const std::size_t alone_rows = (alone.size() + per_row - 1) / per_row;
-  const double alone_top = ring.empty() ? 30 : cy + R + 70;
+  const double alone_top = ring.empty() ? 30 : cy + R + margin;
   const double H = alone_top + (alone.empty() ? 0 : 30 + 62.0 * static_cast<double>(alone_rows));
   std::vector<double> x(n), y(n), ang(n, -kPi / 2);
-  for (std::size_t k = 0; k < ring.size(); ++k) {
-    const double a = -kPi / 2 + 2 * kPi * static_cast<double>(k) / static_cast<double>(ring.size());
-    x[ring[k]] = cx + R * std::cos(a);
-    y[ring[k]] = cy + R * std::sin(a);
-    ang[ring[k]] = a;
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    if (slots[k] < 0) continue;
+    const auto i = static_cast<std::size_t>(slots[k]);
+    const double a = -kPi / 2 + 2 * kPi * static_cast<double>(k) / static_cast<double>(slots.size());
+    x[i] = cx + R * std::cos(a);
+    y[i] = cy + R * std::sin(a);
+    ang[i] = a;
   }
   const double step = (W - 80) / static_cast<double>(per_row);
   for (std::size_t k = 0; k < alone.size(); ++k) {
@@ -145,7 +163,7 @@ void neighbour_graph_section(std::string& h, const ReportData& d) {
   h += "<h2 id=\"neighbours\">Neighbour graph</h2>\n<p class=\"legend\">An arrow from A to B: A announces B's "
        "frequency (GSM BA list and SI2quater, LTE SIB4 PCIs, SIB5 carriers and SIB7) as a neighbour. Legitimate cells "
        "of a network announce each other; a rogue cell usually stands alone or is announced by nobody. "
-       "Node: channel; colour: operator";
+       "Node: GSM ARFCN (CI beside it) or LTE PCI (EARFCN beside it); colour: operator";
   for (const auto& [plmn, idx] : op_index)
     h += "<span class=\"sw\" style=\"background:" + std::string(kPalette[idx % 8]) + "\"></span>" +
          (plmn.empty() ? std::string("PLMN unknown") : esc(plmn));
@@ -183,16 +201,26 @@ void neighbour_graph_section(std::string& h, const ReportData& d) {
     h += "<g><title>" + esc(tip) + "</title><circle cx=\"" + num(x[i]) + "\" cy=\"" + num(y[i]) + "\" r=\"" + num(node_r, 0) +
          "\" fill=\"" + col + "\"" + (indeg[i] == 0 ? " stroke=\"#1c2230\" stroke-dasharray=\"3 2\" stroke-width=\"1.5\"" : "") +
          "/>";
-    const std::string ch = id.channel >= 0 ? std::to_string(id.channel) : "?";
-    h += text(x[i], y[i] + 3.5, esc(ch), std::string(" font-size=\"" + std::string(ch.size() > 4 ? "8" : "10") +
+    // Inside the node: the GSM ARFCN or the LTE PCI; beside it: the CI or the EARFCN.
+    const std::string inner = lte ? (id.pci >= 0 ? std::to_string(id.pci) : "?") : (id.channel >= 0 ? std::to_string(id.channel) : "?");
+    h += text(x[i], y[i] + 3.5, esc(inner), std::string(" font-size=\"" + std::string(inner.size() > 3 ? "8" : "10") +
                                                     "\" fill=\"#fff\" text-anchor=\"middle\" font-weight=\"700\"").c_str());
-    // The label outside the ring (radially), below a standing-alone node.
+    std::string label = lte ? "E" + (id.channel >= 0 ? std::to_string(id.channel) : std::string("?")) : sub.empty() ? "GSM" : sub;
     const bool on_ring = !(out[i].empty() && indeg[i] == 0);
-    const double lx = on_ring ? x[i] + (node_r + 6) * std::cos(ang[i]) : x[i];
-    const double ly = on_ring ? y[i] + (node_r + 10) * std::sin(ang[i]) + 4 : y[i] + node_r + 13;
-    const char* anchor = !on_ring || std::abs(std::cos(ang[i])) < 0.3 ? "middle" : (std::cos(ang[i]) > 0 ? "start" : "end");
-    std::string label = sub.empty() ? (lte ? "LTE" : "GSM") : sub;
-    h += text(lx, ly, esc(label), (std::string(" font-size=\"11\" fill=\"#3b4456\" text-anchor=\"") + anchor + "\"").c_str());
+    if (on_ring && radial) {
+      // Along the radius, outward; on the left half turned over so it reads left to right.
+      const bool left = std::cos(ang[i]) < 0;
+      const double deg = ang[i] * 180.0 / kPi + (left ? 180.0 : 0.0);
+      const double lx = x[i] + (node_r + 4) * std::cos(ang[i]), ly = y[i] + (node_r + 4) * std::sin(ang[i]);
+      h += "<text transform=\"translate(" + num(lx) + "," + num(ly) + ") rotate(" + num(deg) + ")\" y=\"3.5\" font-size=\"10\" "
+           "fill=\"#3b4456\" text-anchor=\"" + (left ? "end" : "start") + "\">" + esc(label) + "</text>";
+    } else {
+      // Beside the node (outside the ring), below a standing-alone node.
+      const double lx = on_ring ? x[i] + (node_r + 6) * std::cos(ang[i]) : x[i];
+      const double ly = on_ring ? y[i] + (node_r + 10) * std::sin(ang[i]) + 4 : y[i] + node_r + 13;
+      const char* anchor = !on_ring || std::abs(std::cos(ang[i])) < 0.3 ? "middle" : (std::cos(ang[i]) > 0 ? "start" : "end");
+      h += text(lx, ly, esc(label), (std::string(" font-size=\"11\" fill=\"#3b4456\" text-anchor=\"") + anchor + "\"").c_str());
+    }
     h += "</g>\n";
   }
   h += "</svg></div>\n";
@@ -234,7 +262,7 @@ void band_plot(std::string& h, const ReportData& d, const std::string& band, std
   if (lo > hi) lo = -100.0, hi = 0.0;
   lo = std::floor(lo / 10.0) * 10.0;
   hi = std::ceil(hi / 10.0) * 10.0 + 10.0;  // room for the labels
-  const double W = 820, H = 280, L = 46, R = 12, T = 34, B = 40;
+  const double W = 820, H = 290, L = 46, R = 12, T = 44, B = 40;
   const double pw = W - L - R, ph = H - T - B;
   const double bw = pw / static_cast<double>(std::max<std::size_t>(ch.size(), 1));
   auto y = [&](double v) { return T + ph * (1.0 - (std::clamp(v, lo, hi) - lo) / (hi - lo)); };
@@ -258,21 +286,33 @@ void band_plot(std::string& h, const ReportData& d, const std::string& band, std
     floor_pts += num(x + bw * 0.5) + "," + num(y(c.noise_floor_dbfs)) + " ";
   }
   h += "<polyline points=\"" + floor_pts + "\" fill=\"none\" stroke=\"#e08a00\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>\n";
-  // Labels of the decoded cells, staggered over three rows so neighbours do not overlap.
+  // Labels of the decoded cells, staggered over three rows so neighbours do not overlap; alerts on a row of
+  // their own along the top.
   std::vector<double> row_end(3, -1e9);
+  double alert_end = -1e9;
   for (std::size_t i = 0; i < ch.size(); ++i) {
     auto m = marks.find(ch[i].arfcn);
     if (m == marks.end()) continue;
     const double xc = L + bw * (static_cast<double>(i) + 0.5);
-    const std::string label = m->second.second ? m->second.first + " ALERT" : m->second.first;
+    const bool bad = m->second.second;
+    const std::string label = bad ? "ALERT " + m->second.first : m->second.first;
     const double wlab = 6.5 * static_cast<double>(label.size()) + 6;
-    std::size_t row = 0;
-    while (row < 2 && xc - wlab / 2 < row_end[row]) ++row;
-    row_end[row] = xc + wlab / 2;
-    const double ty = std::min(y(ch[i].power_dbfs), T + ph) - 6 - 13.0 * static_cast<double>(row);
+    double ty = 0;
+    if (bad) {
+      if (xc - wlab / 2 < alert_end) continue;  // the bar's colour still tells
+      alert_end = xc + wlab / 2;
+      ty = T - 18;
+      h += "<line x1=\"" + num(xc) + "\" x2=\"" + num(xc) + "\" y1=\"" + num(T - 14) + "\" y2=\"" + num(y(ch[i].power_dbfs) - 2) +
+           "\" stroke=\"" + kRed + "\" stroke-dasharray=\"2 2\"/>";
+    } else {
+      std::size_t row = 0;
+      while (row < 2 && xc - wlab / 2 < row_end[row]) ++row;
+      row_end[row] = xc + wlab / 2;
+      ty = std::min(y(ch[i].power_dbfs), T + ph) - 6 - 13.0 * static_cast<double>(row);
+    }
     h += text(std::clamp(xc, L + wlab / 2, W - R - wlab / 2), ty, esc(label),
               (std::string(" font-size=\"11\" text-anchor=\"middle\" font-weight=\"700\" fill=\"") +
-               (m->second.second ? kRed : "#1f6fb2") + "\"").c_str()) + "\n";
+               (bad ? kRed : "#1f6fb2") + "\"").c_str()) + "\n";
   }
   if (!ch.empty()) {
     // Channel and frequency ticks: the ends and about five between.
@@ -311,7 +351,7 @@ void timeline_section(std::string& h, const ReportData& d) {
   if (pts.size() < 2) return;  // one sweep: the verdict says it all
   std::size_t ymax = 1;
   for (const auto& p : pts) ymax = std::max({ymax, p.cells, p.alerts});
-  const double W = 820, H = 250, L = 40, R = 14, T = 34, B = 44;
+  const double W = 820, H = 264, L = 46, R = 14, T = 34, B = 58;
   const double pw = W - L - R, ph = H - T - B;
   const std::int64_t t0 = pts.front().time_unix_ms, t1 = pts.back().time_unix_ms;
   const bool by_time = t1 > t0;
@@ -335,7 +375,7 @@ void timeline_section(std::string& h, const ReportData& d) {
   h += "<h2 id=\"timeline\">Timeline</h2>\n<p class=\"legend\">" + std::to_string(pts.size()) + " sweeps, " +
        std::to_string(with_alerts) + " with alerts." +
        "<span class=\"sw\" style=\"background:#9cc3e6\"></span>cells per sweep<span class=\"sw\" style=\"background:" +
-       std::string(kRed) + "\"></span>alerts per sweep<span class=\"sw\" style=\"background:#e3efd2\"></span>learning"
+       std::string(kRed) + "\"></span>alerts (count) in the lane under the axis<span class=\"sw\" style=\"background:#e3efd2\"></span>learning"
        " &#9650; new alert &#9660; cleared</p>\n<div class=\"fig\">" + svg_open(W, H, "cells and alerts per sweep");
   for (std::size_t i = 0; i < pts.size(); ++i)
     if (pts[i].learning) {
@@ -354,9 +394,12 @@ void timeline_section(std::string& h, const ReportData& d) {
                             (p.learning ? " (learning)" : "");
     h += "<rect x=\"" + num(xi(i) - bar / 2) + "\" y=\"" + num(y(p.cells)) + "\" width=\"" + num(bar) + "\" height=\"" +
          num(y(0) - y(p.cells)) + "\" fill=\"#9cc3e6\"><title>" + esc(tip) + "</title></rect>";
-    if (p.alerts)
-      h += "<rect x=\"" + num(xi(i) - bar / 4) + "\" y=\"" + num(y(p.alerts)) + "\" width=\"" + num(bar / 2) + "\" height=\"" +
-           num(y(0) - y(p.alerts)) + "\" fill=\"" + kRed + "\"><title>" + esc(tip) + "</title></rect>";
+    if (p.alerts) {  // the alerts lane under the axis: one red box per sweep with alerts, its count inside
+      h += "<rect x=\"" + num(xi(i) - bar / 2) + "\" y=\"" + num(y(0) + 4) + "\" width=\"" + num(bar) + "\" height=\"14\" fill=\"" +
+           kRed + "\"><title>" + esc(tip) + "</title></rect>";
+      if (bar >= 10)
+        h += text(xi(i), y(0) + 15, std::to_string(p.alerts), " font-size=\"10\" fill=\"#fff\" text-anchor=\"middle\"");
+    }
     h += "\n";
   }
   for (const auto& e : d.events) {
@@ -370,7 +413,8 @@ void timeline_section(std::string& h, const ReportData& d) {
   }
   const std::string first = by_time ? time_text(t0) : "sweep " + std::to_string(pts.front().sweep_id);
   const std::string last = by_time ? time_text(t1) : "sweep " + std::to_string(pts.back().sweep_id);
-  h += text(L, H - 14, esc(first), " font-size=\"11\" fill=\"#3b4456\"") +
+  h += text(L - 4, y(0) + 15, "alerts", " font-size=\"10\" fill=\"#566074\" text-anchor=\"end\"") +
+       text(L, H - 14, esc(first), " font-size=\"11\" fill=\"#3b4456\"") +
        text(W - R, H - 14, esc(last), " font-size=\"11\" fill=\"#3b4456\" text-anchor=\"end\"") + "\n</svg></div>\n";
 }
 
@@ -451,7 +495,7 @@ void map_section(std::string& h, const ReportData& d) {
     const double x = px(p), y = py(p);
     h += "<path d=\"M" + num(x) + "," + num(y - 9) + "l7,12h-14z\" fill=\"" + (p.alerted ? kRed : "#1f6fb2") + "\"><title>" +
          esc(p.label) + " (estimated position)</title></path>" +
-         text(x + 9, y + 3, esc(p.label), (std::string(" font-size=\"11\" fill=\"") + (p.alerted ? kRed : "#1c2230") + "\"").c_str()) + "\n";
+         text(x + 9, y + 3, esc(short_label(p.label)), (std::string(" font-size=\"11\" fill=\"") + (p.alerted ? kRed : "#1c2230") + "\"").c_str()) + "\n";
   }
   // Scale bar: a round number of metres near a fifth of the width.
   const double target = (W / 5) / scale;
