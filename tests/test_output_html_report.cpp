@@ -389,6 +389,24 @@ TEST(HtmlReport, SpectrumPerBandLabelsCellsAndAlerts) {
   EXPECT_NE(h.find(">ALERT 64</text>"), std::string::npos);   // the rogue's channel labelled as an alert
   EXPECT_NE(h.find(">ALERT 58</text>"), std::string::npos);
   EXPECT_NE(h.find(">62</text>"), std::string::npos);         // a decoded cell labelled by its channel
+  // A wide band with one cell: its part of the band is drawn (8 channels either side), the rest named.
+  auto w = sample();
+  w.census.clear();
+  for (int a = 600; a < 700; ++a) {
+    tw::sweep::ChannelPower p;
+    p.arfcn = a;
+    p.band = "DCS1800";
+    p.freq_hz = 1805.2e6 + 200e3 * (a - 512);
+    p.power_dbfs = a == 650 ? -50.0 : -95.0;
+    p.noise_floor_dbfs = -96.0;
+    w.census.push_back(p);
+  }
+  w.cells.push_back({{"type", "cell"}, {"rat", "GSM"}, {"arfcn", 650}, {"band", "DCS1800"}, {"mcc", 262}, {"mnc", "03"}});
+  const std::string wh = tw::output::render_html_report(w);
+  EXPECT_NE(wh.find("<h3>DCS1800 <span class=\"small\">100 channels, 1 with a decoded cell, channels 642&#8211;658 drawn "
+                    "(the others show no signal)</span></h3>"), std::string::npos);
+  const std::size_t sa = wh.find("id=\"spectrum\"");
+  EXPECT_EQ(count(wh.substr(sa, wh.find("</svg>", sa) - sa), "<rect"), 17u);
 }
 
 TEST(HtmlReport, SectionsWithoutDataAreLeftOut) {

@@ -247,7 +247,7 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f7f9;border-radius
 .legend{font-size:.8em;color:#566074;margin:.2em 0}
 .sw{display:inline-block;width:.8em;height:.8em;border-radius:2px;vertical-align:-.05em;margin:0 .25em 0 .6em}
 .events{width:100%;border-collapse:collapse;font-size:.85em;background:#fff}
-.events th,.events td{border-bottom:1px solid #e3e6eb;padding:.25em .4em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+.events th,.events td{border-bottom:1px solid #e3e6eb;padding:.25em .4em;text-align:left;vertical-align:top;overflow-wrap:normal}
 .small{color:#566074;font-size:.8em}
 a{color:#1f4fa3}
 @media (max-width:600px){body{font-size:14px}main{padding:8px}.events th:nth-child(2),.events td:nth-child(2){display:none}}

@@ -255,6 +255,24 @@ void band_plot(std::string& h, const ReportData& d, const std::string& band, std
         m.second = m.second || is_alerted(alerted, id);
       }
   }
+  // A wide band whose signals sit in a small part of it: that part is drawn (with a margin), the rest is
+  // named in the heading, so the cells are not lost in a wide empty plot (or off a phone's screen).
+  const std::size_t total = ch.size();
+  std::string range_note;
+  if (ch.size() > 40) {
+    std::size_t first = ch.size(), last = 0;
+    for (std::size_t i = 0; i < ch.size(); ++i) {
+      const bool floor_known = ch[i].noise_floor_dbfs > -199.0;
+      const bool strong = floor_known && ch[i].power_dbfs > ch[i].noise_floor_dbfs + 10.0;
+      if (marks.count(ch[i].arfcn) || strong) first = std::min(first, i), last = std::max(last, i);
+    }
+    if (first <= last && (last - first + 1) * 10 < ch.size() * 6) {
+      const std::size_t a = first > 8 ? first - 8 : 0, b = std::min(ch.size() - 1, last + 8);
+      range_note = ", channels " + std::to_string(ch[a].arfcn) + "&#8211;" + std::to_string(ch[b].arfcn) +
+                   " drawn (the others show no signal)";
+      ch = std::vector<sweep::ChannelPower>(ch.begin() + static_cast<long>(a), ch.begin() + static_cast<long>(b) + 1);
+    }
+  }
   double lo = 1e9, hi = -1e9;
   for (const auto& c : ch)
     for (double v : {c.power_dbfs, c.noise_floor_dbfs})
@@ -266,8 +284,8 @@ void band_plot(std::string& h, const ReportData& d, const std::string& band, std
   const double pw = W - L - R, ph = H - T - B;
   const double bw = pw / static_cast<double>(std::max<std::size_t>(ch.size(), 1));
   auto y = [&](double v) { return T + ph * (1.0 - (std::clamp(v, lo, hi) - lo) / (hi - lo)); };
-  h += "<h3>" + esc(band) + " <span class=\"small\">" + std::to_string(ch.size()) + " channels, " +
-       std::to_string(marks.size()) + " with a decoded cell</span></h3>\n<div class=\"fig\">" +
+  h += "<h3>" + esc(band) + " <span class=\"small\">" + std::to_string(total) + " channels, " +
+       std::to_string(marks.size()) + " with a decoded cell" + range_note + "</span></h3>\n<div class=\"fig\">" +
        svg_open(W, H, "channel power, " + esc(band));
   for (double v = lo; v <= hi + 0.1; v += 10.0)
     h += "<line x1=\"" + num(L, 0) + "\" x2=\"" + num(W - R, 0) + "\" y1=\"" + num(y(v)) + "\" y2=\"" + num(y(v)) +
