@@ -243,7 +243,8 @@ details{margin-top:.5em;font-size:.85em}
 summary{cursor:pointer;color:#3b4456}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f7f9;border-radius:4px;padding:.5em;max-height:24em;overflow:auto;font-size:.9em}
 .fig{background:#fff;border:1px solid #d9dde4;border-radius:8px;padding:6px;margin:.5em 0;overflow-x:auto}
-.fig svg{display:block;width:100%;max-width:900px;min-width:620px;height:auto;margin:0 auto}
+.fig svg{display:block;width:100%;height:auto;margin:0 auto}
+.fig svg.wide{min-width:620px}
 .legend{font-size:.8em;color:#566074;margin:.2em 0}
 .sw{display:inline-block;width:.8em;height:.8em;border-radius:2px;vertical-align:-.05em;margin:0 .25em 0 .6em}
 .events{width:100%;border-collapse:collapse;font-size:.85em;background:#fff}

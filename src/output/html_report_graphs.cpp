@@ -40,9 +40,11 @@ std::string short_label(const std::string& s, std::size_t n = 32) {
   return s.substr(0, n) + "\u2026";
 }
 
-std::string svg_open(double w, double h, const std::string& title_escaped) {
-  return "<svg viewBox=\"0 0 " + num(w, 0) + " " + num(h, 0) + "\" width=\"" + num(w, 0) + "\" height=\"" + num(h, 0) +
-         "\" role=\"img\" font-family=\"system-ui,sans-serif\"><title>" + title_escaped + "</title>\n";
+// An SVG drawn at most at its natural size; `wide` ones keep at least 620 px on a phone (their box scrolls).
+std::string svg_open(double w, double h, const std::string& title_escaped, bool wide = true) {
+  return std::string("<svg") + (wide ? " class=\"wide\"" : "") + " viewBox=\"0 0 " + num(w, 0) + " " + num(h, 0) +
+         "\" width=\"" + num(w, 0) + "\" height=\"" + num(h, 0) + "\" style=\"max-width:" + num(w, 0) +
+         "px\" role=\"img\" font-family=\"system-ui,sans-serif\"><title>" + title_escaped + "</title>\n";
 }
 
 std::string text(double x, double y, const std::string& escaped, const char* extra = "") {
@@ -133,9 +135,10 @@ void neighbour_graph_section(std::string& h, const ReportData& d) {
   const double node_r = ring.size() > 40 ? 11 : 14;
   const double R = std::clamp(static_cast<double>(slots.size()) * (2 * node_r + 10) / (2 * kPi), 110.0, 340.0);
   const double margin = radial ? 100 : 60;
-  const double W = std::max(820.0, 2 * (R + margin));
-  const double cx = W / 2, cy = (ring.empty() ? 0 : R + margin);
   const std::size_t per_row = 14;
+  const double step = 56;
+  const double W = std::max({2 * (R + margin), static_cast<double>(std::min(per_row, alone.size())) * step + 80, 380.0});
+  const double cx = W / 2, cy = (ring.empty() ? 0 : R + margin);
   const std::size_t alone_rows = (alone.size() + per_row - 1) / per_row;
   const double alone_top = ring.empty() ? 30 : cy + R + margin;
   const double H = alone_top + (alone.empty() ? 0 : 30 + 62.0 * static_cast<double>(alone_rows));
@@ -148,7 +151,6 @@ void neighbour_graph_section(std::string& h, const ReportData& d) {
     y[i] = cy + R * std::sin(a);
     ang[i] = a;
   }
-  const double step = (W - 80) / static_cast<double>(per_row);
   for (std::size_t k = 0; k < alone.size(); ++k) {
     const std::size_t row = k / per_row, col = k % per_row;
     const std::size_t in_row = std::min(per_row, alone.size() - row * per_row);
@@ -168,7 +170,7 @@ void neighbour_graph_section(std::string& h, const ReportData& d) {
     h += "<span class=\"sw\" style=\"background:" + std::string(kPalette[idx % 8]) + "\"></span>" +
          (plmn.empty() ? std::string("PLMN unknown") : esc(plmn));
   h += "<span class=\"sw\" style=\"background:" + std::string(kRed) + "\"></span>alert</p>\n";
-  h += "<div class=\"fig wide\">" + svg_open(W, H, "neighbour graph: which cell announces which");
+  h += "<div class=\"fig\">" + svg_open(W, H, "neighbour graph: which cell announces which", W > 560);
   h += "<defs><marker id=\"ah\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
        "orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" fill=\"#7a8499\"/></marker>"
        "<marker id=\"ahr\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
@@ -176,7 +178,7 @@ void neighbour_graph_section(std::string& h, const ReportData& d) {
   if (!alone.empty()) {
     h += "<line x1=\"20\" x2=\"" + num(W - 20, 0) + "\" y1=\"" + num(alone_top, 0) + "\" y2=\"" + num(alone_top, 0) +
          "\" stroke=\"#d9dde4\"/>" +
-         text(20, alone_top + 16, "Standing alone: announce no observed cell and announced by none", " font-size=\"13\" fill=\"#566074\"") + "\n";
+         text(W / 2, alone_top + 16, "Standing alone: announce no observed cell, announced by none", " font-size=\"12\" fill=\"#566074\" text-anchor=\"middle\"") + "\n";
   }
   for (std::size_t i = 0; i < n; ++i)
     for (auto j : out[i]) {
