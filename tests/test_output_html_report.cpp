@@ -355,7 +355,7 @@ TEST(HtmlReport, NeighbourGraphShowsWhoAnnouncesWhomAndTheLoner) {
   const std::string g = h.substr(a, h.find("</svg>", a) - a);
   // 58, 62 and 66 announce each other: six arrows; the rogue (64) none.
   EXPECT_EQ(count(g, "marker-end="), 6u);
-  EXPECT_NE(g.find("Standing alone"), std::string::npos);
+  EXPECT_NE(g.find("standing alone: no neighbour relation"), std::string::npos);
   EXPECT_NE(g.find("<title>GSM ARFCN 64 262-01 CI 10099: announces 0, announced by 0</title>"), std::string::npos);
   EXPECT_NE(g.find("<title>GSM ARFCN 58 262-01 CI 10011: announces 2, announced by 2</title>"), std::string::npos);
   EXPECT_NE(h.find("Announced by no observed cell (dashed outline): GSM ARFCN 64 <span class=\"tag red\">ALERT</span></p>"),

@@ -178,7 +178,7 @@ void neighbour_graph_section(std::string& h, const ReportData& d) {
   if (!alone.empty()) {
     h += "<line x1=\"20\" x2=\"" + num(W - 20, 0) + "\" y1=\"" + num(alone_top, 0) + "\" y2=\"" + num(alone_top, 0) +
          "\" stroke=\"#d9dde4\"/>" +
-         text(W / 2, alone_top + 16, "Standing alone: announce no observed cell, announced by none", " font-size=\"12\" fill=\"#566074\" text-anchor=\"middle\"") + "\n";
+         text(W / 2, alone_top + 16, "standing alone: no neighbour relation", " font-size=\"12\" fill=\"#566074\" text-anchor=\"middle\"") + "\n";
   }
   for (std::size_t i = 0; i < n; ++i)
     for (auto j : out[i]) {
