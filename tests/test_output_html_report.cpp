@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <regex>
 #include <set>
 #include <vector>
@@ -477,6 +478,29 @@ TEST(HtmlReport, MonitorTimelineHasOneBarPerSweepAndEvents) {
   EXPECT_NE(h.find("<td>alert (new)</td><td>GSM@64</td><td>4.50</td><td>T1 K1</td>"), std::string::npos);
   EXPECT_NE(h.find("<td>alert_cleared</td>"), std::string::npos);
   EXPECT_EQ(h.find("<script"), std::string::npos);
+}
+
+// Records and alerts of the wrong shape (every field a wrong type, nested values where scalars belong, not
+// even objects) give a well-formed page, never an exception.
+TEST(HtmlReport, WrongShapesNeverThrow) {
+  ReportData d;
+  const json odd = json::array({1, "x", nullptr, json::object({{"a", json::array()}})});
+  json bad = json::object();
+  for (const char* k : {"rat", "arfcn", "earfcn", "pci", "bsic", "mcc", "mnc", "lac", "ci", "tac", "cell_identity", "band",
+                        "neighbors", "sib3", "sib4", "sib5", "sib7", "si2quater", "cell_barred", "power_dbfs", "lat", "lon",
+                        "estimated_position", "position", "paging", "immediate_assignment", "operator", "t3212", "cro"})
+    bad[k] = odd;
+  d.cells = {bad, json(42), json("cell"), json(nullptr), json::array(), {{"rat", "LTE"}, {"sib4", {{"neighbours", odd}}},
+                                                                         {"sib5", {{"carriers", odd}}}}};
+  d.alerts = {bad, json(1), {{"cell", odd}, {"reasons", odd}}, {{"cell", bad}, {"reasons", {bad, odd}}, {"score", "high"}}};
+  d.events = {bad, json(7), {{"type", odd}, {"reasons", odd}, {"time_unix_ms", -5}}};
+  d.timeline = {{1, 0, 0, 0, false}, {2, 0, 0, 0, true}};  // no time: placed by order
+  d.track = {{std::nan(""), 13.0, 0, "", false}, {91.0, 0.0, 0, "", false}};  // invalid: no map
+  std::string h;
+  ASSERT_NO_THROW(h = tw::output::render_html_report(d));
+  expect_well_nested(scan_tags(h));
+  EXPECT_EQ(h.find("id=\"map\""), std::string::npos);
+  EXPECT_EQ(alert_cards(h).size(), d.alerts.size());
 }
 
 TEST(HtmlReport, SameDataSameBytes) {

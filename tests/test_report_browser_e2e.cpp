@@ -58,7 +58,7 @@ class Chromium {
       ::dup2(devnull, 2);
       std::vector<std::string> args = {binary, "--headless=new", "--remote-debugging-pipe", "--disable-gpu",
                                        "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                                       "--disable-background-networking", "--disable-sync", "--mute-audio",
+                                       "--disable-background-networking", "--disable-sync", "--mute-audio", "--disable-dev-shm-usage",
                                        "--hide-scrollbars", "--user-data-dir=" + profile.string(), "about:blank"};
       if (::geteuid() == 0) args.insert(args.begin() + 1, "--no-sandbox");  // root (CI containers)
       std::vector<char*> argv;

@@ -32,7 +32,7 @@ extra=()
 
 shot() {  # name width height
   "$chromium" --headless=new "${extra[@]}" --disable-gpu --hide-scrollbars --no-first-run \
-    --no-default-browser-check --disable-extensions --disable-background-networking \
+    --no-default-browser-check --disable-extensions --disable-background-networking --disable-dev-shm-usage \
     --user-data-dir="$profile" --window-size="$2,$3" --screenshot="$out/report-$1.png" "$url" > /dev/null 2>&1
   echo "$out/report-$1.png (${2} px wide)"
 }
