@@ -20,7 +20,8 @@ if [ -z "$chromium" ]; then
 fi
 if [ -z "$report" ]; then
   report="$out/demo-report.html"
-  "${BUILD_DIR:-build}/towerwatch" demo --report "$report" > /dev/null
+  "${BUILD_DIR:-build}/towerwatch" demo --report "$report" > /dev/null 2> "$out/demo.log" || {
+    cat "$out/demo.log" >&2; exit 1; }
 fi
 [ -f "$report" ] || { echo "report_screenshots: $report: no such file" >&2; exit 2; }
 
