@@ -136,8 +136,8 @@ TEST(E2eMonitor, RogueAfterLearningIsReportedOnceAndSigtermStopsCleanly) {
 
   // The report of the last sweep: the rogue's alert with its reasons, no script.
   const std::string html = tw::test::read_file(report);
-  EXPECT_NE(html.find("ALERT ARFCN " + std::to_string(rogue.arfcn)), std::string::npos);
-  for (const auto& r : rules) EXPECT_NE(html.find("<td>" + r + "</td>"), std::string::npos) << r;
+  EXPECT_NE(html.find("GSM ARFCN " + std::to_string(rogue.arfcn) + "</a>"), std::string::npos);  // the alert card
+  for (const auto& r : rules) EXPECT_NE(html.find("<span class=\"rule\">" + r + "</span>"), std::string::npos) << r;
   EXPECT_EQ(html.find("<script"), std::string::npos);
 
   // A restart on the same database reports nothing again (one sweep, the rogue still there).

@@ -22,7 +22,7 @@ OptionSpec region_option() {
 }
 
 OptionSpec report_option() {
-  return {"report", true, "FILE", "write a self-contained HTML report (cells, alerts and reasons, power per band)"};
+  return {"report", true, "FILE", "write a self-contained HTML report (verdict, alerts and their reasons, cells by operator and band, neighbour graph, spectrum)"};
 }
 
 void write_report_if_asked(const Args& args, const std::string& command, const std::string& source,

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "src/core/error.hpp"
+#include "src/output/html_report_parts.hpp"
 
 namespace tw::output {
 
@@ -70,28 +71,67 @@ std::string html_escape(std::string_view in) {
   return out;
 }
 
-namespace {
+namespace report {
 
-std::string esc(const std::string& s) { return html_escape(s); }
-
-std::string num(double v, int decimals = 1) {
+std::string num(double v, int decimals) {
   if (!std::isfinite(v)) return "&#8211;";
   char b[64];
   std::snprintf(b, sizeof b, "%.*f", decimals, v);
   return b;
 }
 
-// Any JSON value as escaped text (strings without quotes).
-std::string value_text(const json& v) {
+namespace {
+std::string plain_value(const json& v) {
   if (v.is_null()) return "";
-  if (v.is_string()) return esc(v.get<std::string>());
-  if (v.is_number_float()) return num(v.get<double>(), 2);
-  return esc(v.dump(-1, ' ', false, json::error_handler_t::replace));
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+  if (v.is_number_float()) {
+    const double x = v.get<double>();
+    if (!std::isfinite(x)) return "-";
+    char b[64];
+    std::snprintf(b, sizeof b, "%.2f", x);
+    return b;
+  }
+  if (v.is_number()) return v.dump();
+  std::string out;
+  if (v.is_array()) {
+    for (const auto& e : v) {
+      if (!out.empty()) out += ", ";
+      out += e.is_structured() ? "(" + plain_value(e) + ")" : plain_value(e);
+    }
+    return out;
+  }
+  for (auto it = v.begin(); it != v.end(); ++it) {  // object: "key: value; ..." (no braces, no quotes)
+    if (!out.empty()) out += "; ";
+    out += it.key() + ": " + (it.value().is_structured() ? "(" + plain_value(it.value()) + ")" : plain_value(it.value()));
+  }
+  return out;
 }
+}  // namespace
+
+std::string value_text(const json& v) { return esc(plain_value(v)); }
 
 std::string field(const json& obj, const char* key) {
   if (!obj.is_object() || !obj.contains(key)) return "";
   return value_text(obj[key]);
+}
+
+std::optional<long long> int_at(const json& obj, const char* key) {
+  if (obj.is_object() && obj.contains(key) && obj[key].is_number_integer()) return obj[key].get<long long>();
+  return std::nullopt;
+}
+
+std::optional<double> num_at(const json& obj, const char* key) {
+  if (obj.is_object() && obj.contains(key) && obj[key].is_number()) {
+    const double v = obj[key].get<double>();
+    if (std::isfinite(v)) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> str_at(const json& obj, const char* key) {
+  if (obj.is_object() && obj.contains(key) && obj[key].is_string()) return obj[key].get<std::string>();
+  return std::nullopt;
 }
 
 std::string time_text(std::int64_t ms) {
@@ -104,273 +144,268 @@ std::string time_text(std::int64_t ms) {
   return b;
 }
 
-std::optional<int> int_field(const json& obj, const char* key) {
-  if (obj.is_object() && obj.contains(key) && obj[key].is_number_integer()) return obj[key].get<int>();
-  return std::nullopt;
+CellId cell_id(const json& c) {
+  CellId id;
+  id.rat = str_at(c, "rat").value_or("GSM");
+  const bool lte = id.rat == "LTE";
+  id.channel = int_at(c, lte ? "earfcn" : "arfcn").value_or(int_at(c, "arfcn").value_or(-1));
+  id.pci = int_at(c, lte ? "pci" : "bsic").value_or(-1);
+  id.band = str_at(c, "band").value_or("");
+  std::string mnc = str_at(c, "mnc").value_or("");
+  if (mnc.empty())
+    if (auto m = int_at(c, "mnc")) mnc = std::to_string(*m);
+  if (auto mcc = int_at(c, "mcc"); mcc && !mnc.empty()) id.plmn = std::to_string(*mcc) + "-" + mnc;
+  return id;
 }
 
+std::string cell_label(const CellId& id) {
+  std::string s = id.rat + (id.rat == "LTE" ? " EARFCN " : " ARFCN ");
+  s += id.channel >= 0 ? std::to_string(id.channel) : "?";
+  if (id.rat == "LTE" && id.pci >= 0) s += " PCI " + std::to_string(id.pci);
+  return s;
+}
+
+std::optional<std::string> operator_name(const ReportData& d, const json& cell) {
+  for (const char* k : {"operator", "operator_name"})
+    if (auto s = str_at(cell, k); s && !s->empty()) return s;
+  if (!d.operator_name) return std::nullopt;
+  const auto mcc = int_at(cell, "mcc");
+  std::string mnc = str_at(cell, "mnc").value_or("");
+  if (!mcc || mnc.empty()) return std::nullopt;
+  return d.operator_name(static_cast<int>(*mcc), mnc);
+}
+
+std::set<CellId> alerted_cells(const ReportData& d) {
+  std::set<CellId> s;
+  for (const auto& a : d.alerts)
+    if (a.is_object() && a.contains("cell")) s.insert(cell_id(a["cell"]));
+  return s;
+}
+
+bool is_alerted(const std::set<CellId>& alerted, const CellId& id) {
+  for (const auto& a : alerted) {
+    if (a.rat != id.rat || a.channel != id.channel) continue;
+    // Same carrier: the same cell unless both name a different PCI/BSIC or PLMN.
+    if (a.pci >= 0 && id.pci >= 0 && a.pci != id.pci) continue;
+    if (!a.plmn.empty() && !id.plmn.empty() && a.plmn != id.plmn) continue;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace report
+
+namespace {
+
+using namespace report;
+
 const char* kCss = R"css(
-body{font-family:sans-serif;margin:1.5em;color:#222;background:#fff}
-h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
-th,td{border:1px solid #ccc;padding:.2em .45em;text-align:left;vertical-align:top}
-th{background:#f0f0f0}
-tr.alerted td{background:#fde8e8}
-.alert{border:1px solid #d33;border-left:6px solid #d33;padding:.4em .8em;margin:.6em 0;background:#fff6f6}
-.alert h3{margin:.2em 0;font-size:1em}
-.cleared{border-left-color:#393;background:#f4fbf4;border-color:#393}
-.params{font-family:monospace;font-size:.8em;max-width:40em;word-break:break-all}
-.none{color:#393}
-svg{background:#fafafa;border:1px solid #ddd;margin:.4em 0}
-.small{color:#666;font-size:.8em}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1c2230;background:#f3f4f6}
+main{max-width:1180px;margin:0 auto;padding:12px;overflow-wrap:anywhere}
+h1{font-size:1.25em;margin:.2em 0 .5em}
+h2{font-size:1.15em;margin:1.8em 0 .6em;padding-bottom:.2em;border-bottom:2px solid #cfd5de}
+h3{font-size:1.02em;margin:1.2em 0 .4em}
+h4{font-size:.95em;margin:.9em 0 .4em;color:#3b4456}
+p{margin:.4em 0}
+.verdict{padding:14px 16px;border-radius:10px;color:#fff;background:#2e7d32}
+.verdict.bad{background:#b71c1c}
+.verdict .big{font-size:1.45em;font-weight:700;line-height:1.2}
+.verdict .counts{display:flex;flex-wrap:wrap;gap:.2em 1.1em;margin-top:.35em;font-size:1.02em}
+.verdict .counts b{font-size:1.15em}
+.facts{display:grid;grid-template-columns:fit-content(40%) minmax(0,1fr);gap:.1em .9em;font-size:.85em;color:#3b4456;margin:.7em 0 0}
+.facts dt{font-weight:600}
+dd{margin:0;overflow-wrap:anywhere;min-width:0}
+.card{background:#fff;border:1px solid #d9dde4;border-radius:8px;padding:10px 12px;min-width:0}
+.alert{border-left:6px solid #b71c1c;margin:10px 0}
+.alert h3{margin:0 0 .3em;font-size:1.05em;overflow-wrap:anywhere}
+.score{display:inline-block;background:#b71c1c;color:#fff;border-radius:4px;padding:0 .4em;margin-right:.4em;font-size:.9em}
+.meta{color:#566074;font-size:.85em;overflow-wrap:anywhere}
+.reasons{margin:.5em 0 0;padding-left:1.3em}
+.reasons li{margin:.45em 0}
+.rule{display:inline-block;font-weight:700;background:#fde3e3;color:#8e1111;border-radius:4px;padding:0 .35em;font-size:.85em}
+.weight{color:#8e1111;font-size:.85em;white-space:nowrap}
+.detail{display:block;overflow-wrap:anywhere}
+.evidence{display:grid;grid-template-columns:fit-content(50%) minmax(0,1fr);gap:0 .8em;font-size:.8em;color:#3b4456;margin:.2em 0 0;background:#f7f7f9;border-radius:4px;padding:.2em .5em}
+.evidence dt{font-family:ui-monospace,Menlo,Consolas,monospace}
+.cleared{border-left-color:#2e7d32}
+.none{color:#2e7d32;font-weight:600}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,268px),1fr));gap:10px}
+.cell.alerted{border:2px solid #b71c1c;background:#fff8f8}
+.cell h5{font-size:1em;margin:0 0 .35em;display:flex;flex-wrap:wrap;gap:.2em .6em;align-items:baseline}
+.tag{font-size:.75em;font-weight:700;border-radius:4px;padding:0 .35em;background:#e6e9ef;color:#3b4456}
+.tag.red{background:#b71c1c;color:#fff}
+.kv{display:grid;grid-template-columns:minmax(6.5em,46%) minmax(0,1fr);gap:.05em .6em;margin:0;font-size:.84em}
+.kv dt{color:#566074}
+.kv .sub{grid-column:1/-1;font-weight:700;color:#1c2230;margin-top:.35em;border-top:1px solid #eceef2;padding-top:.2em}
+details{margin-top:.5em;font-size:.85em}
+summary{cursor:pointer;color:#3b4456}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f7f9;border-radius:4px;padding:.5em;max-height:24em;overflow:auto;font-size:.9em}
+.fig{background:#fff;border:1px solid #d9dde4;border-radius:8px;padding:6px;margin:.5em 0;overflow-x:auto}
+.fig svg{display:block;width:100%;height:auto;margin:0 auto}
+.fig svg.wide{min-width:620px}
+.legend{font-size:.8em;color:#566074;margin:.2em 0}
+.sw{display:inline-block;width:.8em;height:.8em;border-radius:2px;vertical-align:-.05em;margin:0 .25em 0 .6em}
+.events{width:100%;border-collapse:collapse;font-size:.85em;background:#fff}
+.events th,.events td{border-bottom:1px solid #e3e6eb;padding:.25em .4em;text-align:left;vertical-align:top;overflow-wrap:normal}
+.small{color:#566074;font-size:.8em}
+a{color:#1f4fa3}
+@media (max-width:600px){body{font-size:14px}main{padding:8px}.events th:nth-child(2),.events td:nth-child(2){display:none}}
 )css";
 
-// ---- sections -------------------------------------------------------------------------------------------
-void run_section(std::string& h, const ReportData& d) {
-  h += "<h1>" + esc(d.run.title) + "</h1>\n<table class=\"run\">\n";
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// The index of the cell record an alert is about (same rat, channel, PCI/BSIC and PLMN), or -1.
+long find_cell(const ReportData& d, const json& alert_cell) {
+  const CellId want = cell_id(alert_cell);
+  const std::set<CellId> one{want};
+  for (std::size_t i = 0; i < d.cells.size(); ++i)
+    if (is_alerted(one, cell_id(d.cells[i]))) return static_cast<long>(i);
+  return -1;
+}
+
+void verdict_section(std::string& h, const ReportData& d) {
+  std::set<std::string> plmns;
+  for (const auto& c : d.cells)
+    if (auto id = cell_id(c); !id.plmn.empty()) plmns.insert(id.plmn);
+  const std::size_t sweeps = d.timeline.empty() ? 1 : d.timeline.size();
+  const std::size_t n = d.alerts.size();
+  h += "<h1>" + esc(d.run.title) + "</h1>\n";
+  h += std::string("<section class=\"verdict") + (n ? " bad" : "") + "\" id=\"verdict\">\n<div class=\"big\">";
+  if (n)
+    h += "&#9888; " + plural(n, "alert", "alerts") + ": " + (n == 1 ? "a cell looks" : "cells look") +
+         " like a rogue base station";
+  else
+    h += "&#10003; No alert: no cell scored at or above the threshold";
+  h += "</div>\n<div class=\"counts\"><span><b>" + std::to_string(sweeps) + "</b> " + (sweeps == 1 ? "sweep" : "sweeps") +
+       "</span><span><b>" + std::to_string(d.cells.size()) + "</b> " + (d.cells.size() == 1 ? "cell" : "cells") +
+       "</span><span><b>" + std::to_string(plmns.size()) + "</b> " + (plmns.size() == 1 ? "operator" : "operators") +
+       "</span><span><b>" + std::to_string(n) + "</b> " + (n == 1 ? "alert" : "alerts") + "</span></div>\n</section>\n";
+  h += "<dl class=\"facts\">\n";
   auto row = [&](const std::string& k, const std::string& v_escaped) {
-    if (!v_escaped.empty()) h += "<tr><th>" + esc(k) + "</th><td>" + v_escaped + "</td></tr>\n";
+    if (!v_escaped.empty()) h += "<dt>" + esc(k) + "</dt><dd>" + v_escaped + "</dd>\n";
   };
   row("command", esc(d.run.command));
   row("source", esc(d.run.source));
   row("sensor", esc(d.run.sensor_id));
   row("generated", esc(time_text(d.run.generated_unix_ms)));
   std::string bands;
-  for (const auto& b : d.run.bands) {
-    if (!bands.empty()) bands += ", ";
-    bands += esc(b);
-  }
+  for (const auto& b : d.run.bands) bands += (bands.empty() ? "" : ", ") + esc(b);
   row("bands", bands);
-  row("cells", std::to_string(d.cells.size()));
-  row("alerts", std::to_string(d.alerts.size()));
   for (const auto& [k, v] : d.run.facts) row(k, esc(v));
-  h += "</table>\n";
+  h += "</dl>\n";
 }
 
-void alert_box(std::string& h, const json& a) {
-  const json cell = a.is_object() && a.contains("cell") ? a["cell"] : json::object();
-  h += "<div class=\"alert\"><h3>ALERT ARFCN " + field(cell, "arfcn") + " &#8212; " + field(cell, "mcc") + "-" +
-       field(cell, "mnc") + " LAC " + field(cell, "lac") + " CI " + field(cell, "ci") + " BSIC " + field(cell, "bsic") +
-       " &#8212; score " + field(a, "score") + "</h3>\n";
-  std::string extra;
-  if (a.contains("finding")) extra += "finding " + field(a, "finding");
-  if (a.contains("status")) extra += " (" + field(a, "status") + ")";
-  if (a.contains("sweep_id")) extra += " sweep " + field(a, "sweep_id");
-  if (a.contains("time_unix_ms") && a["time_unix_ms"].is_number_integer())
-    extra += " " + esc(time_text(a["time_unix_ms"].get<std::int64_t>()));
-  if (!extra.empty()) h += "<div class=\"small\">" + extra + "</div>\n";
-  h += "<table><tr><th>rule</th><th>title</th><th>weight</th><th>detail</th></tr>\n";
+void evidence_rows(std::string& h, const json& ev) {
+  if (!ev.is_object() || ev.empty()) return;
+  h += "<dl class=\"evidence\">";
+  for (auto it = ev.begin(); it != ev.end(); ++it)
+    h += "<dt>" + esc(it.key()) + "</dt><dd>" + value_text(it.value()) + "</dd>";
+  h += "</dl>";
+}
+
+void alert_card(std::string& h, const ReportData& d, const json& a) {
+  const json cell = a.is_object() && a.contains("cell") && a["cell"].is_object() ? a["cell"] : json::object();
+  const CellId id = cell_id(cell);
+  const long idx = find_cell(d, cell);
+  const json& named = idx >= 0 ? d.cells[static_cast<std::size_t>(idx)] : cell;
+  h += "<section class=\"card alert\">\n<h3><span class=\"score\">score " + field(a, "score") + "</span>";
+  h += idx >= 0 ? "<a href=\"#c" + std::to_string(idx) + "\">" + esc(cell_label(id)) + "</a>" : esc(cell_label(id));
+  if (!id.plmn.empty()) {
+    h += " &#183; " + esc(id.plmn);
+    if (auto name = operator_name(d, named)) h += " " + esc(*name);
+  }
+  const bool lte = id.rat == "LTE";
+  if (auto v = int_at(cell, lte ? "tac" : "lac")) h += std::string(lte ? " &#183; TAC " : " &#183; LAC ") + std::to_string(*v);
+  if (auto v = int_at(cell, lte ? "cell_identity" : "ci")) h += std::string(lte ? " &#183; ECI " : " &#183; CI ") + std::to_string(*v);
+  if (!lte)
+    if (auto v = int_at(cell, "bsic")) h += " &#183; BSIC " + std::to_string(*v);
+  h += "</h3>\n";
+  std::string meta;
+  auto add = [&](const std::string& s) { meta += (meta.empty() ? "" : " &#183; ") + s; };
+  if (a.contains("finding")) add("finding " + field(a, "finding"));
+  if (a.contains("status")) add("status " + field(a, "status"));
+  if (a.contains("sweep_id")) add("sweep " + field(a, "sweep_id"));
+  if (auto t = int_at(a, "time_unix_ms")) add(esc(time_text(*t)));
+  if (!id.band.empty()) add(esc(id.band));
+  if (auto p = num_at(cell, "power_dbfs")) add(num(*p) + " dBFS");
+  if (auto p = num_at(cell, "snr_db")) add("SNR " + num(*p) + " dB");
+  if (!meta.empty()) h += "<p class=\"meta\">" + meta + "</p>\n";
+  h += "<ol class=\"reasons\">\n";
   if (a.contains("reasons") && a["reasons"].is_array())
-    for (const auto& r : a["reasons"])
-      h += "<tr><td>" + field(r, "rule") + "</td><td>" + field(r, "title") + "</td><td>" + field(r, "weight") +
-           "</td><td>" + field(r, "detail") + "</td></tr>\n";
-  h += "</table></div>\n";
+    for (const auto& r : a["reasons"]) {
+      h += "<li><span class=\"rule\">" + field(r, "rule") + "</span> <b>" + field(r, "title") + "</b>";
+      if (auto w = num_at(r, "weight")) h += " <span class=\"weight\">+" + num(*w, 2) + "</span>";
+      h += "<span class=\"detail\">" + field(r, "detail") + "</span>";
+      if (r.is_object() && r.contains("evidence")) evidence_rows(h, r["evidence"]);
+      h += "</li>\n";
+    }
+  h += "</ol>\n</section>\n";
 }
 
 void alerts_section(std::string& h, const ReportData& d) {
-  h += "<h2>Alerts</h2>\n";
+  h += "<h2 id=\"alerts\">Alerts</h2>\n";
   if (d.alerts.empty()) {
     h += "<p class=\"none\">No alert: no cell scored at or above the threshold.</p>\n";
     return;
   }
-  for (const auto& a : d.alerts) alert_box(h, a);
-}
-
-std::set<int> alerted_arfcns(const ReportData& d) {
-  std::set<int> s;
-  for (const auto& a : d.alerts)
-    if (a.is_object() && a.contains("cell"))
-      if (auto v = int_field(a["cell"], "arfcn")) s.insert(*v);
-  return s;
-}
-
-void cells_section(std::string& h, const ReportData& d) {
-  h += "<h2>Cells</h2>\n";
-  if (d.cells.empty()) {
-    h += "<p>No cell decoded.</p>\n";
-    return;
-  }
-  static const char* cols[] = {"arfcn", "band", "mcc", "mnc", "lac", "ci", "bsic", "power_dbfs", "snr_db", "cfo_hz", "si_seen"};
-  const std::set<int> alerted = alerted_arfcns(d);
-  h += "<table class=\"cells\"><tr>";
-  for (const char* c : cols) h += std::string("<th>") + c + "</th>";
-  h += "<th>other parameters</th></tr>\n";
-  for (const auto& c : d.cells) {
-    const auto arfcn = int_field(c, "arfcn");
-    h += (arfcn && alerted.count(*arfcn)) ? "<tr class=\"alerted\">" : "<tr>";
-    for (const char* k : cols) {
-      std::string v;
-      if (std::string(k) == "si_seen" && c.is_object() && c.contains(k) && c[k].is_array()) {
-        for (const auto& s : c[k]) {
-          if (!v.empty()) v += ' ';
-          v += value_text(s);
-        }
-      } else {
-        v = field(c, k);
-      }
-      h += "<td>" + v + "</td>";
-    }
-    std::string rest;
-    if (c.is_object())
-      for (auto it = c.begin(); it != c.end(); ++it) {
-        if (it.key() == "type") continue;
-        bool shown = false;
-        for (const char* k : cols) shown = shown || it.key() == k;
-        if (shown) continue;
-        if (!rest.empty()) rest += "; ";
-        rest += esc(it.key());
-        rest += '=';
-        rest += value_text(it.value());
-      }
-    h += "<td class=\"params\">" + rest + "</td></tr>\n";
-  }
-  h += "</table>\n";
-}
-
-void band_plot(std::string& h, const std::string& band, std::vector<sweep::ChannelPower> ch, const std::set<int>& cells,
-               const std::set<int>& alerted) {
-  std::sort(ch.begin(), ch.end(), [](const auto& a, const auto& b) { return a.freq_hz < b.freq_hz; });
-  double lo = 1e9, hi = -1e9;
-  for (const auto& c : ch) {
-    for (double v : {c.power_dbfs, c.noise_floor_dbfs})
-      if (std::isfinite(v) && v > -199.0) lo = std::min(lo, v), hi = std::max(hi, v);
-  }
-  if (lo > hi) lo = -100.0, hi = 0.0;
-  lo = std::floor(lo / 10.0) * 10.0 - 5.0;
-  hi = std::ceil(hi / 10.0) * 10.0 + 5.0;
-  const double W = 760, H = 240, L = 50, R = 10, T = 10, B = 30;
-  const double pw = W - L - R, ph = H - T - B;
-  const double bw = pw / static_cast<double>(ch.size());
-  auto y = [&](double v) { return T + ph * (1.0 - (std::clamp(v, lo, hi) - lo) / (hi - lo)); };
-  h += "<h3>" + esc(band) + "</h3>\n<svg width=\"" + num(W, 0) + "\" height=\"" +
-       num(H, 0) + "\" role=\"img\"><title>channel power, " + esc(band) + "</title>\n";
-  for (double v = std::ceil(lo / 10.0) * 10.0; v <= hi; v += 10.0)
-    h += "<line x1=\"" + num(L, 0) + "\" x2=\"" + num(W - R, 0) + "\" y1=\"" + num(y(v)) + "\" y2=\"" + num(y(v)) +
-         "\" stroke=\"#e4e4e4\"/><text x=\"4\" y=\"" + num(y(v) + 4) + "\" font-size=\"10\">" + num(v, 0) + "</text>\n";
-  std::string floor_pts;
-  for (std::size_t i = 0; i < ch.size(); ++i) {
-    const auto& c = ch[i];
-    const double x = L + bw * static_cast<double>(i);
-    const char* colour = alerted.count(c.arfcn) ? "#d33" : cells.count(c.arfcn) ? "#36c" : "#999";
-    h += "<rect x=\"" + num(x + bw * 0.1, 2) + "\" y=\"" + num(y(c.power_dbfs)) + "\" width=\"" + num(bw * 0.8, 2) +
-         "\" height=\"" + num(std::max(0.0, T + ph - y(c.power_dbfs))) + "\" fill=\"" + colour + "\"><title>ARFCN " +
-         std::to_string(c.arfcn) + " " + num(c.freq_hz / 1e6, 1) + " MHz: " + num(c.power_dbfs) + " dBFS</title></rect>\n";
-    floor_pts += num(x + bw * 0.5) + "," + num(y(c.noise_floor_dbfs)) + " ";
-  }
-  h += "<polyline points=\"" + floor_pts + "\" fill=\"none\" stroke=\"#e90\" stroke-dasharray=\"4 3\"/>\n";
-  if (!ch.empty()) {
-    h += "<text x=\"" + num(L, 0) + "\" y=\"" + num(H - 8, 0) + "\" font-size=\"11\">ARFCN " + std::to_string(ch.front().arfcn) +
-         "</text><text x=\"" + num(W - R, 0) + "\" y=\"" + num(H - 8, 0) + "\" font-size=\"11\" text-anchor=\"end\">ARFCN " +
-         std::to_string(ch.back().arfcn) + "</text>\n";
-  }
-  h += "<text x=\"" + num(W / 2, 0) + "\" y=\"" + num(H - 8, 0) +
-       "\" font-size=\"11\" text-anchor=\"middle\">dBFS per channel (blue: decoded cell, red: alert, dashed: noise floor)</text>\n</svg>\n";
-}
-
-void spectrum_section(std::string& h, const ReportData& d) {
-  h += "<h2>Power per band</h2>\n";
-  if (d.census.empty()) {
-    h += "<p>No power census in this run.</p>\n";
-    return;
-  }
-  std::set<int> cells;
-  for (const auto& c : d.cells)
-    if (auto a = int_field(c, "arfcn")) cells.insert(*a);
-  const std::set<int> alerted = alerted_arfcns(d);
-  std::map<std::string, std::vector<sweep::ChannelPower>> by_band;
-  for (const auto& c : d.census) by_band[c.band].push_back(c);
-  for (const auto& [band, ch] : by_band) band_plot(h, band, ch, cells, alerted);
-}
-
-void timeline_section(std::string& h, const ReportData& d) {
-  h += "<h2>Timeline</h2>\n";
-  std::vector<TimelinePoint> pts = d.timeline;
-  if (pts.empty()) {
-    TimelinePoint p;
-    p.time_unix_ms = d.run.generated_unix_ms;
-    p.cells = d.cells.size();
-    p.alerts = d.alerts.size();
-    pts.push_back(p);
-  }
-  std::size_t ymax = 1;
-  for (const auto& p : pts) ymax = std::max({ymax, p.cells, p.alerts});
-  const double W = 760, H = 200, L = 40, R = 10, T = 10, B = 30;
-  const double pw = W - L - R, ph = H - T - B;
-  const bool by_time = pts.size() > 1 && pts.back().time_unix_ms > pts.front().time_unix_ms;
-  auto x = [&](std::size_t i) {
-    if (pts.size() == 1) return L + pw / 2;
-    if (by_time)
-      return L + pw * static_cast<double>(pts[i].time_unix_ms - pts.front().time_unix_ms) /
-                     static_cast<double>(pts.back().time_unix_ms - pts.front().time_unix_ms);
-    return L + pw * static_cast<double>(i) / static_cast<double>(pts.size() - 1);
-  };
-  auto y = [&](std::size_t v) { return T + ph * (1.0 - static_cast<double>(v) / static_cast<double>(ymax)); };
-  h += "<svg width=\"" + num(W, 0) + "\" height=\"" + num(H, 0) +
-       "\" role=\"img\"><title>cells and alerts per sweep</title>\n";
-  for (std::size_t i = 0; i < pts.size(); ++i)
-    if (pts[i].learning) {
-      const double x0 = i ? (x(i - 1) + x(i)) / 2 : x(i) - 3, x1 = i + 1 < pts.size() ? (x(i) + x(i + 1)) / 2 : x(i) + 3;
-      h += "<rect x=\"" + num(x0) + "\" y=\"" + num(T, 0) + "\" width=\"" + num(std::max(1.0, x1 - x0)) + "\" height=\"" +
-           num(ph, 0) + "\" fill=\"#eef3e0\"/>\n";
-    }
-  h += "<text x=\"4\" y=\"" + num(y(ymax) + 4) + "\" font-size=\"10\">" + std::to_string(ymax) + "</text><text x=\"4\" y=\"" +
-       num(y(0) + 4) + "\" font-size=\"10\">0</text>\n";
-  std::string pc, pa;
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    pc += num(x(i)) + "," + num(y(pts[i].cells)) + " ";
-    pa += num(x(i)) + "," + num(y(pts[i].alerts)) + " ";
-  }
-  h += "<polyline points=\"" + pc + "\" fill=\"none\" stroke=\"#36c\"/><polyline points=\"" + pa +
-       "\" fill=\"none\" stroke=\"#d33\"/>\n";
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    const std::string tip = "sweep " + std::to_string(pts[i].sweep_id) + " " + time_text(pts[i].time_unix_ms) + ": " +
-                            std::to_string(pts[i].cells) + " cells, " + std::to_string(pts[i].alerts) + " alerts" +
-                            (pts[i].learning ? " (learning)" : "");
-    h += "<circle cx=\"" + num(x(i)) + "\" cy=\"" + num(y(pts[i].cells)) + "\" r=\"3\" fill=\"#36c\"><title>" + esc(tip) +
-         "</title></circle><circle cx=\"" + num(x(i)) + "\" cy=\"" + num(y(pts[i].alerts)) +
-         "\" r=\"3\" fill=\"#d33\"><title>" + esc(tip) + "</title></circle>\n";
-  }
-  h += "<text x=\"" + num(W / 2, 0) + "\" y=\"" + num(H - 8, 0) + "\" font-size=\"11\" text-anchor=\"middle\">" +
-       std::to_string(pts.size()) + (pts.size() == 1 ? " sweep" : " sweeps") +
-       " (blue: cells, red: alerts, green band: learning)</text>\n</svg>\n";
+  for (const auto& a : d.alerts) alert_card(h, d, a);
 }
 
 void events_section(std::string& h, const ReportData& d) {
   if (d.events.empty()) return;
-  h += "<h2>Reported events</h2>\n<table><tr><th>time</th><th>sweep</th><th>event</th><th>finding</th><th>score</th>"
-       "<th>rules / reason</th></tr>\n";
+  h += "<h2 id=\"events\">Reported events</h2>\n<div class=\"fig\"><table class=\"events\"><tr><th>time</th><th>sweep</th>"
+       "<th>event</th><th>finding</th><th>score</th><th>rules / reason</th></tr>\n";
   for (const auto& e : d.events) {
     std::string what = field(e, "type");
     if (e.contains("status")) what += " (" + field(e, "status") + ")";
     std::string rules;
     if (e.contains("reasons") && e["reasons"].is_array())
-      for (const auto& r : e["reasons"]) {
-        if (!rules.empty()) rules += ' ';
-        rules += field(r, "rule");
-      }
+      for (const auto& r : e["reasons"]) rules += (rules.empty() ? "" : " ") + field(r, "rule");
     if (e.contains("reason")) rules = field(e, "reason");
-    std::int64_t t = 0;
-    if (e.contains("time_unix_ms") && e["time_unix_ms"].is_number_integer()) t = e["time_unix_ms"].get<std::int64_t>();
-    h += "<tr><td>" + esc(time_text(t)) + "</td><td>" + field(e, "sweep_id") + "</td><td>" + what + "</td><td>" +
-         field(e, "finding") + "</td><td>" + field(e, "score") + "</td><td>" + rules + "</td></tr>\n";
+    h += "<tr><td>" + esc(time_text(int_at(e, "time_unix_ms").value_or(0))) + "</td><td>" + field(e, "sweep_id") +
+         "</td><td>" + what + "</td><td>" + field(e, "finding") + "</td><td>" + field(e, "score") + "</td><td>" + rules +
+         "</td></tr>\n";
   }
-  h += "</table>\n";
+  h += "</table></div>\n";
+}
+
+void contents(std::string& h, const std::vector<std::pair<const char*, const char*>>& parts) {
+  h += "<p class=\"small\">";
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    h += std::string(i ? " &#183; " : "") + "<a href=\"#" + parts[i].first + "\">" + parts[i].second + "</a>";
+  h += "</p>\n";
 }
 
 }  // namespace
 
 std::string render_html_report(const ReportData& d) {
   std::string h;
-  h.reserve(16384);
-  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + esc(d.run.title) +
-       "</title>\n<style>" + kCss + "</style>\n</head>\n<body>\n";
-  run_section(h, d);
-  alerts_section(h, d);
-  cells_section(h, d);
-  spectrum_section(h, d);
-  timeline_section(h, d);
-  events_section(h, d);
-  h += "<p class=\"small\">towerwatch " TW_VERSION "</p>\n</body>\n</html>\n";
+  h.reserve(65536);
+  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+       esc(d.run.title) + "</title>\n<style>" + kCss + "</style>\n</head>\n<body>\n<main>\n";
+  verdict_section(h, d);
+  std::string rest;
+  alerts_section(rest, d);
+  cells_section(rest, d);
+  neighbour_graph_section(rest, d);
+  spectrum_section(rest, d);
+  timeline_section(rest, d);
+  events_section(rest, d);
+  map_section(rest, d);
+  // A line of links to the sections present (in-page fragments only).
+  std::vector<std::pair<const char*, const char*>> parts;
+  for (auto [id, name] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"alerts", "alerts"}, {"cells", "cells"}, {"neighbours", "neighbour graph"}, {"spectrum", "spectrum"},
+           {"timeline", "timeline"}, {"events", "events"}, {"map", "map"}})
+    if (rest.find(std::string("id=\"") + id + "\"") != std::string::npos) parts.emplace_back(id, name);
+  contents(h, parts);
+  h += rest;
+  h += "<p class=\"small\">towerwatch " TW_VERSION "</p>\n</main>\n</body>\n</html>\n";
   return h;
 }
 

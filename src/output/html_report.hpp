@@ -1,7 +1,15 @@
-// The HTML report (--report FILE): one self-contained page, openable offline. Inline CSS, inline SVG plots,
-// no script, no external URL. Sections: run information, alerts (every reason: rule, weight, detail),
-// cells table, a power plot per band (the sweep's channel power census), and a timeline (a monitor: cells
-// and alerts per sweep; a single scan: one point), plus the monitor's reported events.
+// The HTML report (--report FILE): one self-contained page, openable offline. Inline CSS, inline SVG
+// figures, no script, no external URL; responsive (reads on a 390 px phone without horizontal scrolling).
+// Sections, in reading order:
+//  - the verdict line (alerts, sweeps, cells, operators) and the run's facts;
+//  - alerts: per alert the cell, each reason in words (rule title, weight, detail) and its evidence;
+//  - cells grouped by operator (MCC-MNC, name when known) and band, each with its parameters as label/value
+//    rows; the raw record only inside a collapsed <details>;
+//  - neighbour graph: which cell announces which (GSM BA list, SI2quater E-UTRAN; LTE SIB4 PCIs, SIB5
+//    carriers, SIB7 GERAN); cells nobody announces and announcing nobody stand apart;
+//  - spectrum per band (the sweep's power census) with cells and alerts labelled (omitted without census);
+//  - timeline of sweeps and alerts (omitted for a single sweep) and the monitor's reported events;
+//  - map of the track, observation points and estimated cell positions (omitted without positions).
 //
 // Every string that came from the air (operator names, decoded parameters, anything in a cell record or an
 // alert) is attacker input: all text and attribute values are HTML-escaped (& < > " '), invalid UTF-8 is
@@ -10,6 +18,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +50,18 @@ struct TimelinePoint {
   bool learning = false;
 };
 
+// A position (WGS84 degrees) for the map: a point of the sensor's track, or a cell's estimated position.
+struct GeoPoint {
+  double lat = 0.0;
+  double lon = 0.0;
+  std::int64_t time_unix_ms = 0;   // track points: when (0: unknown)
+  std::string label;               // estimated cell positions: the cell ("GSM ARFCN 64"); shown escaped
+  bool alerted = false;            // estimated cell positions: the cell raised an alert
+};
+
+// The operator name of a PLMN (MCC, MNC as its digits, "01" and "001" differ), or nullopt when unknown.
+using OperatorNameLookup = std::function<std::optional<std::string>(int mcc, const std::string& mnc)>;
+
 struct ReportData {
   ReportRun run;
   // {"type":"cell",...} records as analyze/scan/demo emit them (or CellObservation::params).
@@ -53,6 +74,13 @@ struct ReportData {
   std::vector<TimelinePoint> timeline;
   // Reported events of a monitor ({"type":"alert"|"alert_cleared",...}), oldest first.
   std::vector<nlohmann::json> events;
+  // Operator names: a cell record's "operator" (or "operator_name") field wins; else this lookup, when set.
+  OperatorNameLookup operator_name;
+  // The map: the sensor's track and estimated cell positions. Cell records and alerts with "lat"/"lon" (or
+  // "position":{"lat","lon"}) are drawn as observation points; "estimated_position":{"lat","lon"} on a cell
+  // record as that cell's estimated position. No position anywhere: no map.
+  std::vector<GeoPoint> track;
+  std::vector<GeoPoint> cell_positions;
 };
 
 // The page. Pure: the same data gives the same bytes.
