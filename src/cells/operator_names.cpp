@@ -266,6 +266,11 @@ const char* reserved_mcc(int mcc) {
   return nullptr;
 }
 
+std::optional<std::string> operator_name_of(int mcc, const std::string& mnc) {
+  if (const auto op = lookup_operator(mcc, mnc)) return op->name;
+  return std::nullopt;
+}
+
 std::string operator_label(int mcc, std::string_view mnc) {
   if (const char* r = reserved_mcc(mcc)) return std::string(r) + " (E.212 MCC " + mcc_string(mcc) + ")";
   if (auto op = lookup_operator(mcc, mnc)) return op->name;

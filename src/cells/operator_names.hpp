@@ -77,6 +77,8 @@ const char* reserved_mcc(int mcc);
 
 // "T-Mobile(Telekom)", or "test network (E.212 MCC 001)", or "unknown operator": for text output.
 std::string operator_label(int mcc, std::string_view mnc);
+// The list's name of the PLMN, nullopt when the list does not know it (the HTML report's name lookup).
+std::optional<std::string> operator_name_of(int mcc, const std::string& mnc);
 
 // "001" for 1; "" outside 0..999.
 std::string mcc_string(int mcc);

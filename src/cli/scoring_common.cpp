@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "src/cells/operator_names.hpp"
 #include "src/core/error.hpp"
 #include "src/output/html_report.hpp"
 #include "src/scorer/score_records.hpp"
@@ -41,6 +42,7 @@ void write_report_if_asked(const Args& args, const std::string& command, const s
   rd.cells = cells;
   for (const auto& a : alerts) rd.alerts.push_back(to_json(a));
   rd.census = census;
+  rd.operator_name = cells::operator_name_of;
   output::write_html_report(*path, rd);
 }
 

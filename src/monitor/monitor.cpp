@@ -10,6 +10,7 @@
 #include "calibration/calibration_store.hpp"
 #include "calibration/gain_table.hpp"
 #include "hw/soapy_source.hpp"
+#include "src/cells/operator_names.hpp"
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
 #include "src/output/html_report.hpp"
@@ -187,6 +188,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       rd.cells = merged.cells;
       for (const auto& [key, f] : core.findings().open()) rd.alerts.push_back(f.alert);
       rd.census = r.census;
+      rd.operator_name = cells::operator_name_of;
       rd.timeline.assign(timeline.begin(), timeline.end());
       rd.events.assign(reported.begin(), reported.end());
       try {

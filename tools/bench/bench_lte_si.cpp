@@ -337,7 +337,7 @@ void sib1_sweep(benchmark::State& state, const std::string& multipath, double do
   state.counters["wrong_sib1"] = wrong;
   state.counters["trials"] = n;
 }
-void BM_Sib1Awgn(benchmark::State& state) { sib1_sweep(state, "none", 0.0, -8); }
+void BM_Sib1Awgn(benchmark::State& state) { sib1_sweep(state, "none", 0.0, -11); }
 void BM_Sib1Epa5(benchmark::State& state) { sib1_sweep(state, "epa", 5.0, -6); }
 BENCHMARK(BM_Sib1Awgn)->Arg(6)->Arg(25)->Arg(100)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_Sib1Epa5)->Arg(6)->Arg(25)->Arg(100)->Iterations(1)->Unit(benchmark::kSecond);
