@@ -28,7 +28,7 @@ if [ "$(id -u)" -ne 0 ]; then
   [ -n "${CI:-}" ] && fail "needs root to install the package (CI is set)"
   skip "needs root to install the package (run as root, as CI does)"
 fi
-for tool in apt-get dpkg-deb dpkg-shlibdeps cpack man systemd-analyze runuser; do
+for tool in apt-get dpkg-deb dpkg-shlibdeps cpack man systemd-analyze runuser readelf; do
   command -v "$tool" >/dev/null || fail "$tool not found (tools/bootstrap.sh installs its package)"
 done
 apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -y -q "$@"; }
@@ -59,9 +59,22 @@ project_version="$(sed -n 's/^project(towerwatch VERSION \([0-9.]*\).*/\1/p' "$s
 [ "$(dpkg-deb -f "$deb" Version)" = "$project_version" ] || fail "package version $(dpkg-deb -f "$deb" Version) != $project_version"
 depends="$(dpkg-deb -f "$deb" Depends)"
 echo "test_deb: Depends: $depends" >&2
-for lib in libsoapysdr libsqlite3 libfftw3f libc6 libstdc++6; do
-  [[ "$depends" == *"$lib"* ]] || fail "Depends lacks $lib (dpkg-shlibdeps did not run?): $depends"
+# Every library the binary links directly (ELF NEEDED) must come from a package in Depends.
+needed="$(readelf -d "$build_dir/towerwatch" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
+for lib in $needed; do
+  [[ "$lib" == ld-linux* ]] && continue   # the dynamic loader (libc6's), which ldd lists without a path
+  path="$(ldd "$build_dir/towerwatch" | awk -v l="$lib" '$1 == l && $3 ~ /^\// {print $3}')"
+  [ -n "$path" ] || fail "ldd does not resolve $lib"
+  owner=""
+  # dpkg knows a file by the path its package ships (/lib or /usr/lib on Debian's merged /usr).
+  for p in "$path" "$(readlink -f "$path")" "/usr${path#/usr}" "${path#/usr}"; do
+    [ -n "$owner" ] || owner="$(dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1 || true)"
+  done
+  [ -n "$owner" ] || fail "no package owns $path ($lib)"
+  [[ ", $depends," == *", $owner "* || ", $depends," == *", $owner,"* ]] ||
+    fail "$lib ($owner) is linked but not in Depends: $depends"
 done
+[[ "$depends" == *libsoapysdr* ]] || fail "Depends lacks libsoapysdr: $depends"
 
 # SoapySDR's own module directory: its libdir (pkg-config) and ABI version (Version.h).
 soapy_libdir="$(pkg-config --variable=libdir SoapySDR)"
