@@ -35,6 +35,10 @@ void point_soapy_at_sim_module() {
   const auto build_dir = exe.parent_path() / "soapy-modules";
   if (std::filesystem::is_directory(build_dir, ec)) {
     setenv("SOAPY_SDR_PLUGIN_PATH", build_dir.c_str(), 0);
+    // Loaded first, so that this build's simulated radio wins over an installed copy in SoapySDR's module
+    // directory (SoapySDR keeps the first registration of a driver and warns about the second).
+    const auto module = build_dir / "libtowerwatchSimSupport.so";
+    if (std::filesystem::exists(module, ec)) SoapySDR::loadModule(module.string());
     return;
   }
 #ifdef TW_SOAPY_MODULE_SUBDIR
