@@ -115,7 +115,7 @@ for cmd in "${commands[@]}"; do
     opt_names+=("$name")
     left="\\fB$(printf '%s' "$name" | esc_minus)\\fR"
     if [ -n "${BASH_REMATCH[3]}" ]; then
-      left="$left[=\\fI$(printf '%s' "$value" | esc_minus)\\fR]"
+      left="${left}[=\\fI$(printf '%s' "$value" | esc_minus)\\fR]"
     elif [ -n "$value" ]; then
       left="$left \\fI$(printf '%s' "$value" | esc_minus)\\fR"
       valued_names+=("$name")
