@@ -1,6 +1,7 @@
 // The observation store: schema and migrations, sweep round trip, rollback of a malformed sweep, hostile
 // strings, kill -9 during sweeps, Welford statistics of the learned baseline.
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -210,6 +211,14 @@ TEST(StoreSchema, DefaultPathFollowsEnvironment) {
   const std::string home = h ? h : "";
   ::setenv("HOME", "/home/someone", 1);
   EXPECT_EQ(tw::store::default_db_path(), std::filesystem::path("/home/someone/.local/share/towerwatch/towerwatch.db"));
+  // No HOME (env -i): the account's home directory from the password database, never a path relative to
+  // wherever the program was started.
+  ::unsetenv("HOME");
+  const passwd* pw = getpwuid(getuid());
+  ASSERT_NE(pw, nullptr);
+  const auto p = tw::store::default_db_path();
+  EXPECT_TRUE(p.is_absolute()) << p;
+  EXPECT_EQ(p, std::filesystem::path(pw->pw_dir) / ".local/share/towerwatch/towerwatch.db");
   if (h) ::setenv("HOME", home.c_str(), 1);
 }
 

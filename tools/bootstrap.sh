@@ -7,6 +7,8 @@
 # The fuzz smoke run (test mode; tests/fuzz/README.md): every libFuzzer harness built with clang in
 # FUZZ_BUILD_DIR (default: build-fuzz) and run TW_FUZZ_RUNS times (default 20000) on its committed corpus;
 # TW_FUZZ=0 skips it.
+# The package test (test mode, tests/package/test_deb.sh): the .deb built from BUILD_DIR, installed with apt-get,
+# checked and purged again; needs root (CI); TW_PACKAGE_TEST=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +19,8 @@ PACKAGES=(build-essential cmake pkg-config
           libsoapysdr-dev libliquid-dev libfftw3-dev libeigen3-dev libgtest-dev
           libosmocore-dev libsqlite3-dev nlohmann-json3-dev libbenchmark-dev
           clang libclang-rt-dev    # clang + its sanitizer/libFuzzer runtimes: the fuzz harnesses
-          mobile-broadband-provider-info libxml2-utils)   # operator names; xmllint as the tests' peer reader
+          mobile-broadband-provider-info libxml2-utils   # operator names; xmllint as the tests' peer reader
+          dpkg-dev file man-db systemd)   # the .deb: cpack's dpkg-shlibdeps and file; its test: man, systemd-analyze
 # Only for the tests: headless Chromium lays out the HTML report (tests/test_report_browser_e2e.cpp).
 [ "$mode" = test ] && PACKAGES+=(chromium)
 
@@ -57,6 +60,9 @@ case "$mode" in
   test)
     status=0
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" "$@" || status=$?
+    if [ "${TW_PACKAGE_TEST:-1}" != 0 ]; then
+      tests/package/test_deb.sh "$BUILD_DIR" || status=1
+    fi
     if [ "${TW_FUZZ:-1}" != 0 ]; then
       fuzz_smoke || status=1
     fi

@@ -1,6 +1,8 @@
 #include "src/store/store.hpp"
 
+#include <pwd.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -211,8 +213,15 @@ std::filesystem::path default_db_path() {
   if (const char* d = std::getenv("TW_DATA_DIR"); d && *d) return std::filesystem::path(d) / "towerwatch.db";
   if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
     return std::filesystem::path(x) / "towerwatch" / "towerwatch.db";
-  const char* home = std::getenv("HOME");
-  return std::filesystem::path(home && *home ? home : ".") / ".local" / "share" / "towerwatch" / "towerwatch.db";
+  std::filesystem::path home;
+  if (const char* h = std::getenv("HOME"); h && *h) {
+    home = h;
+  } else if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir && *pw->pw_dir) {
+    home = pw->pw_dir;  // an empty environment (env -i, a service without HOME): the account's home
+  } else {
+    throw InputError("database: neither --db, TW_DATA_DIR, XDG_DATA_HOME nor HOME is set: nowhere to keep it");
+  }
+  return home / ".local" / "share" / "towerwatch" / "towerwatch.db";
 }
 
 void RunningStats::add(double x) {
