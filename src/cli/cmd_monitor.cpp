@@ -157,6 +157,7 @@ int run_monitor(const std::vector<std::string>& argv) {
        {"report", true, "FILE", "write a self-contained HTML report after every sweep"},
        {"json", false, "", "JSON lines: monitor_start, monitor_sweep, alert, alert_cleared, device_lost, ..."}},
       "towerwatch monitor --device driver=towerwatch-sim,scene=city-with-rogue --band GSM900 --db site.db --learn 1h"};
+  for (auto& opt : map_export_options()) help.options.push_back(opt);
   auto args = parse_or_help("monitor", help, argv);
   if (!args) return 0;
   monitor::MonitorOptions o;
@@ -175,6 +176,9 @@ int run_monitor(const std::vector<std::string>& argv) {
   if (!(o.backoff_initial_s > 0 && o.backoff_initial_s <= 3600) || !(o.backoff_max_s >= o.backoff_initial_s && o.backoff_max_s <= 86400))
     throw InputError("--backoff must be in (0, 3600] s and --backoff-max between it and 86400 s");
   if (auto r = args->get("report")) o.report_path = std::filesystem::path(*r);
+  if (auto r = args->get("geojson")) o.geojson_path = std::filesystem::path(*r);
+  if (auto r = args->get("kml")) o.kml_path = std::filesystem::path(*r);
+  if (auto r = args->get("wigle")) o.wigle_path = std::filesystem::path(*r);
   const bool json = args->has("json");
   StopSignals signals;
   o.stop = &g_monitor_stop;

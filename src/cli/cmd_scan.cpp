@@ -118,6 +118,7 @@ int run_scan(const std::vector<std::string>& argv) {
       "towerwatch scan --device driver=towerwatch-sim,scene=multiband --region eu --json"};
   help.options.push_back(db_option());
   help.options.push_back(report_option());   // --region (the band preset) also tells rule M1 the region
+  for (auto& o : map_export_options()) help.options.push_back(o);
   auto args = parse_or_help("scan", help, argv);
   if (!args) return 0;
   const bool json = args->has("json");
@@ -139,8 +140,9 @@ int run_scan(const std::vector<std::string>& argv) {
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);
-  write_report_if_asked(*args, "scan", out.description, out.serial, band_names, out.merge.cells, scored.alerts,
+  write_report_if_asked(*args, "scan", out.description, out.serial, band_names, scored.cells, scored.alerts,
                         out.sweep.census);
+  write_map_exports_if_asked(*args, scored);
   nlohmann::json summary{{"type", "sweep_summary"},
                          {"device", out.description},
                          {"serial", out.serial},
@@ -191,7 +193,7 @@ int run_scan(const std::vector<std::string>& argv) {
         emit_json_line({{"type", "channel"}, {"arfcn", c.arfcn}, {"band", c.band}, {"freq_hz", c.freq_hz},
                         {"power_dbfs", std::round(c.power_dbfs * 10) / 10},
                         {"noise_floor_dbfs", std::round(c.noise_floor_dbfs * 10) / 10}});
-    for (const auto& c : out.merge.cells) emit_json_line(c);
+    for (const auto& c : scored.cells) emit_json_line(c);   // the records, with position_estimate where made
     for (const auto& a : scored.alerts) emit_json_line(to_json(a));
     emit_json_line(summary);
   } else {
@@ -210,7 +212,7 @@ int run_scan(const std::vector<std::string>& argv) {
           std::printf("%-6d %-9s %-10.1f %8.1f\n", c.arfcn, c.band.c_str(), c.freq_hz / 1e6, c.power_dbfs);
     }
     std::vector<nlohmann::json> gsm_cells, lte_cells;
-    for (const auto& c : out.merge.cells) (c.value("rat", "GSM") == "LTE" ? lte_cells : gsm_cells).push_back(c);
+    for (const auto& c : scored.cells) (c.value("rat", "GSM") == "LTE" ? lte_cells : gsm_cells).push_back(c);
     if (!gsm_cells.empty()) print_cell_table(gsm_cells);
     if (!lte_cells.empty()) {
       if (!gsm_cells.empty()) std::printf("\n");
