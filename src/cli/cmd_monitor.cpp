@@ -47,33 +47,6 @@ class StopSignals {
   void (*prev_term_)(int) = SIG_DFL;
 };
 
-int parse_int(const std::string& s, const std::string& what) {
-  int v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 0)
-    throw InputError(what + ": '" + s + "' is not a non-negative integer");
-  return v;
-}
-
-// "--arfcn 58-66,70": keeps only these channels of the bands.
-void restrict_channels(std::vector<sweep::SweepBand>& bands, const std::string& list) {
-  std::set<int> keep;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t end = std::min(list.find(',', start), list.size());
-    const std::string item = list.substr(start, end - start);
-    const std::size_t dash = item.find('-');
-    const int lo = parse_int(item.substr(0, dash), "--arfcn");
-    const int hi = dash == std::string::npos ? lo : parse_int(item.substr(dash + 1), "--arfcn");
-    if (hi < lo || hi - lo > 4096 || hi > 65535) throw InputError("--arfcn: '" + item + "' is not a range LOW-HIGH");
-    for (int a = lo; a <= hi; ++a) keep.insert(a);
-    start = end + 1;
-  }
-  for (auto& b : bands) std::erase_if(b.channels, [&](const GsmChannel& c) { return !keep.count(c.arfcn); });
-  std::erase_if(bands, [](const sweep::SweepBand& b) { return b.channels.empty(); });
-  if (bands.empty()) throw InputError("--arfcn: '" + list + "' leaves no channel of the bands to sweep");
-}
-
 std::string num_or(const nlohmann::json& c, const char* k) {
   if (c.contains(k) && !c[k].is_null()) return c[k].is_string() ? c[k].get<std::string>() : c[k].dump();
   return "?";
@@ -163,7 +136,7 @@ int run_monitor(const std::vector<std::string>& argv) {
   monitor::MonitorOptions o;
   o.scan = scan_request_from_args(*args);
   o.scan.bands = bands_from_args(*args, "GSM900");
-  if (auto a = args->get("arfcn")) restrict_channels(o.scan.bands, *a);
+  if (auto a = args->get("arfcn")) restrict_to_arfcns(o.scan.bands, *a);
   o.scan.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   o.db_path = args->has("db") ? std::filesystem::path(*args->get("db")) : store::default_db_path();
   o.core.learn_ms = monitor::parse_duration_ms(args->get_or("learn", "24h"), "--learn");

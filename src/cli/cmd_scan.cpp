@@ -1,6 +1,8 @@
 // towerwatch scan: sweep GSM and LTE bands with a SoapySDR device (or the simulated radio) and report every
 // cell once, on its true ARFCN / EARFCN (src/sweep/*).
 #include <atomic>
+#include <set>
+#include <charconv>
 #include <csignal>
 #include <cmath>
 #include <cstdio>
@@ -36,6 +38,38 @@ class SigintGuard {
 };
 
 }  // namespace
+
+namespace {
+int parse_arfcn_int(const std::string& s, const std::string& what) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 0)
+    throw InputError(what + ": '" + s + "' is not a non-negative integer");
+  return v;
+}
+
+// "--arfcn 58-66,70": keeps only these channels of the bands.
+void restrict_channels(std::vector<sweep::SweepBand>& bands, const std::string& list) {
+  std::set<int> keep;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t end = std::min(list.find(',', start), list.size());
+    const std::string item = list.substr(start, end - start);
+    const std::size_t dash = item.find('-');
+    const int lo = parse_arfcn_int(item.substr(0, dash), "--arfcn");
+    const int hi = dash == std::string::npos ? lo : parse_arfcn_int(item.substr(dash + 1), "--arfcn");
+    if (hi < lo || hi - lo > 4096 || hi > 65535) throw InputError("--arfcn: '" + item + "' is not a range LOW-HIGH");
+    for (int a = lo; a <= hi; ++a) keep.insert(a);
+    start = end + 1;
+  }
+  for (auto& b : bands) std::erase_if(b.channels, [&](const GsmChannel& c) { return !keep.count(c.arfcn); });
+  std::erase_if(bands, [](const sweep::SweepBand& b) { return b.channels.empty(); });
+  if (bands.empty()) throw InputError("--arfcn: '" + list + "' leaves no channel of the bands to sweep");
+}
+
+}  // namespace
+
+void restrict_to_arfcns(std::vector<sweep::SweepBand>& bands, const std::string& list) { restrict_channels(bands, list); }
 
 // Shared by scan and calibrate.
 std::vector<sweep::SweepBand> bands_from_args(const Args& args, const std::string& fallback) {
@@ -103,6 +137,7 @@ int run_scan(const std::vector<std::string>& argv) {
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
        {"lte-dwell", true, "S", "seconds per LTE tuning (default 0.08: 8 radio frames)"},
        {"band", true, "LIST", "bands to sweep, comma-separated, or all (default all)"},
+       {"arfcn", true, "LIST", "only these GSM channels of the bands, e.g. 58-66,70"},
        {"region", true, "eu|us", "the bands of a region instead of --band"},
        {"mode", true, "MODE", "census, sync or full (default full)"},
        {"rate", true, "HZ", "sample rate (default 2.4M)"},
@@ -124,6 +159,7 @@ int run_scan(const std::vector<std::string>& argv) {
   const bool json = args->has("json");
   sweep::ScanRequest rq = scan_request_from_args(*args);
   rq.bands = bands_from_args(*args, "all");
+  if (auto a = args->get("arfcn")) restrict_to_arfcns(rq.bands, *a);
   rq.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   rq.analyse_every_tuning = args->has("all-tunings");
   if (auto d = args->number("lte-dwell")) {
