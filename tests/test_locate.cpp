@@ -75,16 +75,16 @@ TEST(Locate, NoiselessDataGivesTheTransmitterAndTheExponent) {
 }
 
 TEST(Locate, ShadowedDrivesAreWithinTheStatedRadius) {
-  // 100 drives past transmitters off the route with 6 dB shadowing: the stated (95%) radius holds the
-  // truth in most of them, and the errors are those of a few hundred metres, not kilometres.
+  // 100 drives past transmitters around the route with 6 dB shadowing: the stated (~90%) radius holds the
+  // truth in at least 85 of them, and the errors are those of a few hundred metres, not kilometres.
   int within = 0, fits = 0;
   std::vector<double> errs, ratios;
   const auto path = route();
   for (unsigned k = 0; k < 100; ++k) {
-    std::mt19937_64 rng(1000 + k);
+    std::mt19937_64 rng(5000 + k);   // not the drives the radius calibration came from (1000 + k)
     std::uniform_real_distribution<double> ux(-1500, 1500), uy(-900, 900), un(2.5, 4.0);
     const tw::geo::EastNorth tx{ux(rng), uy(rng)};
-    const auto s = drive(path, tx, 0.0, un(rng), 6.0, 77 + k, -130.0);
+    const auto s = drive(path, tx, 0.0, un(rng), 6.0, 9077 + k, -130.0);
     const auto e = tw::locate::locate_transmitter(s);
     ASSERT_TRUE(e);
     if (e->method != "path_loss_fit") continue;

@@ -2,6 +2,7 @@
 // cell in the rendered samples follows the receiver's position, as the log-distance law computed here from
 // the track and the cell's position says.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>

@@ -47,6 +47,14 @@ class StopSignals {
   void (*prev_term_)(int) = SIG_DFL;
 };
 
+int parse_int(const std::string& s, const std::string& what) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 0)
+    throw InputError(what + ": '" + s + "' is not a non-negative integer");
+  return v;
+}
+
 std::string num_or(const nlohmann::json& c, const char* k) {
   if (c.contains(k) && !c[k].is_null()) return c[k].is_string() ? c[k].get<std::string>() : c[k].dump();
   return "?";

@@ -14,6 +14,11 @@ namespace tw::locate {
 namespace {
 
 constexpr double kChi2_2dof_99 = 9.210;   // P(chi2 with 2 degrees of freedom <= 9.210) = 0.99
+// The linearised covariance is optimistic (errors have a heavy tail where the transmitter stands outside
+// the track's hull: distance, P0 and n trade off). On 100 simulated drives with 6 dB shadowing (seeds
+// 1000..1099 of tests/test_locate.cpp) the error / 99%-radius ratio had its 90th percentile at 1.73; the
+// stated radius is that much wider, and the test checks it on other drives (seeds 5000..5099).
+constexpr double kRadiusCalibration = 1.75;
 
 struct Point {
   double x, y, p, acc;
@@ -245,7 +250,7 @@ std::optional<PositionEstimate> locate_transmitter(std::span<const PowerSample> 
 
   PositionEstimate e;
   plane.to_lat_lon({m.x, m.y}, e.lat, e.lon);
-  e.radius_m = std::hypot(std::sqrt(kChi2_2dof_99 * lambda_max), sacc / N);
+  e.radius_m = std::hypot(kRadiusCalibration * std::sqrt(kChi2_2dof_99 * lambda_max), sacc / N);
   if (!std::isfinite(e.radius_m)) return centroid(pts, plane, o, "ill-conditioned fit");
   e.points = static_cast<int>(pts.size());
   e.method = "path_loss_fit";

@@ -10,12 +10,14 @@
 // the result says which.
 //
 // Uncertainty radius (metres). Fit: the radius of the circle around the estimate that holds the 99%
-// error ellipse of the position, sqrt(9.21 * lambda_max) of the covariance s^2 (J^T J)^-1, where s^2 is the
+// error ellipse of the position, sqrt(9.21 * lambda_max) of the covariance s^2 (J^T J)^-1 (s^2: the
 // residual variance inflated by (1 + rho) / (1 - rho) for the lag-1 correlation rho of the residuals in
-// input order (shadowing along a track is correlated: neighbouring points are not independent evidence),
-// and the mean horizontal accuracy of the points is added in quadrature. The linearised covariance is
-// optimistic (the model is nonlinear, weak points go unheard): on simulated drives with 6 dB shadowing this
-// radius holds the truth about 90% of the time (tests/test_locate.cpp measures it), so read it as ~90%. Centroid: twice the weighted RMS
+// input order: shadowing along a track is correlated, neighbouring points are not independent evidence),
+// widened by a calibration factor 1.75, and the mean horizontal accuracy of the points is added in
+// quadrature. The factor: the linearised covariance is optimistic (the model is nonlinear; where the
+// transmitter stands outside the track's hull distance, P0 and n trade off); with it the radius holds the
+// truth in ~90% of simulated drives with 6 dB shadowing (tests/test_locate.cpp measures it on drives other
+// than those it was taken from). Read it as a ~90% radius. Centroid: twice the weighted RMS
 // distance of the points from it, at least centroid_min_radius_m (a poor geometry says little).
 //
 // Deterministic (no randomness; ties broken by grid order). Input in time order (for rho).

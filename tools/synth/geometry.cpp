@@ -1,6 +1,8 @@
 #include "tools/synth/geometry.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <fstream>
 #include <sstream>

@@ -165,10 +165,12 @@ Scene drive() {
   const geo::LocalPlane plane(kDriveLat0, kDriveLon0);
   for (std::size_t i = 0; i < s.cells.size(); ++i) {
     auto& c = s.cells[i];
+    std::erase(c.cell_allocation, c.arfcn);   // the allocation holds the cell's own carrier: the new one
     c.arfcn = arfcn[i];
     c.band = default_band(c.arfcn);
-    if (c.cell_allocation.size() == 1) c.cell_allocation = {c.arfcn};
-    else c.cell_allocation.back() = c.arfcn;
+    c.cell_allocation.push_back(c.arfcn);
+    std::sort(c.cell_allocation.begin(), c.cell_allocation.end());
+    c.cell_allocation.erase(std::unique(c.cell_allocation.begin(), c.cell_allocation.end()), c.cell_allocation.end());
     c.power_dbfs = -50.0;
     c.multipath = "none";
     c.doppler_hz = 0.0;
