@@ -36,7 +36,7 @@ TEST(SynthGeometry, PathLossFollowsTheLogDistanceLaw) {
     plane.to_lat_lon({d * 0.6, d * 0.8}, lat, lon);
     const double truth = 30.0 - 30.0 * std::log10(std::max(1.0, tw::geo::distance_m(48.0, 11.0, lat, lon)));
     EXPECT_NEAR(tw::synth::received_dbm(c, 7, lat, lon), truth, 1e-9) << d;
-    EXPECT_NEAR(tw::geo::distance_m(48.0, 11.0, lat, lon), d, d * 1e-4);
+    EXPECT_NEAR(tw::geo::distance_m(48.0, 11.0, lat, lon), d, d * 3e-4);   // the local plane (geo.hpp)
   }
   EXPECT_NEAR(tw::synth::received_dbm(c, 7, 48.0, 11.0), 30.0, 1e-9);   // under the mast: 1 m
 }

@@ -8,6 +8,7 @@
 
 #include "src/cli/command.hpp"
 #include "src/cli/scan_common.hpp"
+#include "src/cli/scoring_common.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/core/log.hpp"

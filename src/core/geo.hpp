@@ -1,7 +1,7 @@
 // Small geodesy for field sweeps: great-circle distance and a local east/north plane (metres) around a
 // reference point. The plane is the equirectangular projection at the reference latitude on a sphere of
-// the WGS-84 mean radius: within a few tens of km of the reference its error is far below the metres a
-// transmitter can be located to (the relative error is about (d / R)^2, 1e-5 at 20 km).
+// the WGS-84 mean radius: its distances differ from great-circle ones by about d^2 tan(lat) / R (the meridians
+// converge): 0.6 m at 5 km and 48 degrees, far below the tens of metres a transmitter can be located to.
 #pragma once
 #include <cmath>
 
