@@ -66,6 +66,21 @@ SimSignalConfig SimSignalConfig::from_args(const std::map<std::string, std::stri
   } else {
     c.seed = fnv1a64(serial + "\n" + c.scene);
   }
+  if (auto it = args.find("track"); it != args.end()) {
+    if (c.scene.empty()) throw InputError("towerwatch-sim device arg track= needs a scene= with placed cells");
+    c.track_path = it->second;
+    try {
+      c.track = std::make_shared<const tw::synth::ReceiverTrack>(tw::synth::ReceiverTrack::load(it->second));
+    } catch (const InputError& e) {
+      throw InputError(std::string("towerwatch-sim device arg track=: ") + e.what());
+    }
+  }
+  if (auto it = args.find("track_offset_s"); it != args.end()) {
+    const double v = parse_si_number(it->second, "towerwatch-sim device arg track_offset_s");
+    if (!std::isfinite(v) || std::fabs(v) > 1e9)
+      throw InputError("towerwatch-sim device arg track_offset_s=" + it->second + " is out of range");
+    c.track_offset_s = v;
+  }
   if (!c.scene.empty()) {
     tw::synth::SceneWithLte full;
     try {
@@ -85,7 +100,7 @@ SimSignalConfig SimSignalConfig::from_args(const std::map<std::string, std::stri
 }
 
 const std::vector<std::string>& SimSignalConfig::arg_names() {
-  static const std::vector<std::string> names = {"scene", "noise_dbfs", "seed", "tone_hz", "tone_dbfs"};
+  static const std::vector<std::string> names = {"scene", "noise_dbfs", "seed", "tone_hz", "tone_dbfs", "track", "track_offset_s"};
   return names;
 }
 
@@ -110,8 +125,43 @@ void SimSignal::render_scene(std::uint64_t first_sample, double center_freq_hz, 
     if (first_sample != next_sample_) renderer_->seek(t);   // samples skipped (overflow) or the clock was set
     if (renderer_->center_freq_hz() != center_freq_hz) renderer_->retune(center_freq_hz);
   }
-  renderer_->render(out);
+  if (!config_.track) {
+    renderer_->render(out);
+  } else {
+    // The levels follow the receiver: updated every 10 ms of signal (a car at 30 m/s moves 0.3 m).
+    const std::size_t chunk = std::max<std::size_t>(1, static_cast<std::size_t>(sample_rate_hz * 0.01));
+    for (std::size_t i = 0; i < out.size(); i += chunk) {
+      apply_track(static_cast<double>(first_sample + i) / sample_rate_hz);
+      renderer_->render(out.subspan(i, std::min(chunk, out.size() - i)));
+    }
+  }
   next_sample_ = first_sample + out.size();
+}
+
+std::optional<tw::synth::TrackPoint> SimSignalConfig::position_at(double stream_time_s) const {
+  if (!track) return std::nullopt;
+  return track->at(stream_time_s + track_offset_s);
+}
+
+void SimSignal::apply_track(double stream_time_s) {
+  const auto p = config_.position_at(stream_time_s);
+  if (!p) return;
+  const auto& sc = renderer_->scene();
+  for (std::size_t i = 0; i < sc.cells.size(); ++i) {
+    const auto& pl = sc.cells[i].placement;
+    if (pl.placed)
+      renderer_->set_cell_power_dbfs(static_cast<int>(i), tw::synth::received_dbm(pl, tw::synth::cell_seed(sc.seed, static_cast<int>(i)),
+                                                                               p->lat, p->lon) + sc.rx_gain_db);
+  }
+  const auto& lc = renderer_->lte_cells();
+  for (std::size_t i = 0; i < lc.size(); ++i) {
+    const auto& pl = lc[i].placement;
+    if (pl.placed)
+      renderer_->set_lte_cell_power_dbfs(
+          static_cast<int>(i),
+          tw::synth::received_dbm(pl, tw::synth::cell_seed(sc.seed, tw::synth::kLteSeedBase + static_cast<int>(i)), p->lat, p->lon) +
+              sc.rx_gain_db);
+  }
 }
 
 void SimSignal::render(std::uint64_t first_sample, double center_freq_hz, double sample_rate_hz, double gain_db,

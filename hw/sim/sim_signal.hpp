@@ -15,6 +15,7 @@
 
 #include "hw/iq_source.hpp"
 #include "tools/synth/cell_config.hpp"
+#include "tools/synth/geometry.hpp"
 #include "tools/synth/lte/lte_cell_config.hpp"
 
 namespace tw::synth {
@@ -37,8 +38,19 @@ struct SimSignalConfig {
   std::uint64_t seed = 0;            // device arg seed=, else derived from serial and scene (see from_args)
   std::optional<double> tone_hz;     // device arg tone_hz=: a CW carrier at this absolute RF frequency (Hz)
   double tone_dbfs = -30.0;          // device arg tone_dbfs=: its power
+  // device arg track=FILE: the receiver moves along this track (tools/synth/geometry.hpp: CSV rows
+  // t_seconds,lat,lon); every placed cell of the scene (keys lat, lon, power_1m_dbm, ...) is then heard at
+  // the level its path loss to the receiver's position gives, updated every 10 ms of stream. Track time =
+  // stream time (sample n at n / rate since the stream started, the device clock) + track_offset_s=.
+  std::string track_path;
+  std::shared_ptr<const tw::synth::ReceiverTrack> track;
+  double track_offset_s = 0.0;
 
-  // The signal's own device args (scene, noise_dbfs, seed, tone_hz, tone_dbfs); other keys are ignored.
+  // The receiver's position on the track at stream time t (nullopt without a track).
+  std::optional<tw::synth::TrackPoint> position_at(double stream_time_s) const;
+
+  // The signal's own device args (scene, noise_dbfs, seed, tone_hz, tone_dbfs, track, track_offset_s);
+  // other keys are ignored.
   // `serial` only feeds the default seed. Throws tw::InputError naming the arg for a bad or out-of-range value,
   // and naming the scene for an unknown scene name or a bad scene file.
   static SimSignalConfig from_args(const std::map<std::string, std::string>& args, const std::string& serial);
@@ -77,6 +89,7 @@ class SimSignal {
   void add_tone(std::uint64_t first_sample, double center_freq_hz, double sample_rate_hz, double gain_power,
                 std::span<cf32> out) const;
   void render_scene(std::uint64_t first_sample, double center_freq_hz, double sample_rate_hz, std::span<cf32> out);
+  void apply_track(double stream_time_s);   // placed cells' levels at the track position of that time
 
   SimSignalConfig config_;
   tw::synth::Scene render_scene_;                  // scene_data with receiver_ppm 0 (the module models the clock)

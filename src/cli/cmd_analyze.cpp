@@ -43,6 +43,7 @@ int run_analyze(const std::vector<std::string>& argv) {
   help.options.push_back(db_option());
   help.options.push_back(region_option());
   help.options.push_back(report_option());
+  for (auto& o : map_export_options()) help.options.push_back(o);
   auto args = parse_or_help("analyze", help, argv);
   if (!args) return 0;
   if (args->positionals().empty()) throw InputError("no capture given (usage: towerwatch analyze FILE...)");
@@ -124,7 +125,8 @@ int run_analyze(const std::vector<std::string>& argv) {
     // One page per run: with several captures the report holds the last one (say so rather than merge).
     if (sources.size() > 1 && i + 1 < sources.size() && args->has("report"))
       log::warn("--report: " + info.description + " is not in the report (it shows the last capture)");
-    write_report_if_asked(*args, "analyze", info.description, info.description, {}, all_cells, scored.alerts);
+    write_report_if_asked(*args, "analyze", info.description, info.description, {}, scored.cells, scored.alerts);
+    write_map_exports_if_asked(*args, scored);   // several captures: the last one's (with --db, the drive's)
     if (json) {
       for (const auto& c : lte.cells) emit_json_line(c);
       for (const auto& a : scored.alerts) emit_json_line(to_json(a));

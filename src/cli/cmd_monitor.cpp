@@ -8,6 +8,7 @@
 
 #include "src/cli/command.hpp"
 #include "src/cli/scan_common.hpp"
+#include "src/cli/scoring_common.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/core/log.hpp"
@@ -53,25 +54,6 @@ int parse_int(const std::string& s, const std::string& what) {
   if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 0)
     throw InputError(what + ": '" + s + "' is not a non-negative integer");
   return v;
-}
-
-// "--arfcn 58-66,70": keeps only these channels of the bands.
-void restrict_channels(std::vector<sweep::SweepBand>& bands, const std::string& list) {
-  std::set<int> keep;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t end = std::min(list.find(',', start), list.size());
-    const std::string item = list.substr(start, end - start);
-    const std::size_t dash = item.find('-');
-    const int lo = parse_int(item.substr(0, dash), "--arfcn");
-    const int hi = dash == std::string::npos ? lo : parse_int(item.substr(dash + 1), "--arfcn");
-    if (hi < lo || hi - lo > 4096 || hi > 65535) throw InputError("--arfcn: '" + item + "' is not a range LOW-HIGH");
-    for (int a = lo; a <= hi; ++a) keep.insert(a);
-    start = end + 1;
-  }
-  for (auto& b : bands) std::erase_if(b.channels, [&](const GsmChannel& c) { return !keep.count(c.arfcn); });
-  std::erase_if(bands, [](const sweep::SweepBand& b) { return b.channels.empty(); });
-  if (bands.empty()) throw InputError("--arfcn: '" + list + "' leaves no channel of the bands to sweep");
 }
 
 std::string num_or(const nlohmann::json& c, const char* k) {
@@ -157,12 +139,13 @@ int run_monitor(const std::vector<std::string>& argv) {
        {"report", true, "FILE", "write a self-contained HTML report after every sweep"},
        {"json", false, "", "JSON lines: monitor_start, monitor_sweep, alert, alert_cleared, device_lost, ..."}},
       "towerwatch monitor --device driver=towerwatch-sim,scene=city-with-rogue --band GSM900 --db site.db --learn 1h"};
+  for (auto& opt : map_export_options()) help.options.push_back(opt);
   auto args = parse_or_help("monitor", help, argv);
   if (!args) return 0;
   monitor::MonitorOptions o;
   o.scan = scan_request_from_args(*args);
   o.scan.bands = bands_from_args(*args, "GSM900");
-  if (auto a = args->get("arfcn")) restrict_channels(o.scan.bands, *a);
+  if (auto a = args->get("arfcn")) restrict_to_arfcns(o.scan.bands, *a);
   o.scan.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   o.db_path = args->has("db") ? std::filesystem::path(*args->get("db")) : store::default_db_path();
   o.core.learn_ms = monitor::parse_duration_ms(args->get_or("learn", "24h"), "--learn");
@@ -175,6 +158,9 @@ int run_monitor(const std::vector<std::string>& argv) {
   if (!(o.backoff_initial_s > 0 && o.backoff_initial_s <= 3600) || !(o.backoff_max_s >= o.backoff_initial_s && o.backoff_max_s <= 86400))
     throw InputError("--backoff must be in (0, 3600] s and --backoff-max between it and 86400 s");
   if (auto r = args->get("report")) o.report_path = std::filesystem::path(*r);
+  if (auto r = args->get("geojson")) o.geojson_path = std::filesystem::path(*r);
+  if (auto r = args->get("kml")) o.kml_path = std::filesystem::path(*r);
+  if (auto r = args->get("wigle")) o.wigle_path = std::filesystem::path(*r);
   const bool json = args->has("json");
   StopSignals signals;
   o.stop = &g_monitor_stop;

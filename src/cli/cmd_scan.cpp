@@ -1,6 +1,8 @@
 // towerwatch scan: sweep GSM and LTE bands with a SoapySDR device (or the simulated radio) and report every
 // cell once, on its true ARFCN / EARFCN (src/sweep/*).
 #include <atomic>
+#include <set>
+#include <charconv>
 #include <csignal>
 #include <cmath>
 #include <cstdio>
@@ -36,6 +38,38 @@ class SigintGuard {
 };
 
 }  // namespace
+
+namespace {
+int parse_arfcn_int(const std::string& s, const std::string& what) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 0)
+    throw InputError(what + ": '" + s + "' is not a non-negative integer");
+  return v;
+}
+
+// "--arfcn 58-66,70": keeps only these channels of the bands.
+void restrict_channels(std::vector<sweep::SweepBand>& bands, const std::string& list) {
+  std::set<int> keep;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t end = std::min(list.find(',', start), list.size());
+    const std::string item = list.substr(start, end - start);
+    const std::size_t dash = item.find('-');
+    const int lo = parse_arfcn_int(item.substr(0, dash), "--arfcn");
+    const int hi = dash == std::string::npos ? lo : parse_arfcn_int(item.substr(dash + 1), "--arfcn");
+    if (hi < lo || hi - lo > 4096 || hi > 65535) throw InputError("--arfcn: '" + item + "' is not a range LOW-HIGH");
+    for (int a = lo; a <= hi; ++a) keep.insert(a);
+    start = end + 1;
+  }
+  for (auto& b : bands) std::erase_if(b.channels, [&](const GsmChannel& c) { return !keep.count(c.arfcn); });
+  std::erase_if(bands, [](const sweep::SweepBand& b) { return b.channels.empty(); });
+  if (bands.empty()) throw InputError("--arfcn: '" + list + "' leaves no channel of the bands to sweep");
+}
+
+}  // namespace
+
+void restrict_to_arfcns(std::vector<sweep::SweepBand>& bands, const std::string& list) { restrict_channels(bands, list); }
 
 // Shared by scan and calibrate.
 std::vector<sweep::SweepBand> bands_from_args(const Args& args, const std::string& fallback) {
@@ -103,6 +137,7 @@ int run_scan(const std::vector<std::string>& argv) {
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
        {"lte-dwell", true, "S", "seconds per LTE tuning (default 0.08: 8 radio frames)"},
        {"band", true, "LIST", "bands to sweep, comma-separated, or all (default all)"},
+       {"arfcn", true, "LIST", "only these GSM channels of the bands, e.g. 58-66,70"},
        {"region", true, "eu|us", "the bands of a region instead of --band"},
        {"mode", true, "MODE", "census, sync or full (default full)"},
        {"rate", true, "HZ", "sample rate (default 2.4M)"},
@@ -118,11 +153,13 @@ int run_scan(const std::vector<std::string>& argv) {
       "towerwatch scan --device driver=towerwatch-sim,scene=multiband --region eu --json"};
   help.options.push_back(db_option());
   help.options.push_back(report_option());   // --region (the band preset) also tells rule M1 the region
+  for (auto& o : map_export_options()) help.options.push_back(o);
   auto args = parse_or_help("scan", help, argv);
   if (!args) return 0;
   const bool json = args->has("json");
   sweep::ScanRequest rq = scan_request_from_args(*args);
   rq.bands = bands_from_args(*args, "all");
+  if (auto a = args->get("arfcn")) restrict_to_arfcns(rq.bands, *a);
   rq.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   rq.analyse_every_tuning = args->has("all-tunings");
   if (auto d = args->number("lte-dwell")) {
@@ -139,8 +176,9 @@ int run_scan(const std::vector<std::string>& argv) {
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);
-  write_report_if_asked(*args, "scan", out.description, out.serial, band_names, out.merge.cells, scored.alerts,
+  write_report_if_asked(*args, "scan", out.description, out.serial, band_names, scored.cells, scored.alerts,
                         out.sweep.census);
+  write_map_exports_if_asked(*args, scored);
   nlohmann::json summary{{"type", "sweep_summary"},
                          {"device", out.description},
                          {"serial", out.serial},
@@ -191,7 +229,7 @@ int run_scan(const std::vector<std::string>& argv) {
         emit_json_line({{"type", "channel"}, {"arfcn", c.arfcn}, {"band", c.band}, {"freq_hz", c.freq_hz},
                         {"power_dbfs", std::round(c.power_dbfs * 10) / 10},
                         {"noise_floor_dbfs", std::round(c.noise_floor_dbfs * 10) / 10}});
-    for (const auto& c : out.merge.cells) emit_json_line(c);
+    for (const auto& c : scored.cells) emit_json_line(c);   // the records, with position_estimate where made
     for (const auto& a : scored.alerts) emit_json_line(to_json(a));
     emit_json_line(summary);
   } else {
@@ -210,7 +248,7 @@ int run_scan(const std::vector<std::string>& argv) {
           std::printf("%-6d %-9s %-10.1f %8.1f\n", c.arfcn, c.band.c_str(), c.freq_hz / 1e6, c.power_dbfs);
     }
     std::vector<nlohmann::json> gsm_cells, lte_cells;
-    for (const auto& c : out.merge.cells) (c.value("rat", "GSM") == "LTE" ? lte_cells : gsm_cells).push_back(c);
+    for (const auto& c : scored.cells) (c.value("rat", "GSM") == "LTE" ? lte_cells : gsm_cells).push_back(c);
     if (!gsm_cells.empty()) print_cell_table(gsm_cells);
     if (!lte_cells.empty()) {
       if (!gsm_cells.empty()) std::printf("\n");

@@ -12,5 +12,7 @@ namespace tw::cli {
 std::vector<sweep::SweepBand> bands_from_args(const Args& args, const std::string& fallback);
 sweep::ScanRequest scan_request_from_args(const Args& args);
 void print_progress(const sweep::SweepProgress& p);
+// "--arfcn 58-66,70": keeps only these channels of the bands (tw::InputError for a bad list or none left).
+void restrict_to_arfcns(std::vector<sweep::SweepBand>& bands, const std::string& list);
 
 }  // namespace tw::cli

@@ -1,10 +1,13 @@
 #include "src/cli/scoring_common.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "src/cells/operator_names.hpp"
 #include "src/core/error.hpp"
+#include "src/locate/cell_positions.hpp"
 #include "src/output/html_report.hpp"
+#include "src/output/map_export.hpp"
 #include "src/scorer/score_records.hpp"
 #include "src/store/store.hpp"
 #include "src/store/store_baseline_view.hpp"
@@ -56,23 +59,61 @@ ScorerOptions scorer_options_from_args(const Args& args) {
 }
 
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path, const ScorerOptions& options) {
+                    const std::optional<std::string>& db_path, const ScorerOptions& options, double drive_window_s) {
   ScoredRun run;
-  const SweepObservations sweep = observations_from_records(cell_records, now_unix_ms(), sensor);
-  if (!db_path) {
+  run.cells = cell_records;
+  const std::int64_t now = now_unix_ms();
+  const SweepObservations current = observations_from_records(cell_records, now, sensor);
+  std::optional<store::Store> db;
+  if (db_path) {
+    const std::filesystem::path path(*db_path);
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    db.emplace(path);
+    // The drive so far: positioned observations stored within the window.
+    const auto since = now - static_cast<std::int64_t>(drive_window_s * 1000.0);
+    db->for_each_observation(0, [&](std::int64_t, const CellObservation& o) {
+      if (o.lat && o.lon && o.time_unix_ms >= since) run.drive_observations.push_back(o);
+    });
+  }
+  for (const auto& o : current.cells)
+    if (o.lat && o.lon) run.drive_observations.push_back(o);
+  locate::attach_position_estimates(run.cells, locate::estimate_positions(run.drive_observations));
+  const SweepObservations sweep = observations_from_records(run.cells, now, sensor);
+  if (!db) {
     run.alerts = score_sweep(sweep, nullptr, options);
     return run;
   }
-  const std::filesystem::path path(*db_path);
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  store::Store db(path);
-  store::StoreBaselineView baseline(db);
+  store::StoreBaselineView baseline(*db);
+  baseline.drive_window_ms = static_cast<std::int64_t>(drive_window_s * 1000.0);
   run.alerts = score_sweep(sweep, &baseline, options);
   // The sweep is committed in one transaction first; its alerts follow (an interruption between the two
   // leaves a complete sweep without alerts, which scoring it again restores).
-  run.sweep_id = db.store_sweep(sweep, source);
-  for (const auto& a : run.alerts) db.store_alert(*run.sweep_id, store::cell_key(a.cell), a.score, to_json(a)["reasons"]);
+  run.sweep_id = db->store_sweep(sweep, source);
+  for (const auto& a : run.alerts) db->store_alert(*run.sweep_id, store::cell_key(a.cell), a.score, to_json(a)["reasons"]);
   return run;
+}
+
+std::vector<OptionSpec> map_export_options() {
+  return {{"geojson", true, "FILE", "write a GeoJSON map: track, positioned observations, estimated cell positions with radius, alerts"},
+          {"kml", true, "FILE", "write the same map as KML (Google Earth)"},
+          {"wigle", true, "FILE", "write the positioned observations as WiGLE CSV (WigleWifi-1.4, GSM/LTE rows)"}};
+}
+
+void write_map_exports_if_asked(const Args& args, const ScoredRun& run) {
+  if (!args.has("geojson") && !args.has("kml") && !args.has("wigle")) return;
+  output::MapData d;
+  d.observations = run.drive_observations;
+  std::stable_sort(d.observations.begin(), d.observations.end(),
+                   [](const CellObservation& a, const CellObservation& b) { return a.time_unix_ms < b.time_unix_ms; });
+  for (const auto& o : d.observations) {
+    if (!d.track.empty() && d.track.back().lat == *o.lat && d.track.back().lon == *o.lon) continue;
+    d.track.push_back({o.time_unix_ms, *o.lat, *o.lon});
+  }
+  d.cells = run.cells;
+  for (const auto& a : run.alerts) d.alerts.push_back(to_json(a));
+  if (auto p = args.get("geojson")) output::write_geojson(*p, d);
+  if (auto p = args.get("kml")) output::write_kml(*p, d);
+  if (auto p = args.get("wigle")) output::write_wigle_csv(*p, d.observations);
 }
 
 }  // namespace tw::cli

@@ -30,10 +30,22 @@ ScorerOptions scorer_options_from_args(const Args& args);
 struct ScoredRun {
   std::vector<Alert> alerts;
   std::optional<std::int64_t> sweep_id;  // when stored
+  // The run's cell records, each with "position_estimate" where its transmitter could be located
+  // (src/locate/cell_positions.hpp) from the positioned observations of the drive: this run's and, with a
+  // database, those stored in the last drive_window_s before it.
+  std::vector<nlohmann::json> cells;
+  std::vector<CellObservation> drive_observations;   // the positioned observations behind the estimates, in time order
 };
+
+// --geojson FILE, --kml FILE, --wigle FILE (src/output/map_export.hpp).
+std::vector<OptionSpec> map_export_options();
+// Writes the exports asked for: the run's cells (with their estimates), alerts, the drive's positioned
+// observations, and the track they trace (the observations' positions in time order).
+void write_map_exports_if_asked(const Args& args, const ScoredRun& run);
 
 // `sensor` names the device serial or the file; `source` is a description stored with the sweep.
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path, const ScorerOptions& options = {});
+                    const std::optional<std::string>& db_path, const ScorerOptions& options = {},
+                    double drive_window_s = 3600.0);
 
 }  // namespace tw::cli

@@ -13,7 +13,9 @@
 #include "src/cells/operator_names.hpp"
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
+#include "src/locate/cell_positions.hpp"
 #include "src/output/html_report.hpp"
+#include "src/output/map_export.hpp"
 #include "src/scorer/score_records.hpp"
 #include "src/sweep/cell_merge.hpp"
 
@@ -102,6 +104,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   int failures = 0;
   std::deque<output::TimelinePoint> timeline;
   std::deque<json> reported;
+  std::vector<CellObservation> drive;   // positioned observations of the last drive_window_s
 
   while (!stopped(o.stop) && (o.max_sweeps <= 0 || stats.sweeps < o.max_sweeps)) {
     if (!dev.source) {
@@ -141,6 +144,12 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     const std::int64_t t = clock.now_ms();
     SweepOutcome out;
     try {
+      // The drive so far (positioned observations of the window): every cell's transmitter position.
+      for (const auto& c : observations_from_records(merged.cells, t, dev.serial).cells)
+        if (c.lat && c.lon) drive.push_back(c);
+      const auto since = t - static_cast<std::int64_t>(o.drive_window_s * 1000.0);
+      std::erase_if(drive, [&](const CellObservation& c) { return c.time_unix_ms < since; });
+      locate::attach_position_estimates(merged.cells, locate::estimate_positions(drive));
       const SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
       out = core.process(obs, source_text);
     } catch (const InputError& e) {
@@ -172,6 +181,22 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     }
     push_capped(timeline, output::TimelinePoint{out.sweep_id, t, out.cells, out.alerts.size(), out.learning},
                 o.report_history);
+    if (o.geojson_path || o.kml_path || o.wigle_path) {
+      output::MapData md;
+      md.observations = drive;
+      for (const auto& c : drive)
+        if (md.track.empty() || md.track.back().lat != *c.lat || md.track.back().lon != *c.lon)
+          md.track.push_back({c.time_unix_ms, *c.lat, *c.lon});
+      md.cells = merged.cells;
+      for (const auto& [key, f] : core.findings().open()) md.alerts.push_back(f.alert);
+      try {
+        if (o.geojson_path) output::write_geojson(*o.geojson_path, md);
+        if (o.kml_path) output::write_kml(*o.kml_path, md);
+        if (o.wigle_path) output::write_wigle_csv(*o.wigle_path, md.observations);
+      } catch (const std::exception& e) {
+        log::warn(std::string("map export not written: ") + e.what());
+      }
+    }
     if (o.report_path) {
       output::ReportData rd;
       rd.run.title = "towerwatch monitor";

@@ -33,6 +33,10 @@ struct MonitorOptions {
   double backoff_max_s = 60.0;
   std::optional<std::filesystem::path> report_path;  // written after every sweep
   std::size_t report_history = 2000;    // timeline points and events kept for the report
+  // Exports written after every sweep (src/output/map_export.hpp), over the drive: the positioned
+  // observations of the last drive_window_s of this run, from which every cell gets its position_estimate.
+  std::optional<std::filesystem::path> geojson_path, kml_path, wigle_path;
+  double drive_window_s = 3600.0;
   const std::atomic<bool>* stop = nullptr;
   // Every event: monitor_start, monitor_sweep, alert, alert_cleared, device_lost, device_reopened, monitor_stop.
   std::function<void(const nlohmann::json&)> emit;

@@ -85,6 +85,12 @@ class BaselineView {
   }
   // Every operator (MCC, MNC) the baseline holds, learned or imported.
   virtual std::vector<std::pair<int, std::string>> operators() const { return {}; }
+  // The transmitter's estimated position from the positioned observations stored before `before_unix_ms`
+  // (an earlier drive; src/locate/cell_positions.hpp groups them); nullopt: none or unknown.
+  virtual std::optional<EstimatedPosition> earlier_position_estimate(const CellObservation& /*cell*/,
+                                                                     std::int64_t /*before_unix_ms*/) const {
+    return std::nullopt;
+  }
   // The cell's stored history before `before_unix_ms` (its CGI on its ARFCN, its band); nullopt: unknown.
   virtual std::optional<CellHistory> cell_history(const CellObservation& /*cell*/,
                                                   std::int64_t /*before_unix_ms*/) const {

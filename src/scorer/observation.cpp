@@ -1,5 +1,7 @@
 #include "src/scorer/observation.hpp"
 
+#include <cmath>
+
 #include "src/core/error.hpp"
 
 namespace tw {
@@ -56,6 +58,23 @@ CellObservation CellObservation::from_cell_record(const json& r, std::int64_t ti
     o.ci = eci ? std::optional<int>(static_cast<int>(*eci)) : std::nullopt;
     // The SIBs decoded ("SIB1", "SIB2", ...) stand for the GSM SI types seen.
     o.si_seen = opt<std::vector<std::string>>(r, "sibs_seen").value_or(std::vector<std::string>{});
+  }
+  if (r.contains("position_estimate") && !r["position_estimate"].is_null()) {
+    const json& e = r["position_estimate"];
+    auto num = [&](const char* k) {
+      if (!e.is_object() || !e.contains(k) || !e[k].is_number() || !std::isfinite(e[k].get<double>()))
+        throw InputError(std::string("cell record: field 'position_estimate.") + k + "' is missing or not a number");
+      return e[k].get<double>();
+    };
+    EstimatedPosition p;
+    p.lat = num("lat");
+    p.lon = num("lon");
+    p.radius_m = num("radius_m");
+    p.points = static_cast<int>(num("points"));
+    if (std::fabs(p.lat) > 90.0 || std::fabs(p.lon) > 180.0 || p.radius_m < 0.0)
+      throw InputError("cell record: field 'position_estimate' is out of range");
+    if (e.contains("method") && e["method"].is_string()) p.method = e["method"].get<std::string>();
+    o.position_estimate = p;
   }
   o.params = r;
   return o;

@@ -11,6 +11,15 @@
 
 namespace tw {
 
+// Where the cell's transmitter was estimated to stand from power against position over a drive
+// (src/locate/cell_positions.hpp): the record's "position_estimate".
+struct EstimatedPosition {
+  double lat = 0.0, lon = 0.0;
+  double radius_m = 0.0;                 // uncertainty radius (src/locate/locate.hpp: ~90% for a fit)
+  int points = 0;                        // positioned observations behind it
+  std::string method;                    // "path_loss_fit" | "weighted_centroid"
+};
+
 struct CellObservation {
   std::int64_t time_unix_ms = 0;         // when the sweep saw it
   std::string sensor_id;                 // which towerwatch instance / device serial
@@ -33,6 +42,7 @@ struct CellObservation {
   std::optional<double> cfo_residual_ppb;  // after the receiver's calibration (sweeps)
   std::vector<std::string> si_seen;
   nlohmann::json params = nlohmann::json::object();  // the whole cell record: every decoded parameter
+  std::optional<EstimatedPosition> position_estimate;  // the record's "position_estimate", when it has one
 
   // From a {"type":"cell",...} record of analyze/scan/demo. Missing identity fields stay empty; a record
   // of the wrong type or with fields of the wrong JSON type is a tw::InputError naming the field.

@@ -109,8 +109,17 @@ const std::vector<Rule> kRules = {
   {"S3", "Location outlier", 1.0,
    "The identity is heard farther from its known position than the cell reaches: twice the OpenCellID range "
    "(at least 2 km) for an imported cell, 35 km for a learned one (the largest GSM cell radius, timing advance "
-   "63, TS 45.010 5.3 / TS 44.018 10.5.2.40). AIMSICD's and SeaGlass's location consistency checks.",
+   "63, TS 45.010 5.3 / TS 44.018 10.5.2.40). AIMSICD's and SeaGlass's location consistency checks. With a "
+   "transmitter position estimated from a drive (src/locate), that estimate against OpenCellID's position: "
+   "farther than its uncertainty radius plus OpenCellID's range (at least 2 km).",
    rules::s3_location_outlier},
+  {"S4", "Transmitter moved between drives", 1.5,
+   "A base station's mast does not move; the same transmitter (RAT, channel, BSIC/PCI) whose position estimated "
+   "from power along this drive (log-distance path-loss fit, src/locate) lies farther from the estimate of an "
+   "earlier drive than the two uncertainty radii together is mobile: an IMSI catcher in a vehicle. Crocodile "
+   "Hunter (EFF) locates suspect eNodeBs from drives for this; SeaGlass flags cells appearing where they were not. "
+   "Only path-loss fits (not coarse centroids) are compared; needs a database with an earlier drive.",
+   rules::s4_transmitter_moved},
   {"P2", "Paging burst", 1.0,
    "Cells of one operator page alike (a location area's cells carry the same pages, TS 44.018 3.3.2); a cell "
    "paging at 3x the operator's median rate and 4 robust sigma above it (and 4 Poisson sigma in count) is "

@@ -36,6 +36,9 @@ void print_alerts(const std::vector<Alert>& alerts) {
       std::printf("ALERT  ARFCN %d  %s-%s%s LAC %s CI %s BSIC %s  score %.1f\n", c.arfcn, num(c.mcc).c_str(),
                   c.mnc.value_or("?").c_str(), op.c_str(), num(c.lac).c_str(), num(c.ci).c_str(), num(c.bsic).c_str(),
                   a.score);
+    if (const auto& e = c.position_estimate)
+      std::printf("  transmitter estimated at %.6f, %.6f within %.0f m (%s, %d points)\n", e->lat, e->lon, e->radius_m,
+                  e->method.c_str(), e->points);
     for (const auto& r : a.reasons) std::printf("  %-3s +%.1f  %s\n", r.rule.c_str(), r.weight, r.detail.c_str());
   }
 }

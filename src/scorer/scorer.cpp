@@ -61,6 +61,9 @@ nlohmann::json to_json(const Alert& a) {
   cell["cfo_hz"] = c.cfo_hz;
   if (c.cfo_residual_ppb) cell["cfo_residual_ppb"] = *c.cfo_residual_ppb;
   if (c.lat && c.lon) cell["position"] = {{"lat", *c.lat}, {"lon", *c.lon}};
+  // Where the transmitter stands (src/locate): the record's estimate as it was given.
+  if (c.position_estimate && c.params.is_object() && c.params.contains("position_estimate"))
+    cell["position_estimate"] = c.params["position_estimate"];
   json reasons = json::array();
   for (const auto& r : a.reasons) {
     const Rule* rule = find_rule(r.rule);

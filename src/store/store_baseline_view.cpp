@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "src/locate/cell_positions.hpp"
 #include "src/store/sqlite_stmt.hpp"
 
 namespace tw::store {
@@ -245,6 +246,20 @@ std::optional<tw::CellHistory> StoreBaselineView::cell_history(const CellObserva
   c.bind(4, cell.band);
   if (c.step()) h.sweeps_covering = c.col_int(0);
   return h;
+}
+
+std::optional<tw::EstimatedPosition> StoreBaselineView::earlier_position_estimate(const CellObservation& cell,
+                                                                                  std::int64_t before_unix_ms) const {
+  const std::string key = locate::transmitter_key(cell);
+  const std::int64_t until = before_unix_ms - drive_window_ms;
+  std::vector<CellObservation> obs;
+  store_.for_each_observation(0, [&](std::int64_t, const CellObservation& o) {
+    if (o.time_unix_ms < until && o.lat && o.lon && locate::transmitter_key(o) == key) obs.push_back(o);
+  });
+  const auto est = locate::estimate_positions(obs);
+  const auto it = est.find(key);
+  if (it == est.end()) return std::nullopt;
+  return tw::EstimatedPosition{it->second.lat, it->second.lon, it->second.radius_m, it->second.points, it->second.method};
 }
 
 }  // namespace tw::store

@@ -33,6 +33,11 @@ class StoreBaselineView : public tw::BaselineView {
   // Completed sweeps of the cell's sensor before `before_unix_ms`: those with an observation of its CGI on its
   // ARFCN, and from the first of them on, those with any observation in its band.
   std::optional<tw::CellHistory> cell_history(const CellObservation& cell, std::int64_t before_unix_ms) const override;
+  // The transmitter's position (src/locate/cell_positions.hpp) from its positioned observations stored
+  // before before_unix_ms - drive_window_ms (those of the current drive are left out).
+  std::optional<tw::EstimatedPosition> earlier_position_estimate(const CellObservation& cell,
+                                                                 std::int64_t before_unix_ms) const override;
+  std::int64_t drive_window_ms = 3600 * 1000;
 
  private:
   Store& store_;

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tools/synth/geometry.hpp"
+
 namespace tw::synth {
 
 // 45.005 clause 2. The ARFCN alone is ambiguous between DCS1800 and PCS1900 (512..810).
@@ -110,6 +112,7 @@ struct CellConfig {
   std::optional<double> off_s;          // ...until this time (none: to the end)
   std::uint32_t first_fn = 0;           // frame number at t = 0 (the scene derives one from the seed when absent)
   bool first_fn_set = false;
+  CellPlacement placement;              // where the cell stands (geometry.hpp); used with a receiver track
 
   CcchTraffic traffic;
 };
@@ -122,6 +125,7 @@ struct Scene {
   double dc_offset_dbfs = -200.0;       // a zero-IF dongle's DC spike (-200: none)
   double iq_gain_imbalance_db = 0.0;
   double iq_phase_imbalance_deg = 0.0;
+  double rx_gain_db = 40.0;             // placed cells: level in dBFS = level in dBm + rx_gain_db (geometry.hpp)
   std::vector<CellConfig> cells;
 };
 

@@ -92,6 +92,7 @@ class CellChain {
   }
 
   double apparent_carrier_hz() const { return apparent_carrier_hz_; }
+  void set_power_dbfs(double dbfs) { gain_ = static_cast<float>(std::pow(10.0, dbfs / 20.0)); }
 
   // Working-rate position of receiver time t (samples of the cell's own 4-sps clock since its frame 0).
   double working_index(double t) const { return (t - cfg_.delay_us * 1e-6) * kWorkingRate * clock_scale_; }
@@ -380,6 +381,13 @@ void SceneRenderer::seek(double time_s) {
   m.t0 = time_s;
   m.produced = 0;
   m.first_index = static_cast<std::int64_t>(std::llround(time_s * m.fs));
+}
+
+void SceneRenderer::set_cell_power_dbfs(int cell, double power_dbfs) {
+  impl_->cells.at(static_cast<std::size_t>(cell))->set_power_dbfs(power_dbfs);
+}
+void SceneRenderer::set_lte_cell_power_dbfs(int cell, double power_dbfs) {
+  impl_->lte_cells.at(static_cast<std::size_t>(cell))->set_power_dbfs(power_dbfs);
 }
 
 double SceneRenderer::time_s() const { return impl_->now(); }

@@ -96,6 +96,10 @@ class SceneRenderer {
   // however the stream is cut or sought.
   void seek(double time_s);
   double time_s() const;
+  // A cell's level from the next render() on (its power_dbfs replaced; the simulated radio's receiver track
+  // moves it, tools/synth/geometry.hpp). Throws std::out_of_range for a bad index.
+  void set_cell_power_dbfs(int cell, double power_dbfs);
+  void set_lte_cell_power_dbfs(int cell, double power_dbfs);
   void set_truth_sink(TruthSink* sink);
 
   const Scene& scene() const;            // as resolved (first_fn of every cell)

@@ -109,6 +109,37 @@ void for_keys(const Ctx& c, const json& obj, const std::string& path, const std:
   }
 }
 
+
+// The geometry keys of a cell (tools/synth/geometry.hpp); a cell with any of them needs lat and lon.
+void add_placement_handlers(const Ctx& c, CellPlacement& pl, std::map<std::string, Handler>& h) {
+  auto mark = [&pl](Handler f) {
+    return [&pl, f](const json& v, const std::string& p) {
+      f(v, p);
+      pl.placed = true;
+    };
+  };
+  h["lat"] = mark(double_field(c, pl.lat, -90.0, 90.0));
+  h["lon"] = mark(double_field(c, pl.lon, -180.0, 180.0));
+  h["power_1m_dbm"] = mark(double_field(c, pl.power_1m_dbm, -100.0, 100.0));
+  h["path_loss_exponent"] = mark(double_field(c, pl.path_loss_exponent, 1.5, 6.0));
+  h["shadowing_db"] = mark(double_field(c, pl.shadowing_db, 0.0, 20.0));
+  h["shadowing_decorrelation_m"] = mark(double_field(c, pl.shadowing_decorrelation_m, 1.0, 10000.0));
+}
+void check_placement(const Ctx& c, const json& j, const std::string& path, const CellPlacement& pl) {
+  if (!pl.placed) return;
+  for (const char* k : {"lat", "lon"})
+    if (!j.contains(k)) c.fail(path + "." + k, "missing (a placed cell needs lat and lon)");
+}
+void add_placement_json(json& j, const CellPlacement& pl) {
+  if (!pl.placed) return;
+  j["lat"] = pl.lat;
+  j["lon"] = pl.lon;
+  j["power_1m_dbm"] = pl.power_1m_dbm;
+  j["path_loss_exponent"] = pl.path_loss_exponent;
+  j["shadowing_db"] = pl.shadowing_db;
+  j["shadowing_decorrelation_m"] = pl.shadowing_decorrelation_m;
+}
+
 void parse_si2quater(const Ctx& c, const json& j, const std::string& path, Si2quaterConfig& q) {
   q.present = true;
   auto I = [&](int& dst, long long lo, long long hi) { return int_field(c, dst, lo, hi); };
@@ -183,8 +214,7 @@ CellConfig parse_cell(const Ctx& c, const json& j, const std::string& path) {
   auto L = [&](std::vector<int>& dst) {
     return [&c, &dst](const json& v, const std::string& p) { dst = get_int_list(c, v, p, 0, 1023, 64); };
   };
-  for_keys(
-      c, j, path,
+  std::map<std::string, Handler> handlers(
       {{"name", [&](const json& v, const std::string& p) { cell.name = get_string(c, v, p); }},
        {"arfcn", I(cell.arfcn, 0, 1023)},
        {"band",
@@ -271,6 +301,9 @@ CellConfig parse_cell(const Ctx& c, const json& j, const std::string& path) {
           cell.first_fn_set = true;
         }},
        {"traffic", [&](const json& v, const std::string& p) { parse_traffic(c, v, p, cell.traffic); }}});
+  add_placement_handlers(c, cell.placement, handlers);
+  for_keys(c, j, path, handlers);
+  check_placement(c, j, path, cell.placement);
   if (!j.contains("arfcn")) c.fail(path + ".arfcn", "missing (every cell needs an ARFCN)");
   if (band_given) {
     if (!arfcn_in_band(cell.arfcn, cell.band))
@@ -586,8 +619,7 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
     }
     c.fail(p, show(v) + " is not one of " + list);
   };
-  for_keys(
-      c, j, path,
+  std::map<std::string, Handler> handlers(
       {{"name", [&](const json& v, const std::string& p) { cell.name = get_string(c, v, p); }},
        {"earfcn",
         [&](const json& v, const std::string& p) {
@@ -681,6 +713,9 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
           if (cell.si_aggregation != 4 && cell.si_aggregation != 8) c.fail(p, show(v) + " is not 4 or 8");
         }},
        {"si_repetitions", I(cell.si_repetitions, 1, 40)}});
+  add_placement_handlers(c, cell.placement, handlers);
+  for_keys(c, j, path, handlers);
+  check_placement(c, j, path, cell.placement);
   if (cell.freq_hz <= 0.0) {
     if (!earfcn_given) c.fail(path + ".earfcn", "missing (an LTE cell needs \"earfcn\" or \"freq_hz\")");
     try {
@@ -740,6 +775,7 @@ SceneWithLte parse_scene_with_lte(const json& doc, const std::string& source) {
              [&](const json& v, const std::string& p) { s.iq_gain_imbalance_db = get_double(c, v, p, -6.0, 6.0); }},
             {"iq_phase_imbalance_deg",
              [&](const json& v, const std::string& p) { s.iq_phase_imbalance_deg = get_double(c, v, p, -30.0, 30.0); }},
+            {"rx_gain_db", [&](const json& v, const std::string& p) { s.rx_gain_db = get_double(c, v, p, -100.0, 200.0); }},
             {"cells", [&](const json& v, const std::string& p) {
                if (!v.is_array()) c.fail(p, "is not an array");
                if (v.size() > 256) c.fail(p, "has " + std::to_string(v.size()) + " cells, at most 256");
@@ -866,6 +902,7 @@ json cell_to_json(const CellConfig& c, bool with_frequency) {
             {"si2quater", si2quater_to_json(c.si2quater)},
             {"traffic", traffic_to_json(c.traffic)}};
   add_path_fields(j, c);
+  add_placement_json(j, c.placement);
   if (c.first_fn_set) j["first_fn"] = c.first_fn;
   if (with_frequency) j["frequency_hz"] = downlink_hz(c.arfcn, c.band);
   return j;
@@ -881,6 +918,7 @@ json scene_to_json(const Scene& s) {
           {"dc_offset_dbfs", s.dc_offset_dbfs},
           {"iq_gain_imbalance_db", s.iq_gain_imbalance_db},
           {"iq_phase_imbalance_deg", s.iq_phase_imbalance_deg},
+          {"rx_gain_db", s.rx_gain_db},
           {"cells", cells}};
 }
 
@@ -899,6 +937,7 @@ json lte_cell_to_json(const lte::LteCellConfig& c, bool with_frequency) {
             {"pdsch_load", c.pdsch_load},
             {"pdcch_load", c.pdcch_load}};
   add_path_fields(j, c);
+  add_placement_json(j, c.placement);
   if (c.earfcn >= 0) j["earfcn"] = c.earfcn;
   if (c.band != 0) j["band"] = c.band;
   if (c.freq_hz > 0.0) j["freq_hz"] = c.freq_hz;

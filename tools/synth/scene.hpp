@@ -30,7 +30,7 @@ struct SceneWithLte {
   std::vector<lte::LteCellConfig> lte_cells;
 };
 
-// A built-in name ("single", "city", "city-with-rogue", "multiband", "lte", "lte-weak") or a path to a JSON
+// A built-in name ("single", "city", "city-with-rogue", "multiband", "drive", "lte", "lte-weak") or a path to a JSON
 // file. load_scene / parse_scene / builtin_scene return the GSM part only (LTE cells are checked, then left
 // out with a warning).
 Scene load_scene(const std::string& name_or_path);
@@ -42,6 +42,9 @@ SceneWithLte builtin_scene_with_lte(const std::string& name);
 Scene parse_scene(const nlohmann::json& doc, const std::string& source);
 Scene parse_scene_text(const std::string& text, const std::string& source);
 const std::vector<std::string>& builtin_scene_names();
+// The receiver track of the built-in "drive" scene: its 5.2 km route driven at speed_mps, a point every
+// step_s seconds (t from 0), for the simulated radio's track= (write it as CSV t_seconds,lat,lon).
+std::vector<TrackPoint> drive_route(double speed_mps = 10.0, double step_s = 1.0);
 Scene builtin_scene(const std::string& name);   // throws tw::InputError for an unknown name
 
 // A centre frequency that shows the scene at `sample_rate_hz`: the middle of the cells' carriers, or, when

@@ -1,7 +1,11 @@
-// Built-in scenes: "single", "city", "city-with-rogue", "multiband" (GSM), "lte", "lte-weak" (LTE).
+// Built-in scenes: "single", "city", "city-with-rogue", "multiband", "drive" (GSM), "lte", "lte-weak" (LTE).
 #include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <stdexcept>
 
 #include "src/core/error.hpp"
+#include "src/core/geo.hpp"
 #include "tools/synth/scene.hpp"
 
 namespace tw::synth {
@@ -129,6 +133,68 @@ Scene multiband() {
   return s;
 }
 
+// "drive": 8 cells of two operators and a rogue placed along the drive route (drive_route_plane below, about
+// 5.2 km through a town east of a reference point). Carriers every second ARFCN from 58 (946.6 MHz) to 74
+// (949.8 MHz), all in one 4.8 Msps tuning. The levels come from the geometry when the simulated radio is
+// given a receiver track; without one, power_dbfs (-50 dBFS) holds.
+constexpr double kDriveLat0 = 52.52, kDriveLon0 = 13.40;
+
+struct DriveSite {
+  const char* name;
+  double east_m, north_m, power_1m_dbm, exponent;
+};
+
+Scene drive() {
+  Scene s = city_with_rogue();
+  s.name = "drive";
+  s.seed = 17;
+  s.noise_dbfs = -75.0;
+  s.rx_gain_db = 30.0;
+  auto a4 = legit("A-4", 72, 11, 1, 1234, 10014, -50.0, {58, 62, 66}, 20);
+  auto b4 = legit("B-4", 74, 34, 2, 3101, 21004, -50.0, {70, 73, 76}, 30);
+  operator_style(a4, {28, 32, 72}, 1300);
+  operator_style(b4, {74, 94, 109}, 6300);
+  s.cells.insert(s.cells.begin() + 3, a4);
+  s.cells.push_back(b4);
+  // Carriers two ARFCNs apart, in scene order.
+  const int arfcn[] = {58, 60, 62, 72, 64, 66, 68, 74, 70};   // A-1 A-2 A-3 A-4 B-1 B-2 B-3 rogue B-4 (scene order)
+  static const DriveSite sites[] = {
+      {"A-1", -1500, -900, 25.0, 3.5}, {"A-2", -900, 0, 25.0, 3.4},   {"A-3", 100, 900, 25.0, 3.6},
+      {"A-4", 1300, 200, 25.0, 3.5},   {"B-1", -1300, 100, 24.0, 3.3}, {"B-2", -100, 100, 24.0, 3.5},
+      {"B-3", 500, -400, 24.0, 3.4},   {"rogue", 200, 300, 15.0, 3.0}, {"B-4", 1400, -700, 24.0, 3.5}};
+  const geo::LocalPlane plane(kDriveLat0, kDriveLon0);
+  for (std::size_t i = 0; i < s.cells.size(); ++i) {
+    auto& c = s.cells[i];
+    std::erase(c.cell_allocation, c.arfcn);   // the allocation holds the cell's own carrier: the new one
+    c.arfcn = arfcn[i];
+    c.band = default_band(c.arfcn);
+    c.cell_allocation.push_back(c.arfcn);
+    std::sort(c.cell_allocation.begin(), c.cell_allocation.end());
+    c.cell_allocation.erase(std::unique(c.cell_allocation.begin(), c.cell_allocation.end()), c.cell_allocation.end());
+    c.power_dbfs = -50.0;
+    c.multipath = "none";
+    c.doppler_hz = 0.0;
+    const auto it = std::find_if(std::begin(sites), std::end(sites), [&](const DriveSite& d) { return c.name == d.name; });
+    if (it == std::end(sites)) throw std::logic_error("drive scene: no site for " + c.name);
+    c.placement.placed = true;
+    plane.to_lat_lon({it->east_m, it->north_m}, c.placement.lat, c.placement.lon);
+    c.placement.power_1m_dbm = it->power_1m_dbm;
+    c.placement.path_loss_exponent = it->exponent;
+    c.placement.shadowing_db = 4.0;
+    c.placement.shadowing_decorrelation_m = 50.0;
+  }
+  // Neighbour lists on the new channels: each legitimate cell lists its operator's other carriers.
+  for (auto& c : s.cells) {
+    if (c.name == "rogue") continue;
+    c.neighbors.clear();
+    for (const auto& o : s.cells)
+      if (o.name != "rogue" && o.mnc == c.mnc && o.name != c.name) c.neighbors.push_back(o.arfcn);
+  }
+  for (auto& c : s.cells)
+    if (c.name == "rogue") c.freq_offset_hz = 2.5e-6 * downlink_hz(c.arfcn, c.band);
+  return s;
+}
+
 lte::LteCellConfig lte_cell(const std::string& name, int earfcn, int pci, int ports, int n_prb, double power_dbfs) {
   lte::LteCellConfig c;
   c.name = name;
@@ -192,7 +258,7 @@ SceneWithLte lte_weak() {
 }  // namespace
 
 const std::vector<std::string>& builtin_scene_names() {
-  static const std::vector<std::string> names = {"single", "city", "city-with-rogue", "multiband", "lte", "lte-weak"};
+  static const std::vector<std::string> names = {"single", "city", "city-with-rogue", "multiband", "drive", "lte", "lte-weak"};
   return names;
 }
 
@@ -203,7 +269,33 @@ SceneWithLte builtin_scene_with_lte(const std::string& name) {
   if (name == "city") return {city(), {}};
   if (name == "city-with-rogue") return {city_with_rogue(), {}};
   if (name == "multiband") return {multiband(), {}};
-  throw InputError("unknown built-in scene '" + name + "' (known: single, city, city-with-rogue, multiband, lte, lte-weak)");
+  if (name == "drive") return {drive(), {}};
+  throw InputError("unknown built-in scene '" + name + "' (known: single, city, city-with-rogue, multiband, drive, lte, lte-weak)");
+}
+
+std::vector<TrackPoint> drive_route(double speed_mps, double step_s) {
+  if (!(speed_mps > 0) || !(step_s > 0)) throw InputError("drive route: speed and step must be positive");
+  // East/north metres from (52.52, 13.40): five legs with right-angle turns, 5.2 km.
+  const geo::EastNorth corners[] = {{-1800, -500}, {-500, -500}, {-500, 500}, {800, 500}, {800, -200}, {1700, -200}};
+  const geo::LocalPlane plane(kDriveLat0, kDriveLon0);
+  std::vector<TrackPoint> out;
+  double t = 0.0, leg_start = 0.0;
+  for (std::size_t k = 0; k + 1 < std::size(corners); ++k) {
+    const auto a = corners[k], b = corners[k + 1];
+    const double len = std::hypot(b.east_m - a.east_m, b.north_m - a.north_m);
+    const double leg_end = leg_start + len / speed_mps;
+    for (; t < leg_end; t += step_s) {
+      const double f = (t - leg_start) / (leg_end - leg_start);
+      TrackPoint p{t, 0, 0};
+      plane.to_lat_lon({a.east_m + f * (b.east_m - a.east_m), a.north_m + f * (b.north_m - a.north_m)}, p.lat, p.lon);
+      out.push_back(p);
+    }
+    leg_start = leg_end;
+  }
+  TrackPoint last{leg_start, 0, 0};
+  plane.to_lat_lon(corners[std::size(corners) - 1], last.lat, last.lon);
+  if (out.empty() || out.back().t_s < leg_start) out.push_back(last);
+  return out;
 }
 
 Scene builtin_scene(const std::string& name) { return builtin_scene_with_lte(name).scene; }

@@ -8,6 +8,10 @@
 //   scene=NAME|PATH   a GSM scene (built-in name: single, city, city-with-rogue, multiband; or a JSON scene
 //                     file) rendered by the signal (tw::sim::SimSignal); see sim_signal.hpp for the signal's
 //                     args noise_dbfs= (overrides the scene's), seed=, tone_hz=, tone_dbfs=
+//   track=FILE        the receiver moves along this track (CSV rows t_seconds,lat,lon; time = seconds since
+//                     the stream started on the device clock, plus track_offset_s=S): the scene's placed
+//                     cells (lat, lon, power_1m_dbm, path_loss_exponent, shadowing_db) are heard at the
+//                     level of their path loss to the receiver (tools/synth/geometry.hpp, hw/sim/sim_signal.hpp)
 //   ppm=P             the simulated receiver's own crystal error in ppm (default 0, or with a scene the value
 //                     that reproduces the scene's receiver_ppm, see below)
 //   overflow_every=N  every N-th readStream call returns SOAPY_SDR_OVERFLOW and skips overflow_samples

@@ -22,6 +22,7 @@ std::vector<Reason> m1_unknown_operator(const CellObservation&, const ScoringCon
 std::vector<Reason> s1_signal_outlier(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> s2_transient(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> s3_location_outlier(const CellObservation&, const ScoringContext&, double weight);
+std::vector<Reason> s4_transmitter_moved(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> p2_paging_burst(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> f2_frame_timing(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> m2_lone_plmn(const CellObservation&, const ScoringContext&, double weight);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/synth/channel.hpp"
+#include "tools/synth/geometry.hpp"
 #include "tools/synth/lte/sib_config.hpp"
 
 namespace tw::synth::lte {
@@ -51,6 +52,7 @@ struct LteCellConfig {
   double doppler_hz = 0.0;            // maximum Doppler of the fading taps
   double on_s = 0.0;                  // transmits from this time...
   std::optional<double> off_s;        // ...until this time (none: to the end)
+  CellPlacement placement;            // where the eNodeB stands (tools/synth/geometry.hpp): level = RSRP (EPRE)
 
   // Load: fraction of the PRBs of each subframe (outside the reference signals, PSS/SSS and PBCH) filled
   // with random QPSK/16QAM/64QAM data, and of the PRBs of the control region (PCFICH/PHICH/PDCCH: random

@@ -516,6 +516,8 @@ LteCellChain::~LteCellChain() {
 const LteCellConfig& LteCellChain::config() const { return impl_->cfg; }
 double LteCellChain::apparent_carrier_hz() const { return impl_->apparent_carrier; }
 
+void LteCellChain::set_power_dbfs(double power_dbfs) { impl_->gain = static_cast<float>(std::pow(10.0, power_dbfs / 20.0)); }
+
 bool LteCellChain::visible(double center_hz, double fs) const {
   const auto& m = *impl_;
   // The nearest subcarrier to the centre: the band spans +-(nsc/2) subcarriers around the carrier.

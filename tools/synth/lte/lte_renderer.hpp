@@ -69,6 +69,7 @@ class LteCellChain {
   // Seamless across calls with contiguous times; anything else resynchronises (as does a change of centre).
   void render_add(std::span<cf32> out, double t_first, double fs, double center_hz);
   void go_cold();   // forget the stream (after a seek or while invisible)
+  void set_power_dbfs(double power_dbfs);   // EPRE from the next render_add on
 
   // For tests: builds the resource grids of the cell's subframe `subframe_index` (0 = the first subframe of
   // frame 0) over all subcarriers; grid(p)[l * 12 N_RB + k] is port p's a_{k,l} (l: symbol of the subframe).
