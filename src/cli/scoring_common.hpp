@@ -33,7 +33,9 @@ struct ScoredRun {
 };
 
 // `sensor` names the device serial or the file; `source` is a description stored with the sweep.
+// `time_unix_ms`: when the sweep was heard (default: now; a pcap gives its packets' time).
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path, const ScorerOptions& options = {});
+                    const std::optional<std::string>& db_path, const ScorerOptions& options = {},
+                    std::optional<std::int64_t> time_unix_ms = std::nullopt);
 
 }  // namespace tw::cli

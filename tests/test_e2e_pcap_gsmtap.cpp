@@ -1,0 +1,95 @@
+// Acceptance of pcap input: the 7-cell scene with a rogue (city-with-rogue) is synthesized, `towerwatch
+// analyze` decodes the IQ and sends its GSMTAP to a loopback UDP socket of this test; the datagrams received
+// (real packets, with their receive times) are written to a pcap with Ethernet/IPv4/UDP headers by libpcap.
+// `towerwatch analyze` of that pcap must give the same cells (ARFCN, MCC, MNC, LAC, CI, neighbours, T3212,
+// CRO, SI seen) and the same alerted cell as the IQ file, and the synthesizer's truth agrees with both.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "support/pcap_frames.hpp"
+#include "support/udp_capture.hpp"
+#include "support/test_support.hpp"
+
+namespace {
+
+using nlohmann::json;
+using namespace tw::test;
+
+std::map<int, json> gsm_cells_by_arfcn(const std::vector<json>& lines) {
+  std::map<int, json> cells;   // the last record per ARFCN
+  for (const auto& e : lines)
+    if (e["type"] == "cell" && e["rat"] == "GSM" && e["arfcn"].is_number()) cells[e["arfcn"].get<int>()] = e;
+  return cells;
+}
+std::set<int> alerted_arfcns(const std::vector<json>& lines) {
+  std::set<int> s;
+  for (const auto& a : lines_of_type(lines, "alert")) s.insert(a["cell"]["arfcn"].get<int>());
+  return s;
+}
+
+TEST(E2ePcapGsmtap, OwnGsmtapOfTheRogueSceneGivesTheSameCellsAndAlert) {
+  TempDir dir;
+  auto s = run_towerwatch({"synth", "city-with-rogue", "--rate", "2.4M", "--duration", "3", "-o", (dir / "city.cu8").string()});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  const json truth = json::parse(read_file(dir / "city.truth.json"));
+
+  UdpCapture cap;
+  auto iq = run_towerwatch({"analyze", (dir / "city.sigmf-meta").string(), "--json", "--rat", "gsm",
+                            "--gsmtap=127.0.0.1:" + std::to_string(cap.port())});
+  ASSERT_EQ(iq.exit_code, 0) << iq.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  cap.stop();
+  const auto iq_lines = json_lines(iq.out);
+  const auto blocks = lines_of_type(iq_lines, "gsm_block");
+  ASSERT_GT(blocks.size(), 100u);
+  ASSERT_EQ(cap.datagrams().size(), blocks.size()) << "every block sent over GSMTAP was received";
+
+  std::vector<TimedFrame> frames;
+  for (const auto& d : cap.datagrams())
+    frames.push_back({d.time_s, ethernet(0x0800, ipv4(udp(d.src_port, cap.port(), d.payload)))});
+  const auto pcap_path = (dir / "city-gsmtap.pcap").string();
+  write_pcap(pcap_path, DLT_EN10MB, frames);
+
+  auto pc = run_towerwatch({"analyze", pcap_path, "--json", "--gsmtap-port", std::to_string(cap.port())});
+  ASSERT_EQ(pc.exit_code, 0) << pc.err;
+  const auto pc_lines = json_lines(pc.out);
+  const auto summary = lines_of_type(pc_lines, "summary");
+  ASSERT_EQ(summary.size(), 1u);
+  EXPECT_EQ(summary[0]["frames"], frames.size());
+  EXPECT_EQ(summary[0]["gsm_blocks"], frames.size());
+  EXPECT_EQ(summary[0]["skipped"], json::object());
+  EXPECT_NE(pc.err.find(std::to_string(frames.size()) + " frames"), std::string::npos) << pc.err;
+
+  const auto from_iq = gsm_cells_by_arfcn(iq_lines), from_pcap = gsm_cells_by_arfcn(pc_lines);
+  ASSERT_EQ(from_iq.size(), 7u);
+  ASSERT_EQ(from_pcap.size(), from_iq.size());
+  for (const auto& [arfcn, a] : from_iq) {
+    ASSERT_TRUE(from_pcap.count(arfcn)) << arfcn;
+    const json& b = from_pcap.at(arfcn);
+    for (const char* k : {"band", "freq_hz", "mcc", "mnc", "lac", "ci", "neighbors", "t3212", "cro", "si_seen",
+                          "cell_barred", "ccch_conf", "bs_ag_blks_res", "gprs", "rac", "si2quater", "cell_allocation"})
+      EXPECT_EQ(a.value(k, json()), b.value(k, json())) << "ARFCN " << arfcn << " " << k;
+    EXPECT_EQ(a["paging"], b["paging"]) << arfcn;
+    // GSMTAP has no BSIC and no frequency error: the pcap record says so rather than guessing.
+    EXPECT_TRUE(b["bsic"].is_null());
+    EXPECT_FALSE(b.contains("cfo_hz"));
+    // The level is the GSMTAP signal field: the IQ receiver's dBFS, rounded per block to 1 dB.
+    EXPECT_NEAR(a["power_dbfs"].get<double>(), b["power_dbfs"].get<double>(), 1.5) << arfcn;
+  }
+  // The truth: the rogue (ARFCN 64) with its cloned identity and foreign LAC.
+  for (const auto& c : truth["cells"]) {
+    const int arfcn = c["arfcn"];
+    ASSERT_TRUE(from_pcap.count(arfcn)) << arfcn;
+    EXPECT_EQ(from_pcap.at(arfcn)["lac"], c["lac"]);
+    EXPECT_EQ(from_pcap.at(arfcn)["ci"], c["ci"]);
+  }
+  const auto alerts_iq = alerted_arfcns(iq_lines), alerts_pcap = alerted_arfcns(pc_lines);
+  EXPECT_EQ(alerts_iq, std::set<int>{64});
+  EXPECT_EQ(alerts_pcap, alerts_iq);
+}
+
+}  // namespace
