@@ -61,8 +61,9 @@ void analyze_pcap(PcapSource& source, const Args& args) {
     const ScoredRun scored = score_run(cells, path, "analyze " + path + " sweep " + std::to_string(s.index), args.get("db"),
                                        scorer_options_from_args(args), static_cast<std::int64_t>(std::llround(s.end_s * 1e3)));
     if (json_out) {
-      for (const auto& c : cells)
-        if (c["rat"] == "LTE") emit_json_line(c);   // GSM records went out as events already
+      // The sweep's final records (GSM ones also went out as events when first known and on every change;
+      // these carry the final counts and levels).
+      for (const auto& c : cells) emit_json_line(c);
       for (const auto& a : scored.alerts) emit_json_line(to_json(a));
       emit_json_line({{"type", "sweep_summary"}, {"source", path}, {"sweep", s.index}, {"start_time", s.start_s},
                       {"end_time", s.end_s}, {"cells", cells.size()}, {"alerts", scored.alerts.size()},

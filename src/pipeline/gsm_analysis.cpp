@@ -156,7 +156,6 @@ void print_cell_table(const std::vector<json>& cells) {
       if (!c.contains(k) || c[k].is_null()) return "-";
       return c[k].is_string() ? c[k].get<std::string>() : c[k].dump();
     };
-    // A record from a pcap has no frequency error (GSMTAP does not carry it): absent fields print as 0.
     auto num = [&](const char* k) { return c.contains(k) && c[k].is_number() ? c[k].get<double>() : 0.0; };
     char freq[32] = "-";
     if (c.contains("freq_hz") && c["freq_hz"].is_number()) std::snprintf(freq, sizeof freq, "%.1f", c["freq_hz"].get<double>() / 1e6);
@@ -165,9 +164,11 @@ void print_cell_table(const std::vector<json>& cells) {
       if (!seen.empty()) seen.push_back(',');
       seen.append(s.get<std::string>());
     }
-    std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7.1f %7.1f %8.0f  %s\n", str("arfcn").c_str(), freq,
+    char cfo[32] = "-";   // a record from a pcap has no frequency error
+    if (c.contains("cfo_hz") && c["cfo_hz"].is_number()) std::snprintf(cfo, sizeof cfo, "%.0f", num("cfo_hz"));
+    std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7.1f %7.1f %8s  %s\n", str("arfcn").c_str(), freq,
                 str("bsic").c_str(), str("mcc").c_str(), str("mnc").c_str(), str("lac").c_str(), str("ci").c_str(),
-                num("power_dbfs"), num("snr_db"), num("cfo_hz"),
+                num("power_dbfs"), num("snr_db"), cfo,
                 seen.empty() ? "-" : seen.c_str());
   }
 }
