@@ -2,6 +2,7 @@
 // bandwidth is searched (FCCH, SCH), its TS0 blocks decoded (CRC-valid only), parsed, and folded into
 // one cell record per carrier; the LTE cell search (PSS/SSS, MIB) runs on the capture's centre.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "hw/iq_source.hpp"
@@ -74,6 +75,9 @@ int run_analyze(const std::vector<std::string>& argv) {
   std::vector<std::unique_ptr<IqSource>> sources;
   std::vector<std::unique_ptr<PcapSource>> pcaps;
   for (const auto& path : args->positionals()) {
+    const bool pcap_name = path.size() > 5 && (path.ends_with(".pcap") || path.ends_with(".pcapng"));
+    if (pcap_name && !is_pcap_file(path) && std::filesystem::is_regular_file(path))
+      throw InputError(path + ": not a pcap/pcapng file (no pcap or pcapng magic number at its start)");
     if (is_pcap_file(path)) {
       pcaps.push_back(std::make_unique<PcapSource>(path));
       sources.push_back(nullptr);

@@ -35,7 +35,9 @@ struct PcapAnalysisOptions {
 
 struct PcapSweep {
   int index = 0;
-  double start_s = 0.0, end_s = 0.0;       // packet time of the sweep's first and last frame
+  // With sweep_seconds: the start of the sweep's window on the grid of sweep_seconds from the first packet;
+  // without: the first packet's time. end_s: the time of its last decoded packet.
+  double start_s = 0.0, end_s = 0.0;
   std::vector<nlohmann::json> cells;       // GSM then LTE records
   nlohmann::json lte_counters;
 };
