@@ -156,6 +156,8 @@ TEST(PcapPacket, WrongLengthsAndTypesAreCountedSkips) {
   EXPECT_EQ(decode(1, with(2, 0x0b)), "gsmtap_type_other");
   EXPECT_EQ(decode(1, with(4, 0x40)), "gsm_uplink");
   EXPECT_EQ(decode(1, with(12, 0x09)), "gsm_subtype_other");
+  EXPECT_EQ(decode(1, with(12, 0x07)), "gsm_dedicated_channel");        // SDCCH/4
+  EXPECT_EQ(decode(1, with(12, 0x87)), "gsm_dedicated_channel");        // SACCH/C4
   Octets longer = g;
   longer.push_back(0x2b);
   EXPECT_EQ(decode(1, eth(ipv4(udp(1, 4729, longer)))), "gsm_bad_length");

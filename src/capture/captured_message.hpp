@@ -17,7 +17,7 @@ struct CapturedGsmBlock {
   bool pcs1900 = false;             // GSMTAP_ARFCN_F_PCS: ARFCN 512..810 of PCS1900
   int tn = 0;                       // timeslot
   std::uint32_t fn = 0;             // TDMA frame number
-  std::string channel;              // "BCCH", "CCCH", "AGCH", "PCH", "SDCCH", "SDCCH/4", "SDCCH/8", "SACCH/..."
+  std::string channel;              // "BCCH", "CCCH", "AGCH", "PCH"
   double signal_dbm = 0.0;          // GSMTAP signal level (towerwatch writes dBFS there)
   double snr_db = 0.0;
   std::array<std::uint8_t, 23> octets{};

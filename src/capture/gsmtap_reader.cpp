@@ -54,6 +54,11 @@ GsmtapResult read_gsmtap(std::span<const std::uint8_t> d) {
     if (arfcn_field & kArfcnUplink) return std::string("gsm_uplink");
     const char* ch = um_channel(sub_type);
     if (!ch) return std::string("gsm_subtype_other");
+    // SDCCH and SACCH carry one phone's dedicated signalling (LAPDm frames, 44.006), not the cell's broadcast:
+    // the CCCH parser and its redaction do not apply to them (a LAPDm header can look like a CCCH message
+    // and hide an identity where the paging parser does not look), and no parser of dedicated messages
+    // exists yet. Counted, not read.
+    if ((sub_type & 0x7f) >= 0x06) return std::string("gsm_dedicated_channel");
     if (payload.size() != kGsmBlockOctets) return std::string("gsm_bad_length");
     CapturedGsmBlock b;
     b.arfcn = arfcn_field & kArfcnMask;
