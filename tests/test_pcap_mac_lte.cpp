@@ -8,6 +8,7 @@
 #include "dsp/lte/mib.hpp"
 #include "support/pcap_frames.hpp"
 #include "support/test_support.hpp"
+#include "support/uper_writer.hpp"
 #include "tools/synth/lte/sib_encoder.hpp"
 #include "tools/synth/scene.hpp"
 
@@ -15,6 +16,7 @@ namespace {
 
 using nlohmann::json;
 using namespace tw::test;
+using tw::test::UperWriter;
 
 const char* kScene = R"({"seed":3,"noise_dbfs":-70,"lte_cells":[{"earfcn":1300,"pci":150,"ports":2,"bandwidth_prb":50,
   "mcc":262,"mnc":"03","tac":4242,"cell_identity":180150273}]})";
@@ -39,6 +41,17 @@ Enb simulated_enb() {
   return e;
 }
 
+// 36.331 6.2.2 Paging with two records: s-TMSI (mmec, m-TMSI) and a 15-digit IMSI, cn-Domain ps.
+Octets two_records() {
+  UperWriter w;
+  w.put(0, 1).put(0b1000, 4).put(1, 4);        // c1; pagingRecordList only; 2 records
+  w.put(0, 1).put(0, 1).put(0, 1).put(0x5a, 8).put(0x12345678, 32).put(0, 1);
+  w.put(0, 1).put(0, 1).put(1, 1).put(9, 4);
+  for (int d = 0; d < 15; ++d) w.put(d % 10, 4);
+  w.put(0, 1);
+  return w.bytes();
+}
+
 // 1.28 s of an eNodeB: MIB every 40 ms (SFN mod 4 = 0, subframe 0), SIB1 every 80 ms (subframe 5, SFN even
 // mod 8 = 0), each SI message every 160 ms; SI-RNTI transport blocks padded to 4 more octets (the MAC pads a
 // transparent PDU to the transport block). A page on P-RNTI carries nothing the record keeps.
@@ -59,6 +72,7 @@ std::vector<Octets> pdus(const Enb& e, bool udp_framing, std::vector<double>& ti
     for (std::size_t i = 0; i < e.si.size(); ++i)
       if (sfn % 16 == static_cast<int>(2 + 2 * i)) frame(4, e.si[i], sfn, 0);
     if (sfn % 32 == 7) frame(1, Octets{0x10}, sfn, 9);   // Paging: systemInfoModification only (36.331 6.2.2)
+    if (sfn % 32 == 15) frame(1, two_records(), sfn, 9);   // Paging: an S-TMSI and an IMSI
   }
   return out;
 }
@@ -83,7 +97,10 @@ void check(const std::string& path, const Enb& e) {
   EXPECT_EQ(sibs.front(), "SIB1");
   EXPECT_NE(std::find(sibs.begin(), sibs.end(), "SIB2"), sibs.end());
   EXPECT_NE(std::find(sibs.begin(), sibs.end(), "SIB3"), sibs.end());
-  EXPECT_EQ(c["paging"]["messages"], 4);
+  EXPECT_EQ(c["paging"]["messages"], 8);
+  EXPECT_EQ(c["paging"]["tmsi"], 4);
+  EXPECT_EQ(c["paging"]["imsi"], 4);
+  EXPECT_EQ(c["paging"]["malformed"], 0);
   EXPECT_TRUE(c["pci"].is_null());        // MAC-LTE framing carries no PCI
   EXPECT_EQ(c["duplex"], "FDD");
   std::string sib1_hex;
@@ -100,7 +117,7 @@ void check(const std::string& path, const Enb& e) {
       ++pages;
       EXPECT_FALSE(b.contains("hex"));
     }
-  EXPECT_EQ(pages, 4);
+  EXPECT_EQ(pages, 8);
   const auto summary = lines_of_type(lines, "summary").at(0);
   EXPECT_EQ(summary["skipped"], json::object());
   EXPECT_EQ(summary["lte_messages"], summary["frames"]);

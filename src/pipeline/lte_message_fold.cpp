@@ -9,6 +9,7 @@
 #include "src/core/lte_bands.hpp"
 #include "src/lte/bcch_dl_sch.hpp"
 #include "src/lte/lte_rrc_json.hpp"
+#include "src/lte/pcch.hpp"
 #include "src/pipeline/lte_rrc_output.hpp"
 #include "src/pipeline/lte_system_info.hpp"
 
@@ -69,11 +70,30 @@ void LteMessageFold::on_message(const CapturedLteRrc& m, double time_s) {
   ++messages_;
   Stream& st = streams_[stream_key(m)];
   if (m.channel == CapturedLteRrc::Channel::pcch) {
-    output(m, time_s, "Paging", json(nullptr), "");
+    std::optional<lte::PagingCounts> counts;
+    std::string error;
+    try {
+      counts = lte::decode_pcch(m.octets);
+    } catch (const InputError& e) {
+      error = e.what();
+    }
+    json fields = nullptr;
+    if (counts)
+      fields = {{"records", counts->records}, {"s_tmsi", counts->s_tmsi}, {"imsi", counts->imsi}, {"other", counts->other},
+                {"system_info_modification", counts->system_info_modification}, {"etws_indication", counts->etws_indication}};
+    output(m, time_s, "Paging", fields, error);
     if (st.cell) {
-      ++cells_[*st.cell].paging;
-      ++cells_[*st.cell].messages;
-      cells_[*st.cell].last_s = time_s;
+      Cell& c = cells_[*st.cell];
+      ++c.paging;
+      ++c.messages;
+      c.last_s = time_s;
+      if (counts) {
+        c.paging_imsi += static_cast<std::uint64_t>(counts->imsi);
+        c.paging_tmsi += static_cast<std::uint64_t>(counts->s_tmsi);
+        c.paging_other += static_cast<std::uint64_t>(counts->other);
+      } else {
+        ++c.paging_malformed;
+      }
     }
     return;
   }
@@ -205,7 +225,8 @@ json LteMessageFold::record(const Cell& c) const {
     r["sinr_db"] = std::round(c.snr_sum / static_cast<double>(c.level_n) * 10.0) / 10.0;
   }
   r["messages"] = c.messages;
-  r["paging"] = {{"messages", c.paging}};
+  r["paging"] = {{"messages", c.paging}, {"imsi", c.paging_imsi}, {"tmsi", c.paging_tmsi}, {"other", c.paging_other},
+                 {"malformed", c.paging_malformed}};
   if (c.si_errors) r["si_errors"] = c.si_errors;
   r["first_seen"] = c.first_s;
   r["last_seen"] = c.last_s;

@@ -11,8 +11,8 @@
 // with another identity arrives; messages before a stream's first SIB1 wait for it (at most 64). A stream
 // that never sends a SIB1 gives no record (it has no identity to score), only counters.
 //
-// Privacy: a PCCH message (Paging) carries bystanders' S-TMSIs and IMSIs. It is counted per cell and never
-// output (no "hex" in its lte_block event, never re-sent over GSMTAP) unless keep_identities.
+// Privacy: a PCCH message (Paging) carries bystanders' S-TMSIs and IMSIs. Its records are counted per cell by
+// identity type (src/lte/pcch) and the message is never output (no "hex" in its lte_block event, never re-sent over GSMTAP) unless keep_identities.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -51,6 +51,7 @@ class LteMessageFold {
     nlohmann::json mib_fields;
     nlohmann::json si_messages = nlohmann::json::array();
     std::uint64_t messages = 0, paging = 0, si_errors = 0;
+    std::uint64_t paging_imsi = 0, paging_tmsi = 0, paging_other = 0, paging_malformed = 0;
     double level_sum = 0.0, snr_sum = 0.0;
     std::uint64_t level_n = 0;
     double first_s = 0.0, last_s = 0.0;

@@ -15,6 +15,7 @@
 #include "src/core/error.hpp"
 #include "src/gsm/l3_message.hpp"
 #include "src/lte/bcch_dl_sch.hpp"
+#include "src/lte/pcch.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -46,6 +47,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& m = std::get<tw::capture::CapturedLteRrc>(r);
   TW_FUZZ_CHECK(!m.octets.empty() && m.octets.size() < frame.size(), "LTE message of " + std::to_string(m.octets.size()) + " octets");
   if (m.sfn) TW_FUZZ_CHECK(*m.sfn >= 0 && *m.sfn < 1024, "SFN");
+  if (m.channel == tw::capture::CapturedLteRrc::Channel::pcch) {
+    try {
+      const auto p = tw::lte::decode_pcch(m.octets);
+      TW_FUZZ_CHECK(p.records >= 0 && p.records <= 16 && p.s_tmsi + p.imsi + p.other == p.records, "paging counts");
+    } catch (const tw::InputError&) {
+    }
+  }
   if (m.channel == tw::capture::CapturedLteRrc::Channel::bcch_dl_sch) {
     try {
       (void)tw::lte::decode_bcch_dl_sch(m.octets);
