@@ -1,6 +1,6 @@
 // One captured frame through the whole packet decoding of pcap input (src/capture/packet_decoder:
 // link layer -> IPv4/IPv6 -> UDP -> GSMTAP or MAC-LTE -> message) and on to the message parsers the pipeline
-// runs next (GSM: parse and redact, src/gsm; LTE BCCH-DL-SCH: src/lte). The first input octet picks the link
+// runs next (GSM: parse and redact, src/gsm; LTE BCCH-DL-SCH and PCCH: src/lte). The first octet picks the link
 // type (every one walk_frame reads, and one it does not), the second the GSMTAP port (4729 or another); the
 // rest is the frame. Invariants: a skip has a non-empty reason; a GSM block comes from a GSMTAP Um datagram
 // of exactly 16+ header and 23 octets inside the frame; an LTE message has octets, all inside the frame;
