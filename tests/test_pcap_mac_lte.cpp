@@ -78,8 +78,14 @@ std::vector<Octets> pdus(const Enb& e, bool udp_framing, std::vector<double>& ti
 }
 
 void check(const std::string& path, const Enb& e) {
-  const auto r = run_towerwatch({"analyze", path, "--json"});
+  const auto report = path + ".html";
+  const auto r = run_towerwatch({"analyze", path, "--json", "--report", report});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_file(report).find("4242"), std::string::npos);   // the report shows the cell (its TAC)
+  // The text table too.
+  const auto text = run_towerwatch({"analyze", path});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("262-03"), std::string::npos) << text.out;
   const auto lines = json_lines(r.out);
   std::vector<json> cells;
   for (const auto& c : lines_of_type(lines, "cell"))
