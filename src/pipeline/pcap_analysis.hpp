@@ -6,7 +6,8 @@
 // GSM cells are keyed by their GSMTAP ARFCN (with the PCS flag): the header has no BSIC and no frequency
 // error, so these records carry "bsic": null and "cfo_hz": null; their level is the mean GSMTAP signal
 // field ("power_dbfs": towerwatch writes dBFS there, other writers dBm) and SNR field. Uplink blocks are not
-// read (a cell record describes what the cell broadcasts).
+// read (a cell record describes what the cell broadcasts). A carrier whose SI3 or SI4 never came has no
+// identity and gives no record (its blocks still go out as events).
 //
 // The whole file is one sweep, or with sweep_seconds one sweep per that many seconds of packet time from the
 // first packet (a packet whose time goes backwards stays in the current sweep): each sweep gets its own
