@@ -2,9 +2,12 @@
 // bandwidth is searched (FCCH, SCH), its TS0 blocks decoded (CRC-valid only), parsed, and folded into
 // one cell record per carrier; the LTE cell search (PSS/SSS, MIB) runs on the capture's centre.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "hw/iq_source.hpp"
+#include "hw/pcap_source.hpp"
+#include "src/cli/analyze_pcap.hpp"
 #include "src/cli/command.hpp"
 #include "src/cli/source_options.hpp"
 #include "src/core/error.hpp"
@@ -15,6 +18,7 @@
 #include "src/cli/scoring_common.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
 #include "src/pipeline/lte_analysis.hpp"
+#include "src/pipeline/lte_rrc_output.hpp"
 #include "src/scorer/score_records.hpp"
 
 namespace tw::cli {
@@ -29,7 +33,9 @@ int run_analyze(const std::vector<std::string>& argv) {
       "unless --keep-identities is given. LTE: every eNodeB whose central 6 PRB lie at the capture's\n"
       "centre (1.92 Msps or more) with PCI, duplex, CP, ports, bandwidth, PHICH, SFN, RSRP/SINR and CFO, and, where\n"
       "the capture holds the cell's whole bandwidth, its System Information (SIB1: PLMN, TAC, cell identity, ...;\n"
-      "SIB2..SIB8 from the SI messages).",
+      "SIB2..SIB8 from the SI messages).\n"
+      "A pcap or pcapng file (GSMTAP: GSM Um and LTE RRC; MAC-LTE framed SI-RNTI/P-RNTI PDUs, link type 147 or\n"
+      "in UDP) gives the same cell records, alerts and outputs from its decoded messages, timed by its packets.",
       file_source_options(),
       "towerwatch analyze capture_947.4M_1.083333M.cf32 --json"};
   help.options.push_back({"gsmtap", true, "HOST:PORT", "send every decoded block as GSMTAP (default 127.0.0.1:4729)", true});
@@ -40,6 +46,7 @@ int run_analyze(const std::vector<std::string>& argv) {
   help.options.push_back({"lte-seconds", true, "S", "signal searched for LTE cells from the start (default 0.08)"});
   help.options.push_back({"lte-si-seconds", true, "S",
                           "signal decoded for LTE System Information, SIB1 and SI messages (default 0.32; 0: none)"});
+  for (auto& o : pcap_options()) help.options.push_back(o);
   help.options.push_back(db_option());
   help.options.push_back(region_option());
   help.options.push_back(report_option());
@@ -65,10 +72,27 @@ int run_analyze(const std::vector<std::string>& argv) {
   if (opts.gsmtap) lte_gsmtap = std::make_unique<GsmtapSender>(*opts.gsmtap);
 
   // Open every file first so a bad name fails before any work is done.
+  // A pcap/pcapng file (by its magic number, whatever its name) is read as decoded packets, not IQ.
   std::vector<std::unique_ptr<IqSource>> sources;
-  for (const auto& path : args->positionals()) sources.push_back(open_file_from_args(path, *args));
+  std::vector<std::unique_ptr<PcapSource>> pcaps;
+  for (const auto& path : args->positionals()) {
+    const bool pcap_name = path.size() > 5 && (path.ends_with(".pcap") || path.ends_with(".pcapng"));
+    if (pcap_name && !is_pcap_file(path) && std::filesystem::is_regular_file(path))
+      throw InputError(path + ": not a pcap/pcapng file (no pcap or pcapng magic number at its start)");
+    if (is_pcap_file(path)) {
+      pcaps.push_back(std::make_unique<PcapSource>(path));
+      sources.push_back(nullptr);
+    } else {
+      pcaps.push_back(nullptr);
+      sources.push_back(open_file_from_args(path, *args));
+    }
+  }
 
   for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (pcaps[i]) {
+      analyze_pcap(*pcaps[i], *args);
+      continue;
+    }
     auto& source = sources[i];
     const StreamInfo& info = source->info();
     // LTE first, on a source of its own (it reads the start of the file only); the 6 PRB need 1.92 Msps.
@@ -79,23 +103,10 @@ int run_analyze(const std::vector<std::string>& argv) {
       for (auto& c : lte.cells) c["source"] = info.description;
       // The RRC messages as received: GSMTAP (Wireshark dissects the MIB and every SIB) and --blocks / --json.
       for (const auto& m : lte.messages) {
-        if (lte_gsmtap) {
-          GsmtapLteRrc g;
-          g.channel = m.channel == "BCCH-BCH" ? GsmtapLteRrc::Channel::bcch_bch : GsmtapLteRrc::Channel::bcch_dl_sch;
-          g.earfcn = m.earfcn;
-          g.sfn = m.sfn;
-          g.subframe = m.subframe;
-          g.power_dbm = m.rsrp_dbfs;
-          g.snr_db = m.sinr_db;
-          g.octets = m.octets;
-          lte_gsmtap->send(g);
-        }
+        if (lte_gsmtap) send_lte_gsmtap(*lte_gsmtap, m);
         if (json) {
-          nlohmann::json e{{"type", "lte_block"}, {"pci", m.pci}, {"earfcn", m.earfcn ? nlohmann::json(*m.earfcn) : nlohmann::json(nullptr)},
-                           {"sfn", m.sfn}, {"subframe", m.subframe}, {"channel", m.channel}, {"message", m.message},
-                           {"hex", hex_octets(m.octets)}, {"source", info.description}};
-          if (!m.parse_error.empty()) e["parse_error"] = m.parse_error;
-          else e["fields"] = m.fields;
+          auto e = lte_block_json(m);
+          e["source"] = info.description;
           emit_json_line(e);
         } else if (args->has("blocks")) {
           std::printf("lte PCI %-3d sfn %4d/%d %-11s %-28s %s\n", m.pci, m.sfn, m.subframe, m.channel.c_str(),

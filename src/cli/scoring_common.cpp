@@ -59,10 +59,11 @@ ScorerOptions scorer_options_from_args(const Args& args) {
 }
 
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path, const ScorerOptions& options, double drive_window_s) {
+                    const std::optional<std::string>& db_path, const ScorerOptions& options, double drive_window_s,
+                    std::optional<std::int64_t> time_unix_ms) {
   ScoredRun run;
   run.cells = cell_records;
-  const std::int64_t now = now_unix_ms();
+  const std::int64_t now = time_unix_ms.value_or(now_unix_ms());
   const SweepObservations current = observations_from_records(cell_records, now, sensor);
   std::optional<store::Store> db;
   if (db_path) {

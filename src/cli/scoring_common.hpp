@@ -44,8 +44,9 @@ std::vector<OptionSpec> map_export_options();
 void write_map_exports_if_asked(const Args& args, const ScoredRun& run);
 
 // `sensor` names the device serial or the file; `source` is a description stored with the sweep.
+// `time_unix_ms`: when the sweep was heard (default: now; a pcap gives its packets' time).
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
                     const std::optional<std::string>& db_path, const ScorerOptions& options = {},
-                    double drive_window_s = 3600.0);
+                    double drive_window_s = 3600.0, std::optional<std::int64_t> time_unix_ms = std::nullopt);
 
 }  // namespace tw::cli

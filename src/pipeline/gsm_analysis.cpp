@@ -7,10 +7,7 @@
 #include "dsp/gsm/gsm_constants.hpp"
 #include "src/cells/gsm_cell_tracker.hpp"
 #include "src/cells/operator_json.hpp"
-#include "src/core/hex.hpp"
-#include "src/gsm/l3_message.hpp"
-#include "src/gsm/message_json.hpp"
-#include "src/output/gsmtap.hpp"
+#include "src/pipeline/gsm_block_fold.hpp"
 #include "src/pipeline/gsm_pipeline.hpp"
 
 namespace tw {
@@ -36,10 +33,6 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
                                    const std::function<void(const json&)>& on_event) {
   const StreamInfo& info = source.info();
   GsmAnalysisResult result;
-  gsm::ParseOptions parse_opts;
-  parse_opts.keep_identities = options.keep_identities;
-  std::unique_ptr<GsmtapSender> gsmtap;
-  if (options.gsmtap) gsmtap = std::make_unique<GsmtapSender>(*options.gsmtap);
 
   // Cells in order of first report; each entry is replaced by the newer record of the same carrier.
   std::map<double, std::size_t> cell_index;
@@ -91,40 +84,20 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
     tracker.on_measurements(key_of(s.channel), measurements(s.channel, s.stats));
     tracker.on_sync(key_of(s.channel), s.sync.bsic, s.sync.fn, s.sync.sample);
   });
+  GsmBlockFold fold(tracker, options.keep_identities, options.block_events, options.gsmtap, on_event);
   pipeline.on_block([&](const GsmChannelBlock& b) {
     ++result.blocks;
     if (b.block.tn == 0 && b.block.fn % 51 == 2) progress_of(b.channel).bcch_tc_seen |= static_cast<std::uint8_t>(1u << ((b.block.fn / 51) % 8));
-    // Privacy: the one copy of the octets every output below sees, bystanders' identities overwritten
-    // (unless --keep-identities); the parse counts them from the block as received.
-    auto octets = b.block.octets;
-    const auto msg = gsm::parse_l3_block_redacting(octets, parse_opts);
-    const auto key = key_of(b.channel);
-    tracker.on_measurements(key, measurements(b.channel, b.stats));
-    if (options.block_events && on_event) {
-      json j{{"type", "gsm_block"},
-             {"arfcn", b.channel->arfcn ? json(*b.channel->arfcn) : json(nullptr)},
-             {"fn", b.block.fn},
-             {"tn", b.block.tn},
-             {"channel", b.block.channel},
-             {"hex", hex_octets(octets)},
-             {"message", msg.name}};
-      if (msg.ok) j["fields"] = gsm::to_json(msg);
-      else j["parse_error"] = msg.error;
-      on_event(j);
-    }
-    if (gsmtap) {
-      GsmtapBlock g;
-      g.arfcn = b.channel->arfcn;
-      g.pcs1900 = b.channel->band == "PCS1900";
-      g.fn = b.block.fn;
-      g.tn = b.block.tn;
-      g.channel = b.block.channel;
-      g.power_dbm = b.block.power_dbfs;
-      g.snr_db = b.block.snr_db;
-      g.octets = octets;
-      gsmtap->send(g);
-    }
-    tracker.on_message(key, msg, b.block.fn);
+    GsmBlockIn in;
+    in.key = key_of(b.channel);
+    in.fn = b.block.fn;
+    in.tn = b.block.tn;
+    in.channel = b.block.channel;
+    in.power = b.block.power_dbfs;
+    in.snr_db = b.block.snr_db;
+    in.octets = b.block.octets;
+    tracker.on_measurements(in.key, measurements(b.channel, b.stats));
+    fold.on_block(in);
   });
 
   const std::uint64_t limit = options.max_seconds
@@ -184,17 +157,19 @@ void print_cell_table(const std::vector<json>& cells) {
       if (!c.contains(k) || c[k].is_null()) return "-";
       return c[k].is_string() ? c[k].get<std::string>() : c[k].dump();
     };
+    auto num = [&](const char* k) { return c.contains(k) && c[k].is_number() ? c[k].get<double>() : 0.0; };
     char freq[32] = "-";
-    if (!c["freq_hz"].is_null()) std::snprintf(freq, sizeof freq, "%.1f", c["freq_hz"].get<double>() / 1e6);
+    if (c.contains("freq_hz") && c["freq_hz"].is_number()) std::snprintf(freq, sizeof freq, "%.1f", c["freq_hz"].get<double>() / 1e6);
     std::string seen;
     for (const auto& s : c.value("si_seen", json::array())) {
       if (!seen.empty()) seen.push_back(',');
       seen.append(s.get<std::string>());
     }
-    std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7.1f %7.1f %8.0f  %-24s %s\n", str("arfcn").c_str(), freq,
+    char cfo[32] = "-";   // a record from a pcap has no frequency error
+    if (c.contains("cfo_hz") && c["cfo_hz"].is_number()) std::snprintf(cfo, sizeof cfo, "%.0f", num("cfo_hz"));
+    std::printf("%-6s %-10s %-5s %-4s %-4s %-6s %-6s %7.1f %7.1f %8s  %-24s %s\n", str("arfcn").c_str(), freq,
                 str("bsic").c_str(), str("mcc").c_str(), str("mnc").c_str(), str("lac").c_str(), str("ci").c_str(),
-                c["power_dbfs"].get<double>(), c["snr_db"].get<double>(), c["cfo_hz"].get<double>(),
-                seen.empty() ? "-" : seen.c_str(), cells::operator_label_of(c).c_str());
+                num("power_dbfs"), num("snr_db"), cfo, seen.empty() ? "-" : seen.c_str(), cells::operator_label_of(c).c_str());
   }
 }
 

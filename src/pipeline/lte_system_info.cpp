@@ -44,6 +44,18 @@ dsp::lte::SiSchedule schedule_of(const lte::Sib1& sib1, bool tdd) {
 
 }  // namespace
 
+lte::BcchDlSchMessage fold_bcch_dl_sch(lte::LteSystemInfo& info, std::span<const std::uint8_t> octets) {
+  auto parsed = lte::decode_bcch_dl_sch(octets);
+  lte::merge_system_info(info, parsed);
+  return parsed;
+}
+
+void put_lte_system_info(const lte::LteSystemInfo& info, json& cell) {
+  const json si = lte::lte_si_to_json(info);   // named: items() of a temporary would dangle in the loop
+  for (const auto& [k, v] : si.items()) cell[k] = v;
+  cells::add_operator_name(cell);   // "operator" of SIB1's first PLMN (mobile-broadband-provider-info)
+}
+
 bool has_lte_sib1(const json& cell) { return cell.contains("sib1") && cell["sib1"].is_string(); }
 
 void copy_lte_system_information(const json& from, json& to) {
@@ -129,7 +141,7 @@ void add_lte_system_information(std::span<const cf32> iq, double rate, json& cel
     lte::LteSystemInfo info;
     lte::BcchDlSchMessage parsed;
     try {
-      parsed = lte::decode_bcch_dl_sch(sib1->octets);
+      parsed = fold_bcch_dl_sch(info, sib1->octets);
     } catch (const InputError& e) {
       cell["sib1_error"] = std::string("SIB1 does not parse: ") + e.what();
       if (messages) {
@@ -139,7 +151,6 @@ void add_lte_system_information(std::span<const cf32> iq, double rate, json& cel
       }
       return;
     }
-    lte::merge_system_info(info, parsed);
     if (messages) {
       auto m = message("BCCH-DL-SCH", "SystemInformationBlockType1", sib1->sfn, 5, sib1->octets);
       m.fields = lte::bcch_dl_sch_to_json(parsed);
@@ -156,8 +167,7 @@ void add_lte_system_information(std::span<const cf32> iq, double rate, json& cel
         for (const auto& b : rx.decode_si(iq, schedule, &why_not)) {
           json entry{{"si", b.si_index}, {"hex", hex_string(b.octets)}, {"transmissions", b.transmissions}};
           try {
-            const auto msg = lte::decode_bcch_dl_sch(b.octets);
-            lte::merge_system_info(info, msg);
+            const auto msg = fold_bcch_dl_sch(info, b.octets);
             entry["sibs"] = msg.sibs_seen;
             if (messages) {
               auto m = message("BCCH-DL-SCH", "SystemInformation", b.sfn, b.subframe, b.octets);
@@ -177,9 +187,7 @@ void add_lte_system_information(std::span<const cf32> iq, double rate, json& cel
       cell["si_messages"] = std::move(si_messages);
       if (!si_errors.empty()) cell["si_errors"] = std::move(si_errors);
     }
-    const json si = lte::lte_si_to_json(info);   // named: items() of a temporary would dangle in the loop
-    for (const auto& [k, v] : si.items()) cell[k] = v;
-    cells::add_operator_name(cell);   // "operator" of SIB1's first PLMN (mobile-broadband-provider-info)
+    put_lte_system_info(info, cell);
   } catch (const InputError& e) {
     // A cell the receiver cannot serve (parameters from a hostile MIB, a timing outside the capture).
     cell["sib1_error"] = std::string("receiver: ") + e.what();

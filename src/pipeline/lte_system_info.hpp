@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hw/iq_source.hpp"
+#include "src/lte/lte_rrc.hpp"
 
 namespace tw {
 
@@ -44,6 +45,14 @@ void add_lte_system_information(std::span<const cf32> iq, double sample_rate_hz,
 // the System Information of `from`, a record whose SIB1 decoded: every field `to` lacks, and `from`'s "sib1",
 // "sib1_transmissions", "si_messages", "sibs_seen" and errors in place of `to`'s. Measurements stay `to`'s.
 void copy_lte_system_information(const nlohmann::json& from, nlohmann::json& to);
+// The fold of System Information into a cell record, shared by the IQ path (messages decoded from the air
+// above) and the pcap path (messages from GSMTAP / MAC-LTE, src/pipeline/lte_message_fold): decodes one
+// BCCH-DL-SCH message and merges it into `info` (TS 36.331 5.2.2: each SIB replaces the stored one). Throws
+// tw::InputError naming the ASN.1 field when the message is malformed (`info` is then unchanged).
+lte::BcchDlSchMessage fold_bcch_dl_sch(lte::LteSystemInfo& info, std::span<const std::uint8_t> octets);
+// Writes the System Information fields of `info` into the cell record ("mcc", "tac", "cell_identity", ...).
+void put_lte_system_info(const lte::LteSystemInfo& info, nlohmann::json& cell);
+
 // The record carries a decoded SIB1.
 bool has_lte_sib1(const nlohmann::json& cell);
 
