@@ -6,6 +6,7 @@
 
 #include "hw/iq_source.hpp"
 #include "src/cli/command.hpp"
+#include "src/cli/mqtt_options.hpp"
 #include "src/cli/source_options.hpp"
 #include "src/core/error.hpp"
 #include "src/core/hex.hpp"
@@ -43,6 +44,7 @@ int run_analyze(const std::vector<std::string>& argv) {
   help.options.push_back(db_option());
   help.options.push_back(region_option());
   help.options.push_back(report_option());
+  add_mqtt_options(help.options);
   auto args = parse_or_help("analyze", help, argv);
   if (!args) return 0;
   if (args->positionals().empty()) throw InputError("no capture given (usage: towerwatch analyze FILE...)");
@@ -60,6 +62,7 @@ int run_analyze(const std::vector<std::string>& argv) {
     lte_opts.si_seconds = *args->number("lte-si-seconds");
     lte_opts.system_information = lte_opts.si_seconds > 0.0;
   }
+  auto publisher = publisher_from_args(*args, "analyze", opts.keep_identities);
   std::unique_ptr<GsmtapSender> lte_gsmtap;
   if (opts.gsmtap) lte_gsmtap = std::make_unique<GsmtapSender>(*opts.gsmtap);
 
@@ -120,7 +123,7 @@ int run_analyze(const std::vector<std::string>& argv) {
     std::vector<nlohmann::json> all_cells = result.cells;
     all_cells.insert(all_cells.end(), lte.cells.begin(), lte.cells.end());
     const ScoredRun scored = score_run(all_cells, info.description, "analyze " + info.description, args->get("db"),
-                                       scorer_options_from_args(*args));
+                                       scorer_options_from_args(*args), publisher.get());
     // One page per run: with several captures the report holds the last one (say so rather than merge).
     if (sources.size() > 1 && i + 1 < sources.size() && args->has("report"))
       log::warn("--report: " + info.description + " is not in the report (it shows the last capture)");

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "src/cli/command.hpp"
+#include "src/cli/mqtt_options.hpp"
 #include "src/cli/scan_common.hpp"
 #include "src/cli/scoring_common.hpp"
 #include "src/scorer/score_records.hpp"
@@ -118,6 +119,7 @@ int run_scan(const std::vector<std::string>& argv) {
       "towerwatch scan --device driver=towerwatch-sim,scene=multiband --region eu --json"};
   help.options.push_back(db_option());
   help.options.push_back(report_option());   // --region (the band preset) also tells rule M1 the region
+  add_mqtt_options(help.options);
   auto args = parse_or_help("scan", help, argv);
   if (!args) return 0;
   const bool json = args->has("json");
@@ -130,12 +132,13 @@ int run_scan(const std::vector<std::string>& argv) {
     rq.lte_dwell_s = *d;
   }
   rq.keep_partial_on_device_loss = true;   // a device lost mid-sweep: report what was heard, then fail
+  auto publisher = publisher_from_args(*args, rq.device_args.empty() ? "scan" : rq.device_args);
   SigintGuard guard;
   rq.stop = &g_stop;
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
   if (!json) std::fprintf(stderr, "\n");
   const ScoredRun scored = score_run(out.merge.cells, out.serial, "scan " + out.description, args->get("db"),
-                                     scorer_options_from_args(*args));
+                                     scorer_options_from_args(*args), publisher.get());
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);

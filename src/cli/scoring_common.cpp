@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "src/core/error.hpp"
+#include "src/core/log.hpp"
+#include "src/fleet/sensor_publisher.hpp"
 #include "src/output/html_report.hpp"
 #include "src/scorer/score_records.hpp"
 #include "src/store/store.hpp"
@@ -54,9 +56,11 @@ ScorerOptions scorer_options_from_args(const Args& args) {
 }
 
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path, const ScorerOptions& options) {
+                    const std::optional<std::string>& db_path, const ScorerOptions& options,
+                    fleet::SensorPublisher* publisher) {
   ScoredRun run;
   const SweepObservations sweep = observations_from_records(cell_records, now_unix_ms(), sensor);
+  if (publisher && !db_path) return score_run(cell_records, sensor, source, store::default_db_path().string(), options, publisher);
   if (!db_path) {
     run.alerts = score_sweep(sweep, nullptr, options);
     return run;
@@ -66,10 +70,20 @@ ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::
   store::Store db(path);
   store::StoreBaselineView baseline(db);
   run.alerts = score_sweep(sweep, &baseline, options);
-  // The sweep is committed in one transaction first; its alerts follow (an interruption between the two
-  // leaves a complete sweep without alerts, which scoring it again restores).
-  run.sweep_id = db.store_sweep(sweep, source);
-  for (const auto& a : run.alerts) db.store_alert(*run.sweep_id, store::cell_key(a.cell), a.score, to_json(a)["reasons"]);
+  // The sweep, its alerts (and with --mqtt its outbox messages) are committed in one transaction.
+  {
+    store::Store::Transaction tx(db);  // with --mqtt the outbox messages are part of the sweep's transaction
+    run.sweep_id = db.store_sweep(sweep, source);
+    for (const auto& a : run.alerts) db.store_alert(*run.sweep_id, store::cell_key(a.cell), a.score, to_json(a)["reasons"]);
+    if (publisher) publisher->enqueue_sweep(db, *run.sweep_id, sweep, run.alerts, source);
+    tx.commit();
+  }
+  if (publisher) {
+    const auto r = publisher->drain(db, publisher->config().timeout_s);
+    if (r.left > 0)
+      log::warn("mqtt: " + std::to_string(r.left) + " messages wait in the outbox of " + path.string() +
+                (r.connected ? "" : " (broker unreachable)") + "; sent with the next run");
+  }
   return run;
 }
 

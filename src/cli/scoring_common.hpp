@@ -12,6 +12,10 @@
 #include "src/scorer/scorer.hpp"
 #include "src/sweep/sweep_runner.hpp"
 
+namespace tw::fleet {
+class SensorPublisher;
+}
+
 namespace tw::cli {
 
 OptionSpec db_option();
@@ -34,6 +38,9 @@ struct ScoredRun {
 
 // `sensor` names the device serial or the file; `source` is a description stored with the sweep.
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path, const ScorerOptions& options = {});
+                    const std::optional<std::string>& db_path, const ScorerOptions& options = {},
+                    fleet::SensorPublisher* publisher = nullptr);
+// With a publisher (--mqtt) the sweep, its alerts and its outbox messages are one transaction (the database
+// is --db, else the default one: the outbox needs it), then the outbox is drained to the broker.
 
 }  // namespace tw::cli
