@@ -24,7 +24,7 @@ bool is_identity_name(const std::string& k) {
 void scrub_in_place(json& j) {
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end();) {
-      if (is_identity_name(it.key())) {
+      if (is_identity_name(it.key()) && !it->is_number()) {  // "paging":{"imsi":3} is a count, kept
         it = j.erase(it);
       } else {
         scrub_in_place(*it);
@@ -140,6 +140,12 @@ DrainReport SensorPublisher::drain(store::Store& db, double timeout_s) {
       inflight.erase(it);
     }
   };
+  struct ResetCallback {  // the callback refers to this frame's locals: never beyond it
+    MqttClient* c;
+    ~ResetCallback() {
+      if (c) c->on_puback = nullptr;
+    }
+  } reset_callback{client_.get()};
   const auto flush_acks = [&] {
     store::outbox_acknowledge(db, acked, now_unix_ms(), !config_.confirm_by_collector);
     r.acknowledged += static_cast<std::int64_t>(acked.size());
@@ -156,6 +162,9 @@ DrainReport SensorPublisher::drain(store::Store& db, double timeout_s) {
         db, now_unix_ms() - static_cast<std::int64_t>(config_.resend_after_s * 1000.0));
   }
   const std::string head_prefix = "{\"msg_id\":\"" + config_.sensor_id + ":" + epoch_ + ":";
+  // Every sequence number below the outbox's lowest is settled on this side (confirmed, or deleted on a
+  // broker PUBACK): the collector need not wait for them.
+  const std::string floor = std::to_string(db.query_int("SELECT coalesce(min(seq), 1) - 1 FROM mqtt_outbox"));
   bool more = true;
   while (more && client_->connected() && std::chrono::steady_clock::now() < deadline) {
     const auto batch = store::outbox_pending(db, 500);
@@ -163,7 +172,7 @@ DrainReport SensorPublisher::drain(store::Store& db, double timeout_s) {
     for (const auto& m : batch) {
       // {"msg_id":"S:E:N","epoch":"E","seq":N, + the stored object's members
       const std::string payload = head_prefix + std::to_string(m.seq) + "\",\"epoch\":\"" + epoch_ +
-                                  "\",\"seq\":" + std::to_string(m.seq) + (m.payload.size() > 2 ? "," : "") +
+                                  "\",\"seq\":" + std::to_string(m.seq) + ",\"floor\":" + floor + (m.payload.size() > 2 ? "," : "") +
                                   m.payload.substr(1);
       try {
         inflight[client_->publish(topic(m.kind), payload, 1, false)] = m.seq;
@@ -187,6 +196,8 @@ DrainReport SensorPublisher::drain(store::Store& db, double timeout_s) {
   flush_acks();
   if (!client_->connected()) {
     log::warn("mqtt: connection to the broker lost; messages stay in the outbox");
+    client_->on_puback = nullptr;
+    reset_callback.c = nullptr;
     client_.reset();
   }
   r.left = store::outbox_unsent(db);

@@ -4,7 +4,8 @@
 // in sequence order: a sweep's cells, then its alerts, then the sweep record that closes it), and
 // PREFIX/SENSOR/status ("online", retained; the last will sets "offline"). Payloads are the JSON lines
 // towerwatch prints (a cell record, an alert) with "sensor", "sweep", "time_unix_ms" and the sensor's
-// position, plus "msg_id" = SENSOR:EPOCH:SEQ, "epoch" and "seq" (src/store/outbox.hpp).
+// position, plus "msg_id" = SENSOR:EPOCH:SEQ, "epoch", "seq" (src/store/outbox.hpp) and "floor" (every
+// sequence number up to it is settled on the sensor: the collector need not wait for it).
 //
 // Store-and-forward: enqueue_sweep writes the messages into the outbox inside the sweep's transaction;
 // drain() connects (after a failure, not before the backoff has passed: 1 s doubling to 60 s), publishes
@@ -17,7 +18,8 @@
 //     broker's delivery and its database commit (libmosquitto acknowledges a QoS 1 message before the
 //     application has it), which a PUBACK alone cannot.
 // Privacy: the cell records are already redacted (src/gsm/redaction); as a second guard any member named
-// imsi, tmsi, p_tmsi, imei, imeisv or tlli is removed from every payload unless keep_identities.
+// imsi, tmsi, p_tmsi, imei, imeisv or tlli holding a value (not a count) is removed from every payload
+// unless keep_identities.
 #pragma once
 #include <chrono>
 #include <cstdint>
