@@ -20,6 +20,8 @@ std::vector<OptionSpec> mqtt_options() {
       {"mqtt-confirm", true, "broker|collector",
        "delete a sent message on the broker's PUBACK (default) or once the collector confirms it"},
       {"mqtt-timeout", true, "S", "how long to wait for the broker's acknowledgements after a sweep (default 10)"},
+      {"mqtt-resend-after", true, "S",
+       "--mqtt-confirm collector: send again what the collector has not confirmed after S seconds (default 30)"},
   };
 }
 
@@ -37,7 +39,7 @@ std::string topic_safe(const std::string& s) {
 
 std::unique_ptr<fleet::SensorPublisher> publisher_from_args(const Args& args, const std::string& default_sensor,
                                                             bool keep_identities) {
-  for (const char* o : {"mqtt-ca", "mqtt-cert", "mqtt-key", "mqtt-sensor", "mqtt-position", "mqtt-confirm", "mqtt-timeout"})
+  for (const char* o : {"mqtt-ca", "mqtt-cert", "mqtt-key", "mqtt-sensor", "mqtt-position", "mqtt-confirm", "mqtt-timeout", "mqtt-resend-after"})
     if (args.has(o) && !args.has("mqtt")) throw InputError(std::string("--") + o + " needs --mqtt URL");
   const auto url = args.get("mqtt");
   if (!url) return nullptr;
@@ -65,6 +67,8 @@ std::unique_ptr<fleet::SensorPublisher> publisher_from_args(const Args& args, co
   c.confirm_by_collector = confirm == "collector";
   c.timeout_s = args.number_or("mqtt-timeout", 10.0);
   if (!(c.timeout_s > 0 && c.timeout_s <= 3600)) throw InputError("--mqtt-timeout must be within (0, 3600] s");
+  c.resend_after_s = args.number_or("mqtt-resend-after", 30.0);
+  if (!(c.resend_after_s >= 0 && c.resend_after_s <= 86400)) throw InputError("--mqtt-resend-after must be within 0..86400 s");
   c.keep_identities = keep_identities;
   return std::make_unique<fleet::SensorPublisher>(std::move(c));
 }

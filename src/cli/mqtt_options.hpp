@@ -11,6 +11,7 @@
 namespace tw::cli {
 
 // --mqtt --mqtt-ca --mqtt-cert --mqtt-key --mqtt-sensor --mqtt-position --mqtt-confirm --mqtt-timeout
+// --mqtt-resend-after
 std::vector<OptionSpec> mqtt_options();
 inline void add_mqtt_options(std::vector<OptionSpec>& options) {
   for (auto& o : mqtt_options()) options.push_back(std::move(o));
