@@ -2,7 +2,8 @@
 // and a PostgreSQL cluster, each started by the test on loopback with its own data directory and a free
 // port, stopped (and its directory removed) when the fixture goes. As root, PostgreSQL's initdb and
 // postgres refuse to run: they run as the unprivileged user "nobody" (runuser), their directory handed to it.
-// Neither server available: the test is skipped with the reason, or fails when CI is set (SERVERS_OR_SKIP).
+// Neither server available: the test is skipped with the reason, or fails when CI is set (TW_SERVER_OR_SKIP).
+// No test framework needed here: tools/bench uses the same servers.
 #pragma once
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -22,11 +23,18 @@
 #include <thread>
 #include <vector>
 
-#include "support/test_support.hpp"
+#include <sstream>
 
 extern char** environ;
 
 namespace tw::test {
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
 
 // A TCP port nobody listens on now (the kernel's pick for an ephemeral bind).
 inline int free_tcp_port() {
@@ -125,7 +133,7 @@ class MosquittoServer {
       int st = 0;
       if (::waitpid(pid_, &st, WNOHANG) == pid_) {
         pid_ = -1;
-        error_ = "mosquitto exited: " + read_file(dir_.path() / "mosquitto.log");
+        error_ = "mosquitto exited: " + slurp(dir_.path() / "mosquitto.log");
         return false;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
@@ -183,7 +191,7 @@ class PostgresServer {
                           std::string("-E"), std::string("UTF8"), std::string("--locale=C")})
       init.push_back(a);
     if (run_logged(init, log) != 0) {
-      error_ = "initdb failed: " + read_file(log);
+      error_ = "initdb failed: " + slurp(log);
       return;
     }
     start();
@@ -198,7 +206,7 @@ class PostgresServer {
                           std::string("start")})
       a.push_back(x);
     if (run_logged(a, dir_.path() / "pg_ctl.log") != 0) {
-      error_ = "pg_ctl start failed: " + read_file(dir_.path() / "pg_ctl.log") + read_file(dir_.path() / "pg.log");
+      error_ = "pg_ctl start failed: " + slurp(dir_.path() / "pg_ctl.log") + slurp(dir_.path() / "pg.log");
       running_ = false;
       return false;
     }
@@ -237,7 +245,8 @@ class PostgresServer {
 
 }  // namespace tw::test
 
-// In a TEST body: skip (outside CI) or fail (CI set) when a server did not start.
+// In a TEST body (include support/test_support.hpp): skip (outside CI) or fail (CI set) when a server did
+// not start.
 #define TW_SERVER_OR_SKIP(server)                                                                  \
   do {                                                                                             \
     if (!(server).running()) {                                                                     \
