@@ -36,16 +36,36 @@ std::vector<std::string> scan_args(const Sensor& s, const std::string& url, cons
           "collector", "--mqtt-resend-after", "2", "--mqtt-timeout", "5", "--threads", "1"};
 }
 
-// Runs the commands, `parallel` at a time; returns their exit codes.
+// libfaketime (Debian package faketime): a process whose wall clock is off, its monotonic clock untouched.
+std::string libfaketime() {
+  std::error_code ec;
+  for (const auto& d : std::filesystem::directory_iterator("/usr/lib", ec))
+    if (std::filesystem::exists(d.path() / "faketime" / "libfaketimeMT.so.1"))
+      return (d.path() / "faketime" / "libfaketimeMT.so.1").string();
+  return "";
+}
+
+// Runs the commands, `parallel` at a time; returns their exit codes. The command whose index is `skewed`
+// runs with its wall clock 10 minutes behind (libfaketime).
 std::vector<int> run_all(const std::vector<std::vector<std::string>>& cmds, const tw::test::TempDir& dir, std::size_t parallel,
-                         const std::function<void(std::size_t started)>& on_start = nullptr) {
+                         const std::function<void(std::size_t started)>& on_start = nullptr, std::size_t skewed = SIZE_MAX) {
   std::vector<int> codes(cmds.size(), -1);
   std::map<pid_t, std::size_t> running;
   std::size_t next = 0;
   while (next < cmds.size() || !running.empty()) {
     while (next < cmds.size() && running.size() < parallel) {
       const auto tag = std::to_string(next) + "-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand());
+      if (next == skewed) {
+        ::setenv("LD_PRELOAD", libfaketime().c_str(), 1);
+        ::setenv("FAKETIME", "-10m", 1);
+        ::setenv("DONT_FAKE_MONOTONIC", "1", 1);
+      }
       running[tw::test::spawn_towerwatch(cmds[next], dir / ("run" + tag + ".out"), dir / ("run" + tag + ".err"))] = next;
+      if (next == skewed) {
+        ::unsetenv("LD_PRELOAD");
+        ::unsetenv("FAKETIME");
+        ::unsetenv("DONT_FAKE_MONOTONIC");
+      }
       ++next;
       if (on_start) on_start(next);
     }
@@ -155,7 +175,13 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
   broker.stop();
   ASSERT_TRUE(broker.start()) << broker.error();
 
-  // Round 2: the rogue appears at group A; meanwhile a flood of malformed messages, and PostgreSQL restarts.
+  // Round 2: the rogue appears at group A; meanwhile a flood of malformed messages, and PostgreSQL restarts;
+  // the last sensor's clock is 10 minutes behind.
+  const bool can_skew = !libfaketime().empty();
+  if (!can_skew) {
+    if (tw::test::running_in_ci()) ADD_FAILURE() << "libfaketime (Debian package faketime) needed in CI";
+    std::fprintf(stderr, "libfaketime not found: the sensor with a clock 10 minutes off is not run\n");
+  }
   std::vector<std::vector<std::string>> round2;
   for (std::size_t i = 0; i < sensors.size(); ++i)
     round2.push_back(scan_args(sensors[i], url, i < kPerGroup ? "city-with-rogue" : "city", "full"));
@@ -188,7 +214,7 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
       std::this_thread::sleep_for(std::chrono::seconds(2));
       ASSERT_TRUE(pg_server.start()) << pg_server.error();
     }
-  });
+  }, can_skew ? sensors.size() - 1 : SIZE_MAX);
   for (auto c : codes2) EXPECT_EQ(c, 0);
 
   // Flush rounds (census: no cells, a sweep record each) until PostgreSQL holds what every sensor committed:
@@ -214,6 +240,15 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
   for (const auto& s : sensors) committed_obs += tw::store::Store(s.db).query_int("SELECT count(*) FROM observations");
   EXPECT_EQ(pg.query_int("SELECT count(*) FROM observations"), committed_obs);
   EXPECT_GE(committed_obs, 10 * 6 + 5);   // round 1: 6 cells each; round 2: group A 7
+
+  // The sensor with the clock 10 minutes behind: its round-2 sweep is stored with its own time, received
+  // about 10 minutes later by the collector's clock.
+  if (can_skew) {
+    const auto skew = pg.query("SELECT received_ms - time_unix_ms FROM sweeps WHERE sensor_id = $1 AND sensor_sweep = 2",
+                               {sensors.back().id});
+    ASSERT_EQ(skew.size(), 1u);
+    EXPECT_NEAR(std::stod(skew[0][0]), 600000.0, 60000.0);
+  }
 
   // The rogue, and only it, flagged by F2 (group B hears operator 262-01's three other cells, not it).
   const auto rows = pg.query("SELECT rule, cell_key FROM fleet_alerts");

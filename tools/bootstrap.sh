@@ -16,8 +16,8 @@ mode="${1:-demo}"
 PACKAGES=(build-essential cmake pkg-config
           libsoapysdr-dev libliquid-dev libfftw3-dev libeigen3-dev libgtest-dev
           libosmocore-dev libsqlite3-dev nlohmann-json3-dev libbenchmark-dev
-          clang libclang-rt-dev
-          libmosquitto-dev libpq-dev mosquitto postgresql)   # fleet: MQTT client, PostgreSQL client; the servers for its tests   # clang + its sanitizer/libFuzzer runtimes: the fuzz harnesses
+          clang libclang-rt-dev   # clang + its sanitizer/libFuzzer runtimes: the fuzz harnesses
+          libmosquitto-dev libpq-dev mosquitto postgresql faketime)   # fleet: MQTT/PostgreSQL clients; servers + a skewed clock for its tests
 
 missing=()
 for p in "${PACKAGES[@]}"; do

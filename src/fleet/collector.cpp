@@ -61,14 +61,14 @@ class Collector {
         continue;
       }
       if (queue_.size() < o_.batch) mqtt_->loop(queue_.empty() ? 100 : 5);
-      if (!queue_.empty() && (queue_.size() >= o_.batch || !mqtt_->connected() || quiet_since_ok())) process();
+      if (pending_ || (!queue_.empty() && (queue_.size() >= o_.batch || !mqtt_->connected() || quiet_since_ok()))) process();
       if (std::chrono::duration<double>(Clock::now() - last_summary).count() >= o_.summary_every_s) {
         emit(stats_.to_json("collector_summary"));
         last_summary = Clock::now();
       }
     }
     // Stopping: what is queued still goes in when the database is there.
-    if (!queue_.empty() && db_) process();
+    while ((pending_ || !queue_.empty()) && db_ && db_->connection_ok()) process();
     if (mqtt_) mqtt_->disconnect();
     emit(stats_.to_json("collector_stop"));
     return stats_;
@@ -229,11 +229,16 @@ class Collector {
   }
 
   void process() {
-    std::vector<Raw> raws;
-    const std::size_t n = std::min(queue_.size(), o_.batch);
-    raws.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
-    const auto items = validate(raws);
-    const CollectorStats before = stats_;   // validation counted once; what writing counts may be undone
+    // A batch is validated once (counted once); when the database fails it waits, validated, in pending_.
+    if (!pending_) {
+      std::vector<Raw> raws;
+      const std::size_t n = std::min(queue_.size(), o_.batch);
+      raws.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      pending_ = validate(raws);
+    }
+    const std::vector<Item>& items = *pending_;
+    const CollectorStats before = stats_;   // what writing counts may be undone
     std::map<std::pair<std::string, std::string>, std::int64_t> touched, through;
     try {
       db_->begin();
@@ -280,7 +285,7 @@ class Collector {
         db_->rollback();
       }
     }
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    pending_.reset();
     ++stats_.batches;
     confirm(touched, through);
     if (o_.after_batch) {
@@ -303,6 +308,7 @@ class Collector {
   std::unique_ptr<PgFleetStore> db_;
   std::unique_ptr<MqttClient> mqtt_;
   std::vector<Raw> queue_;
+  std::optional<std::vector<Item>> pending_;
   std::size_t last_queue_size_ = 0;
   std::unordered_map<std::string, Bucket> buckets_;
   Clock::time_point db_next_{}, mqtt_next_{};
