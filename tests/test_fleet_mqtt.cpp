@@ -202,3 +202,36 @@ TEST(FleetMqtt, NoPagedIdentityInAnyPayloadUnlessKeepIdentities) {
   }
   EXPECT_EQ(cells, 1u);
 }
+
+// monitor: the outbox is written in each sweep's transaction (MonitorCore) and drained after each sweep.
+TEST(FleetMqtt, MonitorPublishesEachCommittedSweepWithItsCells) {
+  tw::test::MosquittoServer broker;
+  TW_SERVER_OR_SKIP(broker);
+  tw::test::TempDir dir;
+  Subscriber sub(broker.url("tw"), "tw/#");
+  const auto db = (dir / "m.db").string();
+  const auto r = tw::test::run_towerwatch({"monitor", "--device", "driver=towerwatch-sim,realtime=0,scene=city", "--band",
+                                           "P-GSM900", "--arfcn", "58-66", "--rate", "2.6M", "--mode", "sync", "--db", db,
+                                           "--learn", "0", "--clock", "stream", "--max-sweeps", "2", "--json", "--mqtt",
+                                           broker.url("tw"), "--mqtt-sensor", "m1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto got = sub.collect();
+  std::map<std::int64_t, std::size_t> cells_per_sweep;
+  std::vector<json> sweeps;
+  for (const auto& m : got) {
+    if (m.topic == "tw/m1/cell") ++cells_per_sweep[json::parse(m.payload)["sweep"].get<std::int64_t>()];
+    if (m.topic == "tw/m1/sweep") sweeps.push_back(json::parse(m.payload));
+  }
+  // Truth: the monitor's own database, sweep by sweep.
+  tw::store::Store st(db);
+  const auto stored = st.sweeps();
+  ASSERT_EQ(stored.size(), 2u);
+  ASSERT_EQ(sweeps.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(sweeps[i]["sweep"], stored[i].id);
+    EXPECT_EQ(sweeps[i]["n_cells"], stored[i].n_cells);
+    EXPECT_EQ(cells_per_sweep[stored[i].id], static_cast<std::size_t>(stored[i].n_cells));
+    EXPECT_GE(stored[i].n_cells, 3);   // operator A's three carriers on 58..66
+  }
+  EXPECT_EQ(st.query_int("SELECT count(*) FROM mqtt_outbox"), 0);
+}
