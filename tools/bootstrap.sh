@@ -17,7 +17,7 @@ PACKAGES=(build-essential cmake pkg-config
           libsoapysdr-dev libliquid-dev libfftw3-dev libeigen3-dev libgtest-dev
           libosmocore-dev libsqlite3-dev nlohmann-json3-dev libbenchmark-dev
           clang libclang-rt-dev   # clang + its sanitizer/libFuzzer runtimes: the fuzz harnesses
-          libmosquitto-dev libpq-dev mosquitto postgresql faketime)   # fleet: MQTT/PostgreSQL clients; servers + a skewed clock for its tests
+          libmosquitto-dev libpq-dev mosquitto postgresql faketime openssl)   # fleet: clients; servers, a skewed clock, test certificates
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -104,14 +104,15 @@ class SharedTempDir {
 
 class MosquittoServer {
  public:
-  MosquittoServer() : port_(free_tcp_port()) {
+  // extra_conf: lines added to the listener (e.g. its TLS files).
+  explicit MosquittoServer(std::string extra_conf = "") : port_(free_tcp_port()), extra_conf_(std::move(extra_conf)) {
     write_conf();
     start();
   }
   void write_conf() {
     std::ofstream conf(dir_.path() / "mosquitto.conf");
     conf << "listener " << port_ << " 127.0.0.1\n"
-         << "allow_anonymous true\n"
+         << extra_conf_ << "allow_anonymous true\n"
          << "persistence true\n"
          << "persistence_location " << dir_.path().string() << "/\n"
          << "max_queued_messages 1000000\n"
@@ -159,6 +160,7 @@ class MosquittoServer {
  private:
   SharedTempDir dir_;
   int port_;
+  std::string extra_conf_;
   pid_t pid_ = -1;
   std::string error_;
 };
