@@ -173,7 +173,10 @@ PgFleetStore::PgFleetStore(const std::string& conninfo) {
   where_ = std::string(PQhost(conn_) ? PQhost(conn_) : "?") + ":" + (PQport(conn_) ? PQport(conn_) : "?") + "/" +
            (PQdb(conn_) ? PQdb(conn_) : "?");
   if (PQstatus(conn_) != CONNECTION_OK) {
-    const std::string msg = PQerrorMessage(conn_);
+    std::string msg = PQerrorMessage(conn_);
+    for (char& c : msg)
+      if (c == '\n' || c == '\t') c = ' ';
+    while (!msg.empty() && msg.back() == ' ') msg.pop_back();
     PQfinish(conn_);
     conn_ = nullptr;
     throw RuntimeFailure("PostgreSQL " + where_ + ": cannot connect: " + msg);
@@ -191,6 +194,8 @@ bool PgFleetStore::connection_ok() const { return conn_ && PQstatus(conn_) == CO
 
 void PgFleetStore::fail(const std::string& what) {
   std::string msg = conn_ ? PQerrorMessage(conn_) : "no connection";
+  for (char& c : msg)
+    if (c == '\n' || c == '\t') c = ' ';
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   throw RuntimeFailure("PostgreSQL " + where_ + ": " + what + ": " + msg);
 }
