@@ -143,7 +143,7 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
   TW_SERVER_OR_SKIP(pg_server);
   tw::test::TempDir dir;
   const std::string url = broker.url("fleet");
-  // Two groups of sensors 1 km apart (within F2's 3 km); group A gets the rogue in round 2.
+  // Two groups of sensors 1 km apart (within FL2's 3 km); group A gets the rogue in round 2.
   constexpr int kPerGroup = 5;
   std::vector<Sensor> sensors;
   for (int g = 0; g < 2; ++g)
@@ -250,14 +250,14 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
     EXPECT_NEAR(std::stod(skew[0][0]), 600000.0, 60000.0);
   }
 
-  // The rogue, and only it, flagged by F2 (group B hears operator 262-01's three other cells, not it).
+  // The rogue, and only it, flagged by FL2 (group B hears operator 262-01's three other cells, not it).
   const auto rows = pg.query("SELECT rule, cell_key FROM fleet_alerts");
   bool rogue = false;
   for (const auto& r : rows) {
     EXPECT_EQ(r[1], "GSM:262-01-4711-10099") << r[0] << " flagged a legitimate cell";
-    rogue = rogue || (r[0] == "F2" && r[1] == "GSM:262-01-4711-10099");
+    rogue = rogue || (r[0] == "FL2" && r[1] == "GSM:262-01-4711-10099");
   }
-  EXPECT_TRUE(rogue) << "F2 did not flag the rogue";
+  EXPECT_TRUE(rogue) << "FL2 did not flag the rogue";
   bool published = false;
   for (const auto& l : collector.lines())
     published = published || (l.value("type", "") == "fleet_alert" && l.value("cell_key", "") == "GSM:262-01-4711-10099");

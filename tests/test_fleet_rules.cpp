@@ -1,4 +1,4 @@
-// Fleet rules F1 and F2 (src/fleet/rules/) on sightings built here: geometry is the truth (1 degree of
+// Fleet rules FL1 and FL2 (src/fleet/rules/) on sightings built here: geometry is the truth (1 degree of
 // latitude on the mean Earth sphere, radius 6371.0088 km, is 111.195 km).
 #include <gtest/gtest.h>
 
@@ -37,24 +37,24 @@ TEST(FleetRules, DistanceIsTheGreatCircle) {
   EXPECT_NEAR(tw::fleet::distance_km(60, 0, 60, 1), 111.195 * 0.5, 0.01);   // cos 60 = 0.5
 }
 
-TEST(FleetRules, F1FlagsOneIdentityHeardStronglyFurtherApartThanOneCellReaches) {
+TEST(FleetRules, FL1FlagsOneIdentityHeardStronglyFurtherApartThanOneCellReaches) {
   FleetView v;
   // 0.5 degree of latitude apart: 55.6 km (> 35 km).
   v.sightings = {seen("a", "GSM:262-01-1-7", 52.0, 13.0, 25), seen("b", "GSM:262-01-1-7", 52.5, 13.0, 22)};
-  auto f = apply("F1", v);
+  auto f = apply("FL1", v);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].cell_key, "GSM:262-01-1-7");
   EXPECT_NEAR(f[0].evidence["distance_km"].get<double>(), 55.6, 0.1);
   // 0.25 degree: 27.8 km, one transmitter can reach both.
   v.sightings[1].lat = 52.25;
-  EXPECT_TRUE(apply("F1", v).empty());
+  EXPECT_TRUE(apply("FL1", v).empty());
   // Far apart but weak at one of them (a long-range freak): not flagged.
   v.sightings[1].lat = 52.5;
   v.sightings[1].max_snr_db = 9;
-  EXPECT_TRUE(apply("F1", v).empty());
+  EXPECT_TRUE(apply("FL1", v).empty());
 }
 
-TEST(FleetRules, F2FlagsACellOneGroupHearsWhileCoLocatedSensorsHearTheOperatorsOtherCells) {
+TEST(FleetRules, FL2FlagsACellOneGroupHearsWhileCoLocatedSensorsHearTheOperatorsOtherCells) {
   FleetView v;
   const std::string rogue = "GSM:262-01-4711-10099";
   // Group A (a0, a1) hears the rogue and operator 01's cells X and Y; group B (b0, b1) 1.1 km north hears X, Y.
@@ -67,7 +67,7 @@ TEST(FleetRules, F2FlagsACellOneGroupHearsWhileCoLocatedSensorsHearTheOperatorsO
     v.sightings.push_back(seen(s, "GSM:262-01-1234-1", 52.530, 13.405, 20));
     v.sightings.push_back(seen(s, "GSM:262-01-1234-2", 52.530, 13.405, 20));
   }
-  auto f = apply("F2", v);
+  auto f = apply("FL2", v);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].cell_key, rogue);
   EXPECT_EQ(f[0].evidence["witnesses"].size(), 2u);
@@ -75,14 +75,14 @@ TEST(FleetRules, F2FlagsACellOneGroupHearsWhileCoLocatedSensorsHearTheOperatorsO
   auto far = v;
   for (auto& s : far.sightings)
     if (s.sensor[0] == 'b') s.lat = 52.570;
-  EXPECT_TRUE(apply("F2", far).empty());
+  EXPECT_TRUE(apply("FL2", far).empty());
   // Group B hears only one other cell of the operator: not enough to testify.
   auto thin = v;
   std::erase_if(thin.sightings, [](const Sighting& s) { return s.sensor[0] == 'b' && s.cell_key == "GSM:262-01-1234-2"; });
-  EXPECT_TRUE(apply("F2", thin).empty());
+  EXPECT_TRUE(apply("FL2", thin).empty());
   // Group B hears the rogue too: it is not local.
   auto everyone = v;
   everyone.sightings.push_back(seen("b0", rogue, 52.530, 13.405, 18));
   everyone.sightings.push_back(seen("b1", rogue, 52.530, 13.405, 18));
-  EXPECT_TRUE(apply("F2", everyone).empty());
+  EXPECT_TRUE(apply("FL2", everyone).empty());
 }

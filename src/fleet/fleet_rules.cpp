@@ -6,25 +6,25 @@
 
 namespace tw::fleet {
 
-std::vector<FleetFinding> rule_f1_distant_twins(const FleetView& view);
-std::vector<FleetFinding> rule_f2_lone_cell(const FleetView& view);
+std::vector<FleetFinding> rule_fl1_distant_twins(const FleetView& view);
+std::vector<FleetFinding> rule_fl2_lone_cell(const FleetView& view);
 
 const std::vector<FleetRule>& fleet_rules() {
   static const std::vector<FleetRule> table = {
-      {"F1", "one cell identity heard strongly by sensors too far apart for one transmitter", 3.0,
+      {"FL1", "one cell identity heard strongly by sensors too far apart for one transmitter", 3.0,
        "A cell's global identity (MCC, MNC, LAC, CI) belongs to one transmitter. Heard with a high SNR by two "
        "sensors further apart than one macro cell can reach (35 km, the GSM timing-advance limit), it is either "
        "moving or cloned: IMSI catchers copy a real cell's identity.",
        "3GPP TS 23.003 4.3.1 (CGI); TS 45.010 5.4 (timing advance, 63 x 550 m); Ney et al., SeaGlass, PoPETs "
        "2017 (cell identities seen at implausible places across a fleet)",
-       rule_f1_distant_twins},
-      {"F2", "a cell heard by one place only where co-located sensors hear the operator's other cells", 2.5,
+       rule_fl1_distant_twins},
+      {"FL2", "a cell heard by one place only where co-located sensors hear the operator's other cells", 2.5,
        "Sensors within 3 km of each other hear largely the same macro cells. A cell heard strongly by sensors at "
        "one place only, while at least two other sensors close by hear two or more other cells of the same "
        "operator and not this one, is a low-power local transmitter posing as that operator.",
        "Ney et al., SeaGlass, PoPETs 2017 (comparison across sensors); Dabrowski et al., IMSI-Catch Me If You "
        "Can, ACSAC 2014 (catchers cover a small area with a strong signal)",
-       rule_f2_lone_cell},
+       rule_fl2_lone_cell},
   };
   return table;
 }

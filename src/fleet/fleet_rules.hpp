@@ -1,7 +1,8 @@
 // Rules only a fleet can apply: they compare what several sensors, at known positions, heard of one cell
 // identity within a time window (received time at the collector: a sensor's wrong clock does not move its
 // observations out of the window). One rule per file in src/fleet/rules/, registered in the table of
-// fleet_rules.cpp with its rationale and sources, like the single-sensor rules (src/scorer/rules_table.cpp).
+// fleet_rules.cpp with its rationale and sources, like the single-sensor rules (src/scorer/rules_table.cpp);
+// their ids start with FL (F1, F2 are single-sensor rules).
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -125,6 +125,13 @@ const Statement kStatements[] = {
      "through_seq = sensor_epochs.through_seq RETURNING through_seq"},
     {"epoch_seqs", "SELECT seq FROM messages WHERE sensor_id = $1 AND epoch = $2 AND seq > $3 ORDER BY seq LIMIT 100000"},
     {"epoch_set", "UPDATE sensor_epochs SET through_seq = $3 WHERE sensor_id = $1 AND epoch = $2"},
+    // The fleet baseline: what every sensor observed of a cell (GSM, CGI) before $5.
+    {"baseline_cell",
+     "SELECT count(*), min(received_ms), max(received_ms), avg(lat), avg(lon), "
+     "coalesce(string_agg(DISTINCT arfcn::text, ','), ''), max(bsic) FROM observations WHERE rat = 'GSM' AND "
+     "mcc = $1 AND mnc = $2 AND lac = $3 AND ci = $4 AND received_ms < $5"},
+    {"baseline_operator", "SELECT count(*) FROM (SELECT 1 FROM observations WHERE rat = 'GSM' AND mcc = $1 AND mnc = $2 AND "
+                          "received_ms < $3 LIMIT 1) x"},
     {"fleet_alert_insert",
      "INSERT INTO fleet_alerts(rule, cell_key, window_start_ms, time_ms, score, body) VALUES($1,$2,$3,$4,$5,$6::jsonb) "
      "ON CONFLICT (rule, cell_key, window_start_ms) DO NOTHING"},
@@ -334,6 +341,38 @@ std::vector<std::vector<std::string>> PgFleetStore::sightings(std::int64_t since
   for (int i = 0; i < r.rows(); ++i)
     for (int c = 0; c < PQnfields(r.r); ++c) out[static_cast<std::size_t>(i)].push_back(r.text(i, c));
   return out;
+}
+
+std::optional<KnownCell> PgFleetStore::fleet_cell(int mcc, const std::string& mnc, int lac, int ci, std::int64_t before_ms) {
+  const auto r = exec_prepared("baseline_cell", {std::to_string(mcc), mnc, std::to_string(lac), std::to_string(ci),
+                                                 std::to_string(before_ms)});
+  if (r.rows() < 1 || r.integer(0, 0) == 0) return std::nullopt;
+  KnownCell k;
+  k.rat = "GSM";
+  k.mcc = mcc;
+  k.mnc = mnc;
+  k.lac = lac;
+  k.ci = ci;
+  k.source = "observed";
+  k.n_observations = r.integer(0, 0);
+  k.first_seen_unix_ms = r.integer(0, 1);
+  k.last_seen_unix_ms = r.integer(0, 2);
+  if (!r.text(0, 3).empty() && !r.text(0, 4).empty()) {
+    k.lat = std::stod(r.text(0, 3));
+    k.lon = std::stod(r.text(0, 4));
+  }
+  const std::string arfcns = r.text(0, 5);
+  for (std::size_t p = 0; p < arfcns.size();) {
+    const std::size_t c = std::min(arfcns.find(',', p), arfcns.size());
+    k.arfcns.push_back(std::stoi(arfcns.substr(p, c - p)));
+    p = c + 1;
+  }
+  if (!r.text(0, 6).empty()) k.bsic = std::stoi(r.text(0, 6));
+  return k;
+}
+
+bool PgFleetStore::fleet_operator_known(int mcc, const std::string& mnc, std::int64_t before_ms) {
+  return exec_prepared("baseline_operator", {std::to_string(mcc), mnc, std::to_string(before_ms)}).integer(0, 0) > 0;
 }
 
 }  // namespace tw::fleet

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/fleet/fleet_message.hpp"
+#include "src/scorer/baseline_view.hpp"
 
 struct pg_conn;
 
@@ -56,6 +57,11 @@ class PgFleetStore {
                          std::int64_t time_ms, double score, const nlohmann::json& body);
   // Rows: rat, mcc, mnc, lac, ci, arfcn, sensor, lat, lon, max snr_db, max power_dbfs, n, first, last received.
   std::vector<std::vector<std::string>> sightings(std::int64_t since_ms);
+
+  // The fleet baseline (src/fleet/pg_baseline_view.hpp): a GSM cell as every sensor observed it before
+  // before_ms (received time), and whether any cell of the operator was.
+  std::optional<KnownCell> fleet_cell(int mcc, const std::string& mnc, int lac, int ci, std::int64_t before_ms);
+  bool fleet_operator_known(int mcc, const std::string& mnc, std::int64_t before_ms);
 
   // For tests and the bench: the single integer result of a parameterless query.
   std::int64_t query_int(const std::string& sql);

@@ -1,4 +1,4 @@
-// F2: a cell heard at one place only where co-located sensors hear the operator's other cells
+// FL2: a cell heard at one place only where co-located sensors hear the operator's other cells
 // (fleet_rules.cpp).
 #include <map>
 #include <set>
@@ -14,7 +14,7 @@ constexpr std::size_t kMinWitnesses = 2;         // co-located sensors that do n
 constexpr std::size_t kMinOperatorCells = 2;     // other cells of the operator each witness hears
 }  // namespace
 
-std::vector<FleetFinding> rule_f2_lone_cell(const FleetView& view) {
+std::vector<FleetFinding> rule_fl2_lone_cell(const FleetView& view) {
   // Per sensor: position, and the cells it heard per operator.
   struct SensorView {
     double lat = 0, lon = 0;

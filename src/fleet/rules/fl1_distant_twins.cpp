@@ -1,4 +1,4 @@
-// F1: one cell identity heard strongly by sensors too far apart for one transmitter (fleet_rules.cpp).
+// FL1: one cell identity heard strongly by sensors too far apart for one transmitter (fleet_rules.cpp).
 #include <map>
 
 #include "src/fleet/fleet_rules.hpp"
@@ -10,7 +10,7 @@ constexpr double kStrongSnrDb = 15.0;   // well above the decoding threshold (~6
 constexpr double kMaxReachKm = 35.0;    // TS 45.010: timing advance 0..63 bit periods, about 35 km
 }  // namespace
 
-std::vector<FleetFinding> rule_f1_distant_twins(const FleetView& view) {
+std::vector<FleetFinding> rule_fl1_distant_twins(const FleetView& view) {
   std::map<std::string, std::vector<const Sighting*>> by_cell;
   for (const auto& s : view.sightings)
     if (s.lat && s.lon && s.max_snr_db >= kStrongSnrDb) by_cell[s.cell_key].push_back(&s);
