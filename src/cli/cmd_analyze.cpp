@@ -9,6 +9,7 @@
 #include "hw/pcap_source.hpp"
 #include "src/cli/analyze_pcap.hpp"
 #include "src/cli/command.hpp"
+#include "src/cli/mqtt_options.hpp"
 #include "src/cli/source_options.hpp"
 #include "src/core/error.hpp"
 #include "src/core/hex.hpp"
@@ -51,6 +52,7 @@ int run_analyze(const std::vector<std::string>& argv) {
   help.options.push_back(region_option());
   help.options.push_back(report_option());
   for (auto& o : map_export_options()) help.options.push_back(o);
+  add_mqtt_options(help.options);
   auto args = parse_or_help("analyze", help, argv);
   if (!args) return 0;
   if (args->positionals().empty()) throw InputError("no capture given (usage: towerwatch analyze FILE...)");
@@ -68,6 +70,7 @@ int run_analyze(const std::vector<std::string>& argv) {
     lte_opts.si_seconds = *args->number("lte-si-seconds");
     lte_opts.system_information = lte_opts.si_seconds > 0.0;
   }
+  auto publisher = publisher_from_args(*args, "analyze", opts.keep_identities);
   std::unique_ptr<GsmtapSender> lte_gsmtap;
   if (opts.gsmtap) lte_gsmtap = std::make_unique<GsmtapSender>(*opts.gsmtap);
 
@@ -132,7 +135,7 @@ int run_analyze(const std::vector<std::string>& argv) {
     std::vector<nlohmann::json> all_cells = result.cells;
     all_cells.insert(all_cells.end(), lte.cells.begin(), lte.cells.end());
     const ScoredRun scored = score_run(all_cells, info.description, "analyze " + info.description, args->get("db"),
-                                       scorer_options_from_args(*args));
+                                       scorer_options_from_args(*args), 3600.0, std::nullopt, publisher.get());
     // One page per run: with several captures the report holds the last one (say so rather than merge).
     if (sources.size() > 1 && i + 1 < sources.size() && args->has("report"))
       log::warn("--report: " + info.description + " is not in the report (it shows the last capture)");

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "src/cli/command.hpp"
+#include "src/cli/mqtt_options.hpp"
 #include "src/cli/scan_common.hpp"
 #include "src/cli/scoring_common.hpp"
 #include "src/core/error.hpp"
@@ -140,6 +141,7 @@ int run_monitor(const std::vector<std::string>& argv) {
        {"json", false, "", "JSON lines: monitor_start, monitor_sweep, alert, alert_cleared, device_lost, ..."}},
       "towerwatch monitor --device driver=towerwatch-sim,scene=city-with-rogue --band GSM900 --db site.db --learn 1h"};
   for (auto& opt : map_export_options()) help.options.push_back(opt);
+  add_mqtt_options(help.options);
   auto args = parse_or_help("monitor", help, argv);
   if (!args) return 0;
   monitor::MonitorOptions o;
@@ -170,6 +172,15 @@ int run_monitor(const std::vector<std::string>& argv) {
     else
       print_event(e);
   };
+  auto publisher = publisher_from_args(*args, o.scan.device_args.empty() ? "monitor" : o.scan.device_args);
+  if (publisher) {
+    fleet::SensorPublisher* p = publisher.get();
+    o.core.in_transaction = [p](store::Store& db, std::int64_t sweep_id, const SweepObservations& sweep,
+                                const std::vector<Alert>& alerts, const std::string& source) {
+      p->enqueue_sweep(db, sweep_id, sweep, alerts, source);
+    };
+    o.after_sweep = [p](store::Store& db) { p->drain(db, p->config().timeout_s); };
+  }
   monitor::run_monitor(o);
   return 0;
 }

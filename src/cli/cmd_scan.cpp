@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "src/cli/command.hpp"
+#include "src/cli/mqtt_options.hpp"
 #include "src/cli/scan_common.hpp"
 #include "src/cli/scoring_common.hpp"
 #include "src/scorer/score_records.hpp"
@@ -154,6 +155,7 @@ int run_scan(const std::vector<std::string>& argv) {
   help.options.push_back(db_option());
   help.options.push_back(report_option());   // --region (the band preset) also tells rule M1 the region
   for (auto& o : map_export_options()) help.options.push_back(o);
+  add_mqtt_options(help.options);
   auto args = parse_or_help("scan", help, argv);
   if (!args) return 0;
   const bool json = args->has("json");
@@ -167,12 +169,13 @@ int run_scan(const std::vector<std::string>& argv) {
     rq.lte_dwell_s = *d;
   }
   rq.keep_partial_on_device_loss = true;   // a device lost mid-sweep: report what was heard, then fail
+  auto publisher = publisher_from_args(*args, rq.device_args.empty() ? "scan" : rq.device_args);
   SigintGuard guard;
   rq.stop = &g_stop;
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
   if (!json) std::fprintf(stderr, "\n");
   const ScoredRun scored = score_run(out.merge.cells, out.serial, "scan " + out.description, args->get("db"),
-                                     scorer_options_from_args(*args));
+                                     scorer_options_from_args(*args), 3600.0, std::nullopt, publisher.get());
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);

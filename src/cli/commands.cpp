@@ -13,6 +13,7 @@ int run_baseline(const std::vector<std::string>& argv);
 int run_synth(const std::vector<std::string>& argv);
 int run_demo(const std::vector<std::string>& argv);
 int run_sources(const std::vector<std::string>& argv);
+int run_collect(const std::vector<std::string>& argv);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -23,6 +24,7 @@ const std::vector<Command>& commands() {
       {"baseline", "learn / import / show the baseline of known cells", run_baseline},
       {"synth", "render a GSM scene to an IQ file with its ground truth", run_synth},
       {"demo", "the main job on the built-in default: a sweep of a built-in scene via the simulated radio", run_demo},
+      {"collect", "fleet collector: sensors' MQTT messages into PostgreSQL, fleet rules across sensors", run_collect},
       {"sources", "read an IQ file or a SoapySDR device and report its stream: rate, level, gaps", run_sources},
   };
   return table;

@@ -6,6 +6,8 @@
 #include "src/cells/operator_names.hpp"
 #include "src/core/error.hpp"
 #include "src/locate/cell_positions.hpp"
+#include "src/core/log.hpp"
+#include "src/fleet/sensor_publisher.hpp"
 #include "src/output/html_report.hpp"
 #include "src/output/map_export.hpp"
 #include "src/scorer/score_records.hpp"
@@ -60,14 +62,17 @@ ScorerOptions scorer_options_from_args(const Args& args) {
 
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
                     const std::optional<std::string>& db_path, const ScorerOptions& options, double drive_window_s,
-                    std::optional<std::int64_t> time_unix_ms) {
+                    std::optional<std::int64_t> time_unix_ms, fleet::SensorPublisher* publisher) {
   ScoredRun run;
   run.cells = cell_records;
   const std::int64_t now = time_unix_ms.value_or(now_unix_ms());
   const SweepObservations current = observations_from_records(cell_records, now, sensor);
+  // With --mqtt the outbox needs a database: --db, else the default one.
+  const std::optional<std::string> db_used = db_path ? db_path : publisher ? std::optional<std::string>(store::default_db_path().string()) : std::nullopt;
   std::optional<store::Store> db;
-  if (db_path) {
-    const std::filesystem::path path(*db_path);
+  std::filesystem::path path;
+  if (db_used) {
+    path = *db_used;
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
     db.emplace(path);
     // The drive so far: positioned observations stored within the window.
@@ -87,10 +92,20 @@ ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::
   store::StoreBaselineView baseline(*db);
   baseline.drive_window_ms = static_cast<std::int64_t>(drive_window_s * 1000.0);
   run.alerts = score_sweep(sweep, &baseline, options);
-  // The sweep is committed in one transaction first; its alerts follow (an interruption between the two
-  // leaves a complete sweep without alerts, which scoring it again restores).
-  run.sweep_id = db->store_sweep(sweep, source);
-  for (const auto& a : run.alerts) db->store_alert(*run.sweep_id, store::cell_key(a.cell), a.score, to_json(a)["reasons"]);
+  // The sweep, its alerts (and with --mqtt its outbox messages) are committed in one transaction.
+  {
+    store::Store::Transaction tx(*db);
+    run.sweep_id = db->store_sweep(sweep, source);
+    for (const auto& a : run.alerts) db->store_alert(*run.sweep_id, store::cell_key(a.cell), a.score, to_json(a)["reasons"]);
+    if (publisher) publisher->enqueue_sweep(*db, *run.sweep_id, sweep, run.alerts, source);
+    tx.commit();
+  }
+  if (publisher) {
+    const auto r = publisher->drain(*db, publisher->config().timeout_s);
+    if (r.left > 0)
+      log::warn("mqtt: " + std::to_string(r.left) + " messages wait in the outbox of " + path.string() +
+                (r.connected ? "" : " (broker unreachable)") + "; sent with the next run");
+  }
   return run;
 }
 

@@ -12,6 +12,10 @@
 #include "src/scorer/scorer.hpp"
 #include "src/sweep/sweep_runner.hpp"
 
+namespace tw::fleet {
+class SensorPublisher;
+}
+
 namespace tw::cli {
 
 OptionSpec db_option();
@@ -47,6 +51,9 @@ void write_map_exports_if_asked(const Args& args, const ScoredRun& run);
 // `time_unix_ms`: when the sweep was heard (default: now; a pcap gives its packets' time).
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
                     const std::optional<std::string>& db_path, const ScorerOptions& options = {},
-                    double drive_window_s = 3600.0, std::optional<std::int64_t> time_unix_ms = std::nullopt);
+                    double drive_window_s = 3600.0, std::optional<std::int64_t> time_unix_ms = std::nullopt,
+                    fleet::SensorPublisher* publisher = nullptr);
+// With a publisher (--mqtt) the sweep, its alerts and its outbox messages are one transaction (the database
+// is --db, else the default one: the outbox needs it), then the outbox is drained to the broker.
 
 }  // namespace tw::cli

@@ -160,6 +160,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       continue;
     }
     ++stats.sweeps;
+    if (o.after_sweep) o.after_sweep(db);
     emit({{"type", "monitor_sweep"},
           {"sweep_id", out.sweep_id},
           {"time_unix_ms", t},

@@ -40,6 +40,8 @@ struct MonitorOptions {
   const std::atomic<bool>* stop = nullptr;
   // Every event: monitor_start, monitor_sweep, alert, alert_cleared, device_lost, device_reopened, monitor_stop.
   std::function<void(const nlohmann::json&)> emit;
+  // After every committed sweep (the fleet publisher drains its outbox).
+  std::function<void(store::Store&)> after_sweep;
 };
 
 struct MonitorStats {

@@ -92,6 +92,7 @@ SweepOutcome MonitorCore::process(const SweepObservations& sweep, const std::str
       }
     }
     store_.set_meta(kClockMeta, std::to_string(sweep.time_unix_ms));
+    if (options_.in_transaction) options_.in_transaction(store_, out.sweep_id, sweep, out.alerts, source);
     try {
       tx.commit();
     } catch (...) {

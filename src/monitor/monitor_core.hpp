@@ -12,6 +12,7 @@
 // repeat one.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct MonitorCoreOptions {
   std::int64_t learn_ms = 24LL * 3600 * 1000;   // learning period
   int clear_after_sweeps = 3;
   ScorerOptions scorer;
+  // Called inside the sweep's transaction after it is stored and scored (the fleet's MQTT outbox).
+  std::function<void(store::Store&, std::int64_t sweep_id, const SweepObservations&, const std::vector<Alert>&,
+                     const std::string& source)>
+      in_transaction;
 };
 
 struct SweepOutcome {

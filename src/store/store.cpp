@@ -98,6 +98,17 @@ CREATE TABLE monitor_findings(
   quiet_sweeps        INTEGER NOT NULL DEFAULT 0 CHECK (quiet_sweeps >= 0)
 );
 )sql",
+    // 3 (fleet, src/store/outbox.hpp): the MQTT outbox; messages wait here, written in the sweep's own
+    // transaction, until the broker (or the collector) has them. AUTOINCREMENT: a sequence number is never
+    // reused, even after the rows before it were deleted (it is part of the message id).
+    R"sql(
+CREATE TABLE mqtt_outbox(
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind     TEXT NOT NULL CHECK (kind IN ('cell', 'alert', 'sweep')),
+  payload  TEXT NOT NULL CHECK (json_valid(payload)),
+  acked_ms INTEGER
+);
+)sql",
 };
 constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kNumMigrations == Store::kSchemaVersion, "one migration per schema version");

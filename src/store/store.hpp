@@ -109,7 +109,7 @@ struct AlertRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;  // 2: monitor_findings
+  static constexpr int kSchemaVersion = 3;  // 2: monitor_findings, 3: mqtt_outbox
 
   // Opens (creating if absent) and migrates the database. tw::InputError if the file is not a towerwatch
   // database; tw::RuntimeFailure (naming the file) for a newer schema or any SQLite failure.

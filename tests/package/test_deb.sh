@@ -172,11 +172,12 @@ grep '"type":"alert"' "$work/monitor.json" | grep -q "\"lac\":$rogue_lac," ||
 [ "$(stat -c %U /var/lib/towerwatch/towerwatch.db 2>/dev/null)" = towerwatch ] || fail "no database owned by towerwatch in /var/lib/towerwatch"
 echo "test_deb: monitor-service as user towerwatch: rogue alert, database in /var/lib/towerwatch" >&2
 
-unit=/usr/lib/systemd/system/towerwatch-monitor.service
-systemd-analyze verify "$unit" >"$work/verify.out" 2>&1 || { cat "$work/verify.out" >&2; fail "systemd-analyze verify $unit"; }
-# Only complaints about this unit count (verify also loads the units it is ordered after).
-if grep -i "towerwatch" "$work/verify.out"; then fail "systemd-analyze verify warns about the unit"; fi
-echo "test_deb: systemd-analyze verify: ok" >&2
+for unit in /usr/lib/systemd/system/towerwatch-monitor.service /usr/lib/systemd/system/towerwatch-collect.service; do
+  systemd-analyze verify "$unit" >"$work/verify.out" 2>&1 || { cat "$work/verify.out" >&2; fail "systemd-analyze verify $unit"; }
+  # Only complaints about this unit count (verify also loads the units it is ordered after).
+  if grep -i "towerwatch" "$work/verify.out"; then fail "systemd-analyze verify warns about $unit"; fi
+done
+echo "test_deb: systemd-analyze verify (monitor, collect): ok" >&2
 
 # ---- remove: only the configuration and the service's data stay ----
 leftovers() {  # every path naming towerwatch outside dpkg's records, the build trees and temporary files
