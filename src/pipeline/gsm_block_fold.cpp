@@ -19,7 +19,18 @@ void GsmBlockFold::on_block(const GsmBlockIn& b) {
   // Privacy: the one copy of the octets every output below sees, bystanders' identities overwritten
   // (unless --keep-identities); the parse counts them from the block as received.
   auto octets = b.octets;
-  const auto msg = gsm::parse_l3_block_redacting(octets, parse_opts_);
+  gsm::ParsedMessage msg;
+  if (b.channel == "SDCCH/4" || b.channel == "SACCH/C4") {
+    // Dedicated channels carry one phone's signalling in LAPDm frames (44.006: address, control, length),
+    // not the CCCH's pseudo-length format: identities lie where no CCCH parser looks, and a LAPDm header can
+    // even read as a Paging Request. Not parsed; the body is padding unless --keep-identities.
+    msg.name = "Dedicated channel (not decoded)";
+    msg.error = b.channel + ": dedicated signalling is not decoded";
+    if (!parse_opts_.keep_identities)
+      for (std::size_t i = 3; i < octets.size(); ++i) octets[i] = 0x2b;
+  } else {
+    msg = gsm::parse_l3_block_redacting(octets, parse_opts_);
+  }
   if (block_events_ && on_event_) {
     json j{{"type", "gsm_block"},
            {"arfcn", b.key.arfcn ? json(*b.key.arfcn) : json(nullptr)},
