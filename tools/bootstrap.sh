@@ -16,6 +16,7 @@ mode="${1:-demo}"
 PACKAGES=(build-essential cmake pkg-config
           libsoapysdr-dev libliquid-dev libfftw3-dev libeigen3-dev libgtest-dev
           libosmocore-dev libsqlite3-dev nlohmann-json3-dev libbenchmark-dev
+          gpsd gpsd-clients libgps-dev   # positions: libgps; gpsd + gpsfake for the tests
           clang libclang-rt-dev)   # clang + its sanitizer/libFuzzer runtimes: the fuzz harnesses
 
 missing=()

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "src/cli/command.hpp"
+#include "src/cli/position_options.hpp"
+#include "src/cli/stop_signals.hpp"
 #include "src/cli/scan_common.hpp"
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
@@ -17,35 +19,6 @@
 namespace tw::cli {
 
 namespace {
-
-std::atomic<bool> g_monitor_stop{false};
-// The first signal asks for a clean stop; a second one (the stop did not come quickly enough for the user)
-// takes the default action. Both calls are async-signal-safe.
-extern "C" void on_monitor_signal(int sig) {
-  if (g_monitor_stop.exchange(true)) {
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-  }
-}
-
-// SIGINT and SIGTERM end the monitor cleanly (the sweep under way is abandoned, every completed one is
-// committed; a second signal kills as usual); the previous handlers come back afterwards.
-class StopSignals {
- public:
-  StopSignals() {
-    g_monitor_stop.store(false);
-    prev_int_ = std::signal(SIGINT, on_monitor_signal);
-    prev_term_ = std::signal(SIGTERM, on_monitor_signal);
-  }
-  ~StopSignals() {
-    std::signal(SIGINT, prev_int_);
-    std::signal(SIGTERM, prev_term_);
-  }
-
- private:
-  void (*prev_int_)(int) = SIG_DFL;
-  void (*prev_term_)(int) = SIG_DFL;
-};
 
 int parse_int(const std::string& s, const std::string& what) {
   int v = 0;
@@ -157,6 +130,7 @@ int run_monitor(const std::vector<std::string>& argv) {
        {"report", true, "FILE", "write a self-contained HTML report after every sweep"},
        {"json", false, "", "JSON lines: monitor_start, monitor_sweep, alert, alert_cleared, device_lost, ..."}},
       "towerwatch monitor --device driver=towerwatch-sim,scene=city-with-rogue --band GSM900 --db site.db --learn 1h"};
+  for (auto& opt : position_options()) help.options.push_back(opt);
   auto args = parse_or_help("monitor", help, argv);
   if (!args) return 0;
   monitor::MonitorOptions o;
@@ -176,8 +150,10 @@ int run_monitor(const std::vector<std::string>& argv) {
     throw InputError("--backoff must be in (0, 3600] s and --backoff-max between it and 86400 s");
   if (auto r = args->get("report")) o.report_path = std::filesystem::path(*r);
   const bool json = args->has("json");
+  const auto position = position_source_from_args(*args);
+  o.scan.position = position.get();
   StopSignals signals;
-  o.stop = &g_monitor_stop;
+  o.stop = signals.flag();
   o.emit = [json](const nlohmann::json& e) {
     if (json)
       emit_json_line(e);

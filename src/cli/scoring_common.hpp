@@ -33,7 +33,9 @@ struct ScoredRun {
 };
 
 // `sensor` names the device serial or the file; `source` is a description stored with the sweep.
+// `track`: the position reports received during the run, stored with the sweep (table track).
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path, const ScorerOptions& options = {});
+                    const std::optional<std::string>& db_path, const ScorerOptions& options = {},
+                    const std::vector<Fix>& track = {});
 
 }  // namespace tw::cli

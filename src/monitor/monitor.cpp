@@ -96,6 +96,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   ro.stop = o.stop;
   ro.adaptive_dwell = o.scan.adaptive_dwell;
   ro.threads = o.scan.threads;
+  ro.position = o.scan.position;
   const std::string source_text = "monitor " + dev.description;
   double backoff = o.backoff_initial_s;
   int failures = 0;
@@ -117,6 +118,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       }
     }
     sweep::SweepResult r;
+    const std::int64_t sweep_start_ms = now_unix_ms();
     try {
       r = sweep::run_sweep(*dev.source, plan, ro, nullptr);
     } catch (const RuntimeFailure& e) {
@@ -140,7 +142,8 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     const std::int64_t t = clock.now_ms();
     SweepOutcome out;
     try {
-      const SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
+      SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
+      if (o.scan.position) obs.track = o.scan.position->track(sweep_start_ms, now_unix_ms());
       out = core.process(obs, source_text);
     } catch (const InputError& e) {
       // A record the store refuses (a value out of range from the air): the sweep is dropped whole (one
