@@ -56,6 +56,15 @@ bool FixHistory::add(const Fix& f) {
     if (f.fix_time_unix_ms && last.fix_time_unix_ms == f.fix_time_unix_ms && last.mode == f.mode &&
         last.lat == f.lat && last.lon == f.lon)
       return false;  // gpsd repeats a cycle's report when a later sentence of it adds nothing new
+    if (!last.fix_time_unix_ms && f.fix_time_unix_ms && last.mode == f.mode && last.lat == f.lat && last.lon == f.lon) {
+      // The same fix completed by a later sentence of its cycle (GGA has no date: gpsd's first report of a
+      // session has no time until RMC comes): one report, known since the first.
+      const std::int64_t since = last.time_unix_ms;
+      fixes_.back() = f;
+      fixes_.back().time_unix_ms = since;
+      if (f.has_position()) last_positioned_ = fixes_.back();
+      return false;
+    }
   }
   if (f.has_position()) {
     if (last_positioned_ && !plausible(*last_positioned_, f)) {
