@@ -20,7 +20,8 @@ json fix_json(const Fix& f) {
 
 void stamp_position(json& record, const PositionSource& source, std::int64_t tuning_unix_ms) {
   record["tuning_unix_ms"] = tuning_unix_ms;
-  for (auto& [k, v] : fix_json(source.at(tuning_unix_ms)).items()) record[k] = v;
+  const json fields = fix_json(source.at(tuning_unix_ms));  // named: items() of a temporary would dangle
+  for (const auto& [k, v] : fields.items()) record[k] = v;
 }
 
 std::string fix_text(const Fix& f) {
