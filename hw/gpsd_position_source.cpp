@@ -77,6 +77,13 @@ std::size_t GpsdPositionSource::rejected_jumps() const {
   return history_.rejected_jumps();
 }
 
+bool GpsdPositionSource::wait_first_report(double seconds) const {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (reports_.load() == 0 && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return reports_.load() > 0;
+}
+
 void GpsdPositionSource::run() {
   const std::string where = description();
   double backoff = o_.backoff_initial_s;

@@ -141,6 +141,9 @@ class GpsdPositionSource final : public PositionSource {
   std::size_t connections() const { return connections_.load(); }   // successful connects so far
   std::size_t disconnects() const { return disconnects_.load(); }    // connections lost (gpsd gone, closed)
   std::size_t reports() const { return reports_.load(); }            // TPV reports read
+  // Waits up to `seconds` for gpsd's first report (a fix or a "no fix"), so the first tuning of a run does not
+  // go without a position only because the connection was still being made. false on timeout.
+  bool wait_first_report(double seconds) const;
 
  private:
   void run();

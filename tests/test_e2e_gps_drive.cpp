@@ -266,8 +266,6 @@ TEST_F(GpsE2e, DriveSurvivesGpsdGoingAwayAndStopsCleanlyOnSigint) {
   // Every cell line: on the track, or no fix when its tuning fell in gpsd's absence (3 s after the kill until
   // the restart). Positions move along the track from sweep to sweep.
   int with_fix = 0, without = 0;
-  const auto restart_ms = sweeps[before_restart - 1]["fix"].is_null() ? killed_ms : killed_ms;  // bound below
-  (void)restart_ms;
   for (const auto& c : lines_of_type(lines, "cell")) {
     const std::int64_t t = c["tuning_unix_ms"].get<std::int64_t>();
     if (c["fix_mode"] == "none") {

@@ -5,6 +5,10 @@
 
 namespace tw::cli {
 
+namespace {
+constexpr double kFirstReportWaitS = 5.0;
+}
+
 std::vector<OptionSpec> position_options() {
   return {{"gps", true, "HOST:PORT",
            "positions from gpsd (default localhost:2947; another as --gps=HOST:PORT); reconnects if gpsd goes away",
@@ -22,6 +26,10 @@ std::unique_ptr<PositionSource> position_source_from_args(const Args& args) {
                      "' (a gpsd address is given as --gps=HOST:PORT)");
   auto src = std::make_unique<GpsdPositionSource>(parse_gpsd_address(args.get_or("gps", "")));
   log::info("positions from " + src->description());
+  // A few seconds for the connection and gpsd's first report (at most one receiver cycle, 1 s, once connected).
+  if (!src->wait_first_report(kFirstReportWaitS))
+    log::warn(src->description() + ": no report within " + std::to_string(static_cast<int>(kFirstReportWaitS)) +
+              " s; starting without a position (observations say fix_mode none until one comes)");
   return src;
 }
 
