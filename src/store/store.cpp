@@ -153,8 +153,10 @@ void validate(const CellObservation& o, std::size_t i) {
   if (o.eph_m && *o.eph_m < 0) throw InputError(where(i, "eph") + " is negative");
   const auto mode = fix_mode_from_name(o.fix_mode);
   if (!mode) throw InputError(where(i, "fix_mode") + " is not none, 2d or 3d");
-  if ((*mode == FixMode::none) != !(o.lat && o.lon))
-    throw InputError(where(i, "fix_mode") + " = " + o.fix_mode + " disagrees with lat/lon");
+  // A fix needs its position. (A position with fix_mode none is one set by other means than a position
+  // source, as callers did before schema v3: kept as given.)
+  if (*mode != FixMode::none && !(o.lat && o.lon))
+    throw InputError(where(i, "fix_mode") + " = " + o.fix_mode + " without lat/lon");
   if (o.rat.empty()) throw InputError(where(i, "rat") + " is empty");
   check_range(o.mcc, 0, 999, i, "mcc");
   check_range(o.lac, 0, 65535, i, "lac");
