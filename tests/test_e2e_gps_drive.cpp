@@ -246,6 +246,13 @@ TEST_F(GpsE2e, DriveSurvivesGpsdGoingAwayAndStopsCleanlyOnSigint) {
   ASSERT_TRUE(wait_sweeps(before_kill + 2)) << tw::test::read_file(dir / "err.txt");
   fake = std::make_unique<tw::test::GpsFake>(dir / "track.nmea", port, 0.05, true, dir / "gpsfake2.log");
   ASSERT_TRUE(fake->wait_listening());
+  // Reconnected (the backoff doubles while gpsd is away: up to some seconds), then two sweeps with it.
+  bool reconnected = false;
+  for (int k = 0; k < 600 && !reconnected; ++k) {
+    reconnected = tw::test::read_file(dir / "err.txt").find(": connected") != std::string::npos;
+    if (!reconnected) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(reconnected) << tw::test::read_file(dir / "err.txt");
   const std::size_t before_restart = sweeps_done().size();
   ASSERT_TRUE(wait_sweeps(before_restart + 2)) << tw::test::read_file(dir / "err.txt");
   ASSERT_EQ(kill(pid, SIGINT), 0);
