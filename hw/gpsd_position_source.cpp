@@ -142,10 +142,13 @@ void GpsdPositionSource::run() {
         ++reports_;
         std::lock_guard<std::mutex> lock(mu_);
         const std::size_t before = history_.rejected_jumps();
-        history_.add(*f);
+        const bool accepted = history_.add(*f);
         if (history_.rejected_jumps() != before && f->lat && f->lon)
           log::warn(where + ": implausible jump to " + std::to_string(*f->lat) + "," + std::to_string(*f->lon) +
-                    " ignored (faster than " + std::to_string(static_cast<int>(FixHistory::kMaxSpeedMps)) + " m/s)");
+                    (accepted ? " accepted: " + std::to_string(FixHistory::kJumpConfirmations) +
+                                    " agreeing reports in a row put the receiver there"
+                              : " ignored (faster than " + std::to_string(static_cast<int>(FixHistory::kMaxSpeedMps)) +
+                                    " m/s)"));
       }
     }
     connected_.store(false);

@@ -302,3 +302,16 @@ TEST_F(GpsE2e, DriveSurvivesGpsdGoingAwayAndStopsCleanlyOnSigint) {
   EXPECT_EQ(st.query_int("SELECT count(*) FROM track WHERE fix_mode = '3d' AND lat IS NOT NULL"),
             st.query_int("SELECT count(*) FROM track WHERE fix_mode != 'none'"));
 }
+
+// monitor takes the same position options: a fixed site's position on every stored observation and in the track.
+TEST_F(GpsE2e, MonitorStoresTheFixedSitesPositionOnEveryObservation) {
+  const auto db = dir / "site.db";
+  const auto r = run_towerwatch({"monitor", "--device", device, "--band", "P-GSM900", "--mode", "sync", "--ppm", "0",
+                                 "--db", db.string(), "--learn", "0", "--clock", "stream", "--max-sweeps", "1",
+                                 "--position", "52.5200,13.4050", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  tw::store::Store st(db);
+  EXPECT_EQ(st.query_int("SELECT count(*) FROM observations"), 2);
+  EXPECT_EQ(st.query_int("SELECT count(*) FROM observations WHERE lat = 52.52 AND lon = 13.405 AND fix_mode = '2d'"), 2);
+  EXPECT_EQ(st.query_int("SELECT count(*) FROM track WHERE lat = 52.52 AND lon = 13.405 AND fix_mode = '2d'"), 1);
+}
