@@ -21,22 +21,9 @@
 #include <thread>
 #include <vector>
 
+#include "hw/fix.hpp"
+
 namespace tw {
-
-enum class FixMode { none, fix2d, fix3d };
-// "none", "2d", "3d" (the words the store and the JSON records use).
-const char* fix_mode_name(FixMode m);
-std::optional<FixMode> fix_mode_from_name(const std::string& name);
-
-struct Fix {
-  std::int64_t time_unix_ms = 0;               // system clock when received (lookup key)
-  std::optional<double> lat, lon;              // degrees WGS84; empty when mode is none
-  std::optional<double> alt_m;                 // metres above mean sea level, when the receiver gives it
-  FixMode mode = FixMode::none;
-  std::optional<double> eph_m;                 // horizontal position error estimate (gpsd "eph", metres)
-  std::optional<std::int64_t> fix_time_unix_ms;  // the receiver's time of the fix
-  bool has_position() const { return mode != FixMode::none && lat && lon; }
-};
 
 // Great-circle distance in metres (haversine on a sphere of radius 6371008.8 m, the IUGG mean radius).
 double distance_m(double lat1, double lon1, double lat2, double lon2);

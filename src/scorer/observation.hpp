@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hw/position_source.hpp"
+#include "hw/fix.hpp"
 
 namespace tw {
 
