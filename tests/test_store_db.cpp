@@ -450,6 +450,9 @@ TEST(StoreSchema, MigrationFromVersion1AddsMonitorFindingsAndKeepsData) {
     st.store_sweep(make_sweep(3, 5000), "before v2");
     st.exec("DROP TABLE monitor_findings");
     st.exec("DROP TABLE mqtt_outbox");  // v3 (later than v1 too)
+    // and what v4 added (positions)
+    st.exec("DROP TABLE track");
+    for (const char* c : {"fix_mode", "eph", "fix_time"}) st.exec(std::string("ALTER TABLE observations DROP COLUMN ") + c);
     st.exec("PRAGMA user_version=1");
   }
   EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 1);
@@ -458,10 +461,19 @@ TEST(StoreSchema, MigrationFromVersion1AddsMonitorFindingsAndKeepsData) {
     Store st(path);
     EXPECT_EQ(st.schema_version(), Store::kSchemaVersion);
     ASSERT_EQ(st.sweeps().size(), 1u);
-    EXPECT_EQ(st.load_sweep(st.sweeps()[0].id).cells.size(), 3u);
+    const auto cells = st.load_sweep(st.sweeps()[0].id).cells;
+    EXPECT_EQ(cells.size(), 3u);
+    // Rows older than v3 have no fix: they say so.
+    for (const auto& c : cells) {
+      EXPECT_EQ(c.fix_mode, "none");
+      EXPECT_FALSE(c.eph_m);
+      EXPECT_FALSE(c.fix_time_unix_ms);
+    }
     EXPECT_TRUE(st.open_findings().empty());
+    EXPECT_TRUE(st.track(st.sweeps()[0].id).empty());
   }
   EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name='monitor_findings'"), 1);
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name='track'"), 1);
 }
 
 TEST(StoreFindings, RoundTripReplaceAndDelete) {
@@ -529,4 +541,58 @@ TEST(StoreTransactions, NestedTransactionsAreSavepoints) {
   }  // the outer one not committed: the nested commit of store_sweep is undone with it
   EXPECT_EQ(st.sweeps().size(), 1u);
   EXPECT_EQ(raw_int(path, "SELECT count(*) FROM observations"), 1);
+}
+
+// Schema v3: an observation's fix (position, mode, eph, fix time) and the sweep's track read back as written;
+// a fix without a position or an unknown mode is refused with the whole sweep.
+TEST(StorePositions, FixColumnsAndTrackRoundTrip) {
+  TempDir dir;
+  Store st(dir / "pos.db");
+  SweepObservations sw = make_sweep(2, 1700000000000);
+  sw.cells[0].lat = 48.1234567;
+  sw.cells[0].lon = 11.7654321;
+  sw.cells[0].fix_mode = "3d";
+  sw.cells[0].eph_m = 4.5;
+  sw.cells[0].fix_time_unix_ms = 1699999999000;
+  sw.cells[1].lat.reset();
+  sw.cells[1].lon.reset();
+  sw.cells[1].fix_mode = "none";
+  tw::Fix a;
+  a.time_unix_ms = 1700000000100;
+  a.lat = 48.1;
+  a.lon = 11.7;
+  a.alt_m = 520.0;
+  a.mode = tw::FixMode::fix3d;
+  a.eph_m = 3.0;
+  tw::Fix lost;
+  lost.time_unix_ms = 1700000001100;
+  sw.track = {a, lost};
+  const auto id = st.store_sweep(sw, "positions");
+  const auto back = st.load_sweep(id);
+  ASSERT_EQ(back.cells.size(), 2u);
+  EXPECT_DOUBLE_EQ(*back.cells[0].lat, 48.1234567);
+  EXPECT_DOUBLE_EQ(*back.cells[0].lon, 11.7654321);
+  EXPECT_EQ(back.cells[0].fix_mode, "3d");
+  EXPECT_DOUBLE_EQ(*back.cells[0].eph_m, 4.5);
+  EXPECT_EQ(*back.cells[0].fix_time_unix_ms, 1699999999000);
+  EXPECT_FALSE(back.cells[1].lat);
+  EXPECT_EQ(back.cells[1].fix_mode, "none");
+  const auto track = st.track(id);
+  ASSERT_EQ(track.size(), 2u);
+  EXPECT_EQ(track[0].time_unix_ms, a.time_unix_ms);
+  EXPECT_DOUBLE_EQ(*track[0].lat, 48.1);
+  EXPECT_DOUBLE_EQ(*track[0].alt_m, 520.0);
+  EXPECT_EQ(track[0].mode, tw::FixMode::fix3d);
+  EXPECT_DOUBLE_EQ(*track[0].eph_m, 3.0);
+  EXPECT_EQ(track[1].mode, tw::FixMode::none);
+  EXPECT_FALSE(track[1].lat);
+
+  SweepObservations bad = make_sweep(1, 1700000002000);
+  bad.cells[0].lat.reset();
+  bad.cells[0].lon.reset();
+  bad.cells[0].fix_mode = "3d";
+  tw::test::expect_input_error([&] { st.store_sweep(bad, "bad"); }, {"sweep cell 0", "fix_mode"});
+  bad.cells[0].fix_mode = "4d";
+  tw::test::expect_input_error([&] { st.store_sweep(bad, "bad"); }, {"sweep cell 0", "fix_mode"});
+  EXPECT_EQ(st.sweeps().size(), 1u) << "nothing of a refused sweep is written";
 }

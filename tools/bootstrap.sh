@@ -22,6 +22,7 @@ PACKAGES=(build-essential cmake pkg-config
           mobile-broadband-provider-info libxml2-utils   # operator names; xmllint as the tests' peer reader
           libpcap-dev                # analyze FILE.pcap (GSMTAP, MAC-LTE)
           libmosquitto-dev libpq-dev mosquitto postgresql faketime openssl   # fleet: clients; servers, a skewed clock, test certificates
+          gpsd gpsd-clients libgps-dev   # positions: libgps; gpsd + gpsfake for the tests
           python3   # the KML export tests read the file with Python's XML parser (xml.etree)
           dpkg-dev file man-db systemd)   # the .deb: cpack's dpkg-shlibdeps and file; its test: man, systemd-analyze
 # Only for the tests: headless Chromium lays out the HTML report (tests/test_report_browser_e2e.cpp).

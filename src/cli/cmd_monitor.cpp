@@ -8,6 +8,8 @@
 
 #include "src/cli/command.hpp"
 #include "src/cli/mqtt_options.hpp"
+#include "src/cli/position_options.hpp"
+#include "src/cli/stop_signals.hpp"
 #include "src/cli/scan_common.hpp"
 #include "src/cli/scoring_common.hpp"
 #include "src/core/error.hpp"
@@ -19,35 +21,6 @@
 namespace tw::cli {
 
 namespace {
-
-std::atomic<bool> g_monitor_stop{false};
-// The first signal asks for a clean stop; a second one (the stop did not come quickly enough for the user)
-// takes the default action. Both calls are async-signal-safe.
-extern "C" void on_monitor_signal(int sig) {
-  if (g_monitor_stop.exchange(true)) {
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-  }
-}
-
-// SIGINT and SIGTERM end the monitor cleanly (the sweep under way is abandoned, every completed one is
-// committed; a second signal kills as usual); the previous handlers come back afterwards.
-class StopSignals {
- public:
-  StopSignals() {
-    g_monitor_stop.store(false);
-    prev_int_ = std::signal(SIGINT, on_monitor_signal);
-    prev_term_ = std::signal(SIGTERM, on_monitor_signal);
-  }
-  ~StopSignals() {
-    std::signal(SIGINT, prev_int_);
-    std::signal(SIGTERM, prev_term_);
-  }
-
- private:
-  void (*prev_int_)(int) = SIG_DFL;
-  void (*prev_term_)(int) = SIG_DFL;
-};
 
 int parse_int(const std::string& s, const std::string& what) {
   int v = 0;
@@ -142,6 +115,7 @@ int run_monitor(const std::vector<std::string>& argv) {
       "towerwatch monitor --device driver=towerwatch-sim,scene=city-with-rogue --band GSM900 --db site.db --learn 1h"};
   for (auto& opt : map_export_options()) help.options.push_back(opt);
   add_mqtt_options(help.options);
+  for (auto& opt : position_options()) help.options.push_back(opt);
   auto args = parse_or_help("monitor", help, argv);
   if (!args) return 0;
   monitor::MonitorOptions o;
@@ -164,8 +138,10 @@ int run_monitor(const std::vector<std::string>& argv) {
   if (auto r = args->get("kml")) o.kml_path = std::filesystem::path(*r);
   if (auto r = args->get("wigle")) o.wigle_path = std::filesystem::path(*r);
   const bool json = args->has("json");
+  const auto position = position_source_from_args(*args);
+  o.scan.position = position.get();
   StopSignals signals;
-  o.stop = &g_monitor_stop;
+  o.stop = signals.flag();
   o.emit = [json](const nlohmann::json& e) {
     if (json)
       emit_json_line(e);

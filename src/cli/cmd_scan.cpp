@@ -9,6 +9,7 @@
 
 #include "src/cli/command.hpp"
 #include "src/cli/mqtt_options.hpp"
+#include "src/cli/position_options.hpp"
 #include "src/cli/scan_common.hpp"
 #include "src/cli/scoring_common.hpp"
 #include "src/scorer/score_records.hpp"
@@ -16,6 +17,7 @@
 #include "src/core/json_lines.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
 #include "src/pipeline/lte_analysis.hpp"
+#include "src/sweep/position_stamp.hpp"
 #include "src/sweep/scan_session.hpp"
 
 namespace tw::cli {
@@ -80,12 +82,13 @@ std::vector<sweep::SweepBand> bands_from_args(const Args& args, const std::strin
 }
 
 void print_progress(const sweep::SweepProgress& p) {
+  const std::string fix = p.fix ? ", " + sweep::fix_text(*p.fix) : std::string();
   if (p.estimated_total_s > 0)
-    std::fprintf(stderr, "\rscan: %-9s tuning %zu/%zu (%.1f MHz), %zu cell records, %.0f s / ~%.0f s   ", p.band.c_str(),
-                 p.tuning, p.tunings, p.center_hz / 1e6, p.records, p.elapsed_s, p.estimated_total_s);
+    std::fprintf(stderr, "\rscan: %-9s tuning %zu/%zu (%.1f MHz), %zu cell records, %.0f s / ~%.0f s%s   ", p.band.c_str(),
+                 p.tuning, p.tunings, p.center_hz / 1e6, p.records, p.elapsed_s, p.estimated_total_s, fix.c_str());
   else
-    std::fprintf(stderr, "\rscan: %-9s tuning %zu/%zu (%.1f MHz), %zu cell records, %.0f s   ", p.band.c_str(), p.tuning,
-                 p.tunings, p.center_hz / 1e6, p.records, p.elapsed_s);
+    std::fprintf(stderr, "\rscan: %-9s tuning %zu/%zu (%.1f MHz), %zu cell records, %.0f s%s   ", p.band.c_str(), p.tuning,
+                 p.tunings, p.center_hz / 1e6, p.records, p.elapsed_s, fix.c_str());
   std::fflush(stderr);
 }
 
@@ -156,6 +159,7 @@ int run_scan(const std::vector<std::string>& argv) {
   help.options.push_back(report_option());   // --region (the band preset) also tells rule M1 the region
   for (auto& o : map_export_options()) help.options.push_back(o);
   add_mqtt_options(help.options);
+  for (auto& o : position_options()) help.options.push_back(o);
   auto args = parse_or_help("scan", help, argv);
   if (!args) return 0;
   const bool json = args->has("json");
@@ -170,12 +174,16 @@ int run_scan(const std::vector<std::string>& argv) {
   }
   rq.keep_partial_on_device_loss = true;   // a device lost mid-sweep: report what was heard, then fail
   auto publisher = publisher_from_args(*args, rq.device_args.empty() ? "scan" : rq.device_args);
+  const std::int64_t started_ms = now_unix_ms();  // the track: every report from the source's start
+  const auto position = position_source_from_args(*args);
+  rq.position = position.get();
   SigintGuard guard;
   rq.stop = &g_stop;
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
   if (!json) std::fprintf(stderr, "\n");
   const ScoredRun scored = score_run(out.merge.cells, out.serial, "scan " + out.description, args->get("db"),
-                                     scorer_options_from_args(*args), 3600.0, std::nullopt, publisher.get());
+                                     scorer_options_from_args(*args), 3600.0, std::nullopt, publisher.get(),
+                                     position ? position->track(started_ms, now_unix_ms()) : std::vector<Fix>{});
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);
@@ -225,6 +233,8 @@ int run_scan(const std::vector<std::string>& argv) {
                          {"device_error", out.sweep.device_error.empty() ? nlohmann::json(nullptr)
                                                                          : nlohmann::json(out.sweep.device_error)},
                          {"alerts", scored.alerts.size()},
+                         {"position_source", position ? position->description() : "none"},
+                         {"position_jumps_ignored", position ? position->rejected_jumps() : 0},
                          {"sweep_id", scored.sweep_id ? nlohmann::json(*scored.sweep_id) : nlohmann::json(nullptr)}};
   if (json) {
     if (rq.mode == sweep::ScanMode::census)

@@ -8,6 +8,7 @@ namespace tw::cli {
 int run_analyze(const std::vector<std::string>& argv);
 int run_scan(const std::vector<std::string>& argv);
 int run_monitor(const std::vector<std::string>& argv);
+int run_drive(const std::vector<std::string>& argv);
 int run_calibrate(const std::vector<std::string>& argv);
 int run_baseline(const std::vector<std::string>& argv);
 int run_synth(const std::vector<std::string>& argv);
@@ -20,6 +21,7 @@ const std::vector<Command>& commands() {
       {"analyze", "decode recorded IQ captures offline (cu8, cs8, cs16, cf32, SigMF)", run_analyze},
       {"scan", "sweep bands on an SDR (or the simulated radio) and report every cell", run_scan},
       {"monitor", "fixed-site monitoring: scan continuously, learn normal, alert on change", run_monitor},
+      {"drive", "sweep again and again while moving, every tuning stamped with its GPS position", run_drive},
       {"calibrate", "measure the receiver's frequency error (ppm) from GSM cells", run_calibrate},
       {"baseline", "learn / import / show the baseline of known cells", run_baseline},
       {"synth", "render a GSM scene to an IQ file with its ground truth", run_synth},

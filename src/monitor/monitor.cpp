@@ -99,6 +99,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   ro.stop = o.stop;
   ro.adaptive_dwell = o.scan.adaptive_dwell;
   ro.threads = o.scan.threads;
+  ro.position = o.scan.position;
   const std::string source_text = "monitor " + dev.description;
   double backoff = o.backoff_initial_s;
   int failures = 0;
@@ -121,6 +122,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       }
     }
     sweep::SweepResult r;
+    const std::int64_t sweep_start_ms = now_unix_ms();
     try {
       r = sweep::run_sweep(*dev.source, plan, ro, nullptr);
     } catch (const RuntimeFailure& e) {
@@ -150,7 +152,8 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       const auto since = t - static_cast<std::int64_t>(o.drive_window_s * 1000.0);
       std::erase_if(drive, [&](const CellObservation& c) { return c.time_unix_ms < since; });
       locate::attach_position_estimates(merged.cells, locate::estimate_positions(drive));
-      const SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
+      SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
+      if (o.scan.position) obs.track = o.scan.position->track(sweep_start_ms, now_unix_ms());
       out = core.process(obs, source_text);
     } catch (const InputError& e) {
       // A record the store refuses (a value out of range from the air): the sweep is dropped whole (one

@@ -76,6 +76,17 @@ CellObservation CellObservation::from_cell_record(const json& r, std::int64_t ti
     if (e.contains("method") && e["method"].is_string()) p.method = e["method"].get<std::string>();
     o.position_estimate = p;
   }
+  // The sensor's position at the tuning's time (src/sweep/position_stamp.hpp); a fix mode other than
+  // none/2d/3d, or a position without a fix, is refused rather than stored as if it were one.
+  o.fix_mode = opt<std::string>(r, "fix_mode").value_or("none");
+  if (!fix_mode_from_name(o.fix_mode)) throw InputError("cell record: field 'fix_mode' is not none, 2d or 3d");
+  if (o.fix_mode != "none") {
+    o.lat = opt<double>(r, "lat");
+    o.lon = opt<double>(r, "lon");
+    if (!o.lat || !o.lon) throw InputError("cell record: field 'fix_mode' says a fix but 'lat'/'lon' are missing");
+    o.eph_m = opt<double>(r, "eph");
+    o.fix_time_unix_ms = opt<std::int64_t>(r, "fix_time_unix_ms");
+  }
   o.params = r;
   return o;
 }

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hw/fix.hpp"
+
 namespace tw {
 
 // Where the cell's transmitter was estimated to stand from power against position over a drive
@@ -23,7 +25,12 @@ struct EstimatedPosition {
 struct CellObservation {
   std::int64_t time_unix_ms = 0;         // when the sweep saw it
   std::string sensor_id;                 // which towerwatch instance / device serial
-  std::optional<double> lat, lon;        // --position or gpsd
+  // Where the sensor was when the tuning that heard the cell ran (--position or gpsd; hw/position_source.hpp):
+  // lat/lon empty and fix_mode "none" when no fix was valid at that time.
+  std::optional<double> lat, lon;
+  std::string fix_mode = "none";         // "none" | "2d" | "3d"
+  std::optional<double> eph_m;           // horizontal error estimate of the fix, metres
+  std::optional<std::int64_t> fix_time_unix_ms;  // the receiver's time of the fix
   std::string rat = "GSM";               // "GSM" | "LTE"
   int arfcn = -1;                        // ARFCN (GSM) or EARFCN (LTE); -1 unknown
   std::string band;                      // "P-GSM900", "DCS1800", ...
@@ -55,6 +62,7 @@ struct SweepObservations {
   std::int64_t time_unix_ms = 0;
   std::string sensor_id;
   std::vector<CellObservation> cells;
+  std::vector<Fix> track;                // every position report received during the sweep (store: table track)
 };
 
 }  // namespace tw

@@ -33,7 +33,9 @@ bool is_measurement(const std::string& k) {
                                               "sync_fn",  "sync_unix_ms", "sync",           "paging",
                                               "immediate_assignment",     "blocks_tried",   "blocks_decoded",
                                               "cfo_ppm",  "si_changes", "dropped",        "observations",
-                                              "observed_freq_hz"};
+                                              "observed_freq_hz",
+                                              // the sensor's position at the tuning (src/sweep/position_stamp.hpp)
+                                              "alt",      "fix_mode",   "eph"};
   if (exact.count(k)) return true;
   auto ends = [&](std::string_view suf) {
     return k.size() >= suf.size() && k.compare(k.size() - suf.size(), suf.size(), suf) == 0;

@@ -109,6 +109,24 @@ CREATE TABLE mqtt_outbox(
   acked_ms INTEGER
 );
 )sql",
+    // 4: positions (hw/position_source.hpp). Every observation keeps the fix valid at its tuning's time:
+    // fix_mode 'none' with NULL lat/lon when there was none (rows older than this migration say 'none' too),
+    // eph = horizontal error estimate in metres, fix_time = the receiver's time of the fix (Unix ms). The
+    // track: every report received during a sweep, t = the system clock when received (Unix ms).
+    R"sql(
+ALTER TABLE observations ADD COLUMN fix_mode TEXT NOT NULL DEFAULT 'none' CHECK (fix_mode IN ('none', '2d', '3d'));
+ALTER TABLE observations ADD COLUMN eph REAL;
+ALTER TABLE observations ADD COLUMN fix_time INTEGER;
+CREATE TABLE track(
+  sweep_id  INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+  t         INTEGER NOT NULL,
+  lat REAL, lon REAL, alt REAL,
+  fix_mode  TEXT NOT NULL CHECK (fix_mode IN ('none', '2d', '3d')),
+  eph       REAL,
+  CHECK ((fix_mode = 'none') = (lat IS NULL OR lon IS NULL))
+);
+CREATE INDEX track_by_sweep ON track(sweep_id, t);
+)sql",
 };
 constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kNumMigrations == Store::kSchemaVersion, "one migration per schema version");
@@ -144,6 +162,14 @@ void validate(const CellObservation& o, std::size_t i) {
   check_finite(o.lon, i, "lon");
   if (o.lat && std::fabs(*o.lat) > 90.0) throw InputError(where(i, "lat") + " is outside -90..90");
   if (o.lon && std::fabs(*o.lon) > 180.0) throw InputError(where(i, "lon") + " is outside -180..180");
+  check_finite(o.eph_m, i, "eph");
+  if (o.eph_m && *o.eph_m < 0) throw InputError(where(i, "eph") + " is negative");
+  const auto mode = fix_mode_from_name(o.fix_mode);
+  if (!mode) throw InputError(where(i, "fix_mode") + " is not none, 2d or 3d");
+  // A fix needs its position. (A position with fix_mode none is one set by other means than a position
+  // source, as callers did before schema v3: kept as given.)
+  if (*mode != FixMode::none && !(o.lat && o.lon))
+    throw InputError(where(i, "fix_mode") + " = " + o.fix_mode + " without lat/lon");
   if (o.rat.empty()) throw InputError(where(i, "rat") + " is empty");
   check_range(o.mcc, 0, 999, i, "mcc");
   check_range(o.lac, 0, 65535, i, "lac");
@@ -188,7 +214,7 @@ json parse_stored(Store& st, const std::string& text, const char* column) {
 
 const char* kObservationColumns =
     "time_unix_ms, sensor_id, lat, lon, rat, arfcn, band, freq_hz, mcc, mnc, lac, ci, bsic, power_dbfs, "
-    "power_dbm, snr_db, cfo_hz, cfo_residual_ppb, si_seen, params";
+    "power_dbm, snr_db, cfo_hz, cfo_residual_ppb, si_seen, params, fix_mode, eph, fix_time";
 
 CellObservation read_observation(Store& st, Stmt& s, int c) {
   CellObservation o;
@@ -214,6 +240,9 @@ CellObservation read_observation(Store& st, Stmt& s, int c) {
   for (const auto& v : si)
     if (v.is_string()) o.si_seen.push_back(v.get<std::string>());
   o.params = parse_stored(st, s.col_text(c + 19), "params");
+  o.fix_mode = s.col_text(c + 20);
+  o.eph_m = s.col_opt_double(c + 21);
+  o.fix_time_unix_ms = s.col_opt_int(c + 22);
   return o;
 }
 
@@ -396,7 +425,7 @@ std::int64_t Store::store_sweep(const SweepObservations& sweep, const std::strin
   const std::int64_t id = sqlite3_last_insert_rowid(db_.get());
 
   Stmt obs(*this, std::string("INSERT INTO observations(sweep_id, ") + kObservationColumns +
-                      ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                      ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (std::size_t i = 0; i < sweep.cells.size(); ++i) {
     const CellObservation& o = sweep.cells[i];
     validate(o, i);
@@ -422,7 +451,24 @@ std::int64_t Store::store_sweep(const SweepObservations& sweep, const std::strin
     obs.bind(19, o.cfo_residual_ppb);
     obs.bind(20, dump(json(o.si_seen)));
     obs.bind(21, dump(o.params));
+    obs.bind(22, o.fix_mode);
+    obs.bind(23, o.eph_m);
+    obs.bind(24, o.fix_time_unix_ms);
     obs.run();
+  }
+  Stmt tr(*this, "INSERT INTO track(sweep_id, t, lat, lon, alt, fix_mode, eph) VALUES(?,?,?,?,?,?,?)");
+  for (const Fix& f : sweep.track) {
+    const bool pos = f.has_position() && std::isfinite(*f.lat) && std::isfinite(*f.lon) && std::fabs(*f.lat) <= 90 &&
+                     std::fabs(*f.lon) <= 180;
+    tr.reset();
+    tr.bind(1, id);
+    tr.bind(2, f.time_unix_ms);
+    tr.bind(3, pos ? f.lat : std::nullopt);
+    tr.bind(4, pos ? f.lon : std::nullopt);
+    tr.bind(5, pos && f.alt_m && std::isfinite(*f.alt_m) ? f.alt_m : std::nullopt);
+    tr.bind(6, std::string(fix_mode_name(pos ? f.mode : FixMode::none)));
+    tr.bind(7, pos && f.eph_m && std::isfinite(*f.eph_m) ? f.eph_m : std::nullopt);
+    tr.run();
   }
   Stmt done(*this, "UPDATE sweeps SET n_cells = ?, completed = 1 WHERE id = ?");
   done.bind(1, static_cast<std::int64_t>(sweep.cells.size()));
@@ -430,6 +476,23 @@ std::int64_t Store::store_sweep(const SweepObservations& sweep, const std::strin
   done.run();
   t.commit();
   return id;
+}
+
+std::vector<Fix> Store::track(std::int64_t sweep_id) {
+  Stmt s(*this, "SELECT t, lat, lon, alt, fix_mode, eph FROM track WHERE sweep_id = ? ORDER BY t, rowid");
+  s.bind(1, sweep_id);
+  std::vector<Fix> out;
+  while (s.step()) {
+    Fix f;
+    f.time_unix_ms = s.col_int(0);
+    f.lat = s.col_opt_double(1);
+    f.lon = s.col_opt_double(2);
+    f.alt_m = s.col_opt_double(3);
+    f.mode = fix_mode_from_name(s.col_text(4)).value_or(FixMode::none);
+    f.eph_m = s.col_opt_double(5);
+    out.push_back(f);
+  }
+  return out;
 }
 
 std::vector<SweepInfo> Store::sweeps() {

@@ -109,7 +109,7 @@ struct AlertRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 3;  // 2: monitor_findings, 3: mqtt_outbox
+  static constexpr int kSchemaVersion = 4;  // 2: monitor_findings, 3: mqtt_outbox, 4: positions (observation fix columns, track)
 
   // Opens (creating if absent) and migrates the database. tw::InputError if the file is not a towerwatch
   // database; tw::RuntimeFailure (naming the file) for a newer schema or any SQLite failure.
@@ -127,6 +127,8 @@ class Store {
   std::int64_t store_sweep(const SweepObservations& sweep, const std::string& source);
 
   std::vector<SweepInfo> sweeps();
+  // The position reports received during a sweep (table track), in time order; fix_time is not kept there.
+  std::vector<Fix> track(std::int64_t sweep_id);
   SweepObservations load_sweep(std::int64_t sweep_id);  // tw::InputError for an unknown id
   // Every observation of completed sweeps with id > after_sweep_id, in sweep order.
   void for_each_observation(std::int64_t after_sweep_id,

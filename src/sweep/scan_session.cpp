@@ -75,9 +75,7 @@ bool ScanDevice::add_power_dbm(std::vector<nlohmann::json>& cells) const {
   return added;
 }
 
-ScanOutcome run_scan_session(const ScanRequest& request, const std::function<void(const SweepProgress&)>& progress) {
-  ScanOutcome out;
-  const ScanRequest& rq = request;
+ScanOutcome run_scan_session(const ScanRequest& rq, const std::function<void(const SweepProgress&)>& progress) {
   if (rq.bands.empty()) throw InputError("scan: no band to sweep");
   SweepPlanOptions po;
   po.sample_rate_hz = rq.sample_rate_hz;
@@ -85,10 +83,22 @@ ScanOutcome run_scan_session(const ScanRequest& request, const std::function<voi
   po.dwell_s = rq.dwell_s;
   po.lte_dwell_s = rq.lte_dwell_s;
   if (rq.usable_fraction) po.usable_fraction = *rq.usable_fraction;
-  out.plan = plan_sweep(rq.bands, po);  // provisional until the device's driver is known
-  if (out.plan.tunings.empty()) throw InputError("scan: no band to sweep");
+  const SweepPlan provisional = plan_sweep(rq.bands, po);  // until the device's driver is known
+  if (provisional.tunings.empty()) throw InputError("scan: no band to sweep");
+  ScanDevice dev = open_scan_device(rq, provisional.tunings.front().center_hz);
+  return scan_with_device(dev, rq, progress);
+}
 
-  ScanDevice dev = open_scan_device(rq, out.plan.tunings.front().center_hz);
+ScanOutcome scan_with_device(ScanDevice& dev, const ScanRequest& rq,
+                             const std::function<void(const SweepProgress&)>& progress) {
+  ScanOutcome out;
+  if (rq.bands.empty()) throw InputError("scan: no band to sweep");
+  SweepPlanOptions po;
+  po.sample_rate_hz = rq.sample_rate_hz;
+  po.mode = rq.mode;
+  po.dwell_s = rq.dwell_s;
+  po.lte_dwell_s = rq.lte_dwell_s;
+  if (rq.usable_fraction) po.usable_fraction = *rq.usable_fraction;
   SoapySource* source = dev.source.get();
   out.ppm_source = dev.ppm_source;
   out.calibration_file = dev.calibration_file;
@@ -100,6 +110,7 @@ ScanOutcome run_scan_session(const ScanRequest& request, const std::function<voi
   // A corrected receiver is left with its drift: the LTE search windows need not cover 100 ppm.
   if (out.ppm_source != "none") po.lte_receiver_ppm = kCalibratedLteReceiverPpm;
   out.plan = plan_sweep(rq.bands, po);
+  if (out.plan.tunings.empty()) throw InputError("scan: no band to sweep");
   out.usable_fraction = po.usable_fraction;
 
   SweepRunOptions ro;
@@ -109,6 +120,7 @@ ScanOutcome run_scan_session(const ScanRequest& request, const std::function<voi
   ro.adaptive_dwell = rq.adaptive_dwell;
   ro.threads = rq.threads;
   ro.keep_partial_on_device_loss = rq.keep_partial_on_device_loss;
+  ro.position = rq.position;
   out.sweep = run_sweep(*source, out.plan, ro, progress);
   out.merge = merge_sweep_cells(out.sweep.records);
   if (!source->automatic_gain()) out.gain_db = source->gain_db();

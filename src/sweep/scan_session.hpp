@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "calibration/gain_table.hpp"
+#include "hw/position_source.hpp"
 #include "hw/soapy_source.hpp"
 #include "src/sweep/cell_merge.hpp"
 #include "src/sweep/sweep_plan.hpp"
@@ -38,6 +39,7 @@ struct ScanRequest {
   std::optional<double> usable_fraction;  // default: usable_fraction_for_driver(the device's driver)
   bool adaptive_dwell = true;             // SweepRunOptions::adaptive_dwell
   unsigned threads = 0;                   // channel receivers' threads (0: one per core)
+  const PositionSource* position = nullptr;  // SweepRunOptions::position (--gps / --position); not owned
 };
 
 struct ScanOutcome {
@@ -72,5 +74,9 @@ struct ScanDevice {
 ScanDevice open_scan_device(const ScanRequest& request, double first_center_hz);
 
 ScanOutcome run_scan_session(const ScanRequest& request, const std::function<void(const SweepProgress&)>& progress);
+// One sweep of the request on a device already open (drive mode sweeps again and again on one device):
+// plans for the device's driver, runs, merges, adds power_dbm. run_scan_session is open + this.
+ScanOutcome scan_with_device(ScanDevice& device, const ScanRequest& request,
+                             const std::function<void(const SweepProgress&)>& progress);
 
 }  // namespace tw::sweep

@@ -9,6 +9,7 @@
 #include "src/core/error.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
 #include "src/pipeline/lte_analysis.hpp"
+#include "src/sweep/position_stamp.hpp"
 
 namespace tw::sweep {
 
@@ -40,6 +41,11 @@ class StoppableSource final : public IqSource {
 };
 
 bool stopped(const std::atomic<bool>* stop) { return stop && stop->load(); }
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // Reads n samples into buf (resized); false when the stream ended or a stop came first.
 bool read_samples(IqSource& src, std::size_t n, std::vector<cf32>& buf, const std::atomic<bool>* stop,
@@ -138,6 +144,7 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
         p.records = res.records.size();
         p.elapsed_s = elapsed();
         p.estimated_total_s = k ? p.elapsed_s / static_cast<double>(k) * static_cast<double>(plan.tunings.size()) : 0.0;
+        if (o.position) p.fix = o.position->at(wall_ms());
         progress(p);
       }
       source.retune(t.center_hz);
@@ -145,6 +152,7 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
       // Settling: the synthesizer and the AGC need a few ms after a retune.
       if (!read_samples(src, static_cast<std::size_t>(std::ceil(plan.settle_s * rate)), buf, o.stop, res.gaps)) break;
       res.stream_s += plan.settle_s;
+      const std::int64_t listen_start_ms = wall_ms();  // the tuning's listening starts (census or LTE block)
 
       if (t.is_lte()) {
         // LTE: the search is the census (a cell below the noise in power still shows in the PSS correlation).
@@ -157,6 +165,8 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
                                                              std::chrono::system_clock::now().time_since_epoch())
                                                              .count()) -
                                      static_cast<double>(buf.size()) / rate * 1e3;
+        // The tuning's time: the middle of its block's reading.
+        const std::int64_t tuning_ms = (listen_start_ms + wall_ms()) / 2;
         LteAnalysisOptions lo;
         lo.offsets_hz = t.lte_offsets_hz;
         lo.max_cfo_hz = t.lte_max_cfo_hz;
@@ -168,6 +178,7 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
             c["sfn_time_s"] = start_s + fs;
             c["sfn_unix_ms"] = static_cast<std::int64_t>(std::llround(start_unix_ms + fs * 1e3));
           }
+          if (o.position) stamp_position(c, *o.position, tuning_ms);
           res.records.push_back(std::move(c));
         }
         ++res.tunings_done;
@@ -228,6 +239,8 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
       res.gaps += r.gaps;
       const double start_unix_ms =
           static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(start_wall.time_since_epoch()).count());
+      // The tuning's time: the middle of its listening (census and analysis).
+      const std::int64_t tuning_ms = (listen_start_ms + wall_ms()) / 2;
       for (auto& c : r.cells) {
         c["tuning_hz"] = center;
         if (c.contains("sync_time_s") && c["sync_time_s"].is_number()) {
@@ -235,6 +248,7 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
           c["sync_time_s"] = start_s + ts;
           c["sync_unix_ms"] = static_cast<std::int64_t>(std::llround(start_unix_ms + ts * 1e3));
         }
+        if (o.position) stamp_position(c, *o.position, tuning_ms);
         res.records.push_back(std::move(c));
       }
     }

@@ -15,12 +15,14 @@
 #pragma once
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "hw/iq_source.hpp"
+#include "hw/position_source.hpp"
 #include "src/sweep/sweep_plan.hpp"
 
 namespace tw::sweep {
@@ -40,6 +42,9 @@ struct SweepRunOptions {
   // the tunings before the failure heard and the error in SweepResult::device_error (scan); false throws
   // (monitor abandons the sweep and reopens the device).
   bool keep_partial_on_device_loss = false;
+  // Where the sensor is: every record gets the position valid at its tuning's time (src/sweep/position_stamp.hpp).
+  // nullptr: records carry no position fields.
+  const PositionSource* position = nullptr;
 };
 
 struct SweepProgress {
@@ -50,6 +55,7 @@ struct SweepProgress {
   std::size_t records = 0;           // cell records so far (before merging)
   double elapsed_s = 0.0;
   double estimated_total_s = 0.0;
+  std::optional<Fix> fix;            // with a position source: the fix at the start of this tuning
 };
 
 struct ChannelPower {
