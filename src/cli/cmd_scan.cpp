@@ -135,7 +135,7 @@ int run_scan(const std::vector<std::string>& argv) {
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
   if (!json) std::fprintf(stderr, "\n");
   const ScoredRun scored = score_run(out.merge.cells, out.serial, "scan " + out.description, args->get("db"),
-                                     scorer_options_from_args(*args));
+                                     scorer_options_from_args(*args), sweep::band_floors_of(out.sweep.lte_floors));
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);

@@ -54,9 +54,11 @@ ScorerOptions scorer_options_from_args(const Args& args) {
 }
 
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path, const ScorerOptions& options) {
+                    const std::optional<std::string>& db_path, const ScorerOptions& options,
+                    const std::vector<BandFloor>& band_floors) {
   ScoredRun run;
-  const SweepObservations sweep = observations_from_records(cell_records, now_unix_ms(), sensor);
+  SweepObservations sweep = observations_from_records(cell_records, now_unix_ms(), sensor);
+  sweep.band_floors = band_floors;
   if (!db_path) {
     run.alerts = score_sweep(sweep, nullptr, options);
     return run;

@@ -33,7 +33,9 @@ struct ScoredRun {
 };
 
 // `sensor` names the device serial or the file; `source` is a description stored with the sweep.
+// `band_floors`: the noise floors of the bands a sweep measured (its power census, rule J1).
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
-                    const std::optional<std::string>& db_path, const ScorerOptions& options = {});
+                    const std::optional<std::string>& db_path, const ScorerOptions& options = {},
+                    const std::vector<BandFloor>& band_floors = {});
 
 }  // namespace tw::cli

@@ -140,7 +140,8 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     const std::int64_t t = clock.now_ms();
     SweepOutcome out;
     try {
-      const SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
+      SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
+      obs.band_floors = sweep::band_floors_of(r.lte_floors);
       out = core.process(obs, source_text);
     } catch (const InputError& e) {
       // A record the store refuses (a value out of range from the air): the sweep is dropped whole (one

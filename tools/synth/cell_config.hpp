@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tools/synth/jammer.hpp"
+
 namespace tw::synth {
 
 // 45.005 clause 2. The ARFCN alone is ambiguous between DCS1800 and PCS1900 (512..810).
@@ -123,6 +125,7 @@ struct Scene {
   double iq_gain_imbalance_db = 0.0;
   double iq_phase_imbalance_deg = 0.0;
   std::vector<CellConfig> cells;
+  std::vector<JammerConfig> jammers;    // wideband noise jammers (tools/synth/jammer.hpp)
 };
 
 // Downlink carrier frequency of an ARFCN in the cell's band (45.005 clause 2), in Hz.
