@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -187,7 +188,10 @@ TEST(ScorerLteJammingE2E, JammedBandAlertsSwitchedOffCellAndInterferenceDoNot) {
   }
   // The census measures the receiver noise: -95 dBFS over 2.4 MHz is -98.8 dBFS/MHz (the cells are 6 PRB, the
   // tunings' low percentile is outside them).
-  for (double f : legit_floors) EXPECT_NEAR(f, kNoiseDbfs - 10.0 * std::log10(2.4), 1.0);
+  for (double f : legit_floors) {
+    std::printf("learned B20 floor: %.1f dBFS/MHz\n", f);
+    EXPECT_NEAR(f, kNoiseDbfs - 10.0 * std::log10(2.4), 1.0);
+  }
   const auto learned = baseline.learned_band_floor("site-1", "LTE", "LTE-B20");
   ASSERT_TRUE(learned);
   EXPECT_EQ(learned->recent.size(), 3u);
@@ -218,6 +222,7 @@ TEST(ScorerLteJammingE2E, JammedBandAlertsSwitchedOffCellAndInterferenceDoNot) {
     const json aj = to_json(*band);
     EXPECT_EQ(aj["cell"]["band"], "LTE-B20");
     EXPECT_TRUE(aj["cell"].contains("noise_floor_dbfs_per_mhz"));
+    std::printf("jammed: %s\n  catcher: score %.1f\n", j1->detail.c_str(), catcher ? catcher->score : 0.0);
     ASSERT_NE(catcher, nullptr) << "the 2G catcher must alert";
     std::set<std::string> rules;
     for (const auto& r : catcher->reasons) rules.insert(r.rule);
@@ -246,6 +251,7 @@ TEST(ScorerLteJammingE2E, JammedBandAlertsSwitchedOffCellAndInterferenceDoNot) {
     const auto reasons = band_reasons(s.sweep, baseline, options);
     const auto* j1 = j1_of(reasons);
     ASSERT_NE(j1, nullptr) << "a 20 dB rise is reported";
+    std::printf("interference: %s (weight %.1f)\n", j1->detail.c_str(), j1->weight);
     EXPECT_DOUBLE_EQ(j1->weight, 1.0);
     EXPECT_TRUE(j1->evidence["missing_cells"].empty());
     EXPECT_NEAR(j1->evidence["rise_db"].get<double>(), 20.0, 1.5);
