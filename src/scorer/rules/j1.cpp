@@ -82,8 +82,10 @@ std::vector<Reason> j1_lte_jamming(const CellObservation& band, const ScoringCon
                            " dB above the learned " + scorer::fixed1(med);
   if (!blinded)
     return {scorer::make_reason(kWeakWeight,
-                                head + " while " + std::to_string(known.size() - missing.size()) + " of " +
-                                    std::to_string(known.size()) + " known cells are still received: interference",
+                                head + (known.empty() ? std::string(" (no known LTE cell of the band in the baseline)")
+                                                      : " while " + std::to_string(known.size() - missing.size()) + " of " +
+                                                            std::to_string(known.size()) + " known cells are still received") +
+                                    ": interference",
                                 evidence)};
   return {scorer::make_reason(weight,
                               head + " and " + std::to_string(missing.size()) + " of its " + std::to_string(known.size()) +
