@@ -9,9 +9,14 @@
 // decode), stored and learned as `towerwatch monitor` does. The truth is the scene written here: which cell is the rogue and what it does
 // wrong, hence which rules must name it.
 //
-// Four variants stay below the threshold (2.6) by the weights of the rule table, not by the receiver: every
-// expected rule names them, and the table prints why (Variant::gap). Those are open issues for the rule set
-// (an LTE form of B2 "channel outside the operator's plan" or F2 would lift them), not settled behaviour.
+// Tunings are stamped as the sweep runner stamps them: the tunings follow one another (kTuningS apart, in
+// EARFCN order, the rogue's last) and a record's "sfn_time_s" is its tuning's start plus the start of the
+// frame whose SFN it decoded; a scene cell's first_sfn is its own counter at its tuning's start (the rogue's
+// is its own, unrelated to the cell it clones: rule F2's LTE SFN clock).
+//
+// Every variant must alert: a single weak broadcast anomaly (L3, L4, L5: 1.0 each) does not, but with the
+// baseline the rogue is also a cell unknown to it (B1) on an EARFCN outside its operator's plan (B2: neither
+// a learned EARFCN of the operator nor a SIB5 carrier of its cells), and the clone's SFN clock is its own (F2).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -43,6 +48,7 @@ constexpr double kRate = 15.36e6;   // 1024-point OFDM: holds a 50 PRB cell (36.
 constexpr double kCaptureS = 0.1;
 constexpr std::int64_t kT0 = 1767225600000;
 constexpr int kRogueEarfcn = 1500;  // band 3, free: no cell of the network, announced by none
+constexpr double kTuningS = 0.12;   // a tuning: settling + kCaptureS
 
 struct Site {
   int earfcn, pci, mnc, tac;
@@ -126,14 +132,13 @@ const std::vector<Variant> kVariants = {
     {"own TAC", {"A2"}},
     {"2G downgrade lure (SIB7 above LTE)", {"L1"}},
     {"incomplete SIB scheduling", {"L2"}},
-    {"empty neighbour lists", {"L3", "B1"}, "L3 1.0 + L2 0.5 (no SIB5) + B1 1.0 = 2.5 by the rule weights"},
-    {"band indicator not the EARFCN's", {"L4", "B1"}, "L4 1.0 + B1 1.0: L4 is 'not a capture by itself'"},
-    {"capture thresholds", {"L5", "B1"}, "L5 1.0 + B1 1.0: L5 is 'not a capture by itself'"},
+    {"empty neighbour lists", {"L3", "B1", "B2"}},
+    {"band indicator not the EARFCN's", {"L4", "B1", "B2"}},
+    {"capture thresholds", {"L5", "B1", "B2"}},
     {"test PLMN 001-01", {"M1", "M2"}, {}, true},
     // M1: an operator the baseline does not hold; M3: not in the operator list (Debian's has no 262-99).
     {"unassigned MNC 262-99", {"M1", "M2", "M3"}, {}, true},
-    {"cloned ECI on another EARFCN", {"A4"},
-     "A4 1.5 alone: B1 knows the cloned TAC+ECI, B2 (channel outside the plan) and F2 (timing) are GSM only"},
+    {"cloned ECI on another EARFCN", {"A4", "F2", "B2"}},   // B1 knows the cloned TAC+ECI
 };
 
 json rogue_of(const std::string& v) {
@@ -177,8 +182,9 @@ std::set<int> kEarfcns() {
   return e;
 }
 
-// One tuning: the cells of the scene on `earfcn`, rendered at the carrier, searched at offset 0.
-std::vector<json> decode_tuning(const std::vector<json>& cells, int earfcn, std::uint64_t seed) {
+// One tuning starting at sweep stream time start_s: the cells of the scene on `earfcn`, rendered at the
+// carrier, searched at offset 0, stamped as run_sweep does ("sfn_time_s").
+std::vector<json> decode_tuning(const std::vector<json>& cells, int earfcn, std::uint64_t seed, double start_s) {
   json doc = {{"seed", seed}, {"noise_dbfs", -95.0}, {"lte_cells", json::array()}};
   for (const auto& c : cells)
     if (c["earfcn"] == earfcn) doc["lte_cells"].push_back(c);
@@ -190,7 +196,11 @@ std::vector<json> decode_tuning(const std::vector<json>& cells, int earfcn, std:
   tw::LteAnalysisOptions opt;
   opt.offsets_hz = {0.0};
   auto recs = tw::search_lte_block(iq, kRate, centre, opt);
-  for (auto& c : recs) c["tuning_hz"] = centre;
+  for (auto& c : recs) {
+    c["tuning_hz"] = centre;
+    if (c.contains("frame_start_s") && c["frame_start_s"].is_number() && c["sfn"].is_number_integer())
+      c["sfn_time_s"] = start_s + c["frame_start_s"].get<double>();
+  }
   return recs;
 }
 
@@ -217,10 +227,12 @@ TEST(ScorerLteVariantsE2E, LegitimateNetworkSilentEveryRogueVariantFlagged) {
   std::vector<json> legit;
   for (const auto& s : kSites) legit.push_back(legit_cell(s));
   std::vector<json> all, history;
+  double start_s = 0.0;
   for (int e : kEarfcns()) {
-    const auto now = decode_tuning(legit, e, 7);
+    const auto now = decode_tuning(legit, e, 7, start_s);
     all.insert(all.end(), now.begin(), now.end());
-    const auto before = decode_tuning(legit, e, 507);
+    const auto before = decode_tuning(legit, e, 507, start_s);
+    start_s += kTuningS;
     history.insert(history.end(), before.begin(), before.end());
   }
 
@@ -252,7 +264,7 @@ TEST(ScorerLteVariantsE2E, LegitimateNetworkSilentEveryRogueVariantFlagged) {
   std::printf("|---|---|---|---|---|---|\n");
   for (const auto& v : kVariants) {
     SCOPED_TRACE(v.name);
-    const auto rogue = decode_tuning({rogue_of(v.name)}, kRogueEarfcn, 11);
+    const auto rogue = decode_tuning({rogue_of(v.name)}, kRogueEarfcn, 11, start_s);
     ASSERT_EQ(rogue.size(), 1u) << v.name;
     std::vector<json> recs = all;
     recs.insert(recs.end(), rogue.begin(), rogue.end());

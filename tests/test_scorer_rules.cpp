@@ -71,7 +71,9 @@ TEST(ScorerTable, EveryRuleHasIdTitleWeightRationaleAndFunction) {
   for (const auto& r : tw::rule_table()) {
     EXPECT_TRUE(ids.insert(r.id).second) << "duplicate rule id " << r.id;
     EXPECT_GT(r.weight, 0.0) << r.id;
-    EXPECT_LT(r.weight, 2.6) << r.id << ": no single rule may alert alone";
+    // No single cell rule may alert alone. A band rule (J1) is the only rule of its band observation and is
+    // itself a conjunction of two measurements (rules_table.cpp): it may reach the threshold.
+    if (!r.band_scope) EXPECT_LT(r.weight, 2.6) << r.id << ": no single rule may alert alone";
     EXPECT_GT(std::string(r.title).size(), 5u) << r.id;
     EXPECT_GT(std::string(r.rationale).size(), 80u) << r.id;
     EXPECT_NE(r.fn, nullptr) << r.id;

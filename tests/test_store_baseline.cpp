@@ -434,3 +434,69 @@ TEST(StoreCli, LearnFromStoredSweepsThenShow) {
   r = tw::test::run_towerwatch({"baseline", "learn", "--db", db.string(), "--json"});
   EXPECT_EQ(tw::test::json_lines(r.out).at(0)["observations"], 0);
 }
+
+// LTE: the operator's plan is its learned EARFCNs and every carrier their SIB5 announced (B2), and a sweep's
+// band floors are learned per sensor and band (J1), with the band's learned cells and their PCIs.
+TEST(Baseline, LtePlanFromSib5AndLearnedBandFloors) {
+  TempDir dir;
+  Store st(dir / "lte.db");
+  auto lte = [](int earfcn, int pci, int eci, std::int64_t t, std::vector<int> sib5) {
+    tw::CellObservation o;
+    o.time_unix_ms = t;
+    o.sensor_id = "s1";
+    o.rat = "LTE";
+    o.arfcn = earfcn;
+    o.band = "LTE-B3";
+    o.mcc = 262;
+    o.mnc = "01";
+    o.lac = 4101;
+    o.ci = eci;
+    o.power_dbfs = -60.0;
+    nlohmann::json carriers = nlohmann::json::array();
+    for (int e : sib5) carriers.push_back({{"earfcn", e}, {"cell_reselection_priority", 5}});
+    o.params = {{"type", "cell"}, {"rat", "LTE"}, {"earfcn", earfcn}, {"pci", pci}, {"band", "LTE-B3"},
+                {"sib5", {{"carriers", carriers}}}};
+    return o;
+  };
+  const std::int64_t t0 = 1767225600000;
+  const std::vector<double> floors = {-98.9, -98.6, -99.0};
+  for (int k = 0; k < 3; ++k) {
+    tw::SweepObservations s;
+    s.time_unix_ms = t0 + 3600000LL * k;
+    s.sensor_id = "s1";
+    s.cells.push_back(lte(1300, 101, 0x12301, s.time_unix_ms, {1400, 3050, 6300}));
+    s.cells.push_back(lte(1400, 205, 0x12302, s.time_unix_ms, {1300}));
+    s.cells.push_back(lte(1650, 300, 0x12303, s.time_unix_ms, {}));
+    s.band_floors = {tw::BandFloor{"LTE", "LTE-B3", floors[static_cast<std::size_t>(k)], 3}};
+    st.store_sweep(s, "t");
+  }
+  const auto report = tw::store::learn_baseline(st);
+  EXPECT_EQ(report.band_floors, 3);
+  tw::store::StoreBaselineView view(st);
+  const auto plan = view.operator_plan_of("LTE", 262, "01", "");
+  EXPECT_EQ(plan.arfcns, (std::vector<int>{1300, 1400, 1650, 3050, 6300}));
+  EXPECT_EQ(plan.cells, 3);
+  EXPECT_EQ(plan.sweeps, 3);
+  EXPECT_EQ(view.operator_plan_of("GSM", 262, "01", "").cells, 0);   // LTE rows are not GSM's plan
+  EXPECT_EQ(view.operator_plan_of("LTE", 262, "02", "").cells, 0);
+
+  const auto f = view.learned_band_floor("s1", "LTE", "LTE-B3");
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->recent, floors);
+  EXPECT_EQ(f->n, 3);
+  EXPECT_FALSE(view.learned_band_floor("s2", "LTE", "LTE-B3").has_value());
+  EXPECT_FALSE(view.learned_band_floor("s1", "LTE", "LTE-B20").has_value());
+
+  const auto cells = view.learned_cells_in_band("LTE", "LTE-B3");
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_EQ(cells[0].arfcns, (std::vector<int>{1300}));
+  EXPECT_EQ(cells[0].pci, 101);
+  EXPECT_EQ(cells[0].n_observations, 3);
+  EXPECT_TRUE(view.learned_cells_in_band("LTE", "LTE-B20").empty());
+  // Learning again folds nothing new (the watermark); a rebuild folds the floors again from the sweeps.
+  EXPECT_EQ(tw::store::learn_baseline(st).band_floors, 0);
+  tw::store::LearnOptions rebuild;
+  rebuild.rebuild = true;
+  EXPECT_EQ(tw::store::learn_baseline(st, rebuild).band_floors, 3);
+  EXPECT_EQ(view.learned_band_floor("s1", "LTE", "LTE-B3")->recent, floors);
+}

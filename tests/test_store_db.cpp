@@ -453,6 +453,8 @@ TEST(StoreSchema, MigrationFromVersion1AddsMonitorFindingsAndKeepsData) {
     // and what v4 added (positions)
     st.exec("DROP TABLE track");
     for (const char* c : {"fix_mode", "eph", "fix_time"}) st.exec(std::string("ALTER TABLE observations DROP COLUMN ") + c);
+    st.exec("DROP TABLE sweep_band_floors");    // v5
+    st.exec("DROP TABLE learned_band_floors");
     st.exec("PRAGMA user_version=1");
   }
   EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 1);
@@ -474,6 +476,44 @@ TEST(StoreSchema, MigrationFromVersion1AddsMonitorFindingsAndKeepsData) {
   }
   EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name='monitor_findings'"), 1);
   EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name='track'"), 1);
+}
+
+// Schema v3 (band noise floors, rule J1) is additive: a version-2 database migrates on open, keeps its sweeps,
+// and a sweep's band floors then round-trip.
+TEST(StoreSchema, MigrationFromVersion2AddsBandFloorsAndKeepsData) {
+  TempDir dir;
+  const auto path = dir / "v2.db";
+  {
+    Store st(path);
+    st.store_sweep(make_sweep(2, 5000), "before v3");
+    st.exec("DROP TABLE sweep_band_floors");
+    st.exec("DROP TABLE learned_band_floors");
+    st.exec("PRAGMA user_version=2");
+  }
+  Store st(path);
+  EXPECT_EQ(st.schema_version(), 3);
+  ASSERT_EQ(st.sweeps().size(), 1u);
+  EXPECT_TRUE(st.load_sweep(st.sweeps()[0].id).band_floors.empty());
+  auto sweep = make_sweep(1, 6000);
+  sweep.band_floors = {tw::BandFloor{"LTE", "LTE-B20", -98.7, 4}, tw::BandFloor{"LTE", "LTE-B3", -101.2, 2}};
+  const auto id = st.store_sweep(sweep, "with floors");
+  const auto back = st.load_sweep(id);
+  ASSERT_EQ(back.band_floors.size(), 2u);
+  EXPECT_EQ(back.band_floors[0].band, "LTE-B20");
+  EXPECT_DOUBLE_EQ(back.band_floors[0].noise_floor_dbfs_per_mhz, -98.7);
+  EXPECT_EQ(back.band_floors[0].tunings, 4);
+  EXPECT_EQ(back.band_floors[1].band, "LTE-B3");
+  // A floor that is not a level is refused, naming the band and the field, and nothing of the sweep is written.
+  auto bad = make_sweep(1, 7000);
+  bad.band_floors = {tw::BandFloor{"LTE", "LTE-B7", std::nan(""), 1}};
+  try {
+    st.store_sweep(bad, "bad floor");
+    ADD_FAILURE() << "accepted a NaN floor";
+  } catch (const tw::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("LTE-B7"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("noise_floor_dbfs_per_mhz"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(st.sweeps().size(), 2u);
 }
 
 TEST(StoreFindings, RoundTripReplaceAndDelete) {

@@ -124,6 +124,10 @@ TEST_F(SweepLteE2eSim, Band20FindsEveryCellOnceOnItsTrueEarfcn) {
   EXPECT_NEAR(s["lte_receiver_error_ppm"].get<double>(), kReceiverPpm, 0.1);
   EXPECT_FALSE(s["interrupted"].get<bool>());
   EXPECT_TRUE(scan.err.empty()) << "--json is quiet on stderr: " << scan.err;
+  // The band's noise floor (power census of the LTE tunings, rule J1): most tunings hold no cell, so the
+  // median of their floors is the scene's receiver noise, -75 dBFS over 2.4 MHz = -78.8 dBFS/MHz.
+  ASSERT_TRUE(s["lte_noise_floor_dbfs_per_mhz"].contains("LTE-B20")) << s.dump();
+  EXPECT_NEAR(s["lte_noise_floor_dbfs_per_mhz"]["LTE-B20"].get<double>(), -75.0 - 10.0 * std::log10(2.4), 1.0);
 }
 
 TEST_F(SweepLteE2eSim, MixedGsmAndLteListTakesTheReceiverErrorFromGsm) {

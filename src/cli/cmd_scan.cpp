@@ -181,9 +181,12 @@ int run_scan(const std::vector<std::string>& argv) {
   rq.stop = &g_stop;
   auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
   if (!json) std::fprintf(stderr, "\n");
+  const auto band_floors = sweep::band_floors_of(out.sweep.lte_floors);
   const ScoredRun scored = score_run(out.merge.cells, out.serial, "scan " + out.description, args->get("db"),
                                      scorer_options_from_args(*args), 3600.0, std::nullopt, publisher.get(),
-                                     position ? position->track(started_ms, now_unix_ms()) : std::vector<Fix>{});
+                                     position ? position->track(started_ms, now_unix_ms()) : std::vector<Fix>{}, band_floors);
+  nlohmann::json floors_json = nlohmann::json::object();   // LTE band noise floors (rule J1), dBFS/MHz
+  for (const auto& f : band_floors) floors_json[f.band] = f.noise_floor_dbfs_per_mhz;
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);
@@ -220,6 +223,7 @@ int run_scan(const std::vector<std::string>& argv) {
                                                         ? nlohmann::json(nullptr)
                                                         : nlohmann::json(out.merge.lte_receiver_ppm_used)},
                          {"lte_receiver_error_source", out.merge.lte_receiver_error_source},
+                         {"lte_noise_floor_dbfs_per_mhz", floors_json},
                          {"ppm_correction", out.ppm_applied},
                          {"ppm_source", out.ppm_source},
                          {"gain_db", out.gain_db ? nlohmann::json(*out.gain_db) : nlohmann::json(nullptr)},

@@ -63,7 +63,7 @@ ScorerOptions scorer_options_from_args(const Args& args) {
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
                     const std::optional<std::string>& db_path, const ScorerOptions& options, double drive_window_s,
                     std::optional<std::int64_t> time_unix_ms, fleet::SensorPublisher* publisher,
-                    const std::vector<Fix>& track) {
+                    const std::vector<Fix>& track, const std::vector<BandFloor>& band_floors) {
   ScoredRun run;
   run.cells = cell_records;
   const std::int64_t now = time_unix_ms.value_or(now_unix_ms());
@@ -87,6 +87,7 @@ ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::
   locate::attach_position_estimates(run.cells, locate::estimate_positions(run.drive_observations));
   SweepObservations sweep = observations_from_records(run.cells, now, sensor);
   sweep.track = track;
+  sweep.band_floors = band_floors;
   if (!db) {
     run.alerts = score_sweep(sweep, nullptr, options);
     return run;

@@ -49,11 +49,13 @@ void write_map_exports_if_asked(const Args& args, const ScoredRun& run);
 
 // `sensor` names the device serial or the file; `source` is a description stored with the sweep.
 // `time_unix_ms`: when the sweep was heard (default: now; a pcap gives its packets' time).
+// `band_floors`: the noise floors of the bands a sweep measured (its power census, rule J1).
 // `track`: the position reports received during the run, stored with the sweep (table track).
 ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::string& sensor, const std::string& source,
                     const std::optional<std::string>& db_path, const ScorerOptions& options = {},
                     double drive_window_s = 3600.0, std::optional<std::int64_t> time_unix_ms = std::nullopt,
-                    fleet::SensorPublisher* publisher = nullptr, const std::vector<Fix>& track = {});
+                    fleet::SensorPublisher* publisher = nullptr, const std::vector<Fix>& track = {},
+                    const std::vector<BandFloor>& band_floors = {});
 // With a publisher (--mqtt) the sweep, its alerts and its outbox messages are one transaction (the database
 // is --db, else the default one: the outbox needs it), then the outbox is drained to the broker.
 

@@ -10,6 +10,7 @@ namespace tw::monitor {
 using nlohmann::json;
 
 std::string finding_slot(const CellObservation& c) {
+  if (is_band_observation(c)) return c.rat + "@" + c.band;   // a band's finding (rule J1): one slot per band
   return c.rat + "@" + (c.arfcn >= 0 ? std::to_string(c.arfcn) : std::string("?"));
 }
 

@@ -154,6 +154,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       locate::attach_position_estimates(merged.cells, locate::estimate_positions(drive));
       SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
       if (o.scan.position) obs.track = o.scan.position->track(sweep_start_ms, now_unix_ms());
+      obs.band_floors = sweep::band_floors_of(r.lte_floors);
       out = core.process(obs, source_text);
     } catch (const InputError& e) {
       // A record the store refuses (a value out of range from the air): the sweep is dropped whole (one

@@ -37,7 +37,8 @@ struct KnownCell {
 };
 
 // The observed plan of one operator in the baseline: the BCCH ARFCNs its learned cells were seen on and the
-// ARFCNs their neighbour lists announce, with the evidence behind it.
+// ARFCNs their neighbour lists announce, with the evidence behind it (LTE: the EARFCNs of its learned LTE
+// cells and the carriers their SIB5 announce).
 struct OperatorPlan {
   std::vector<int> arfcns;              // sorted, unique
   std::int64_t cells = 0;               // learned cells (CGI+ARFCN rows) of the operator in the band asked
@@ -50,6 +51,13 @@ struct CellHistory {
   std::int64_t sweeps_seen = 0;
   std::int64_t sweeps_covering = 0;     // sweeps with any cell of the band, from first_seen on
   std::optional<std::int64_t> first_seen_unix_ms;
+};
+
+// The noise floor of a band the baseline learned for one sensor (rule J1): its most recent floors, oldest
+// first, in dBFS/MHz, and how many it folded in overall.
+struct LearnedFloor {
+  std::vector<double> recent;
+  std::int64_t n = 0;
 };
 
 class BaselineView {
@@ -81,6 +89,22 @@ class BaselineView {
   }
   // The operator's observed plan in `band` ("P-GSM900", ...; "" = every band).
   virtual OperatorPlan operator_plan(int /*mcc*/, const std::string& /*mnc*/, const std::string& /*band*/) const {
+    return {};
+  }
+  // The same for a RAT ("GSM": operator_plan; "LTE": EARFCNs of learned LTE cells + their SIB5 carriers).
+  virtual OperatorPlan operator_plan_of(const std::string& rat, int mcc, const std::string& mnc,
+                                        const std::string& band) const {
+    if (rat != "GSM") return {};
+    return operator_plan(mcc, mnc, band);
+  }
+  // The floor learned for this sensor, RAT and band; nullopt: none.
+  virtual std::optional<LearnedFloor> learned_band_floor(const std::string& /*sensor_id*/, const std::string& /*rat*/,
+                                                         const std::string& /*band*/) const {
+    return std::nullopt;
+  }
+  // Learned cells of this RAT seen in `band` (one per learned identity and channel: arfcns = {its channel},
+  // n_observations, last_seen_unix_ms, LTE pci).
+  virtual std::vector<KnownCell> learned_cells_in_band(const std::string& /*rat*/, const std::string& /*band*/) const {
     return {};
   }
   // Every operator (MCC, MNC) the baseline holds, learned or imported.

@@ -91,4 +91,18 @@ CellObservation CellObservation::from_cell_record(const json& r, std::int64_t ti
   return o;
 }
 
+CellObservation band_observation(const BandFloor& floor, std::int64_t time_unix_ms, const std::string& sensor_id) {
+  CellObservation o;
+  o.time_unix_ms = time_unix_ms;
+  o.sensor_id = sensor_id;
+  o.rat = floor.rat;
+  o.band = floor.band;
+  o.params = {{"type", "band_floor"}, {"noise_floor_dbfs_per_mhz", floor.noise_floor_dbfs_per_mhz}, {"tunings", floor.tunings}};
+  return o;
+}
+
+bool is_band_observation(const CellObservation& o) {
+  return o.arfcn < 0 && o.params.is_object() && o.params.contains("type") && o.params["type"] == "band_floor";
+}
+
 }  // namespace tw

@@ -57,12 +57,28 @@ struct CellObservation {
                                           const std::string& sensor_id);
 };
 
-// Every cell one sweep saw, in one place (rules compare a cell with its neighbours in the same sweep).
+// The noise floor of one band in one sweep (the sweep's power census, src/sweep/lte_census.hpp): a density
+// in dBFS per MHz, the median over the band's tunings.
+struct BandFloor {
+  std::string rat = "LTE";
+  std::string band;                      // "LTE-B20"
+  double noise_floor_dbfs_per_mhz = -200.0;
+  int tunings = 0;
+};
+
+// The observation the scorer judges a band by (band-scope rules, J1): rat and band of the floor, no channel
+// (arfcn -1), no identity, params {"type":"band_floor","noise_floor_dbfs_per_mhz":..,"tunings":..}.
+CellObservation band_observation(const BandFloor& floor, std::int64_t time_unix_ms, const std::string& sensor_id);
+bool is_band_observation(const CellObservation& o);
+
+// Every cell one sweep saw, in one place (rules compare a cell with its neighbours in the same sweep), and
+// the noise floor of the bands it swept (rule J1).
 struct SweepObservations {
   std::int64_t time_unix_ms = 0;
   std::string sensor_id;
   std::vector<CellObservation> cells;
   std::vector<Fix> track;                // every position report received during the sweep (store: table track)
+  std::vector<BandFloor> band_floors;
 };
 
 }  // namespace tw

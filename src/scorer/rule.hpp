@@ -49,6 +49,9 @@ struct Rule {
   double weight;
   const char* rationale;   // spec clause and source tool (SnoopSnitch, Crocodile Hunter, PyCatcher, SeaGlass, AIMSICD)
   RuleFn fn;
+  // A band rule judges the band observations of a sweep (band_observation: one per noise floor of its power
+  // census) instead of its cells; every other rule judges cells only.
+  bool band_scope = false;
 };
 
 // Every rule, in table order.

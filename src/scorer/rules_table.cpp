@@ -82,11 +82,13 @@ const std::vector<Rule> kRules = {
    "another TAC or cell identity (TS 36.331 SIB1), Crocodile Hunter's TAC change of a known cell. Needs a "
    "learned cell seen twice there.",
    rules::c1_identity_change},
-  {"B2", "ARFCN outside the operator's plan", 1.0,
+  {"B2", "ARFCN (LTE: EARFCN) outside the operator's plan", 1.0,
    "Operators use their licensed carriers (TS 45.005 clause 2) and announce them in their BA lists (TS 44.018 "
    "10.5.2.22); a cell of the operator on a channel none of its learned cells uses or announces was not "
    "planned with them: a catcher on a free channel. Crocodile Hunter compares channels with the surveyed "
-   "network. Needs 3 learned cells of the operator in the band and 3 stored sweeps of it.",
+   "network. LTE: the EARFCNs of the operator's learned LTE cells and the carriers their SIB5 announces "
+   "(TS 36.331 6.3.1; an operator points phones to its own layers, TS 36.304 5.2.4). Needs 3 learned cells of "
+   "the operator in the band and 3 stored sweeps of it.",
    rules::b2_arfcn_outside_plan},
   {"M1", "MCC/MNC unknown for the region", 1.0,
    "The MCC's E.212 geographic zone (first digit) outside the sensor's region ('eu': 2, 4, 5, 6; 'us': 3, 7), "
@@ -126,12 +128,14 @@ const std::vector<Rule> kRules = {
    "hunting identities. Rate from Paging Request counts (TS 44.018 9.1.22-24) over the time measured by its "
    "SCH (5 per 51-multiframe, TS 45.002 7). Crocodile Hunter and SnoopSnitch watch paging.",
    rules::p2_paging_burst},
-  {"F2", "Frame-timing inconsistency", 1.0,
+  {"F2", "Frame-timing inconsistency (LTE: SFN clock)", 1.0,
    "A cell's frame number runs continuously (TS 45.002 4.3.3), so FN minus wall-time frames is a constant of "
    "the cell; a device cloning every broadcast parameter starts its own counter. Fires when the phase is more "
    "than 60 s off the phase learned for the identity, or when the same identity runs two unrelated clocks on "
    "two ARFCNs of a sweep (both flagged). None of SnoopSnitch, Crocodile Hunter, PyCatcher, SeaGlass or "
-   "AIMSICD has it (no timing); it catches a perfect clone.",
+   "AIMSICD has it (no timing); it catches a perfect clone. LTE: the SFN clock (SFN x 10 ms minus the stream "
+   "time of that frame, modulo 10.24 s; TS 36.211 4, 36.331 MIB) of two cells with the same cell identity on "
+   "another EARFCN or PCI more than 0.1 s apart within a sweep: one cell has one counter.",
    rules::f2_frame_timing},
   {"M2", "Lone PLMN", 1.6,
    "The only cell of its operator (MCC+MNC, TS 23.003 2.2; LTE: any PLMN of SIB1's list) among at least 3 "
@@ -180,6 +184,16 @@ const std::vector<Rule> kRules = {
    "Operators give the top priority to capacity layers with a higher q-RxLevMin (the live band-3 cell: -132). "
    "1.0: an aggressive but legitimate coverage layer can look the same.",
    rules::l5_capture_thresholds},
+  {"J1", "LTE band jammed: noise floor up, known cells gone", 2.6,
+   "A catcher blinds LTE with wideband noise so that phones, losing every LTE cell (TS 36.304 5.2.3.2: "
+   "S-criterion fails), fall back to its 2G cell (Park et al. 'Why We Cannot Win', downgrade by jamming). No "
+   "phone-based tool sees the cause; the sweep's power census does: the band's noise floor (10th percentile "
+   "of its spectrum in dBFS/MHz) at least max(10 dB, 4 robust sigma) above the floor learned for this sensor "
+   "(median of at least 3 sweeps) while at least half of the band's known LTE cells (learned in >= 3 sweeps, "
+   "seen within 7 days) are missing. Two independent measurements agree, hence the threshold weight: a band "
+   "has no other rule to add to it. A rise with the cells still received is interference: 1.0, no alert. A "
+   "band rule (judges the sweep's band observations); needs the baseline.",
+   rules::j1_lte_jamming, true},
 };
 // clang-format on
 }  // namespace

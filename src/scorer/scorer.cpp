@@ -9,8 +9,9 @@ namespace tw {
 
 std::vector<Reason> evaluate_cell(const CellObservation& cell, const ScoringContext& ctx) {
   std::vector<Reason> out;
+  const bool band = is_band_observation(cell);
   for (const auto& rule : rule_table()) {
-    if (ctx.options.disabled_rules.count(rule.id)) continue;
+    if (ctx.options.disabled_rules.count(rule.id) || rule.band_scope != band) continue;
     for (auto& r : rule.fn(cell, ctx, rule.weight)) {
       r.rule = rule.id;
       out.push_back(std::move(r));
@@ -23,13 +24,16 @@ std::vector<Alert> score_sweep(const SweepObservations& sweep, const BaselineVie
                                const ScorerOptions& options) {
   const ScoringContext ctx{sweep, baseline, options};
   std::vector<Alert> alerts;
-  for (const auto& cell : sweep.cells) {
+  auto judge = [&](const CellObservation& cell) {
     auto reasons = evaluate_cell(cell, ctx);
     double score = 0.0;
     for (const auto& r : reasons) score += r.weight;
     score = std::round(score * 1000.0) / 1000.0;   // sums of decimal weights: no 2.5999999
     if (score >= options.threshold) alerts.push_back(Alert{cell, score, std::move(reasons)});
-  }
+  };
+  // The cells by reference: rules tell a cell from the others of the sweep by its address.
+  for (const auto& cell : sweep.cells) judge(cell);
+  for (const auto& f : sweep.band_floors) judge(band_observation(f, sweep.time_unix_ms, sweep.sensor_id));
   std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) { return a.score > b.score; });
   return alerts;
 }
@@ -49,6 +53,7 @@ nlohmann::json to_json(const Alert& a) {
   if (c.lac) cell["lac"] = *c.lac;
   if (c.ci) cell["ci"] = *c.ci;
   if (c.bsic) cell["bsic"] = *c.bsic;
+  if (is_band_observation(c)) cell["noise_floor_dbfs_per_mhz"] = c.params["noise_floor_dbfs_per_mhz"];
   if (c.rat == "LTE") {   // the LTE names of the identity (lac/ci above carry the same values)
     if (c.lac) cell["tac"] = *c.lac;
     if (c.ci) cell["cell_identity"] = *c.ci;

@@ -88,6 +88,65 @@ void fold_extra(json& extra, const CellObservation& o) {
   }
   f = {{"phase", phase}, {"n", n}, {"breaks", breaks}};
 }
+// The band floors of completed sweeps after..through (sweep_band_floors) folded into learned_band_floors per
+// sensor, RAT and band: the last kRecentFloors floors, oldest first (rule J1 takes their median and MAD). A
+// band whose floor the sweep's own alerts blamed (a J1 reason naming it) is not learned: a jammed floor must
+// not become the norm. Returns the floors folded.
+constexpr std::size_t kRecentFloors = 32;
+
+std::int64_t learn_band_floors(Store& store, std::int64_t after, std::int64_t through, bool skip_alerted) {
+  std::set<std::pair<std::int64_t, std::string>> blamed;   // (sweep, band) of a J1 alert
+  if (skip_alerted)
+    for (const auto& a : store.alerts())
+      if (a.sweep_id > after && a.reasons.is_array())
+        for (const auto& reason : a.reasons)
+          if (reason.is_object() && reason.value("rule", "") == "J1" && reason.contains("evidence") &&
+              reason["evidence"].is_object() && reason["evidence"].contains("band") && reason["evidence"]["band"].is_string())
+            blamed.insert({a.sweep_id, reason["evidence"]["band"].get<std::string>()});
+  std::int64_t n = 0;
+  Stmt q(store,
+         "SELECT f.sweep_id, s.sensor_id, f.rat, f.band, f.floor_dbfs_per_mhz FROM sweep_band_floors f "
+         "JOIN sweeps s ON s.id = f.sweep_id WHERE s.completed = 1 AND f.sweep_id > ?1 AND f.sweep_id <= ?2 "
+         "ORDER BY f.sweep_id, f.rat, f.band");
+  q.bind(1, after);
+  q.bind(2, through);
+  struct Row {
+    std::int64_t sweep;
+    std::string sensor, rat, band;
+    double floor;
+  };
+  std::vector<Row> rows;
+  while (q.step()) rows.push_back(Row{q.col_int(0), q.col_text(1), q.col_text(2), q.col_text(3), q.col_opt_double(4).value_or(-200.0)});
+  for (const auto& row : rows) {
+    if (blamed.count({row.sweep, row.band}) || !std::isfinite(row.floor) || row.floor < -300.0) continue;
+    json recent = json::array();
+    std::int64_t count = 0;
+    {
+      Stmt g(store, "SELECT recent, n FROM learned_band_floors WHERE sensor_id = ? AND rat = ? AND band = ?");
+      g.bind(1, row.sensor);
+      g.bind(2, row.rat);
+      g.bind(3, row.band);
+      if (g.step()) {
+        recent = json::parse(g.col_text(0), nullptr, false);
+        if (!recent.is_array()) recent = json::array();
+        count = g.col_int(1);
+      }
+    }
+    recent.push_back(std::round(row.floor * 10.0) / 10.0);
+    while (recent.size() > kRecentFloors) recent.erase(recent.begin());
+    Stmt w(store,
+           "INSERT OR REPLACE INTO learned_band_floors(sensor_id, rat, band, recent, n, last_sweep_id) VALUES(?,?,?,?,?,?)");
+    w.bind(1, row.sensor);
+    w.bind(2, row.rat);
+    w.bind(3, row.band);
+    w.bind(4, recent.dump());
+    w.bind(5, count + 1);
+    w.bind(6, row.sweep);
+    w.run();
+    ++n;
+  }
+  return n;
+}
 }  // namespace
 
 void fold_observation(KnownCell& k, const CellObservation& o) {
@@ -160,6 +219,7 @@ LearnReport learn_baseline(Store& store, const LearnOptions& options) {
   Store::Transaction t(store);
   if (options.rebuild) {
     store.delete_known_cells("learned");
+    Stmt(store, "DELETE FROM learned_band_floors").run();
     store.set_meta(kWatermark, "0");
   }
   std::int64_t after = 0;
@@ -200,6 +260,7 @@ LearnReport learn_baseline(Store& store, const LearnOptions& options) {
   // The watermark also moves past completed sweeps without observations.
   for (const auto& s : store.sweeps())
     if (s.completed && s.id > last_sweep) last_sweep = s.id;
+  r.band_floors = learn_band_floors(store, after, last_sweep, options.skip_alerted);
   for (const auto& [key, cell] : cells) store.put_known_cell(cell);
   store.set_meta(kWatermark, std::to_string(last_sweep));
   t.commit();

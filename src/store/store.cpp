@@ -127,6 +127,27 @@ CREATE TABLE track(
 );
 CREATE INDEX track_by_sweep ON track(sweep_id, t);
 )sql",
+    // 5: the noise floor of each band a sweep measured (its power census) and the floors the baseline learned
+    // per sensor and band (rule J1, jamming). Additive.
+    R"sql(
+CREATE TABLE sweep_band_floors(
+  sweep_id    INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+  rat         TEXT NOT NULL,
+  band        TEXT NOT NULL,
+  floor_dbfs_per_mhz REAL NOT NULL,
+  tunings     INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (sweep_id, rat, band)
+);
+CREATE TABLE learned_band_floors(
+  sensor_id   TEXT NOT NULL,
+  rat         TEXT NOT NULL,
+  band        TEXT NOT NULL,
+  recent      TEXT NOT NULL CHECK (json_valid(recent)),
+  n           INTEGER NOT NULL DEFAULT 0,
+  last_sweep_id INTEGER NOT NULL,
+  PRIMARY KEY (sensor_id, rat, band)
+);
+)sql",
 };
 constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kNumMigrations == Store::kSchemaVersion, "one migration per schema version");
@@ -470,6 +491,18 @@ std::int64_t Store::store_sweep(const SweepObservations& sweep, const std::strin
     tr.bind(7, pos && f.eph_m && std::isfinite(*f.eph_m) ? f.eph_m : std::nullopt);
     tr.run();
   }
+  Stmt fl(*this, "INSERT OR REPLACE INTO sweep_band_floors(sweep_id, rat, band, floor_dbfs_per_mhz, tunings) VALUES(?,?,?,?,?)");
+  for (const auto& f : sweep.band_floors) {
+    if (!std::isfinite(f.noise_floor_dbfs_per_mhz) || f.noise_floor_dbfs_per_mhz < -300.0 || f.noise_floor_dbfs_per_mhz > 100.0)
+      throw InputError("sweep band floor '" + f.band + "': field 'noise_floor_dbfs_per_mhz' is not a level in dBFS/MHz");
+    fl.reset();
+    fl.bind(1, id);
+    fl.bind(2, f.rat);
+    fl.bind(3, f.band);
+    fl.bind(4, f.noise_floor_dbfs_per_mhz);
+    fl.bind(5, static_cast<std::int64_t>(f.tunings));
+    fl.run();
+  }
   Stmt done(*this, "UPDATE sweeps SET n_cells = ?, completed = 1 WHERE id = ?");
   done.bind(1, static_cast<std::int64_t>(sweep.cells.size()));
   done.bind(2, id);
@@ -523,6 +556,16 @@ SweepObservations Store::load_sweep(std::int64_t sweep_id) {
   Stmt s(*this, std::string("SELECT ") + kObservationColumns + " FROM observations WHERE sweep_id = ? ORDER BY id");
   s.bind(1, sweep_id);
   while (s.step()) out.cells.push_back(read_observation(*this, s, 0));
+  Stmt f(*this, "SELECT rat, band, floor_dbfs_per_mhz, tunings FROM sweep_band_floors WHERE sweep_id = ? ORDER BY rat, band");
+  f.bind(1, sweep_id);
+  while (f.step()) {
+    BandFloor b;
+    b.rat = f.col_text(0);
+    b.band = f.col_text(1);
+    b.noise_floor_dbfs_per_mhz = f.col_opt_double(2).value_or(-200.0);
+    b.tunings = static_cast<int>(f.col_int(3));
+    out.band_floors.push_back(std::move(b));
+  }
   return out;
 }
 

@@ -109,7 +109,7 @@ struct AlertRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 4;  // 2: monitor_findings, 3: mqtt_outbox, 4: positions (observation fix columns, track)
+  static constexpr int kSchemaVersion = 5;  // 2: monitor_findings, 3: mqtt_outbox, 4: positions (observation fix columns, track), 5: sweep_band_floors, learned_band_floors
 
   // Opens (creating if absent) and migrates the database. tw::InputError if the file is not a towerwatch
   // database; tw::RuntimeFailure (naming the file) for a newer schema or any SQLite failure.
@@ -213,6 +213,7 @@ struct LearnOptions {
 };
 struct LearnReport {
   std::int64_t sweeps = 0, observations = 0, cells_updated = 0, cells_new = 0;
+  std::int64_t band_floors = 0;   // band noise floors folded into learned_band_floors (rule J1)
   std::int64_t learned_through_sweep = 0;
 };
 // Folds the observations of completed sweeps not yet learned (sweep id above the stored watermark) into the

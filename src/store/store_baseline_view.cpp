@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <set>
 
 #include "src/locate/cell_positions.hpp"
@@ -171,13 +172,25 @@ std::vector<tw::KnownCell> StoreBaselineView::learned_cells_of(const std::string
 }
 
 tw::OperatorPlan StoreBaselineView::operator_plan(int mcc, const std::string& mnc, const std::string& band) const {
+  return operator_plan_of("GSM", mcc, mnc, band);
+}
+
+tw::OperatorPlan StoreBaselineView::operator_plan_of(const std::string& rat, int mcc, const std::string& mnc,
+                                                     const std::string& band) const {
   tw::OperatorPlan plan;
+  if (rat != "GSM" && rat != "LTE") return plan;
+  const bool lte = rat == "LTE";
+  const int max_channel = lte ? 262143 : 1023;   // EARFCN (TS 36.101 5.7.3) / ARFCN (TS 45.005 2)
   std::set<int> arfcns;
+  auto add = [&](const json& a) {
+    if (a.is_number_integer() && a.get<long long>() >= 0 && a.get<long long>() <= max_channel) arfcns.insert(a.get<int>());
+  };
   {
     Stmt s(store_,
-           "SELECT arfcn, params_seen FROM known_cells WHERE source = 'learned' AND rat = 'GSM' AND mcc = ? AND mnc = ?");
+           "SELECT arfcn, params_seen FROM known_cells WHERE source = 'learned' AND rat = ?3 AND mcc = ?1 AND mnc = ?2");
     s.bind(1, mcc);
     s.bind(2, mnc);
+    s.bind(3, rat);
     while (s.step()) {
       const json seen = parse_json(s.col_text(1));
       if (!band.empty()) {
@@ -187,14 +200,21 @@ tw::OperatorPlan StoreBaselineView::operator_plan(int mcc, const std::string& mn
         if (!in_band) continue;
       }
       ++plan.cells;
-      const auto arfcn = s.col_int(0);
-      if (arfcn >= 0 && arfcn <= 1023) arfcns.insert(static_cast<int>(arfcn));
-      // Every BA list the cell was seen with (params_seen keeps each distinct list).
-      if (seen.is_object() && seen.contains("neighbors") && seen["neighbors"].is_array())
-        for (const auto& list : seen["neighbors"])
-          if (list.is_array())
-            for (const auto& a : list)
-              if (a.is_number_integer() && a.get<int>() >= 0 && a.get<int>() <= 1023) arfcns.insert(a.get<int>());
+      add(json(s.col_int(0)));
+      if (!seen.is_object()) continue;
+      if (!lte) {
+        // Every BA list the cell was seen with (params_seen keeps each distinct list).
+        if (seen.contains("neighbors") && seen["neighbors"].is_array())
+          for (const auto& list : seen["neighbors"])
+            if (list.is_array())
+              for (const auto& a : list) add(a);
+      } else if (seen.contains("sib5") && seen["sib5"].is_array()) {
+        // Every SIB5 the cell was seen with: its inter-frequency carriers (dl-CarrierFreq).
+        for (const auto& sib5 : seen["sib5"])
+          if (sib5.is_object() && sib5.contains("carriers") && sib5["carriers"].is_array())
+            for (const auto& c : sib5["carriers"])
+              if (c.is_object() && c.contains("earfcn")) add(c["earfcn"]);
+      }
     }
   }
   plan.arfcns.assign(arfcns.begin(), arfcns.end());
@@ -204,6 +224,53 @@ tw::OperatorPlan StoreBaselineView::operator_plan(int mcc, const std::string& mn
   c.bind(1, band);
   if (c.step()) plan.sweeps = c.col_int(0);
   return plan;
+}
+
+std::optional<tw::LearnedFloor> StoreBaselineView::learned_band_floor(const std::string& sensor_id, const std::string& rat,
+                                                                       const std::string& band) const {
+  Stmt s(store_, "SELECT recent, n FROM learned_band_floors WHERE sensor_id = ? AND rat = ? AND band = ?");
+  s.bind(1, sensor_id);
+  s.bind(2, rat);
+  s.bind(3, band);
+  if (!s.step()) return std::nullopt;
+  tw::LearnedFloor f;
+  f.n = s.col_int(1);
+  const json recent = parse_json(s.col_text(0));
+  if (recent.is_array())
+    for (const auto& v : recent)
+      if (v.is_number() && std::isfinite(v.get<double>())) f.recent.push_back(v.get<double>());
+  if (f.recent.empty()) return std::nullopt;
+  return f;
+}
+
+std::vector<tw::KnownCell> StoreBaselineView::learned_cells_in_band(const std::string& rat, const std::string& band) const {
+  Stmt s(store_,
+         "SELECT mcc, mnc, lac, ci, arfcn, n_observations, first_seen_ms, last_seen_ms, params_seen FROM known_cells "
+         "WHERE source = 'learned' AND rat = ?1 AND EXISTS (SELECT 1 FROM json_each(known_cells.params_seen, '$.band') "
+         "WHERE value = ?2) ORDER BY arfcn, ci");
+  s.bind(1, rat);
+  s.bind(2, band);
+  std::vector<tw::KnownCell> out;
+  while (s.step()) {
+    tw::KnownCell k;
+    k.source = "observed";
+    k.rat = rat;
+    k.mcc = static_cast<int>(s.col_opt_int(0).value_or(-1));
+    k.mnc = s.col_opt_text(1).value_or("");
+    k.lac = static_cast<int>(s.col_opt_int(2).value_or(-1));
+    k.ci = static_cast<int>(s.col_opt_int(3).value_or(-1));
+    k.arfcns = {static_cast<int>(s.col_int(4))};
+    k.n_observations = s.col_int(5);
+    k.first_seen_unix_ms = s.col_opt_int(6).value_or(0);
+    k.last_seen_unix_ms = s.col_opt_int(7).value_or(0);
+    const json seen = parse_json(s.col_text(8));
+    if (seen.is_object() && seen.contains("pci") && seen["pci"].is_array() && !seen["pci"].empty()) {
+      const json& p = seen["pci"].back();
+      if (p.is_number_integer() && p.get<long long>() >= 0 && p.get<long long>() <= 503) k.pci = p.get<int>();
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
 }
 
 std::vector<std::pair<int, std::string>> StoreBaselineView::operators() const {

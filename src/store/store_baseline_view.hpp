@@ -29,7 +29,15 @@ class StoreBaselineView : public tw::BaselineView {
   // Learned rows of the operator whose params_seen "band" holds `band`; sweeps: completed sweeps with an
   // observation in that band.
   tw::OperatorPlan operator_plan(int mcc, const std::string& mnc, const std::string& band) const override;
+  // LTE: learned LTE rows of the operator in the band; their EARFCNs and every SIB5 carrier EARFCN they were
+  // seen announcing (params_seen "sib5", TS 36.331 6.3.1 InterFreqCarrierFreqList).
+  tw::OperatorPlan operator_plan_of(const std::string& rat, int mcc, const std::string& mnc,
+                                    const std::string& band) const override;
   std::vector<std::pair<int, std::string>> operators() const override;
+  // learned_band_floors (baseline.cpp); learned known_cells rows of the RAT whose params_seen "band" holds it.
+  std::optional<tw::LearnedFloor> learned_band_floor(const std::string& sensor_id, const std::string& rat,
+                                                     const std::string& band) const override;
+  std::vector<tw::KnownCell> learned_cells_in_band(const std::string& rat, const std::string& band) const override;
   // Completed sweeps of the cell's sensor before `before_unix_ms`: those with an observation of its CGI on its
   // ARFCN, and from the first of them on, those with any observation in its band.
   std::optional<tw::CellHistory> cell_history(const CellObservation& cell, std::int64_t before_unix_ms) const override;

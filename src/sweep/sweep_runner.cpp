@@ -167,6 +167,8 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
                                      static_cast<double>(buf.size()) / rate * 1e3;
         // The tuning's time: the middle of its block's reading.
         const std::int64_t tuning_ms = (listen_start_ms + wall_ms()) / 2;
+        // The tuning's power census: its noise floor (rule J1 compares it with the learned floor of the band).
+        res.lte_floors.push_back(LteTuningFloor{t.band, center, lte_noise_floor_dbfs_per_mhz(buf, rate)});
         LteAnalysisOptions lo;
         lo.offsets_hz = t.lte_offsets_hz;
         lo.max_cfo_hz = t.lte_max_cfo_hz;

@@ -23,6 +23,7 @@
 
 #include "hw/iq_source.hpp"
 #include "hw/position_source.hpp"
+#include "src/sweep/lte_census.hpp"
 #include "src/sweep/sweep_plan.hpp"
 
 namespace tw::sweep {
@@ -69,6 +70,7 @@ struct ChannelPower {
 struct SweepResult {
   std::vector<nlohmann::json> records;   // raw "cell" records, "tuning_hz" added
   std::vector<ChannelPower> census;      // every assigned channel of every tuning done
+  std::vector<LteTuningFloor> lte_floors; // the noise floor of every LTE tuning done (lte_census.hpp)
   std::size_t tunings_done = 0;
   std::size_t tunings_analysed = 0;
   std::size_t tunings_ended_early = 0;   // adaptive dwell: analysis ended before the dwell

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/synth/geometry.hpp"
+#include "tools/synth/jammer.hpp"
 
 namespace tw::synth {
 
@@ -127,6 +128,7 @@ struct Scene {
   double iq_phase_imbalance_deg = 0.0;
   double rx_gain_db = 40.0;             // placed cells: level in dBFS = level in dBm + rx_gain_db (geometry.hpp)
   std::vector<CellConfig> cells;
+  std::vector<JammerConfig> jammers;    // wideband noise jammers (tools/synth/jammer.hpp)
 };
 
 // Downlink carrier frequency of an ARFCN in the cell's band (45.005 clause 2), in Hz.

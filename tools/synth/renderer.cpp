@@ -247,6 +247,7 @@ struct SceneRenderer::Impl {
   std::vector<std::unique_ptr<CellChain>> cells;
   std::vector<lte::LteCellConfig> lte_cfg;
   std::vector<std::unique_ptr<lte::LteCellChain>> lte_cells;
+  std::vector<std::unique_ptr<NoiseJammer>> jammers;
   PolyphaseInterpolator interp;
   static constexpr std::int64_t kNoiseBlock = 1024;   // noise is drawn per block of absolute sample index
   std::uint64_t noise_seed = 0;
@@ -299,6 +300,8 @@ SceneRenderer::SceneRenderer(const Scene& scene, double center_freq_hz, double s
     m.iq_sin = static_cast<float>(std::sin(phi));
     m.iq_cos = static_cast<float>(std::cos(phi));
   }
+  for (std::size_t i = 0; i < m.scene.jammers.size(); ++i)
+    m.jammers.push_back(std::make_unique<NoiseJammer>(m.scene.jammers[i], splitmix64(m.scene.seed ^ (0x7a33e5ULL + i))));
   for (std::size_t i = 0; i < m.scene.cells.size(); ++i) {
     const auto& c = m.scene.cells[i];
     const auto seed = cell_seed(m.scene.seed, static_cast<int>(i));
@@ -341,6 +344,8 @@ void SceneRenderer::render(std::span<cf32> out) {
     else
       c->go_cold();
   }
+  // Jammers (their clock is the scene's: absolute sample index over the rate).
+  for (auto& j : m.jammers) j->execute(out, m.first_index + static_cast<std::int64_t>(m.produced), m.fc, m.fs);
   // Receiver: thermal noise, DC offset, IQ imbalance.
   if (m.noise_sigma > 0.0f) {
     std::int64_t n = m.first_index + static_cast<std::int64_t>(m.produced);

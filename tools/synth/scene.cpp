@@ -754,6 +754,33 @@ lte::LteCellConfig parse_lte_cell(const Ctx& c, const json& j, const std::string
 
 }  // namespace
 
+namespace {
+// A wideband noise jammer: "center_hz" (or "earfcn": the LTE downlink carrier, TS 36.101 5.7.3),
+// "bandwidth_hz", "power_dbfs", "on_s", "off_s".
+JammerConfig parse_jammer(const Ctx& c, const json& v, const std::string& path) {
+  JammerConfig j;
+  bool centre = false;
+  for_keys(c, v, path,
+           {{"center_hz", [&](const json& x, const std::string& p) { j.center_hz = get_double(c, x, p, 1e3, 1e11); centre = true; }},
+            {"earfcn", [&](const json& x, const std::string& p) {
+               const int e = static_cast<int>(get_int(c, x, p, 0, 262143));
+               try {
+                 j.center_hz = lte::earfcn_downlink_hz(e);
+               } catch (const InputError& err) {
+                 c.fail(p, err.what());
+               }
+               centre = true;
+             }},
+            {"bandwidth_hz", [&](const json& x, const std::string& p) { j.bandwidth_hz = get_double(c, x, p, 1e3, 1e9); }},
+            {"power_dbfs", [&](const json& x, const std::string& p) { j.power_dbfs = get_double(c, x, p, -300.0, 20.0); }},
+            {"on_s", [&](const json& x, const std::string& p) { j.on_s = get_double(c, x, p, 0.0, 1e7); }},
+            {"off_s", [&](const json& x, const std::string& p) { j.off_s = get_double(c, x, p, 0.0, 1e7); }}});
+  if (!centre) c.fail(path, "needs \"center_hz\" or \"earfcn\"");
+  if (j.off_s && *j.off_s <= j.on_s) c.fail(path + ".off_s", "must be after on_s");
+  return j;
+}
+}  // namespace
+
 SceneWithLte parse_scene_with_lte(const json& doc, const std::string& source) {
   const Ctx c{source};
   SceneWithLte full;
@@ -776,6 +803,11 @@ SceneWithLte parse_scene_with_lte(const json& doc, const std::string& source) {
             {"iq_phase_imbalance_deg",
              [&](const json& v, const std::string& p) { s.iq_phase_imbalance_deg = get_double(c, v, p, -30.0, 30.0); }},
             {"rx_gain_db", [&](const json& v, const std::string& p) { s.rx_gain_db = get_double(c, v, p, -100.0, 200.0); }},
+            {"jammers", [&](const json& v, const std::string& p) {
+               if (!v.is_array()) c.fail(p, "is not an array");
+               if (v.size() > 8) c.fail(p, "has " + std::to_string(v.size()) + " jammers, at most 8");
+               for (std::size_t i = 0; i < v.size(); ++i) s.jammers.push_back(parse_jammer(c, v[i], p + "[" + std::to_string(i) + "]"));
+             }},
             {"cells", [&](const json& v, const std::string& p) {
                if (!v.is_array()) c.fail(p, "is not an array");
                if (v.size() > 256) c.fail(p, "has " + std::to_string(v.size()) + " cells, at most 256");
@@ -911,7 +943,7 @@ json cell_to_json(const CellConfig& c, bool with_frequency) {
 json scene_to_json(const Scene& s) {
   json cells = json::array();
   for (const auto& c : s.cells) cells.push_back(cell_to_json(c, false));
-  return {{"name", s.name},
+  json out = {{"name", s.name},
           {"seed", s.seed},
           {"noise_dbfs", s.noise_dbfs},
           {"receiver_ppm", s.receiver_ppm},
@@ -920,6 +952,16 @@ json scene_to_json(const Scene& s) {
           {"iq_phase_imbalance_deg", s.iq_phase_imbalance_deg},
           {"rx_gain_db", s.rx_gain_db},
           {"cells", cells}};
+  if (!s.jammers.empty()) {
+    json jams = json::array();
+    for (const auto& j : s.jammers) {
+      json o = {{"center_hz", j.center_hz}, {"bandwidth_hz", j.bandwidth_hz}, {"power_dbfs", j.power_dbfs}, {"on_s", j.on_s}};
+      if (j.off_s) o["off_s"] = *j.off_s;
+      jams.push_back(o);
+    }
+    out["jammers"] = jams;
+  }
+  return out;
 }
 
 json lte_cell_to_json(const lte::LteCellConfig& c, bool with_frequency) {
