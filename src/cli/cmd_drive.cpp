@@ -136,7 +136,8 @@ int run_drive(const std::vector<std::string>& argv) {
     const std::vector<Fix> track = position->track(started, ended);
     track_from = ended + 1;
     const ScoredRun scored =
-        score_run(out.merge.cells, out.serial, "drive " + out.description, db, scorer, 3600.0, std::nullopt, publisher.get(), track);
+        score_run(out.merge.cells, out.serial, "drive " + out.description, db, scorer, 3600.0, std::nullopt, publisher.get(), track,
+                  sweep::band_floors_of(out.sweep.lte_floors));
     // The drive so far (the last hour in the database): transmitter estimates, map exports and the report,
     // rewritten after every sweep so a stopped drive leaves them whole.
     write_map_exports_if_asked(*args, scored);
