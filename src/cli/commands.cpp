@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 
 #include "src/cli/command.hpp"
@@ -52,7 +53,9 @@ void print_help(const std::string& command, const HelpText& help) {
     for (const auto& o : specs) {
       std::string left = "--" + o.name;
       if (o.takes_value) left += o.value_optional ? "[=" + o.value_name + "]" : " " + o.value_name;
-      std::printf("  %-28s %s\n", left.c_str(), o.help.c_str());
+      // The left column padded to 28, and at least two spaces before the help (packaging/gen_docs.sh reads it).
+      left.resize(std::max<std::size_t>(left.size() + 1, 28), ' ');
+      std::printf("  %s %s\n", left.c_str(), o.help.c_str());
     }
   };
   print_opts(help.options);
