@@ -125,6 +125,31 @@ struct SiRenderResult {
   std::string disabled_reason;
 };
 
+// What the cell search and the MIB would tell of a rendered cell (its configuration), and the timing the truth
+// file gives (the receiver's coarse timing).
+inline dl::CellParams cell_params_of(const SiCase& k, const sl::LteCellConfig& cfg) {
+  dl::CellParams cell;
+  cell.pci = cfg.pci;
+  cell.n_prb = cfg.bandwidth_prb;
+  cell.normal_cp = cfg.normal_cp;
+  cell.ports = cfg.ports;
+  cell.tdd = k.tdd;
+  cell.tdd_config = k.tdd ? k.tdd_config : -1;
+  cell.special_subframe_config = k.tdd ? k.ssp : -1;
+  cell.phich_extended = cfg.phich_extended;
+  cell.phich_resource = cfg.phich_resource;
+  return cell;
+}
+
+inline dl::DlTiming timing_of(const nlohmann::json& truth_cell, double fs) {
+  dl::DlTiming tm;
+  tm.sample_rate_hz = fs;
+  tm.carrier_offset_hz = truth_cell["offset_hz"].get<double>();
+  tm.frame_start_sample = truth_cell["frame_at_start_t_s"].get<double>() * fs;
+  tm.sfn0 = truth_cell["sfn_at_start"].get<int>();
+  return tm;
+}
+
 // Renders 32 ms of the case and decodes every cell's SI transmissions.
 inline SiRenderResult render_and_decode(const SiCase& k) {
   SiRenderResult res;
@@ -150,21 +175,8 @@ inline SiRenderResult render_and_decode(const SiCase& k) {
     SCOPED_TRACE("cell " + std::to_string(ci));
     const auto& tc = truth["lte_cells"][ci];
     const auto& cfg = r.lte_cells()[ci];
-    dl::CellParams cell;
-    cell.pci = cfg.pci;
-    cell.n_prb = cfg.bandwidth_prb;
-    cell.normal_cp = cfg.normal_cp;
-    cell.ports = cfg.ports;
-    cell.tdd = k.tdd;
-    cell.tdd_config = k.tdd ? k.tdd_config : -1;
-    cell.special_subframe_config = k.tdd ? k.ssp : -1;
-    cell.phich_extended = cfg.phich_extended;
-    cell.phich_resource = cfg.phich_resource;
-    dl::DlTiming tm;
-    tm.sample_rate_hz = fs;
-    tm.carrier_offset_hz = tc["offset_hz"].get<double>();
-    tm.frame_start_sample = tc["frame_at_start_t_s"].get<double>() * fs;
-    tm.sfn0 = tc["sfn_at_start"].get<int>();
+    const dl::CellParams cell = cell_params_of(k, cfg);
+    dl::DlTiming tm = timing_of(tc, fs);
     const auto& frames = tc["frames"];
     EXPECT_GE(frames.size(), 2u);
     tm.clock_scale = frames.size() >= 2 ? 0.010 / (frames[1]["t_s"].get<double>() - frames[0]["t_s"].get<double>()) : 1.0;

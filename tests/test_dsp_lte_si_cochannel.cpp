@@ -41,18 +41,8 @@ TEST(LteSiCoChannel, TheWeakerOfTwoCellsOnOneEarfcnGivesItsSib1) {
       SCOPED_TRACE("cell " + std::to_string(ci));
       const auto& tc = truth["lte_cells"][ci];
       const auto& cfg = r.lte_cells()[ci];
-      dl::CellParams cell;
-      cell.pci = cfg.pci;
-      cell.n_prb = cfg.bandwidth_prb;
-      cell.normal_cp = cfg.normal_cp;
-      cell.ports = cfg.ports;
-      cell.phich_extended = cfg.phich_extended;
-      cell.phich_resource = cfg.phich_resource;
-      dl::DlTiming tm;
-      tm.sample_rate_hz = fs;
-      tm.carrier_offset_hz = tc["offset_hz"].get<double>();
-      tm.frame_start_sample = tc["frame_at_start_t_s"].get<double>() * fs;
-      tm.sfn0 = tc["sfn_at_start"].get<int>();
+      const dl::CellParams cell = tw::test::cell_params_of(k, cfg);
+      const dl::DlTiming tm = tw::test::timing_of(tc, fs);
       std::string want;
       for (const auto& t : tc["si_transmissions"])
         if (t["message"] == "SIB1") want = t["hex"].get<std::string>();

@@ -480,18 +480,18 @@ TEST(StoreSchema, MigrationFromVersion1AddsMonitorFindingsAndKeepsData) {
 
 // Schema v3 (band noise floors, rule J1) is additive: a version-2 database migrates on open, keeps its sweeps,
 // and a sweep's band floors then round-trip.
-TEST(StoreSchema, MigrationFromVersion2AddsBandFloorsAndKeepsData) {
+TEST(StoreSchema, MigrationFromVersion4AddsBandFloorsAndKeepsData) {
   TempDir dir;
-  const auto path = dir / "v2.db";
+  const auto path = dir / "v4.db";
   {
     Store st(path);
-    st.store_sweep(make_sweep(2, 5000), "before v3");
-    st.exec("DROP TABLE sweep_band_floors");
+    st.store_sweep(make_sweep(2, 5000), "before v5");
+    st.exec("DROP TABLE sweep_band_floors");   // what v5 added
     st.exec("DROP TABLE learned_band_floors");
-    st.exec("PRAGMA user_version=2");
+    st.exec("PRAGMA user_version=4");
   }
   Store st(path);
-  EXPECT_EQ(st.schema_version(), 3);
+  EXPECT_EQ(st.schema_version(), 5);
   ASSERT_EQ(st.sweeps().size(), 1u);
   EXPECT_TRUE(st.load_sweep(st.sweeps()[0].id).band_floors.empty());
   auto sweep = make_sweep(1, 6000);

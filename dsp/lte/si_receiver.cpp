@@ -42,6 +42,26 @@ std::pair<std::int64_t, std::int64_t> frame_range(const DlTiming& t, std::size_t
   return {first, last};
 }
 
+// The DCI's allocation, or nullopt for one outside the cell (a hostile or misread DCI: nothing to take).
+std::optional<PdschAllocation> allocation_in_cell(const Dci& dci, int n_prb) {
+  try {
+    return si_allocation(dci, n_prb);
+  } catch (const InputError&) {
+    return std::nullopt;
+  }
+}
+
+SiBlock sib1_block(const SiDecodeResult& r, int sfn, int tbs) {
+  SiBlock b;
+  b.si_index = 0;
+  b.octets = r.octets;
+  b.sfn = sfn;
+  b.subframe = 5;
+  b.transmissions = r.transmissions;
+  b.tbs = tbs;
+  return b;
+}
+
 }  // namespace
 
 std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::string& why) {
@@ -95,12 +115,9 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
         if (dcis.empty()) continue;
         if (cell_.tdd) mi_tries = {mi};  // the configuration's m_i found: keep it
         for (const auto& dci : dcis) {
-          PdschAllocation alloc;
-          try {
-            alloc = si_allocation(dci, cell_.n_prb);
-          } catch (const InputError&) {
-            continue;  // an allocation outside the cell: not a SIB1 we can take
-          }
+          const auto in_cell = allocation_in_cell(dci, cell_.n_prb);
+          if (!in_cell) continue;
+          const PdschAllocation& alloc = *in_cell;
           const auto llr = impl_->pdsch.execute(sf, cfi, alloc, kSiRnti);
           if (llr.empty()) continue;
           found = true;
@@ -151,27 +168,16 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
           const auto dcis = impl_->pdcch.execute_combined(llrs, n_cce, *rvs, si_rnti);
           stats_.dci_rejected += impl_->pdcch.rejected();
           for (const auto& dci : dcis) {
-            PdschAllocation alloc;
-            try {
-              alloc = si_allocation(dci, cell_.n_prb);
-            } catch (const InputError&) {
-              continue;
-            }
-            SiCombiner comb(alloc.tbs);
+            const auto alloc = allocation_in_cell(dci, cell_.n_prb);
+            if (!alloc) continue;
+            SiCombiner comb(alloc->tbs);
             for (const auto& p : without_dci) {
-              const auto llr = impl_->pdsch.execute(p.sf, cfi, alloc, kSiRnti);
+              const auto llr = impl_->pdsch.execute(p.sf, cfi, *alloc, kSiRnti);
               if (!llr.empty() && comb.transmissions() < SiCombiner::kMaxTransmissions) comb.add(llr, sib1_rv(p.sfn));
             }
             if (const auto r = comb.decode()) {
               ++stats_.dci_combined;
-              SiBlock b;
-              b.si_index = 0;
-              b.octets = r->octets;
-              b.sfn = without_dci.front().sfn;
-              b.subframe = 5;
-              b.transmissions = r->transmissions;
-              b.tbs = alloc.tbs;
-              return b;
+              return sib1_block(*r, without_dci.front().sfn, alloc->tbs);
             }
           }
         }
@@ -183,16 +189,7 @@ std::optional<SiBlock> SiReceiver::decode_sib1(std::span<const cf32> iq, std::st
                         : "PDCCH: no SI-RNTI DCI in the " + std::to_string(subframes) + " SIB1 subframes";
     return std::nullopt;
   }
-  auto block_of = [&](int tbs, const SiDecodeResult& r) {
-    SiBlock b;
-    b.si_index = 0;
-    b.octets = r.octets;
-    b.sfn = first_at[tbs].first;
-    b.subframe = 5;
-    b.transmissions = r.transmissions;
-    b.tbs = tbs;
-    return b;
-  };
+  auto block_of = [&](int tbs, const SiDecodeResult& r) { return sib1_block(r, first_at[tbs].first, tbs); };
   for (auto& [tbs, comb] : by_tbs)
     if (const auto r = comb.decode()) return block_of(tbs, *r);
   // The SIB1 subframes whose PDCCH did not decode still carry the same SIB1 at the same allocation: add them
@@ -245,12 +242,9 @@ std::vector<SiBlock> SiReceiver::decode_si(std::span<const cf32> iq, const SiSch
       const auto dcis = impl_->pdcch.execute(sf, cfi, si_rnti);
       stats_.dci_rejected += impl_->pdcch.rejected();
       for (const auto& dci : dcis) {
-        PdschAllocation alloc;
-        try {
-          alloc = si_allocation(dci, cell_.n_prb);
-        } catch (const InputError&) {
-          continue;
-        }
+        const auto in_cell = allocation_in_cell(dci, cell_.n_prb);
+        if (!in_cell) continue;
+        const PdschAllocation& alloc = *in_cell;
         const auto llr = impl_->pdsch.execute(sf, cfi, alloc, kSiRnti);
         if (llr.empty()) continue;
         ++with_dci[n];
