@@ -26,7 +26,7 @@ PACKAGES=(build-essential cmake pkg-config
           python3   # the KML export tests read the file with Python's XML parser (xml.etree)
           dpkg-dev file man-db systemd)   # the .deb: cpack's dpkg-shlibdeps and file; its test: man, systemd-analyze
 # Only for the tests: headless Chromium lays out the HTML report (tests/test_report_browser_e2e.cpp).
-[ "$mode" = test ] && PACKAGES+=(chromium)
+[ "$mode" = test ] && PACKAGES+=(chromium fonts-dejavu-core)   # a font: text laid out at real widths
 
 missing=()
 for p in "${PACKAGES[@]}"; do
