@@ -97,12 +97,7 @@ int run_drive(const std::vector<std::string>& argv) {
   rq.stop = stop;
 
   // Opened once; the plan is the scan's (scan_with_device plans for the driver).
-  sweep::SweepPlanOptions po;
-  po.sample_rate_hz = rq.sample_rate_hz;
-  po.mode = rq.mode;
-  po.dwell_s = rq.dwell_s;
-  po.lte_dwell_s = rq.lte_dwell_s;
-  const sweep::SweepPlan first = sweep::plan_sweep(rq.bands, po);
+  const sweep::SweepPlan first = sweep::plan_sweep(rq.bands, sweep::plan_options_of(rq));
   if (first.tunings.empty()) throw InputError("drive: no band to sweep");
   sweep::ScanDevice dev = sweep::open_scan_device(rq, first.tunings.front().center_hz);  // bad args: an error
   log::info("drive: " + dev.description + ", positions from " + position->description() + " -> " + db);

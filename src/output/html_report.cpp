@@ -13,6 +13,7 @@
 #include <set>
 
 #include "src/core/error.hpp"
+#include "src/core/utf8.hpp"
 #include "src/output/html_report_parts.hpp"
 
 namespace tw::output {
@@ -23,11 +24,9 @@ using nlohmann::json;
 std::string html_escape(std::string_view in) {
   std::string out;
   out.reserve(in.size() + 16);
-  const auto* s = reinterpret_cast<const unsigned char*>(in.data());
-  const std::size_t n = in.size();
   std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
+  while (i < in.size()) {
+    const auto c = static_cast<unsigned char>(in[i]);
     if (c < 0x80) {
       switch (c) {
         case '&': out += "&amp;"; break;
@@ -43,30 +42,15 @@ std::string html_escape(std::string_view in) {
       ++i;
       continue;
     }
-    // UTF-8 sequence: validate (no overlongs, no surrogates, <= U+10FFFF); anything else becomes U+FFFD.
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
-    bool ok = len != 0 && i + len <= n;
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) ok = false;
-      else cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if (ok && ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))))
-      ok = false;
-    if (ok && cp >= 0x80 && cp <= 0x9f) {  // C1 controls: dropped
-      i += len;
-      continue;
-    }
-    if (!ok) {
+    // UTF-8 (src/core/utf8): an invalid sequence becomes U+FFFD, a C1 control is dropped.
+    const auto u = utf8_at(in, i);
+    if (!u) {
       out += "\xEF\xBF\xBD";
       ++i;
       continue;
     }
-    out.append(in.substr(i, len));
-    i += len;
+    if (u->cp < 0x80 || u->cp > 0x9f) out.append(in.substr(i, u->len));
+    i += u->len;
   }
   return out;
 }

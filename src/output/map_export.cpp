@@ -8,6 +8,7 @@
 
 #include "src/core/error.hpp"
 #include "src/core/geo.hpp"
+#include "src/core/utf8.hpp"
 
 namespace tw::output {
 
@@ -190,25 +191,14 @@ std::string xml_escape(const std::string& s) {
       ++i;
       continue;
     }
-    // A UTF-8 sequence: its length from the lead byte, continuation bytes checked; else U+FFFD.
-    const int len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-    bool ok = len > 0 && i + static_cast<std::size_t>(len) <= s.size() && c != 0xc0 && c != 0xc1 && c < 0xf5;
-    for (int k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    if (ok && len == 3) {   // no surrogates, no overlong forms, no U+FFFE/FFFF
-      const unsigned cp = ((c & 0x0fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3fu) << 6) |
-                          (static_cast<unsigned char>(s[i + 2]) & 0x3fu);
-      ok = cp >= 0x800 && !(cp >= 0xd800 && cp <= 0xdfff) && cp != 0xfffe && cp != 0xffff;
-    }
-    if (ok && len == 4) {
-      const unsigned cp = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3fu) << 12);
-      ok = cp >= 0x10000 && cp <= 0x10ffff;
-    }
-    if (ok) {
-      out.append(s, i, static_cast<std::size_t>(len));
-      i += static_cast<std::size_t>(len);
+    // UTF-8 (src/core/utf8); XML 1.0 Char excludes U+FFFE/U+FFFF: those and invalid sequences become U+FFFD.
+    const auto u = utf8_at(s, i);
+    if (u && u->cp != 0xfffe && u->cp != 0xffff) {
+      out.append(s, i, u->len);
+      i += u->len;
     } else {
       out += "\xef\xbf\xbd";
-      ++i;
+      i += u ? u->len : 1;
     }
   }
   return out;

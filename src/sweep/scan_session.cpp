@@ -75,15 +75,21 @@ bool ScanDevice::add_power_dbm(std::vector<nlohmann::json>& cells) const {
   return added;
 }
 
-ScanOutcome run_scan_session(const ScanRequest& rq, const std::function<void(const SweepProgress&)>& progress) {
-  if (rq.bands.empty()) throw InputError("scan: no band to sweep");
+// The plan options a request asks for (the usable fraction: the request's, else the plan's default until
+// the driver is known).
+SweepPlanOptions plan_options_of(const ScanRequest& rq) {
   SweepPlanOptions po;
   po.sample_rate_hz = rq.sample_rate_hz;
   po.mode = rq.mode;
   po.dwell_s = rq.dwell_s;
   po.lte_dwell_s = rq.lte_dwell_s;
   if (rq.usable_fraction) po.usable_fraction = *rq.usable_fraction;
-  const SweepPlan provisional = plan_sweep(rq.bands, po);  // until the device's driver is known
+  return po;
+}
+
+ScanOutcome run_scan_session(const ScanRequest& rq, const std::function<void(const SweepProgress&)>& progress) {
+  if (rq.bands.empty()) throw InputError("scan: no band to sweep");
+  const SweepPlan provisional = plan_sweep(rq.bands, plan_options_of(rq));  // until the device's driver is known
   if (provisional.tunings.empty()) throw InputError("scan: no band to sweep");
   ScanDevice dev = open_scan_device(rq, provisional.tunings.front().center_hz);
   return scan_with_device(dev, rq, progress);
@@ -93,12 +99,7 @@ ScanOutcome scan_with_device(ScanDevice& dev, const ScanRequest& rq,
                              const std::function<void(const SweepProgress&)>& progress) {
   ScanOutcome out;
   if (rq.bands.empty()) throw InputError("scan: no band to sweep");
-  SweepPlanOptions po;
-  po.sample_rate_hz = rq.sample_rate_hz;
-  po.mode = rq.mode;
-  po.dwell_s = rq.dwell_s;
-  po.lte_dwell_s = rq.lte_dwell_s;
-  if (rq.usable_fraction) po.usable_fraction = *rq.usable_fraction;
+  SweepPlanOptions po = plan_options_of(rq);
   SoapySource* source = dev.source.get();
   out.ppm_source = dev.ppm_source;
   out.calibration_file = dev.calibration_file;

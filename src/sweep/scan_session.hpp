@@ -76,6 +76,8 @@ ScanDevice open_scan_device(const ScanRequest& request, double first_center_hz);
 ScanOutcome run_scan_session(const ScanRequest& request, const std::function<void(const SweepProgress&)>& progress);
 // One sweep of the request on a device already open (drive mode sweeps again and again on one device):
 // plans for the device's driver, runs, merges, adds power_dbm. run_scan_session is open + this.
+// The sweep plan options a request asks for (sample rate, mode, dwells, usable fraction when given).
+SweepPlanOptions plan_options_of(const ScanRequest& request);
 ScanOutcome scan_with_device(ScanDevice& device, const ScanRequest& request,
                              const std::function<void(const SweepProgress&)>& progress);
 

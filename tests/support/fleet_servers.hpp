@@ -23,12 +23,16 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_port.hpp"
+
 #include <sstream>
 
 extern char** environ;
 
 namespace tw::test {
 
+// The whole file ("" when absent). Not test_support's read_file: tools/bench/bench_fleet_collect uses this
+// header without GoogleTest.
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream f(p, std::ios::binary);
   std::ostringstream s;
@@ -36,19 +40,6 @@ inline std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
-// A TCP port nobody listens on now (the kernel's pick for an ephemeral bind).
-inline int free_tcp_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
 
 inline bool port_accepts(int port) {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -105,7 +96,7 @@ class SharedTempDir {
 class MosquittoServer {
  public:
   // extra_conf: lines added to the listener (e.g. its TLS files).
-  explicit MosquittoServer(std::string extra_conf = "") : port_(free_tcp_port()), extra_conf_(std::move(extra_conf)) {
+  explicit MosquittoServer(std::string extra_conf = "") : port_(free_loopback_port()), extra_conf_(std::move(extra_conf)) {
     write_conf();
     start();
   }
@@ -167,7 +158,7 @@ class MosquittoServer {
 
 class PostgresServer {
  public:
-  PostgresServer() : port_(free_tcp_port()) {
+  PostgresServer() : port_(free_loopback_port()) {
     bin_ = find_bin();
     if (bin_.empty()) {
       error_ = "PostgreSQL server binaries not found (Debian package postgresql: /usr/lib/postgresql/*/bin)";

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_port.hpp"
 #include "support/test_support.hpp"
 
 namespace tw::test {
@@ -76,24 +77,6 @@ inline std::string gpsfake_unavailable() {
   if (std::system("PATH=\"$PATH:/usr/sbin:/sbin\" command -v gpsd >/dev/null 2>&1") != 0)
     return "gpsd not installed (Debian gpsd)";
   return {};
-}
-
-// A port nobody listens on now (bound to 0, read back, closed).
-inline int free_loopback_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof a;
-  if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    if (s >= 0) ::close(s);
-    return 0;
-  }
-  const int port = ntohs(a.sin_port);
-  ::close(s);
-  return port;
 }
 
 inline bool port_accepts(int port) {
