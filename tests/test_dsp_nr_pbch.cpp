@@ -205,7 +205,8 @@ std::vector<float> qpsk_awgn_llr(const std::array<std::uint8_t, 864>& f, double 
 }  // namespace
 
 TEST(NrPbch, DecodesInAwgn) {
-  // SCL-8 with the CRC: at Es/N0 = -4 dB per QPSK symbol (432 symbols for 56 bits) at least 99 % decode.
+  // SCL-8 with the CRC: at Es/N0 = -6 dB per QPSK symbol (432 symbols for 56 bits) at least 99 % decode
+  // (tools/bench/bench_nr_pbch: 100 % of 1000 at -6.5 dB, 90 % near -8.8 dB).
   std::mt19937 rng(77);
   const int trials = 400;
   int ok = 0, wrong = 0;
@@ -213,7 +214,7 @@ TEST(NrPbch, DecodesInAwgn) {
     const int l_max = (t % 3 == 0) ? 4 : (t % 3 == 1 ? 8 : 64);
     const auto p = random_payload(rng, l_max);
     const auto pci = static_cast<std::uint16_t>(rng() % 1008);
-    const auto d = nr::pbch_decode(qpsk_awgn_llr(nr::pbch_encode(p, pci, l_max), -4.0, rng), pci, lsbs(p.ssb_index, l_max), l_max);
+    const auto d = nr::pbch_decode(qpsk_awgn_llr(nr::pbch_encode(p, pci, l_max), -6.0, rng), pci, lsbs(p.ssb_index, l_max), l_max);
     if (!d) continue;
     if (d->payload.mib_bits == p.mib_bits && d->payload.sfn == p.sfn && d->payload.half_frame == p.half_frame &&
         d->payload.ssb_index == p.ssb_index && d->payload.k_ssb_msb == p.k_ssb_msb) {
