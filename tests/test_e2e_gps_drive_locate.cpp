@@ -54,7 +54,7 @@ using nlohmann::json;
 
 constexpr double kWallSpeed = 50.0;       // m/s of system time along the route
 constexpr double kFixEvery_s = 1.0;       // gpsfake: one GGA + RMC packet per second
-constexpr double kHead_s = 4.0;           // parked at the start while the test reads gpsd's first reports
+constexpr double kHead_s = 6.0;           // parked at the start while the test reads gpsd's first reports
 constexpr double kTail_s = 90.0;          // parked at the end (the drive is stopped long before it runs out)
 constexpr int kNmeaDay0 = 10 * 3600;      // the NMEA time of fix 0; fix i is kNmeaStep_s * i seconds later
 constexpr int kNmeaStep_s = 5;
@@ -160,7 +160,8 @@ TEST(E2eGpsDriveLocate, GpsdAndTheSimulatedRadioOnOneTrackEveryCellLocatedTheRog
   tw::test::TempDir dir;
   ::setenv("TW_CONFIG_DIR", (dir / "config").c_str(), 1);
 
-  // The track on the system clock from T0: parked, the route, parked.
+  // The track on the system clock from T0: parked, the route, parked (the sim's track: before its first row
+  // the first, after its last the last).
   std::vector<tw::synth::TrackPoint> pts = tw::synth::drive_route(kWallSpeed, kFixEvery_s);
   const double route_end_s = kHead_s + pts.back().t_s;
   for (auto& p : pts) p.t_s += kHead_s;
