@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <numbers>
 
@@ -81,6 +82,17 @@ SimSignalConfig SimSignalConfig::from_args(const std::map<std::string, std::stri
       throw InputError("towerwatch-sim device arg track_offset_s=" + it->second + " is out of range");
     c.track_offset_s = v;
   }
+  if (auto it = args.find("track_start_unix_ms"); it != args.end()) {
+    if (!c.track) throw InputError("towerwatch-sim device arg track_start_unix_ms= needs a track=");
+    const std::string& s = it->second;
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    // Unix milliseconds from 1970 to 2400: anything else is a mistake (seconds given, a stray sign).
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < 0 || v > 13569465600000LL)
+      throw InputError("towerwatch-sim device arg track_start_unix_ms=" + s +
+                       " is not a system time in Unix milliseconds (0..13569465600000)");
+    c.track_start_unix_ms = v;
+  }
   if (!c.scene.empty()) {
     tw::synth::SceneWithLte full;
     try {
@@ -100,7 +112,8 @@ SimSignalConfig SimSignalConfig::from_args(const std::map<std::string, std::stri
 }
 
 const std::vector<std::string>& SimSignalConfig::arg_names() {
-  static const std::vector<std::string> names = {"scene", "noise_dbfs", "seed", "tone_hz", "tone_dbfs", "track", "track_offset_s"};
+  static const std::vector<std::string> names = {"scene", "noise_dbfs", "seed", "tone_hz", "tone_dbfs", "track", "track_offset_s",
+                                                 "track_start_unix_ms"};
   return names;
 }
 
@@ -130,21 +143,30 @@ void SimSignal::render_scene(std::uint64_t first_sample, double center_freq_hz, 
   } else {
     // The levels follow the receiver: updated every 10 ms of signal (a car at 30 m/s moves 0.3 m).
     const std::size_t chunk = std::max<std::size_t>(1, static_cast<std::size_t>(sample_rate_hz * 0.01));
+    const double now_s = config_.track_start_unix_ms
+                             ? std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()
+                             : 0.0;
     for (std::size_t i = 0; i < out.size(); i += chunk) {
-      apply_track(static_cast<double>(first_sample + i) / sample_rate_hz);
+      apply_track(static_cast<double>(first_sample + i) / sample_rate_hz,
+                  now_s - static_cast<double>(out.size() - i) / sample_rate_hz);
       renderer_->render(out.subspan(i, std::min(chunk, out.size() - i)));
     }
   }
   next_sample_ = first_sample + out.size();
 }
 
-std::optional<tw::synth::TrackPoint> SimSignalConfig::position_at(double stream_time_s) const {
-  if (!track) return std::nullopt;
-  return track->at(stream_time_s + track_offset_s);
+double SimSignalConfig::track_time_s(double stream_time_s, double system_unix_s) const {
+  if (track_start_unix_ms) return system_unix_s - static_cast<double>(*track_start_unix_ms) / 1e3 + track_offset_s;
+  return stream_time_s + track_offset_s;
 }
 
-void SimSignal::apply_track(double stream_time_s) {
-  const auto p = config_.position_at(stream_time_s);
+std::optional<tw::synth::TrackPoint> SimSignalConfig::position_at(double stream_time_s, double system_unix_s) const {
+  if (!track) return std::nullopt;
+  return track->at(track_time_s(stream_time_s, system_unix_s));
+}
+
+void SimSignal::apply_track(double stream_time_s, double system_unix_s) {
+  const auto p = config_.position_at(stream_time_s, system_unix_s);
   if (!p) return;
   const auto& sc = renderer_->scene();
   for (std::size_t i = 0; i < sc.cells.size(); ++i) {

@@ -42,14 +42,22 @@ struct SimSignalConfig {
   // t_seconds,lat,lon); every placed cell of the scene (keys lat, lon, power_1m_dbm, ...) is then heard at
   // the level its path loss to the receiver's position gives, updated every 10 ms of stream. Track time =
   // stream time (sample n at n / rate since the stream started, the device clock) + track_offset_s=.
+  // Device arg track_start_unix_ms=T puts the track on the system clock instead: track time = (the system
+  // time a sample is delivered at - T) / 1000 + track_offset_s, so the receiver is where a GPS replaying the
+  // same route from T (gpsd under gpsfake) says it is, however fast the stream is read. A sample's delivery
+  // time: the system time of the render call minus the samples after it in the block (exact with realtime=1).
   std::string track_path;
   std::shared_ptr<const tw::synth::ReceiverTrack> track;
   double track_offset_s = 0.0;
+  std::optional<std::int64_t> track_start_unix_ms;
 
-  // The receiver's position on the track at stream time t (nullopt without a track).
-  std::optional<tw::synth::TrackPoint> position_at(double stream_time_s) const;
+  // The track time of a sample: from its stream time, or (track_start_unix_ms) from its system time.
+  double track_time_s(double stream_time_s, double system_unix_s) const;
+  // The receiver's position on the track at that time (nullopt without a track).
+  std::optional<tw::synth::TrackPoint> position_at(double stream_time_s, double system_unix_s) const;
 
-  // The signal's own device args (scene, noise_dbfs, seed, tone_hz, tone_dbfs, track, track_offset_s);
+  // The signal's own device args (scene, noise_dbfs, seed, tone_hz, tone_dbfs, track, track_offset_s,
+  // track_start_unix_ms);
   // other keys are ignored.
   // `serial` only feeds the default seed. Throws tw::InputError naming the arg for a bad or out-of-range value,
   // and naming the scene for an unknown scene name or a bad scene file.
@@ -89,7 +97,7 @@ class SimSignal {
   void add_tone(std::uint64_t first_sample, double center_freq_hz, double sample_rate_hz, double gain_power,
                 std::span<cf32> out) const;
   void render_scene(std::uint64_t first_sample, double center_freq_hz, double sample_rate_hz, std::span<cf32> out);
-  void apply_track(double stream_time_s);   // placed cells' levels at the track position of that time
+  void apply_track(double stream_time_s, double system_unix_s);   // placed cells' levels at that time's position
 
   SimSignalConfig config_;
   tw::synth::Scene render_scene_;                  // scene_data with receiver_ppm 0 (the module models the clock)

@@ -4,6 +4,7 @@
 // SIGINT/SIGTERM: the sweep under way ends at its next block and what it heard is stored too; exit 0.
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <thread>
 
 #include "src/cli/command.hpp"
@@ -15,6 +16,7 @@
 #include "src/core/error.hpp"
 #include "src/core/json_lines.hpp"
 #include "src/core/log.hpp"
+#include "src/locate/cell_positions.hpp"
 #include "src/scorer/score_records.hpp"
 #include "src/store/store.hpp"
 #include "src/sweep/position_stamp.hpp"
@@ -33,7 +35,7 @@ void sleep_unless(double s, const std::atomic<bool>* stop) {
 
 int run_drive(const std::vector<std::string>& argv) {
   HelpText help{
-      "--device ARGS [--band LIST | --region eu|us] [--gps[=HOST:PORT] | --position LAT,LON[,ALT]] [--db FILE] [--json]",
+      "--device ARGS [--band LIST | --region eu|us] [--arfcn LIST] [--gps[=HOST:PORT] | --position LAT,LON[,ALT]] [--db FILE] [--json]",
       "Drive mode: sweeps the bands again and again while the sensor moves, until SIGINT or SIGTERM (or\n"
       "--max-sweeps). Every tuning is stamped with the position valid at its own time: from gpsd (--gps, default\n"
       "localhost:2947) or a fixed site (--position). A fix older than 3 s at the tuning's time, or a receiver\n"
@@ -48,6 +50,7 @@ int run_drive(const std::vector<std::string>& argv) {
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
        {"band", true, "LIST", "bands to sweep, comma-separated, or all (default all)"},
        {"region", true, "eu|us", "the bands of a region instead of --band"},
+       {"arfcn", true, "LIST", "only these GSM channels of the bands, e.g. 58-66,70"},
        {"mode", true, "MODE", "census, sync or full (default full)"},
        {"rate", true, "HZ", "sample rate (default 2.4M)"},
        {"dwell", true, "S", "seconds per tuning (default per mode)"},
@@ -71,6 +74,7 @@ int run_drive(const std::vector<std::string>& argv) {
   const bool json = args->has("json");
   sweep::ScanRequest rq = scan_request_from_args(*args);
   rq.bands = bands_from_args(*args, "all");
+  if (auto a = args->get("arfcn")) restrict_to_arfcns(rq.bands, *a);
   rq.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   if (auto d = args->number("lte-dwell")) {
     if (!(*d >= 0.02 && *d <= 2.0)) throw InputError("--lte-dwell must be between 0.02 and 2 s");
@@ -103,6 +107,11 @@ int run_drive(const std::vector<std::string>& argv) {
   log::info("drive: " + dev.description + ", positions from " + position->description() + " -> " + db);
 
   long sweeps = 0, observations = 0, positioned = 0, alerts = 0;
+  // The drive so far for the maps and the report: the latest record of every transmitter heard (with its
+  // estimate of then) and the latest alert of each, so a sweep cut short by the stop (Ctrl-C, which heard
+  // little or nothing) does not leave them without the cells and alerts of the sweeps before it.
+  std::map<std::string, nlohmann::json> drive_cells;
+  std::map<std::string, Alert> drive_alerts;
   std::int64_t track_from = 0;  // the first sweep's track starts with the source (reports before its first tuning)
   double backoff = 1.0;
   while (!stop->load() && (max_sweeps == 0 || sweeps < max_sweeps)) {
@@ -135,10 +144,16 @@ int run_drive(const std::vector<std::string>& argv) {
                   sweep::band_floors_of(out.sweep.lte_floors));
     // The drive so far (the last hour in the database): transmitter estimates, map exports and the report,
     // rewritten after every sweep so a stopped drive leaves them whole.
-    write_map_exports_if_asked(*args, scored);
+    for (const auto& c : scored.cells) drive_cells[locate::transmitter_key(c)] = c;
+    for (const auto& a : scored.alerts) drive_alerts[locate::transmitter_key(a.cell)] = a;
+    ScoredRun so_far;
+    so_far.drive_observations = scored.drive_observations;
+    for (const auto& [key, c] : drive_cells) so_far.cells.push_back(c);
+    for (const auto& [key, a] : drive_alerts) so_far.alerts.push_back(a);
+    write_map_exports_if_asked(*args, so_far);
     std::vector<std::string> band_names;
     for (const auto& b : rq.bands) band_names.push_back(b.name);
-    write_report_if_asked(*args, "drive", out.description, out.serial, band_names, scored.cells, scored.alerts, out.sweep.census);
+    write_report_if_asked(*args, "drive", out.description, out.serial, band_names, so_far.cells, so_far.alerts, out.sweep.census);
     ++sweeps;
     long with_fix = 0;
     for (const auto& c : out.merge.cells)

@@ -12,6 +12,8 @@
 //                     the stream started on the device clock, plus track_offset_s=S): the scene's placed
 //                     cells (lat, lon, power_1m_dbm, path_loss_exponent, shadowing_db) are heard at the
 //                     level of their path loss to the receiver (tools/synth/geometry.hpp, hw/sim/sim_signal.hpp)
+//   track_start_unix_ms=T  the track runs on the system clock from T (Unix ms) instead of the stream's:
+//                     the receiver is where a GPS replaying the same route from T says (gpsd, gpsfake)
 //   ppm=P             the simulated receiver's own crystal error in ppm (default 0, or with a scene the value
 //                     that reproduces the scene's receiver_ppm, see below)
 //   overflow_every=N  every N-th readStream call returns SOAPY_SDR_OVERFLOW and skips overflow_samples
