@@ -106,6 +106,46 @@ TEST(Locate, ShadowedDrivesAreWithinTheStatedRadius) {
   EXPECT_LT(median, 250.0);
 }
 
+TEST(Locate, ACarParkedInADeepShadowDoesNotPullTheFit) {
+  // The drive of NoiselessData... with 6 dB shadowing, then 300 more sweeps from one spot of the route, parked
+  // where the shadowing is 12 dB deep (the same place every time: shadowing belongs to the place), 1 dB of
+  // measurement noise on each. Pooled per place, the fit is that of the drive alone; taken sample by sample
+  // the parked spot outweighs the route. Truth: the transmitter's position the samples were drawn from.
+  const tw::geo::EastNorth tx{300, 100};
+  const auto path = route();
+  const auto moving = drive(path, tx, -10.0, 3.2, 6.0, 77);
+  auto parked = moving;
+  const tw::geo::LocalPlane plane(kLat0, kLon0);
+  const auto spot = path[path.size() / 3];
+  const double d = std::sqrt(std::pow(spot.east_m - tx.east_m, 2) + std::pow(spot.north_m - tx.north_m, 2) + 100.0);
+  std::mt19937_64 rng(78);
+  std::normal_distribution<double> meas(0.0, 1.0), jitter(0.0, 3.0);
+  for (int i = 0; i < 300; ++i) {
+    PowerSample s;
+    plane.to_lat_lon({spot.east_m + jitter(rng), spot.north_m + jitter(rng)}, s.lat, s.lon);
+    s.power_db = -10.0 - 32.0 * std::log10(d) - 12.0 + meas(rng);
+    s.accuracy_m = 5.0;
+    parked.push_back(s);
+  }
+  const auto a = tw::locate::locate_transmitter(moving), b = tw::locate::locate_transmitter(parked);
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(b->method, "path_loss_fit");
+  EXPECT_EQ(b->points, static_cast<int>(parked.size()));
+  EXPECT_LE(b->places, a->places + 4);   // the parked samples are a few places (jitter across place boundaries)
+  std::printf("parked: error %.0f m (radius %.0f m), drive alone %.0f m (radius %.0f m)\n", error_m(*b, tx),
+              b->radius_m, error_m(*a, tx), a->radius_m);
+  EXPECT_LT(error_m(*b, tx), b->radius_m);
+  EXPECT_LT(std::abs(error_m(*b, tx) - error_m(*a, tx)), 0.5 * a->radius_m);
+
+  tw::locate::LocateOptions per_sample;
+  per_sample.place_size_m = 0;
+  const auto c = tw::locate::locate_transmitter(parked, per_sample);
+  ASSERT_TRUE(c);
+  std::printf("parked, sample by sample: error %.0f m (radius %.0f m)\n", error_m(*c, tx), c->radius_m);
+  EXPECT_EQ(c->places, static_cast<int>(parked.size()));
+  EXPECT_GT(error_m(*c, tx), b->radius_m);   // without pooling the parked spot drags the fit away
+}
+
 TEST(Locate, OnePointIsACentroidAtThatPoint) {
   PowerSample p{52.5, 13.4, -60.0, 8.0};
   const auto e = tw::locate::locate_transmitter(std::span<const PowerSample>(&p, 1));

@@ -64,6 +64,7 @@ nlohmann::json to_json(const PositionEstimate& e) {
                    {"lon", round_to(e.lon, 1e-6)},
                    {"radius_m", std::round(e.radius_m)},
                    {"points", e.points},
+                   {"places", e.places},
                    {"method", e.method}};
   if (!e.reason.empty()) j["reason"] = e.reason;
   if (e.method == "path_loss_fit") {

@@ -1,6 +1,6 @@
 // Every cell's transmitter position from the positioned observations of a drive (or of several sweeps):
 // the observations are grouped by transmitter, each group goes to the locator (locate.hpp), and the
-// cell records get "position_estimate": {"lat","lon","radius_m","points","method"[,"reason"]
+// cell records get "position_estimate": {"lat","lon","radius_m","points","places","method"[,"reason"]
 // [,"path_loss_exponent","p0_db","residual_db"]} when their transmitter has at least min_points positioned
 // observations.
 //

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -81,6 +83,33 @@ double residuals(const std::vector<Point>& pts, const Model& m, const LocateOpti
   return rss;
 }
 
+// Samples pooled per place (see locate.hpp), in the order of first visit.
+std::vector<Point> pool_places(const std::vector<Point>& samples, double size_m) {
+  if (!(size_m > 0)) return samples;
+  struct Sum {
+    double x = 0, y = 0, p = 0, acc = 0;
+    int n = 0;
+  };
+  std::map<std::pair<long long, long long>, std::size_t> index;
+  std::vector<Sum> sums;
+  for (const auto& q : samples) {
+    const std::pair<long long, long long> key{static_cast<long long>(std::floor(q.x / size_m)),
+                                              static_cast<long long>(std::floor(q.y / size_m))};
+    const auto [it, inserted] = index.emplace(key, sums.size());
+    if (inserted) sums.emplace_back();
+    Sum& s = sums[it->second];
+    s.x += q.x;
+    s.y += q.y;
+    s.p += q.p;
+    s.acc += q.acc;
+    ++s.n;
+  }
+  std::vector<Point> out;
+  out.reserve(sums.size());
+  for (const auto& s : sums) out.push_back({s.x / s.n, s.y / s.n, s.p / s.n, s.acc / s.n});
+  return out;
+}
+
 PositionEstimate centroid(const std::vector<Point>& pts, const geo::LocalPlane& plane, const LocateOptions& o,
                           const std::string& reason) {
   double pmax = -std::numeric_limits<double>::infinity();
@@ -104,7 +133,6 @@ PositionEstimate centroid(const std::vector<Point>& pts, const geo::LocalPlane& 
   plane.to_lat_lon({cx, cy}, e.lat, e.lon);
   const double acc = sacc / static_cast<double>(pts.size());
   e.radius_m = std::max(o.centroid_min_radius_m, std::hypot(2.0 * std::sqrt(s2 / sw), acc));
-  e.points = static_cast<int>(pts.size());
   e.method = "weighted_centroid";
   e.reason = reason;
   e.p0_db = e.exponent = e.residual_db = e.condition = std::numeric_limits<double>::quiet_NaN();
@@ -129,19 +157,28 @@ std::optional<PositionEstimate> locate_transmitter(std::span<const PowerSample> 
     if (dl < -180) dl += 360;
     slon += dl;
   }
-  const double N = static_cast<double>(valid.size());
-  double lon0 = lon_ref + slon / N;
+  const double n_valid = static_cast<double>(valid.size());
+  double lon0 = lon_ref + slon / n_valid;
   if (lon0 > 180) lon0 -= 360;
   if (lon0 < -180) lon0 += 360;
-  const geo::LocalPlane plane(slat / N, lon0);
+  const geo::LocalPlane plane(slat / n_valid, lon0);
   std::vector<Point> pts;
   for (const auto* s : valid) {
     const auto en = plane.to_plane(s->lat, s->lon);
     const double acc = std::isfinite(s->accuracy_m) && s->accuracy_m >= 0 ? s->accuracy_m : o.default_accuracy_m;
     pts.push_back({en.east_m, en.north_m, s->power_db, acc});
   }
+  const int n_samples = static_cast<int>(pts.size());
+  pts = pool_places(pts, o.place_size_m);
+  const double N = static_cast<double>(pts.size());
+  const auto finish = [&](PositionEstimate e) {
+    e.points = n_samples;
+    e.places = static_cast<int>(pts.size());
+    return e;
+  };
 
-  if (static_cast<int>(pts.size()) < std::max(5, o.min_fit_points)) return centroid(pts, plane, o, "few points");
+  if (pts.size() == 1 && n_samples > 1) return finish(centroid(pts, plane, o, "all points at one place"));
+  if (static_cast<int>(pts.size()) < std::max(5, o.min_fit_points)) return finish(centroid(pts, plane, o, "few points"));
   // Spread of the positions along and across their main axis.
   double mx = 0, my = 0;
   for (const auto& q : pts) {
@@ -159,8 +196,8 @@ std::optional<PositionEstimate> locate_transmitter(std::span<const PowerSample> 
   const Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> eig(c);
   const double major = std::sqrt(std::max(0.0, eig.eigenvalues()(1)));
   const double minor = std::sqrt(std::max(0.0, eig.eigenvalues()(0)));
-  if (major < o.min_minor_spread_m) return centroid(pts, plane, o, "all points at one place");
-  if (minor < o.min_minor_spread_m || minor < o.min_minor_ratio * major) return centroid(pts, plane, o, "collinear track");
+  if (major < o.min_minor_spread_m) return finish(centroid(pts, plane, o, "all points at one place"));
+  if (minor < o.min_minor_spread_m || minor < o.min_minor_ratio * major) return finish(centroid(pts, plane, o, "collinear track"));
 
   // Grid search for the start: the points' bounding box with a margin.
   double x0 = pts[0].x, x1 = x0, y0 = pts[0].y, y1 = y0;
@@ -229,8 +266,8 @@ std::optional<PositionEstimate> locate_transmitter(std::span<const PowerSample> 
   const Eigen::SelfAdjointEigenSolver<Eigen::Matrix4d> ae(As);
   const double ev_min = ae.eigenvalues()(0), ev_max = ae.eigenvalues()(3);
   const double cond = ev_min > 0 ? ev_max / ev_min : std::numeric_limits<double>::infinity();
-  if (!(cond <= o.max_condition)) return centroid(pts, plane, o, "ill-conditioned fit");
-  if (std::hypot(m.x - mx, m.y - my) > 4.0 * (major + margin)) return centroid(pts, plane, o, "fit diverged");
+  if (!(cond <= o.max_condition)) return finish(centroid(pts, plane, o, "ill-conditioned fit"));
+  if (std::hypot(m.x - mx, m.y - my) > 4.0 * (major + margin)) return finish(centroid(pts, plane, o, "fit diverged"));
 
   // Covariance, inflated for correlated residuals (AR(1): (1 + rho) / (1 - rho)).
   const double dof = std::max(1.0, N - 4.0);
@@ -251,14 +288,13 @@ std::optional<PositionEstimate> locate_transmitter(std::span<const PowerSample> 
   PositionEstimate e;
   plane.to_lat_lon({m.x, m.y}, e.lat, e.lon);
   e.radius_m = std::hypot(kRadiusCalibration * std::sqrt(kChi2_2dof_99 * lambda_max), sacc / N);
-  if (!std::isfinite(e.radius_m)) return centroid(pts, plane, o, "ill-conditioned fit");
-  e.points = static_cast<int>(pts.size());
+  if (!std::isfinite(e.radius_m)) return finish(centroid(pts, plane, o, "ill-conditioned fit"));
   e.method = "path_loss_fit";
   e.p0_db = m.p0;
   e.exponent = m.n;
   e.residual_db = std::sqrt(rss / N);
   e.condition = cond;
-  return e;
+  return finish(e);
 }
 
 }  // namespace tw::locate

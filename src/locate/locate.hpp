@@ -20,6 +20,13 @@
 // than those it was taken from). Read it as a ~90% radius. Centroid: twice the weighted RMS
 // distance of the points from it, at least centroid_min_radius_m (a poor geometry says little).
 //
+// Places, not samples: shadowing belongs to a place, so repeated samples from one spot (a car parked or stuck
+// in traffic while the sweeps go on) are not independent evidence; hundreds of them would pull the fit
+// towards that spot's shadowing and shrink the radius. Samples are therefore pooled into places of
+// place_size_m (a square grid, the order of first visit kept): mean position, mean level (dB), mean accuracy;
+// the fit and the thresholds count places. 20 m is well below the decorrelation distance of shadowing
+// (tens to a hundred metres, Gudmundson, Electronics Letters 27(23), 1991).
+//
 // Deterministic (no randomness; ties broken by grid order). Input in time order (for rho).
 #pragma once
 #include <optional>
@@ -44,12 +51,14 @@ struct LocateOptions {
   double default_accuracy_m = 5.0;        // for points without an accuracy
   double centroid_min_radius_m = 1000.0;
   double min_residual_db = 1.0;           // floor of s (dB): noiseless data still has model error
+  double place_size_m = 20.0;             // samples pooled per place of this size (see the top); <= 0: none
 };
 
 struct PositionEstimate {
   double lat = 0.0, lon = 0.0;
   double radius_m = 0.0;          // see the top: ~90% for a fit, a coarse bound for a centroid
-  int points = 0;                 // valid points used
+  int points = 0;                 // valid samples used
+  int places = 0;                 // distinct places they were taken at (what the fit counts)
   std::string method;             // "path_loss_fit" | "weighted_centroid"
   std::string reason;             // why a centroid: "few points", "collinear track", "ill-conditioned", ...
   // Fit only (NaN otherwise):
