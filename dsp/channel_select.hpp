@@ -55,6 +55,7 @@ class ChannelSelector {
   double out_rate_ = 0.0;
   std::size_t k_ = 1;                 // taps per polyphase branch
   std::vector<float> bank_;           // p_ branches of k_ taps, each reversed (oldest sample first)
+  std::vector<float> bank2_;          // the same with every tap twice (for the re and im of a sample)
   std::vector<cf32> hist_;            // last k_-1 mixed input samples followed by the current block
   std::uint64_t n_in_ = 0, n_out_ = 0;
   std::uint64_t acc_ = 0;             // (n_out_ * q_) relative bookkeeping: next output at input acc_/p_
