@@ -125,6 +125,17 @@ double ChannelSelector::input_time_of_output(std::uint64_t k) const {
   return static_cast<double>(k) * q_ / p_ - (len - 1.0) / (2.0 * p_);
 }
 
+std::span<const cf32> ChannelSelector::select(std::span<const cf32> in, std::vector<cf32>& out) {
+  if (bypass_ && cfg_.channel_offset_hz == 0.0) {
+    n_in_ += in.size();
+    n_out_ += in.size();
+    return in;
+  }
+  out.clear();
+  execute(in, out);
+  return out;
+}
+
 std::size_t ChannelSelector::execute(std::span<const cf32> in, std::vector<cf32>& out) {
   if (in.empty()) return 0;
   if (bypass_) {

@@ -35,6 +35,9 @@ class ChannelSelector {
   // Consumes all of `in`; appends the completed output samples to `out` (out is resized, its capacity
   // reused: no allocation once it has grown). Returns the number of samples appended.
   std::size_t execute(std::span<const cf32> in, std::vector<cf32>& out);
+  // The same, returning the selected samples: `in` itself when there is nothing to do (working rate, no
+  // filter, channel at the centre: no copy), else `out` cleared and filled by execute().
+  std::span<const cf32> select(std::span<const cf32> in, std::vector<cf32>& out);
   void reset();
 
   // Exact rate: output/input = interp()/decim().
