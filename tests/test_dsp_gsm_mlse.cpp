@@ -182,4 +182,17 @@ TEST(Mlse, SameLlrsAsThePlainRecursion) {
   }
 }
 
+TEST(Mlse, SoftBitIsRoundedAndClippedLlr) {
+  // osmocom soft bit: round(8 * llr), halves away from zero, clipped to +-127; NaN carries no information.
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-20.f, 20.f);
+  std::vector<float> v = {0.f, -0.f, 0.0625f, -0.0625f, 0.1875f, -0.1875f, 15.8125f, 15.9375f, -15.9375f, 16.f, 1e4f, -1e4f};
+  for (int i = 0; i < 100000; ++i) v.push_back(u(rng));
+  for (float x : v) {
+    const float ref = std::clamp(std::round(x * 8.0f), -127.0f, 127.0f);
+    ASSERT_EQ(tw::gsm::llr_to_sbit(x), static_cast<std::int8_t>(ref)) << x;
+  }
+  EXPECT_EQ(tw::gsm::llr_to_sbit(std::nanf("")), 0);
+}
+
 }  // namespace

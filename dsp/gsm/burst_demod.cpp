@@ -9,6 +9,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace tw::gsm {
 
@@ -17,6 +20,72 @@ constexpr double kTwoPi = 6.283185307179586476925286766559;
 constexpr int kLpfTaps = 49;
 constexpr int kMainTap = 2;        // h_0, h_1 precede the main tap of the Laurent pulse
 constexpr int kObs = kBurstBits + kMainTap;
+
+// y[j] = sum_k h[k] * xs[k][j] over the kLpfTaps taps in ascending k for every j (multiply, then add: the
+// plain loop's arithmetic), blocks of vectors kept in registers across the taps. The AVX version is taken at
+// run time where the CPU has it.
+void fir_sse(const float* const* xs, const float* h, int nf, float* y) {
+  int j = 0;
+#if defined(__SSE2__)
+  for (; j + 16 <= nf; j += 16) {
+    __m128 s0 = _mm_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    for (int k = 0; k < kLpfTaps; ++k) {
+      const float* x = xs[k] + j;
+      const __m128 hk = _mm_set1_ps(h[k]);
+      s0 = _mm_add_ps(s0, _mm_mul_ps(hk, _mm_loadu_ps(x)));
+      s1 = _mm_add_ps(s1, _mm_mul_ps(hk, _mm_loadu_ps(x + 4)));
+      s2 = _mm_add_ps(s2, _mm_mul_ps(hk, _mm_loadu_ps(x + 8)));
+      s3 = _mm_add_ps(s3, _mm_mul_ps(hk, _mm_loadu_ps(x + 12)));
+    }
+    _mm_storeu_ps(y + j, s0);
+    _mm_storeu_ps(y + j + 4, s1);
+    _mm_storeu_ps(y + j + 8, s2);
+    _mm_storeu_ps(y + j + 12, s3);
+  }
+#endif
+  for (; j < nf; ++j) {
+    float acc = 0.f;
+    for (int k = 0; k < kLpfTaps; ++k) acc += h[k] * xs[k][j];
+    y[j] = acc;
+  }
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#define TW_BURST_X86 1
+__attribute__((target("avx"))) void fir_avx(const float* const* xs, const float* h, int nf, float* y) {
+  int j = 0;
+  for (; j + 32 <= nf; j += 32) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    for (int k = 0; k < kLpfTaps; ++k) {
+      const float* x = xs[k] + j;
+      const __m256 hk = _mm256_set1_ps(h[k]);
+      s0 = _mm256_add_ps(s0, _mm256_mul_ps(hk, _mm256_loadu_ps(x)));
+      s1 = _mm256_add_ps(s1, _mm256_mul_ps(hk, _mm256_loadu_ps(x + 8)));
+      s2 = _mm256_add_ps(s2, _mm256_mul_ps(hk, _mm256_loadu_ps(x + 16)));
+      s3 = _mm256_add_ps(s3, _mm256_mul_ps(hk, _mm256_loadu_ps(x + 24)));
+    }
+    _mm256_storeu_ps(y + j, s0);
+    _mm256_storeu_ps(y + j + 8, s1);
+    _mm256_storeu_ps(y + j + 16, s2);
+    _mm256_storeu_ps(y + j + 24, s3);
+  }
+  for (; j + 8 <= nf; j += 8) {
+    __m256 s0 = _mm256_setzero_ps();
+    for (int k = 0; k < kLpfTaps; ++k) s0 = _mm256_add_ps(s0, _mm256_mul_ps(_mm256_set1_ps(h[k]), _mm256_loadu_ps(xs[k] + j)));
+    _mm256_storeu_ps(y + j, s0);
+  }
+  for (; j < nf; ++j) {
+    float acc = 0.f;
+    for (int k = 0; k < kLpfTaps; ++k) acc += h[k] * xs[k][j];
+    y[j] = acc;
+  }
+}
+
+bool cpu_has_avx() {
+  static const bool has = __builtin_cpu_supports("avx");
+  return has;
+}
+#endif
 
 // v * j^-m
 inline cf32 derotate(cf32 v, int m) {
@@ -88,36 +157,17 @@ void BurstDemodulator::filter_phase(int q, int m_lo, int m_hi) {
     a = std::max(a, v_lo);
     b = std::min(b, v_hi);
     if (a >= b) return;
-    float* __restrict y = reinterpret_cast<float*>(out.data() + a);
-    const int nf = 2 * (b - a);
-    int j = 0;
-#if defined(__SSE2__)
-    for (; j + 16 <= nf; j += 16) {
-      __m128 s0 = _mm_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-      for (int k = 0; k < kLpfTaps; ++k) {
-        const int t = q + k;
-        const float* x = reinterpret_cast<const float*>(raw_[static_cast<std::size_t>(t & 3)].data() + (a - half / 4 + (t >> 2))) + j;
-        const __m128 hk = _mm_set1_ps(lpf_[static_cast<std::size_t>(k)]);
-        s0 = _mm_add_ps(s0, _mm_mul_ps(hk, _mm_loadu_ps(x)));
-        s1 = _mm_add_ps(s1, _mm_mul_ps(hk, _mm_loadu_ps(x + 4)));
-        s2 = _mm_add_ps(s2, _mm_mul_ps(hk, _mm_loadu_ps(x + 8)));
-        s3 = _mm_add_ps(s3, _mm_mul_ps(hk, _mm_loadu_ps(x + 12)));
-      }
-      _mm_storeu_ps(y + j, s0);
-      _mm_storeu_ps(y + j + 4, s1);
-      _mm_storeu_ps(y + j + 8, s2);
-      _mm_storeu_ps(y + j + 12, s3);
+    float* y = reinterpret_cast<float*>(out.data() + a);
+    std::array<const float*, kLpfTaps> xs;
+    for (int k = 0; k < kLpfTaps; ++k) {
+      const int t = q + k;
+      xs[static_cast<std::size_t>(k)] = reinterpret_cast<const float*>(raw_[static_cast<std::size_t>(t & 3)].data() + (a - half / 4 + (t >> 2)));
     }
+#if defined(TW_BURST_X86)
+    if (cpu_has_avx()) fir_avx(xs.data(), lpf_.data(), 2 * (b - a), y);
+    else
 #endif
-    for (; j < nf; ++j) {
-      float acc = 0.f;
-      for (int k = 0; k < kLpfTaps; ++k) {
-        const int t = q + k;
-        const float* x = reinterpret_cast<const float*>(raw_[static_cast<std::size_t>(t & 3)].data() + (a - half / 4 + (t >> 2)));
-        acc += lpf_[static_cast<std::size_t>(k)] * x[j];
-      }
-      y[j] = acc;
-    }
+      fir_sse(xs.data(), lpf_.data(), 2 * (b - a), y);
     for (int m = a; m < b; ++m) out[static_cast<std::size_t>(m)] = derotate(out[static_cast<std::size_t>(m)], m);
   };
   if (dlo >= dhi) {
@@ -154,22 +204,28 @@ bool BurstDemodulator::demodulate(std::span<const cf32> buf, std::int64_t buf_fi
   const double ph0 = std::fmod(step * static_cast<double>(lo), kTwoPi);
   const cf32 rstep(static_cast<float>(std::cos(step)), static_cast<float>(std::sin(step)));
   cf32 rot(static_cast<float>(std::cos(ph0)), static_cast<float>(std::sin(ph0)));
+  // The complex products are written out (x*rot = (ac - bd, ad + bc), std::complex's own formula for
+  // finite values, without its NaN fallback); the power over the nominal burst is summed in the same pass
+  // (mean |x|^2, accumulated in double in sample order).
   const cf32* src = buf.data() + (lo - buf_first);
+  const float sr = rstep.real(), si = rstep.imag();
+  float rr = rot.real(), ri = rot.imag();
+  cf32* ph[4] = {raw_[0].data(), raw_[1].data(), raw_[2].data(), raw_[3].data()};
+  const int b0 = search + kMargin, b1 = b0 + kBurstBits * kSps;
+  double e = 0.0;
   for (int i = 0; i < w; ++i) {
-    raw_[static_cast<std::size_t>(i & 3)][static_cast<std::size_t>(i >> 2)] = src[i] * rot;
-    rot *= rstep;
+    const float xr = src[i].real(), xi = src[i].imag();
+    const cf32 v(xr * rr - xi * ri, xr * ri + xi * rr);
+    ph[i & 3][i >> 2] = v;
+    if (i >= b0 && i < b1) e += v.real() * v.real() + v.imag() * v.imag();
+    const float nr = rr * sr - ri * si, ni = rr * si + ri * sr;
+    rr = nr;
+    ri = ni;
   }
-  auto raw_at = [&](int i) { return raw_[static_cast<std::size_t>(i & 3)][static_cast<std::size_t>(i >> 2)]; };
   // Filtered, de-rotated sample at window index 4m+q.
   auto z_at = [&](int q, int m) { return filt_[static_cast<std::size_t>(q)][static_cast<std::size_t>(m)]; };
-  // Power over the nominal burst.
-  {
-    double e = 0.0;
-    const int b0 = search + kMargin;
-    for (int i = 0; i < kBurstBits * kSps; ++i) e += std::norm(raw_at(b0 + i));
-    e /= kBurstBits * kSps;
-    out.power_dbfs = e > 0 ? 10.0 * std::log10(e) : -200.0;
-  }
+  e /= kBurstBits * kSps;
+  out.power_dbfs = e > 0 ? 10.0 * std::log10(e) : -200.0;
   const Training& tr = train_[kind == BurstKind::sch ? 8 : static_cast<std::size_t>(tsc)];
   const int n_tr = static_cast<int>(tr.sym.size());
   const int c_nom = search + kMargin;   // window index of the nominal start

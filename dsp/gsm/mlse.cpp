@@ -31,10 +31,17 @@ Mlse::Mlse(std::size_t max_symbols) : max_(max_symbols) {
   gamma_.resize(max_ * 2 * kMlseStates);
 }
 
+// round(llr * 8) (halves away from zero) clipped to +-127, without a libm call: x - trunc(x) is exact.
 std::int8_t llr_to_sbit(float llr) {
-  const float v = std::round(llr * 8.0f);
-  if (!(v == v)) return 0;  // NaN: no information
-  return static_cast<std::int8_t>(std::clamp(v, -127.0f, 127.0f));
+  const float x = llr * 8.0f;
+  if (!(x == x)) return 0;  // NaN: no information
+  if (x >= 127.0f) return 127;
+  if (x <= -127.0f) return -127;
+  int t = static_cast<int>(x);
+  const float f = x - static_cast<float>(t);
+  if (f >= 0.5f) ++t;
+  else if (f <= -0.5f) --t;
+  return static_cast<std::int8_t>(t);
 }
 
 // The trellis below is written for 4-wide vectors (SSE2, every x86-64): 16 states are 4 registers. Each

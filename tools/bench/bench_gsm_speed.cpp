@@ -17,6 +17,10 @@
 //   blocks_hash (FNV-1a over every block's channel, FN and octets in delivery order): equal for every
 //   thread count.
 //
+// BM_BurstDemodulate: one TS0 normal burst (frequency correction, channel filter, timing search, LS channel,
+//   soft MLSE) as the synchronised receiver runs it (+-10 samples search), over the TS0 bursts of the 10 s
+//   file; microseconds per burst.
+//
 // Files are synthesized once into $TMPDIR/towerwatch-bench-gsm-speed (kept between runs).
 //   build-NAME/tools/bench/bench_gsm_speed [--benchmark_filter=Wideband]
 #include <benchmark/benchmark.h>
@@ -36,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "dsp/gsm/burst_demod.hpp"
 #include "hw/sample_format.hpp"
 #include "src/pipeline/gsm_pipeline.hpp"
 #include "tools/synth/scene.hpp"
@@ -195,6 +200,29 @@ void BM_AnalyzeVsGrGsm(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AnalyzeVsGrGsm)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_BurstDemodulate(benchmark::State& state) {
+  const std::string file = synth_file("single", "1083333.3333333333", "10", "single10.cf32");
+  if (file.empty()) return state.SkipWithError("towerwatch synth failed (is the towerwatch binary built?)");
+  static std::vector<cf32> iq;
+  if (iq.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    iq.resize(200000);
+    in.read(reinterpret_cast<char*>(iq.data()), static_cast<std::streamsize>(iq.size() * sizeof(cf32)));
+  }
+  tw::gsm::BurstDemodulator d;
+  tw::gsm::BurstResult r;
+  std::int64_t start = 1000;
+  std::size_t bursts = 0;
+  for (auto _ : state) {
+    if (start + 2000 > static_cast<std::int64_t>(iq.size())) start = 1000;
+    d.demodulate(iq, 0, start, 10, 0.0, tw::gsm::BurstKind::normal, 0, r);
+    benchmark::DoNotOptimize(r.soft.data());
+    start += 5000;
+    ++bursts;
+  }
+}
+BENCHMARK(BM_BurstDemodulate);
 
 struct Wideband {
   std::vector<std::uint8_t> cs8;
