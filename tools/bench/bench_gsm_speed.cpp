@@ -19,7 +19,7 @@
 //
 // BM_BurstDemodulate: one TS0 normal burst (frequency correction, channel filter, timing search, LS channel,
 //   soft MLSE) as the synchronised receiver runs it (+-10 samples search), over the TS0 bursts of the 10 s
-//   file; microseconds per burst.
+//   file; the CPU time per iteration is the cost of one burst.
 //
 // Files are synthesized once into $TMPDIR/towerwatch-bench-gsm-speed (kept between runs).
 //   build-NAME/tools/bench/bench_gsm_speed [--benchmark_filter=Wideband]
