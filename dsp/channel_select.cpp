@@ -185,34 +185,34 @@ std::size_t ChannelSelector::execute(std::span<const cf32> in, std::vector<cf32>
     out.resize(before + count);
   }
 #if defined(__SSE2__)
-  // Four outputs at a time, each as (re, im) in half a register: every output's two sums are the scalar
-  // loop's below term by term (same order, multiply then add), only four of them run side by side.
-  while ((acc_ + 3 * static_cast<std::uint64_t>(q_)) / p_ < last_in) {
-    const float* h[4];
-    const float* x[4];
-    for (int l = 0; l < 4; ++l) {
+  // Eight outputs at a time, each as (re, im) in half a register (four independent sums in flight): every
+  // output's two sums are the scalar loop's below term by term (same order, multiply then add).
+  const std::size_t k = k_;
+  auto pair = [](const float* a, const float* b) {
+    return _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(a)), reinterpret_cast<const __m64*>(b));
+  };
+  while ((acc_ + 7 * static_cast<std::uint64_t>(q_)) / p_ < last_in) {
+    const float* h[8];
+    const float* x[8];
+    for (int l = 0; l < 8; ++l) {
       const std::uint64_t a = acc_ + static_cast<std::uint64_t>(l) * q_;
-      h[l] = bank2_.data() + 2 * static_cast<std::size_t>(a % p_) * k_;
+      h[l] = bank2_.data() + 2 * static_cast<std::size_t>(a % p_) * k;
       x[l] = reinterpret_cast<const float*>(hist_.data() + (a / p_ - n_in_));
     }
-    __m128 s01 = _mm_setzero_ps(), s23 = _mm_setzero_ps();
-    for (std::size_t i = 0; i < k_; ++i) {
-      const __m128 h01 = _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(h[0] + 2 * i)),
-                                      reinterpret_cast<const __m64*>(h[1] + 2 * i));
-      const __m128 h23 = _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(h[2] + 2 * i)),
-                                      reinterpret_cast<const __m64*>(h[3] + 2 * i));
-      const __m128 x01 = _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(x[0] + 2 * i)),
-                                      reinterpret_cast<const __m64*>(x[1] + 2 * i));
-      const __m128 x23 = _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(x[2] + 2 * i)),
-                                      reinterpret_cast<const __m64*>(x[3] + 2 * i));
-      s01 = _mm_add_ps(s01, _mm_mul_ps(h01, x01));
-      s23 = _mm_add_ps(s23, _mm_mul_ps(h23, x23));
+    __m128 s0 = _mm_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    for (std::size_t i = 0; i < 2 * k; i += 2) {
+      s0 = _mm_add_ps(s0, _mm_mul_ps(pair(h[0] + i, h[1] + i), pair(x[0] + i, x[1] + i)));
+      s1 = _mm_add_ps(s1, _mm_mul_ps(pair(h[2] + i, h[3] + i), pair(x[2] + i, x[3] + i)));
+      s2 = _mm_add_ps(s2, _mm_mul_ps(pair(h[4] + i, h[5] + i), pair(x[4] + i, x[5] + i)));
+      s3 = _mm_add_ps(s3, _mm_mul_ps(pair(h[6] + i, h[7] + i), pair(x[6] + i, x[7] + i)));
     }
     float* o = reinterpret_cast<float*>(out.data() + before + produced);
-    _mm_storeu_ps(o, s01);
-    _mm_storeu_ps(o + 4, s23);
-    produced += 4;
-    acc_ += 4 * static_cast<std::uint64_t>(q_);
+    _mm_storeu_ps(o, s0);
+    _mm_storeu_ps(o + 4, s1);
+    _mm_storeu_ps(o + 8, s2);
+    _mm_storeu_ps(o + 12, s3);
+    produced += 8;
+    acc_ += 8 * static_cast<std::uint64_t>(q_);
   }
 #endif
   while (acc_ / p_ < last_in) {

@@ -213,13 +213,11 @@ void BM_BurstDemodulate(benchmark::State& state) {
   tw::gsm::BurstDemodulator d;
   tw::gsm::BurstResult r;
   std::int64_t start = 1000;
-  std::size_t bursts = 0;
   for (auto _ : state) {
     if (start + 2000 > static_cast<std::int64_t>(iq.size())) start = 1000;
     d.demodulate(iq, 0, start, 10, 0.0, tw::gsm::BurstKind::normal, 0, r);
     benchmark::DoNotOptimize(r.soft.data());
     start += 5000;
-    ++bursts;
   }
 }
 BENCHMARK(BM_BurstDemodulate);
