@@ -35,6 +35,9 @@ class ChannelSelector {
   // Consumes all of `in`; appends the completed output samples to `out` (out is resized, its capacity
   // reused: no allocation once it has grown). Returns the number of samples appended.
   std::size_t execute(std::span<const cf32> in, std::vector<cf32>& out);
+  // The same, returning the selected samples: `in` itself when there is nothing to do (working rate, no
+  // filter, channel at the centre: no copy), else `out` cleared and filled by execute().
+  std::span<const cf32> select(std::span<const cf32> in, std::vector<cf32>& out);
   void reset();
 
   // Exact rate: output/input = interp()/decim().
@@ -55,6 +58,7 @@ class ChannelSelector {
   double out_rate_ = 0.0;
   std::size_t k_ = 1;                 // taps per polyphase branch
   std::vector<float> bank_;           // p_ branches of k_ taps, each reversed (oldest sample first)
+  std::vector<float> bank2_;          // the same with every tap twice (for the re and im of a sample)
   std::vector<cf32> hist_;            // last k_-1 mixed input samples followed by the current block
   std::uint64_t n_in_ = 0, n_out_ = 0;
   std::uint64_t acc_ = 0;             // (n_out_ * q_) relative bookkeeping: next output at input acc_/p_

@@ -124,7 +124,6 @@ PfbChannelizer::PfbChannelizer(const PfbChannelizerConfig& cfg) {
     const double a = -2.0 * kPi * static_cast<double>(i) / m_;
     twiddle_[i] = cf32(static_cast<float>(std::cos(a)), static_cast<float>(std::sin(a)));
   }
-  phase_.resize(m_);
   set_channels({});
 
   buf_.assign(len - 1 + kChunk, cf32{});
@@ -198,38 +197,98 @@ double PfbChannelizer::input_time_of_output(std::uint64_t m) const {
   return static_cast<double>(m) * d_ - (static_cast<double>(prototype_length()) - 1.0) / 2.0;
 }
 
+namespace {
+
+// acc[j] = sum_{r<K} t[r*w + j] * x_r[j], x_r = x0 - r*stride (floats), the terms added in ascending r for
+// every j (the plain loop's order: the same sums bit for bit whatever the vector width). Blocks of 8
+// vectors stay in registers across the K rows; the AVX version (no FMA: separate multiply and add, as the
+// plain loop) is chosen at run time where the CPU has it.
+#if defined(__x86_64__) || defined(__i386__)
+#define TW_PFB_X86 1
+#include <immintrin.h>
+__attribute__((target("avx"))) void pfb_mac_avx(const float* t, const float* x0, std::size_t w, std::size_t stride,
+                                                unsigned k, float* acc) {
+  std::size_t j = 0;
+  for (; j + 64 <= w; j += 64) {
+    __m256 a[8];
+    for (int v = 0; v < 8; ++v) a[v] = _mm256_mul_ps(_mm256_loadu_ps(t + j + 8 * v), _mm256_loadu_ps(x0 + j + 8 * v));
+    for (unsigned r = 1; r < k; ++r) {
+      const float* tr = t + static_cast<std::size_t>(r) * w + j;
+      const float* xr = x0 - static_cast<std::ptrdiff_t>(r * stride) + static_cast<std::ptrdiff_t>(j);
+      for (int v = 0; v < 8; ++v) a[v] = _mm256_add_ps(a[v], _mm256_mul_ps(_mm256_loadu_ps(tr + 8 * v), _mm256_loadu_ps(xr + 8 * v)));
+    }
+    for (int v = 0; v < 8; ++v) _mm256_storeu_ps(acc + j + 8 * v, a[v]);
+  }
+  for (; j + 8 <= w; j += 8) {
+    __m256 a = _mm256_mul_ps(_mm256_loadu_ps(t + j), _mm256_loadu_ps(x0 + j));
+    for (unsigned r = 1; r < k; ++r)
+      a = _mm256_add_ps(a, _mm256_mul_ps(_mm256_loadu_ps(t + static_cast<std::size_t>(r) * w + j),
+                                         _mm256_loadu_ps(x0 - static_cast<std::ptrdiff_t>(r * stride) + static_cast<std::ptrdiff_t>(j))));
+    _mm256_storeu_ps(acc + j, a);
+  }
+  for (; j < w; ++j) {
+    float a = t[j] * x0[j];
+    for (unsigned r = 1; r < k; ++r) a += t[static_cast<std::size_t>(r) * w + j] * x0[static_cast<std::ptrdiff_t>(j) - static_cast<std::ptrdiff_t>(r * stride)];
+    acc[j] = a;
+  }
+}
+#endif
+
+void pfb_mac_sse(const float* t, const float* x0, std::size_t w, std::size_t stride, unsigned k, float* acc) {
+  std::size_t j = 0;
+#if defined(__SSE2__)
+  for (; j + 32 <= w; j += 32) {
+    __m128 a[8];
+    for (int v = 0; v < 8; ++v) a[v] = _mm_mul_ps(_mm_loadu_ps(t + j + 4 * v), _mm_loadu_ps(x0 + j + 4 * v));
+    for (unsigned r = 1; r < k; ++r) {
+      const float* tr = t + static_cast<std::size_t>(r) * w + j;
+      const float* xr = x0 - static_cast<std::ptrdiff_t>(r * stride) + static_cast<std::ptrdiff_t>(j);
+      for (int v = 0; v < 8; ++v) a[v] = _mm_add_ps(a[v], _mm_mul_ps(_mm_loadu_ps(tr + 4 * v), _mm_loadu_ps(xr + 4 * v)));
+    }
+    for (int v = 0; v < 8; ++v) _mm_storeu_ps(acc + j + 4 * v, a[v]);
+  }
+#endif
+  for (; j < w; ++j) {
+    float a = t[j] * x0[j];
+    for (unsigned r = 1; r < k; ++r) a += t[static_cast<std::size_t>(r) * w + j] * x0[static_cast<std::ptrdiff_t>(j) - static_cast<std::ptrdiff_t>(r * stride)];
+    acc[j] = a;
+  }
+}
+
+bool cpu_has_avx() {
+#if defined(TW_PFB_X86)
+  static const bool has = __builtin_cpu_supports("avx");
+  return has;
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
 // a[p] = sum_r h[rM + M-1-p] x[n - rM - (M-1) + p]: K multiply-accumulates over 2M contiguous floats.
 void PfbChannelizer::compute_output(const cf32* newest) {
   const std::size_t w = 2 * static_cast<std::size_t>(m_);
-  float* __restrict acc = fft_in_;
+  const float* x0 = reinterpret_cast<const float*>(newest - (m_ - 1));
+#if defined(TW_PFB_X86)
+  if (cpu_has_avx()) {
+    pfb_mac_avx(taps_.data(), x0, w, w, k_, fft_in_);
+  } else
+#endif
   {
-    const float* __restrict x = reinterpret_cast<const float*>(newest - (m_ - 1));
-    const float* __restrict t = taps_.data();
-    for (std::size_t j = 0; j < w; ++j) acc[j] = t[j] * x[j];
-  }
-  for (unsigned r = 1; r < k_; ++r) {
-    const float* __restrict x =
-        reinterpret_cast<const float*>(newest - static_cast<std::ptrdiff_t>(r) * m_ - (m_ - 1));
-    const float* __restrict t = taps_.data() + static_cast<std::size_t>(r) * w;
-    for (std::size_t j = 0; j < w; ++j) acc[j] += t[j] * x[j];
+    pfb_mac_sse(taps_.data(), x0, w, w, k_, fft_in_);
   }
   fftwf_execute(static_cast<fftwf_plan>(plan_));
 }
 
 // y_k = e^{-j2pi k (n-M+1)/M} * A[k mod M]; (n-M+1) mod M = (n+1) mod M. The phase index of bin b is
-// b*s mod M, built by additions (no division per channel).
+// b*s mod M, for the active rows' bins only.
 void PfbChannelizer::emit(std::uint64_t n, std::size_t j, std::vector<std::vector<cf32>>& out) {
   const unsigned s = static_cast<unsigned>((n + 1) % m_);
   const cf32* a = reinterpret_cast<const cf32*>(fft_out_);
-  unsigned ph = 0;
-  for (unsigned b = 0; b < m_; ++b) {
-    phase_[b] = ph;
-    ph += s;
-    if (ph >= m_) ph -= m_;
-  }
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     const unsigned b = row_bin_[i];
-    out[static_cast<std::size_t>(rows_[i])][j] = a[b] * twiddle_[phase_[b]];
+    out[static_cast<std::size_t>(rows_[i])][j] = a[b] * twiddle_[(b * s) % m_];
   }
 }
 

@@ -105,7 +105,6 @@ class PfbChannelizer {
   std::vector<cf32> twiddle_;      // e^{-j2pi i/M}
   std::vector<int> rows_;          // active rows (ascending)
   std::vector<unsigned> row_bin_;  // FFT bin of each active row
-  std::vector<unsigned> phase_;    // per output: twiddle index of each bin
   std::vector<cf32> buf_;          // L-1 history + up to kChunk new samples
   std::size_t fill_ = 0;           // valid samples in buf_
   std::uint64_t n_in_ = 0, n_out_ = 0;

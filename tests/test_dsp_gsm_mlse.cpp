@@ -110,4 +110,89 @@ TEST(Mlse, KnownSymbolsAreForced) {
   EXPECT_LT(llr[6], -100.f);
 }
 
+// The max-log MAP recursion written plainly (one state at a time), as the receiver had it before the
+// vectorised trellis: the vectorised one must give the same LLRs bit for bit (same additions, same order).
+std::vector<float> reference_llr(const std::vector<cf32>& r, const std::array<cf32, 5>& h, float sigma2,
+                                 const std::vector<std::int8_t>& known) {
+  constexpr float kNeg = -1e30f;
+  const std::size_t n = r.size();
+  auto sym = [](int s, int i) { return ((s >> i) & 1) ? -1.0f : 1.0f; };
+  std::array<cf32, 32> ex{};
+  for (int s = 0; s < 16; ++s) {
+    cf32 tail{};
+    for (int i = 0; i < 4; ++i) tail += h[static_cast<std::size_t>(i + 1)] * sym(s, i);
+    ex[static_cast<std::size_t>(2 * s)] = tail + h[0];
+    ex[static_cast<std::size_t>(2 * s + 1)] = tail - h[0];
+  }
+  const float inv = 1.0f / std::max(sigma2, 1e-12f);
+  std::vector<float> g(n * 32), alpha((n + 1) * 16, 0.0f), llr(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    for (int j = 0; j < 32; ++j) {
+      const float dr = r[k].real() - ex[static_cast<std::size_t>(j)].real(), di = r[k].imag() - ex[static_cast<std::size_t>(j)].imag();
+      g[k * 32 + static_cast<std::size_t>(j)] = -(dr * dr + di * di) * inv;
+    }
+    if (known[k] != 0)
+      for (int s = 0; s < 16; ++s) g[k * 32 + static_cast<std::size_t>(2 * s + (known[k] < 0 ? 0 : 1))] = kNeg;
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    float best = kNeg;
+    for (int s2 = 0; s2 < 16; ++s2) {
+      const int bn = s2 & 1, p0 = s2 >> 1, p1 = (s2 >> 1) | 8;
+      const float v = std::max(alpha[k * 16 + static_cast<std::size_t>(p0)] + g[k * 32 + static_cast<std::size_t>(p0 * 2 + bn)],
+                               alpha[k * 16 + static_cast<std::size_t>(p1)] + g[k * 32 + static_cast<std::size_t>(p1 * 2 + bn)]);
+      alpha[(k + 1) * 16 + static_cast<std::size_t>(s2)] = v;
+      best = std::max(best, v);
+    }
+    for (int s2 = 0; s2 < 16; ++s2) alpha[(k + 1) * 16 + static_cast<std::size_t>(s2)] -= best;
+  }
+  std::array<float, 16> bn{}, bc{};
+  for (std::size_t k = n; k-- > 0;) {
+    float b0 = kNeg, b1 = kNeg, bm = kNeg;
+    for (int s = 0; s < 16; ++s) {
+      const float t0 = g[k * 32 + static_cast<std::size_t>(2 * s)] + bn[static_cast<std::size_t>((s << 1) & 15)];
+      const float t1 = g[k * 32 + static_cast<std::size_t>(2 * s + 1)] + bn[static_cast<std::size_t>(((s << 1) | 1) & 15)];
+      b0 = std::max(b0, alpha[k * 16 + static_cast<std::size_t>(s)] + t0);
+      b1 = std::max(b1, alpha[k * 16 + static_cast<std::size_t>(s)] + t1);
+      bc[static_cast<std::size_t>(s)] = std::max(t0, t1);
+      bm = std::max(bm, bc[static_cast<std::size_t>(s)]);
+    }
+    for (int s = 0; s < 16; ++s) bn[static_cast<std::size_t>(s)] = bc[static_cast<std::size_t>(s)] - bm;
+    llr[k] = std::clamp(b0 - b1, -1e4f, 1e4f);
+  }
+  return llr;
+}
+
+TEST(Mlse, SameLlrsAsThePlainRecursion) {
+  std::mt19937 rng(3);
+  std::normal_distribution<float> g(0.f, 1.f);
+  for (int trial = 0; trial < 50; ++trial) {
+    std::array<cf32, 5> h;
+    for (auto& v : h) v = cf32(g(rng), g(rng)) * 0.5f;
+    const std::size_t n = 150;
+    std::vector<cf32> r(n);
+    for (auto& v : r) v = cf32(g(rng), g(rng));
+    std::vector<std::int8_t> known(n, 0);
+    for (std::size_t i = 0; i < n; ++i) if (rng() % 5 == 0) known[i] = (rng() & 1) ? 1 : -1;
+    const float sigma2 = 0.05f + static_cast<float>(rng() % 100) / 50.f;
+    std::vector<float> llr(n);
+    tw::gsm::Mlse m(n);
+    m.equalize(r, h, sigma2, known, llr);
+    const auto ref = reference_llr(r, h, sigma2, known);
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(llr[i], ref[i]) << "trial " << trial << " symbol " << i;
+  }
+}
+
+TEST(Mlse, SoftBitIsRoundedAndClippedLlr) {
+  // osmocom soft bit: round(8 * llr), halves away from zero, clipped to +-127; NaN carries no information.
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-20.f, 20.f);
+  std::vector<float> v = {0.f, -0.f, 0.0625f, -0.0625f, 0.1875f, -0.1875f, 15.8125f, 15.9375f, -15.9375f, 16.f, 1e4f, -1e4f};
+  for (int i = 0; i < 100000; ++i) v.push_back(u(rng));
+  for (float x : v) {
+    const float ref = std::clamp(std::round(x * 8.0f), -127.0f, 127.0f);
+    ASSERT_EQ(tw::gsm::llr_to_sbit(x), static_cast<std::int8_t>(ref)) << x;
+  }
+  EXPECT_EQ(tw::gsm::llr_to_sbit(std::nanf("")), 0);
+}
+
 }  // namespace

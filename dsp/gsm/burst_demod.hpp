@@ -49,10 +49,16 @@ class BurstDemodulator {
   };
   void build_training(Training& t, std::span<const std::uint8_t> bits, int first, int corr_first,
                       int corr_len);
+  // Filtered samples of phase q (window index 4m+q) for m in [m_lo, m_hi) into filt_[q] (computed once).
+  void filter_phase(int q, int m_lo, int m_hi);
   double fs_;
   std::vector<float> lpf_;
-  std::vector<cf32> raw_, filt_;
-  std::vector<char> ready_;        // filt_[i] computed in this call
+  // The window is kept split by sample phase (index mod 4, the symbol-spaced streams the receiver reads):
+  // raw_[q][m] = corrected sample 4m+q; filt_[q] the channel-filtered ones,
+  // de-rotated by j^-m (45.004 clause 2.3, the GMSK-as-linear view), valid over [done_lo_[q], done_hi_[q]).
+  std::array<std::vector<cf32>, 4> raw_, filt_;
+  std::array<int, 4> done_lo_{}, done_hi_{};
+  int win_ = 0;                    // window length in samples
   std::array<Training, 9> train_;  // 0..7 normal TSC, 8 SCH
   Mlse mlse_;
   std::vector<cf32> obs_;

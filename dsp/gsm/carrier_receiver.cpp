@@ -19,6 +19,13 @@ constexpr double kTwoPi = 6.283185307179586476925286766559;
 constexpr int kSchAcquireSearch = 40;   // samples: FCCH start estimate vs SCH timing
 constexpr int kTrackSearch = 10;        // samples around the predicted burst start once synchronised
 constexpr std::int64_t kNeed = kBurstBits * kSps + BurstDemodulator::kMargin + kSchAcquireSearch + 8;
+// Samples a synchronised frame reads before its nominal start (burst window of the tracking search).
+constexpr std::int64_t kWindowBefore = kTrackSearch + BurstDemodulator::kMargin;
+// Samples of a new block appended to the buffer for the frames reaching back into it: a frame not done
+// after them starts more than kStraddle - kNeed > kWindowBefore samples into the block.
+constexpr std::int64_t kStraddle = kNeed + kWindowBefore + 64;
+// Blocks at least this long are read in place once synchronised (the tail kept is 2 frames + kNeed).
+constexpr std::int64_t kDirectMin = 4 * kSamplesPerFrame;
 
 FcchConfig fcch_config(const ReceiverConfig& c) {
   FcchConfig f;
@@ -43,6 +50,7 @@ void GsmCarrierReceiver::reset() {
   stats_ = CarrierStats{};
   buf_.clear();
   buf_first_ = 0;
+  set_view(buf_, 0);
   cands_.clear();
   next_k_ = 0;
   sch_fail_run_ = 0;
@@ -56,7 +64,38 @@ std::int64_t GsmCarrierReceiver::frame_start(std::int64_t k) const {
 
 void GsmCarrierReceiver::execute(std::span<const cf32> in) {
   const std::int64_t end_before = buf_end();
+  const std::int64_t end_all = end_before + static_cast<std::int64_t>(in.size());
+  if (stats_.synced && static_cast<std::int64_t>(in.size()) >= kDirectMin) {
+    // Synchronised: only the TS0 windows are read. The frames whose windows reach back into the buffer are
+    // processed after appending the first samples of `in`; the following ones straight from `in` (no copy);
+    // only the tail the next frames need is kept. The frames are the same, in the same order, with the same
+    // samples as when everything is appended.
+    buf_.insert(buf_.end(), in.begin(), in.begin() + kStraddle);
+    set_view(buf_, buf_first_);
+    process_frames();
+    set_view(in, end_before);
+    while (stats_.synced && frame_start(next_k_) + kNeed <= end_all && frame_start(next_k_) - kWindowBefore >= end_before) {
+      process_frame(next_k_);
+      ++next_k_;
+    }
+    std::int64_t keep = end_all - 2 * kSamplesPerFrame - kNeed;
+    if (stats_.synced) keep = std::min(keep, frame_start(next_k_) - kNeed);
+    if (keep >= end_before && !(stats_.synced && frame_start(next_k_) + kNeed <= end_all)) {
+      buf_.assign(in.begin() + (keep - end_before), in.end());
+      buf_first_ = keep;
+      set_view(buf_, buf_first_);
+      return;
+    }
+    // Not expected (a window across the boundary): the rest goes through the buffer as below.
+    buf_.insert(buf_.end(), in.begin() + kStraddle, in.end());
+    set_view(buf_, buf_first_);
+    if (stats_.synced) process_frames();
+    trim();
+    set_view(buf_, buf_first_);
+    return;
+  }
   buf_.insert(buf_.end(), in.begin(), in.end());
+  set_view(buf_, buf_first_);
   // The wide FCCH search runs only while not synchronised; once synchronised the FCCH frames are known and
   // measured where they are (process_frame), so the detector skips the samples it was not given.
   if (!stats_.synced) {
@@ -70,6 +109,7 @@ void GsmCarrierReceiver::execute(std::span<const cf32> in) {
   }
   if (stats_.synced) process_frames();
   trim();
+  set_view(buf_, buf_first_);
 }
 
 // Residual frequency of the FCCH burst expected at `start` (45.002 clause 5.2.4: a tone at +1625000/24 Hz
@@ -78,9 +118,9 @@ void GsmCarrierReceiver::track_fcch(std::int64_t start) {
   constexpr int kLag = 32;
   constexpr int kEdge = 24;  // tolerance of the predicted burst edges
   const std::int64_t lo = start + kEdge, hi = start + kBurstBits * kSps - kEdge;
-  if (lo < buf_first_ || hi > buf_end()) return;
+  if (lo < view_first_ || hi > view_end()) return;
   const double step = -kTwoPi * (kFcchToneHz + cfo_) / cfg_.sample_rate_hz;
-  const cf32* x = buf_.data() + (lo - buf_first_);
+  const cf32* x = view_.data() + (lo - view_first_);
   const int n = static_cast<int>(hi - lo);
   // z[i] = x[i] e^{j step i}; sum z[i] conj(z[i-lag]) = e^{j step lag} sum x[i] conj(x[i-lag]).
   cf32 acc{};
@@ -101,9 +141,9 @@ void GsmCarrierReceiver::try_candidates() {
   while (!cands_.empty() && !stats_.synced) {
     const Candidate c = cands_.front();
     const std::int64_t sch_start = c.fcch.start + kSamplesPerFrame;  // SCH: 8 timeslots after FCCH
-    if (sch_start + kNeed > buf_end()) return;  // wait for the samples
+    if (sch_start + kNeed > view_end()) return;  // wait for the samples
     cands_.erase(cands_.begin());
-    if (!demod_.demodulate(buf_, buf_first_, sch_start, kSchAcquireSearch, c.fcch.cfo_hz, BurstKind::sch, 0, res_)) {
+    if (!demod_.demodulate(view_, view_first_, sch_start, kSchAcquireSearch, c.fcch.cfo_hz, BurstKind::sch, 0, res_)) {
       continue;  // window no longer buffered
     }
     const auto info = decode_sch_burst(std::span<const std::int8_t, 148>(res_.soft));
@@ -131,7 +171,7 @@ void GsmCarrierReceiver::try_candidates() {
 }
 
 void GsmCarrierReceiver::process_frames() {
-  while (stats_.synced && frame_start(next_k_) + kNeed <= buf_end()) {
+  while (stats_.synced && frame_start(next_k_) + kNeed <= view_end()) {
     process_frame(next_k_);
     ++next_k_;
   }
@@ -147,7 +187,7 @@ void GsmCarrierReceiver::process_frame(std::int64_t k) {
   }
   if (pos.kind == Ts0FrameKind::sch) {
     bool ok = false;
-    if (demod_.demodulate(buf_, buf_first_, nominal, kTrackSearch, cfo_, BurstKind::sch, 0, res_)) {
+    if (demod_.demodulate(view_, view_first_, nominal, kTrackSearch, cfo_, BurstKind::sch, 0, res_)) {
       const auto info = decode_sch_burst(std::span<const std::int8_t, 148>(res_.soft));
       ok = info && info->fn == fn && info->bsic == stats_.bsic;
     }
@@ -176,7 +216,7 @@ void GsmCarrierReceiver::process_frame(std::int64_t k) {
     blk_snr_ = blk_power_ = blk_timing_err_ = 0.0;
   }
   if (blk_first_ != pos.block_first || blk_count_ != pos.burst_index) return;  // joined mid-block
-  if (!demod_.demodulate(buf_, buf_first_, nominal, kTrackSearch, cfo_, BurstKind::normal, stats_.bsic & 7, res_)) {
+  if (!demod_.demodulate(view_, view_first_, nominal, kTrackSearch, cfo_, BurstKind::normal, stats_.bsic & 7, res_)) {
     blk_first_ = -1;
     return;
   }

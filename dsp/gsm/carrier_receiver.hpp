@@ -85,8 +85,17 @@ class GsmCarrierReceiver {
   std::function<void(const DecodedBlock&)> on_block_;
   std::function<void(const SyncEvent&)> on_sync_;
 
+  void set_view(std::span<const cf32> v, std::int64_t first) {
+    view_ = v;
+    view_first_ = first;
+  }
+  std::int64_t view_end() const { return view_first_ + static_cast<std::int64_t>(view_.size()); }
+
   std::vector<cf32> buf_;
   std::int64_t buf_first_ = 0;
+  // The samples the frame processing reads: the buffer, or (synchronised) the caller's block in place.
+  std::span<const cf32> view_;
+  std::int64_t view_first_ = 0;
   std::vector<Candidate> cands_;
 
   // Synchronised state: frame k (counted from the SCH that gave sync) starts at ref_sample_ + k*5000.

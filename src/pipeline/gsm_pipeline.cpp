@@ -327,10 +327,8 @@ void GsmPipeline::start_receivers() {
 }
 
 void GsmPipeline::run_lane(Lane& lane, std::span<const cf32> in) {
-  lane.out.clear();
-  if (lane.pfb_row >= 0) lane.select.execute(wideband_->rows[static_cast<std::size_t>(lane.pfb_row)], lane.out);
-  else lane.select.execute(in, lane.out);
-  lane.rx.execute(lane.out);
+  if (lane.pfb_row >= 0) lane.rx.execute(lane.select.select(wideband_->rows[static_cast<std::size_t>(lane.pfb_row)], lane.out));
+  else lane.rx.execute(lane.select.select(in, lane.out));
 }
 
 void GsmPipeline::deliver(Lane& lane) {
