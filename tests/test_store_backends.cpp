@@ -21,6 +21,10 @@
 
 using nlohmann::json;
 using tw::store::Store;
+using tw::CellObservation;
+using tw::SweepObservations;
+using tw::BandFloor;
+using tw::Fix;
 
 namespace {
 
