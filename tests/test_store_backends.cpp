@@ -484,6 +484,11 @@ TEST(StoreBackendErrors, BadUrlNamesTheFieldAndUnreachableServerNamesTheServer) 
     EXPECT_NE(what.find("cannot connect"), std::string::npos) << what;
     EXPECT_EQ(what.find("secret"), std::string::npos) << "password shown: " << what;
   }
+  // As messages and summaries show a URL: without its password.
+  EXPECT_EQ(tw::store::db_display_name("postgresql://tw:secret@db.example:5433/site?sslmode=require"),
+            "postgresql://tw@db.example:5433/site?sslmode=require");
+  EXPECT_EQ(tw::store::db_display_name("postgres://tw@db.example/site"), "postgres://tw@db.example/site");
+  EXPECT_EQ(tw::store::db_display_name("/var/lib/a:b@c.db"), "/var/lib/a:b@c.db");
   // The CLI: non-zero exit, the field or server named on stderr.
   auto r = tw::test::run_towerwatch({"baseline", "show", "--db", "postgresql://tw@127.0.0.1:notaport/db"});
   EXPECT_EQ(r.exit_code, 2) << r.err;

@@ -187,7 +187,7 @@ int run_drive(const std::vector<std::string>& argv) {
                                {"alerts", alerts},
                                {"position_source", position->description()},
                                {"position_jumps_ignored", position->rejected_jumps()},
-                               {"db", db}};
+                               {"db", store::db_display_name(db)}};
   if (json)
     emit_json_line(summary);
   else

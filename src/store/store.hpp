@@ -196,6 +196,8 @@ class Store {
 
 // A postgresql:// or postgres:// URL (else a file path).
 bool is_postgresql_url(std::string_view db);
+// `db` as messages show it: a URL's password left out.
+std::string db_display_name(const std::string& db);
 // The store `db` names: a PostgreSQL URL or an SQLite file (created with its parent directories if absent),
 // migrated to the current schema. Errors as Store's (a malformed URL: tw::InputError naming the field).
 std::unique_ptr<Store> open_store(const std::string& db);
