@@ -5,10 +5,20 @@
 // `baseline learn`, `baseline show`, then a scan that also hears the scene's rogue. Truth: the scene (the
 // rogue's identity and the rules its parameters break, as test_e2e_monitor_sim checks them) and, between
 // backends, the SQLite run: the same cells learned and the same alerts with the same reasons and scores.
+// `towerwatch monitor --db postgresql://...`: the rogue switching on after the learning period is reported
+// once, and the database holds every sweep the monitor reported and the rogue's open finding.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
+
+#include "src/store/store.hpp"
 
 #include "support/fleet_servers.hpp"
 #include "support/test_support.hpp"
@@ -106,4 +116,61 @@ TEST(E2eStorePostgresql, ScanLearnShowAndScoreGiveTheSameAsAnSqliteFile) {
   EXPECT_EQ(pg.cells_new, file.cells_new);
   EXPECT_EQ(pg.learned, file.learned);
   EXPECT_EQ(pg.alerts, file.alerts);
+}
+
+TEST(E2eStorePostgresql, MonitorKeepsItsSweepsAndFindingsInPostgresql) {
+  tw::test::PostgresServer server;
+  TW_SERVER_OR_SKIP(server);
+  tw::test::TempDir dir;
+  // One sweep of ARFCN 58..66 (one tuning at 2.6 Msps, full mode, --fixed-dwell) reads 2.555 s of stream:
+  // learning (4 s of stream time) covers sweeps 0 and 1; the rogue switches on as sweep 3 starts
+  // (as in test_e2e_monitor_sim).
+  auto s = scene(true);
+  s.name = "store-e2e-monitor";
+  for (auto& c : s.cells)
+    if (c.name == "rogue") c.on_s = 3 * (0.005 + 0.05 + 2.5);
+  const auto scene_path = dir / "monitor.json";
+  tw::test::write_file(scene_path, tw::synth::scene_to_json(s).dump(2));
+  ::setenv("TW_CONFIG_DIR", (dir / "config").c_str(), 1);
+  const pid_t pid = tw::test::spawn_towerwatch(
+      {"monitor", "--device", "driver=towerwatch-sim,realtime=0,scene=" + scene_path.string(), "--band", "P-GSM900",
+       "--arfcn", "58-66", "--rate", "2.6M", "--fixed-dwell", "--db", server.url(), "--learn", "4s", "--clock",
+       "stream", "--json"},
+      dir / "out.jsonl", dir / "err.txt");
+  ::unsetenv("TW_CONFIG_DIR");
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  for (;;) {
+    const auto lines = tw::test::complete_json_lines(dir / "out.jsonl");
+    if (tw::test::lines_of_type(lines, "monitor_sweep").size() >= 5) break;
+    if (waitpid(pid, &status, WNOHANG) == pid) FAIL() << "monitor ended on its own: " << tw::test::read_file(dir / "err.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << tw::test::read_file(dir / "err.txt");
+  const auto lines = tw::test::json_lines(tw::test::read_file(dir / "out.jsonl"));
+  const auto start = tw::test::lines_of_type(lines, "monitor_start");
+  ASSERT_EQ(start.size(), 1u);
+  EXPECT_EQ(start[0]["db"], server.url());  // no password in this URL to leave out
+  const auto sweeps = tw::test::lines_of_type(lines, "monitor_sweep");
+  const auto alerts = tw::test::lines_of_type(lines, "alert");
+  ASSERT_EQ(alerts.size(), 1u) << tw::test::read_file(dir / "out.jsonl");
+  const auto& rogue = s.cells.back();
+  EXPECT_EQ(alerts[0]["cell"]["lac"], rogue.lac);
+  EXPECT_EQ(alerts[0]["cell"]["ci"], rogue.ci);
+
+  const auto st = tw::store::open_store(server.url());
+  const auto stored = st->sweeps();
+  ASSERT_EQ(stored.size(), sweeps.size());
+  for (std::size_t i = 0; i < sweeps.size(); ++i) EXPECT_EQ(stored[i].id, sweeps[i]["sweep_id"]) << i;
+  const auto findings = st->open_findings();
+  ASSERT_EQ(findings.size(), 1u);
+  const std::string rogue_key_end =
+      "-" + std::to_string(rogue.lac) + "-" + std::to_string(rogue.ci) + "@" + std::to_string(rogue.arfcn);
+  EXPECT_NE(findings[0].cell_key.find(rogue_key_end), std::string::npos) << findings[0].cell_key;
+  EXPECT_FALSE(st->alerts(alerts[0]["sweep_id"].get<std::int64_t>()).empty());
+  // The rogue never learned: every learned cell is one of operator A's.
+  for (const auto& k : st->known_cells("learned")) EXPECT_NE(k.lac, rogue.lac) << k.key;
 }
