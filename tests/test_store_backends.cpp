@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "src/core/error.hpp"
+#include "src/fleet/pg_store.hpp"
 #include "src/store/outbox.hpp"
 #include "src/store/store.hpp"
 #include "src/store/store_baseline_view.hpp"
@@ -459,6 +460,21 @@ TEST_P(StoreBackends, LearnedBaselineAndItsViewMatchTheSqliteFile) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreBackends, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
+
+// The collector's fleet tables (src/fleet/pg_store.cpp, schema public) and the store's (schema towerwatch)
+// share one database without meeting: both have a table "sweeps", each sees only its own rows.
+TEST(StoreBackendCoexistence, FleetTablesAndStoreTablesInOneDatabase) {
+  tw::test::PostgresServer server;
+  TW_SERVER_OR_SKIP(server);
+  tw::fleet::PgFleetStore fleet(server.url());
+  auto st = tw::store::open_store(server.url());
+  st->store_sweep(rich_sweep(1796300000000LL), "local");
+  EXPECT_EQ(fleet.query_int("SELECT count(*) FROM public.sweeps"), 0);
+  EXPECT_EQ(fleet.query_int("SELECT count(*) FROM towerwatch.sweeps"), 1);
+  EXPECT_EQ(fleet.schema_version(), tw::fleet::PgFleetStore::kSchemaVersion);
+  EXPECT_EQ(st->schema_version(), Store::kSchemaVersion);
+  EXPECT_EQ(st->sweeps().size(), 1u);
+}
 
 // Where the URL or the server is wrong: an error naming the field or the server, never a crash.
 TEST(StoreBackendErrors, BadUrlNamesTheFieldAndUnreachableServerNamesTheServer) {
