@@ -44,7 +44,7 @@ void write_report_if_asked(const Args& args, const std::string& command, const s
   rd.run.sensor_id = sensor;
   rd.run.generated_unix_ms = now_unix_ms();
   rd.run.bands = bands;
-  if (auto db = args.get("db")) rd.run.facts.emplace_back("database", *db);
+  if (auto db = args.get("db")) rd.run.facts.emplace_back("database", store::db_display_name(*db));
   rd.cells = cells;
   for (const auto& a : alerts) rd.alerts.push_back(to_json(a));
   rd.census = census;
