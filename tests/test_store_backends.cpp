@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "src/core/error.hpp"
 #include "src/fleet/pg_store.hpp"
@@ -367,6 +368,27 @@ TEST_P(StoreBackends, TransactionsRollBackAndSavepointsSurviveAnError) {
   auto again = open();
   EXPECT_EQ(again->sweeps().size(), 1u);
   EXPECT_EQ(again->meta("outer"), "1");
+}
+
+// One writer at a time (SQLite: BEGIN IMMEDIATE; PostgreSQL: the writers' advisory lock): a second
+// connection's transaction starts only when the first has committed, so it reads what the first wrote.
+TEST_P(StoreBackends, WritersTakeTurns) {
+  auto a = open();
+  auto b = open();
+  std::optional<std::string> seen_by_b;
+  {
+    Store::Transaction ta(*a);
+    a->set_meta("x", "written by a");
+    std::thread other([&] {
+      Store::Transaction tb(*b);  // waits for a's commit
+      seen_by_b = b->meta("x");
+      tb.commit();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ta.commit();
+    other.join();
+  }
+  EXPECT_EQ(seen_by_b, "written by a");
 }
 
 TEST_P(StoreBackends, MigratesFromAnOlderVersionKeepingRowsAndRefusesANewerOne) {

@@ -50,7 +50,7 @@ class Connection {
   // The same, for rollback paths: never throws.
   virtual void exec_quietly(const char* sql) noexcept = 0;
   virtual bool in_transaction() = 0;
-  // Opens the outermost transaction (SQLite: BEGIN IMMEDIATE, the write lock at once; PostgreSQL: BEGIN).
+  // Opens the outermost transaction (SQLite: BEGIN IMMEDIATE, the write lock at once; PostgreSQL: BEGIN and an advisory lock taken by every writer: one writer at a time in both).
   virtual void begin() = 0;
   virtual int schema_version() = 0;
   // Inside the migration's transaction: serialises concurrent migrators, then records the new version.

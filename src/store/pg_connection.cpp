@@ -20,7 +20,8 @@ namespace tw::store {
 
 namespace {
 
-constexpr const char* kLockKey = "1415074882";  // "TWDB": advisory lock of schema changes
+constexpr const char* kLockKey = "1415074882";    // "TWDB": advisory lock of schema changes
+constexpr const char* kWriterKey = "1415074887";  // advisory lock of writing transactions
 
 // SQLite's parameters (?NNN, or ? = one more than the largest so far) as PostgreSQL's $NNN; quoted text and
 // identifiers are left alone. `n_params` = the largest index.
@@ -200,7 +201,10 @@ class PgConnection final : public Connection {
   }
   void exec_quietly(const char* sql) noexcept override { PQclear(PQexec(conn_, sql)); }
   bool in_transaction() override { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
-  void begin() override { exec("BEGIN"); }
+  // One writer at a time, as SQLite's BEGIN IMMEDIATE: the store's read-modify-write sequences (learning
+  // folds observations into known cells above a watermark) stay correct with several processes on one
+  // database. Released at COMMIT or ROLLBACK.
+  void begin() override { exec(std::string("BEGIN; SELECT pg_advisory_xact_lock(") + kWriterKey + ")"); }
   int schema_version() override {
     auto c = prepare("SELECT version FROM schema_version");
     if (!c->step()) fail("no schema version");

@@ -161,7 +161,8 @@ class Store {
   void put_open_finding(const OpenFinding& finding);   // insert or replace (key)
   void delete_open_finding(const std::string& key);
 
-  // RAII transaction (SQLite: BEGIN IMMEDIATE, PostgreSQL: BEGIN; rolls back unless commit() was called).
+  // RAII transaction (SQLite: BEGIN IMMEDIATE, PostgreSQL: BEGIN + the writers' advisory lock: one writer at
+  // a time in both; rolls back unless commit() was called).
   // Nested inside an open transaction it becomes a SAVEPOINT: commit() releases it into the outer
   // transaction, destruction without commit() rolls back to it; the outer transaction decides what reaches
   // the database (so a caller can write a sweep, its alerts and the baseline update as one transaction with
