@@ -205,6 +205,36 @@ TEST_P(StoreBackends, SweepTrackAndBandFloorsComeBackExactly) {
   EXPECT_THROW(st->load_sweep(id2 + 100), tw::InputError);
 }
 
+// More observations than one page of for_each_observation (20 000 rows): every one exactly once, in sweep
+// and insertion order, across the page boundary; the callback may use the store meanwhile.
+TEST_P(StoreBackends, EveryObservationOnceInOrderAcrossPages) {
+  auto st = open();
+  const std::int64_t t = 1796300000000LL;
+  const auto first = st->store_sweep(rich_sweep(t), "a");
+  SweepObservations big;
+  big.time_unix_ms = t + 60000;
+  big.sensor_id = "sensor-1";
+  constexpr int kBig = 20005;
+  for (int i = 0; i < kBig; ++i) big.cells.push_back(cell(i % 1024, 1000 + i / 1024, i % 65536, -50.0 - i * 1e-3, t + 60000));
+  const auto second = st->store_sweep(big, "b");
+  const auto third = st->store_sweep(rich_sweep(t + 120000), "c");
+  std::vector<std::pair<std::int64_t, double>> seen;
+  st->for_each_observation(0, [&](std::int64_t sid, const CellObservation& o) {
+    seen.emplace_back(sid, o.power_dbfs);
+    if (seen.size() == 20000) EXPECT_FALSE(st->meta("absent"));  // the store usable from the callback
+  });
+  ASSERT_EQ(seen.size(), 2u + kBig + 2u);
+  EXPECT_EQ(seen[0].first, first);
+  EXPECT_EQ(seen.back().first, third);
+  for (int i = 0; i < kBig; ++i) {
+    ASSERT_EQ(seen[2 + i].first, second) << i;
+    ASSERT_EQ(seen[2 + i].second, -50.0 - i * 1e-3) << i;
+  }
+  std::size_t after_first = 0;
+  st->for_each_observation(first, [&](std::int64_t, const CellObservation&) { ++after_first; });
+  EXPECT_EQ(after_first, kBig + 2u);
+}
+
 TEST_P(StoreBackends, MalformedObservationWritesNothingOfItsSweep) {
   auto st = open();
   SweepObservations s = rich_sweep(1796300000000LL);

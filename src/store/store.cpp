@@ -1,6 +1,7 @@
 #include "src/store/store.hpp"
 
 #include <cmath>
+#include <limits>
 #include <cstdlib>
 
 #include "src/core/error.hpp"
@@ -321,13 +322,31 @@ SweepObservations Store::load_sweep(std::int64_t sweep_id) {
 
 void Store::for_each_observation(std::int64_t after_sweep_id,
                                  const std::function<void(std::int64_t, const CellObservation&)>& fn) {
-  Stmt s(*this, std::string("SELECT sweep_id, ") + kObservationColumns +
-                    " FROM observations o WHERE o.sweep_id > ?"
-                    " AND o.sweep_id IN (SELECT id FROM sweeps WHERE completed = 1) ORDER BY o.sweep_id, o.id");
-  s.bind(1, after_sweep_id);
-  while (s.step()) {
-    const std::int64_t sid = s.col_int(0);
-    fn(sid, read_observation(*this, s, 1));
+  // In pages of (sweep_id, id) order: PostgreSQL hands over a statement's whole result at once, and a
+  // fleet's observations need not fit in memory. Each page is read whole before fn sees its rows (fn may
+  // use the store).
+  constexpr std::int64_t kPage = 20000;
+  static const std::string sql = std::string("SELECT o.sweep_id, o.id, ") + kObservationColumns +
+                                 " FROM observations o WHERE (o.sweep_id > ?1 OR (o.sweep_id = ?1 AND o.id > ?2))"
+                                 " AND o.sweep_id IN (SELECT id FROM sweeps WHERE completed = 1)"
+                                 " ORDER BY o.sweep_id, o.id LIMIT ?3";
+  std::int64_t last_sweep = after_sweep_id, last_id = std::numeric_limits<std::int64_t>::max();
+  std::vector<std::pair<std::int64_t, CellObservation>> page;
+  for (;;) {
+    page.clear();
+    {
+      Stmt s(*this, sql);
+      s.bind(1, last_sweep);
+      s.bind(2, last_id);
+      s.bind(3, kPage);
+      while (s.step()) {
+        last_sweep = s.col_int(0);
+        last_id = s.col_int(1);
+        page.emplace_back(last_sweep, read_observation(*this, s, 2));
+      }
+    }
+    for (const auto& [sid, o] : page) fn(sid, o);
+    if (static_cast<std::int64_t>(page.size()) < kPage) return;
   }
 }
 
