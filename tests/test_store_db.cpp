@@ -12,7 +12,7 @@
 #include <limits>
 
 #include "src/core/error.hpp"
-#include "src/store/sqlite_stmt.hpp"
+#include "src/store/stmt.hpp"
 #include "src/store/store.hpp"
 #include "support/test_support.hpp"
 

@@ -40,7 +40,7 @@ int run_baseline(const std::vector<std::string>& argv) {
       "               created,updated,averageSignal; header optional); bad rows are counted and reported\n"
       "  show         print the known cells (a table, or JSON lines {\"type\":\"known_cell\",...} with --json)\n"
       "The database defaults to $XDG_DATA_HOME/towerwatch/towerwatch.db (~/.local/share/towerwatch/).",
-      {{"db", true, "FILE", "the observation database (created if absent)"},
+      {{"db", true, "FILE|URL", "the observation database: an SQLite file (created if absent) or postgresql://user@host:port/dbname"},
        {"rebuild", false, "", "learn: forget the learned cells and learn again from every stored sweep"},
        {"source", true, "learned|opencellid", "show: only the cells of this source"}},
       "towerwatch baseline import cell_towers_262.csv --db site.db && towerwatch baseline show --db site.db"};
@@ -59,35 +59,30 @@ int run_baseline(const std::vector<std::string>& argv) {
     throw InputError("baseline: unknown action '" + action + "' (learn, import FILE or show)");
   check_count(action == "import" ? 2 : 1);
 
-  std::filesystem::path db_path;
-  if (auto d = args->get("db")) {
-    db_path = *d;
-  } else {
-    db_path = store::default_db_path();
-    std::error_code ec;
-    std::filesystem::create_directories(db_path.parent_path(), ec);
-    if (ec) throw RuntimeFailure(db_path.parent_path().string() + ": cannot create the data directory: " + ec.message());
-  }
+  // --db: an SQLite file or a postgresql:// URL (open_store creates a file's directory).
+  const std::string db_arg = args->get("db") ? *args->get("db") : store::default_db_path().string();
   if (action == "import" && !std::filesystem::is_regular_file(pos[1]))
     throw InputError(pos[1] + ": no such file (OpenCellID CSV expected)");
-  store::Store db(db_path);
+  const std::unique_ptr<store::Store> opened = store::open_store(db_arg);
+  store::Store& db = *opened;
+  const std::string db_name = db.name();  // a URL's password is not shown
 
   if (action == "learn") {
     store::LearnOptions o;
     o.rebuild = args->has("rebuild");
     const auto r = store::learn_baseline(db, o);
     if (json)
-      emit_json_line({{"type", "baseline_learn"}, {"db", db_path.string()}, {"sweeps", r.sweeps},
+      emit_json_line({{"type", "baseline_learn"}, {"db", db_name}, {"sweeps", r.sweeps},
                       {"observations", r.observations}, {"cells_new", r.cells_new},
                       {"cells_updated", r.cells_updated}, {"learned_through_sweep", r.learned_through_sweep}});
     else
       std::printf("%s: learned %lld observations from %lld sweeps: %lld new cells, %lld updated\n",
-                  db_path.c_str(), static_cast<long long>(r.observations), static_cast<long long>(r.sweeps),
+                  db_name.c_str(), static_cast<long long>(r.observations), static_cast<long long>(r.sweeps),
                   static_cast<long long>(r.cells_new), static_cast<long long>(r.cells_updated));
   } else if (action == "import") {
     const auto r = store::import_opencellid(db, pos[1]);
     if (json)
-      emit_json_line({{"type", "baseline_import"}, {"db", db_path.string()}, {"file", pos[1]}, {"rows", r.rows},
+      emit_json_line({{"type", "baseline_import"}, {"db", db_name}, {"file", pos[1]}, {"rows", r.rows},
                       {"imported", r.imported}, {"bad", r.bad}, {"first_errors", r.first_errors}});
     else
       std::printf("%s: %lld rows, %lld imported, %lld bad\n", pos[1].c_str(), static_cast<long long>(r.rows),

@@ -61,7 +61,7 @@ int run_drive(const std::vector<std::string>& argv) {
        {"gain", true, "DB|auto", "receiver gain in dB, or auto (default)"},
        {"ppm", true, "PPM", "frequency correction in ppm (default: the stored calibration of the device)"},
        {"antenna", true, "NAME", "antenna port (default: the device's)"},
-       {"db", true, "FILE", "database the sweeps, tracks and alerts go to (default: see above)"},
+       {"db", true, "FILE|URL", "database the sweeps, tracks and alerts go to: an SQLite file or a postgresql:// URL (default: see above)"},
        {"max-sweeps", true, "N", "stop after N sweeps (default: until stopped)"},
        {"json", false, "", "JSON lines: \"cell\" and \"alert\" lines of each sweep, then \"drive_sweep\"; \"drive_stop\""}},
       "towerwatch drive --device driver=rtlsdr --band GSM900,DCS1800 --gps --db drive.db"};
@@ -202,7 +202,7 @@ int run_drive(const std::vector<std::string>& argv) {
                                {"alerts", alerts},
                                {"position_source", position->description()},
                                {"position_jumps_ignored", position->rejected_jumps()},
-                               {"db", db}};
+                               {"db", store::db_display_name(db)}};
   if (json)
     emit_json_line(summary);
   else

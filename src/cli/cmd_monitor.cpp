@@ -103,7 +103,7 @@ int run_monitor(const std::vector<std::string>& argv) {
        {"gain", true, "DB|auto", "receiver gain in dB, or auto (default)"},
        {"ppm", true, "PPM", "frequency correction in ppm (default: the stored calibration of the device)"},
        {"antenna", true, "NAME", "antenna port (default: the device's)"},
-       {"db", true, "FILE", "the site's database (default: see above)"},
+       {"db", true, "FILE|URL", "the site's database, an SQLite file or a postgresql:// URL (default: see above)"},
        {"learn", true, "DURATION", "learning period: 24h (default), 90m, 3600s, 2d, 0"},
        {"clock", true, "wall|stream", "the clock of the learning period and sweep times (default wall)"},
        {"clear-after", true, "N", "sweeps a finding must stay gone or normal before it is cleared (default 3)"},

@@ -17,8 +17,9 @@
 namespace tw::cli {
 
 OptionSpec db_option() {
-  return {"db", true, "FILE",
-          "store every sweep and its alerts in this SQLite database and score against its baseline "
+  return {"db", true, "FILE|URL",
+          "store every sweep and its alerts in this database (an SQLite file or a postgresql:// URL) and score "
+          "against its baseline "
           "(towerwatch baseline learn|import)"};
 }
 
@@ -43,7 +44,7 @@ void write_report_if_asked(const Args& args, const std::string& command, const s
   rd.run.sensor_id = sensor;
   rd.run.generated_unix_ms = now_unix_ms();
   rd.run.bands = bands;
-  if (auto db = args.get("db")) rd.run.facts.emplace_back("database", *db);
+  if (auto db = args.get("db")) rd.run.facts.emplace_back("database", store::db_display_name(*db));
   rd.cells = cells;
   for (const auto& a : alerts) rd.alerts.push_back(to_json(a));
   rd.census = census;
@@ -70,12 +71,9 @@ ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::
   const SweepObservations current = observations_from_records(cell_records, now, sensor);
   // With --mqtt the outbox needs a database: --db, else the default one.
   const std::optional<std::string> db_used = db_path ? db_path : publisher ? std::optional<std::string>(store::default_db_path().string()) : std::nullopt;
-  std::optional<store::Store> db;
-  std::filesystem::path path;
+  std::unique_ptr<store::Store> db;
   if (db_used) {
-    path = *db_used;
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    db.emplace(path);
+    db = store::open_store(*db_used);  // an SQLite file or a postgresql:// URL
     // The drive so far: positioned observations stored within the window.
     const auto since = now - static_cast<std::int64_t>(drive_window_s * 1000.0);
     db->for_each_observation(0, [&](std::int64_t, const CellObservation& o) {
@@ -106,7 +104,7 @@ ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::
   if (publisher) {
     const auto r = publisher->drain(*db, publisher->config().timeout_s);
     if (r.left > 0)
-      log::warn("mqtt: " + std::to_string(r.left) + " messages wait in the outbox of " + path.string() +
+      log::warn("mqtt: " + std::to_string(r.left) + " messages wait in the outbox of " + db->name() +
                 (r.connected ? "" : " (broker unreachable)") + "; sent with the next run");
   }
   return run;

@@ -61,8 +61,8 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   sweep::SweepPlan plan = sweep::plan_sweep(bands, po);  // provisional until the device's driver is known
   if (plan.tunings.empty()) throw InputError("monitor: no band to sweep");
 
-  if (o.db_path.has_parent_path()) std::filesystem::create_directories(o.db_path.parent_path());
-  store::Store db(o.db_path);
+  const std::unique_ptr<store::Store> opened = store::open_store(o.db_path.string());  // a file or postgresql://
+  store::Store& db = *opened;
   MonitorCore core(db, o.core);
   const auto wall = [] { return now_unix_ms(); };
   std::int64_t stream_start = wall();
@@ -77,12 +77,12 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   const auto learn_started = core.learning_started_ms();
   const std::int64_t learn_ends = learn_started.value_or(clock.now_ms()) + o.core.learn_ms;
   if (o.core.learn_ms == 0 && !core.has_baseline())
-    log::warn("monitor: --learn 0 without a baseline in " + o.db_path.string() +
+    log::warn("monitor: --learn 0 without a baseline in " + db.name() +
               ": every cell is scored without one (run with a learning period, or towerwatch baseline learn|import)");
   std::vector<std::string> band_names;
   for (const auto& b : bands) band_names.push_back(b.name);
   emit({{"type", "monitor_start"},
-        {"db", o.db_path.string()},
+        {"db", db.name()},
         {"device", dev.description},
         {"serial", dev.serial},
         {"bands", band_names},
@@ -210,7 +210,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       rd.run.sensor_id = dev.serial;
       rd.run.generated_unix_ms = t;
       rd.run.bands = band_names;
-      rd.run.facts = {{"database", o.db_path.string()},
+      rd.run.facts = {{"database", db.name()},
                       {"clock", clock_mode_name(o.clock)},
                       {"state", out.learning ? "learning" : "scoring"},
                       {"sweeps this run", std::to_string(stats.sweeps)},

@@ -16,7 +16,7 @@ std::optional<std::int64_t> meta_int(store::Store& st, const char* key) {
   std::int64_t x = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
   if (ec != std::errc() || p != v->data() + v->size())
-    throw RuntimeFailure(st.path().string() + ": meta '" + key + "' is not an integer");
+    throw RuntimeFailure(st.name() + ": meta '" + key + "' is not an integer");
   return x;
 }
 }  // namespace

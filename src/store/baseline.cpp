@@ -11,7 +11,7 @@
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
 #include "src/scorer/fn_clock.hpp"
-#include "src/store/sqlite_stmt.hpp"
+#include "src/store/stmt.hpp"
 #include "src/store/store.hpp"
 
 namespace tw::store {
@@ -135,7 +135,9 @@ std::int64_t learn_band_floors(Store& store, std::int64_t after, std::int64_t th
     recent.push_back(std::round(row.floor * 10.0) / 10.0);
     while (recent.size() > kRecentFloors) recent.erase(recent.begin());
     Stmt w(store,
-           "INSERT OR REPLACE INTO learned_band_floors(sensor_id, rat, band, recent, n, last_sweep_id) VALUES(?,?,?,?,?,?)");
+           "INSERT INTO learned_band_floors(sensor_id, rat, band, recent, n, last_sweep_id) VALUES(?,?,?,?,?,?) "
+           "ON CONFLICT (sensor_id, rat, band) DO UPDATE SET recent = excluded.recent, n = excluded.n, "
+           "last_sweep_id = excluded.last_sweep_id");
     w.bind(1, row.sensor);
     w.bind(2, row.rat);
     w.bind(3, row.band);
@@ -226,7 +228,7 @@ LearnReport learn_baseline(Store& store, const LearnOptions& options) {
   if (auto w = store.meta(kWatermark)) {
     auto [p, ec] = std::from_chars(w->data(), w->data() + w->size(), after);
     if (ec != std::errc() || p != w->data() + w->size())
-      throw RuntimeFailure(store.path().string() + ": meta '" + kWatermark + "' is not an integer");
+      throw RuntimeFailure(store.name() + ": meta '" + kWatermark + "' is not an integer");
   }
   std::set<std::pair<std::int64_t, std::string>> alerted;
   if (options.skip_alerted)

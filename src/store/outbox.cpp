@@ -3,7 +3,7 @@
 #include <random>
 
 #include "src/core/error.hpp"
-#include "src/store/sqlite_stmt.hpp"
+#include "src/store/stmt.hpp"
 
 namespace tw::store {
 
@@ -24,11 +24,11 @@ std::string outbox_epoch(Store& store) {
 std::int64_t outbox_append(Store& store, const std::string& kind, const nlohmann::json& payload) {
   if (!payload.is_object() || payload.empty()) throw InputError("outbox: a " + kind + " message must be a non-empty JSON object");
   outbox_epoch(store);
-  Stmt s(store, "INSERT INTO mqtt_outbox(kind, payload) VALUES(?, ?)");
+  Stmt s(store, "INSERT INTO mqtt_outbox(kind, payload) VALUES(?, ?) RETURNING seq");
   s.bind(1, kind);
   s.bind(2, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  s.run();
-  return sqlite3_last_insert_rowid(store.handle());
+  if (!s.step()) store.fail("the new outbox message's sequence number was not returned");
+  return s.col_int(0);
 }
 
 std::vector<OutboxMessage> outbox_pending(Store& store, std::size_t limit) {
@@ -42,7 +42,7 @@ std::vector<OutboxMessage> outbox_pending(Store& store, std::size_t limit) {
 void outbox_acknowledge(Store& store, const std::vector<std::int64_t>& seqs, std::int64_t now_ms, bool delete_rows) {
   if (seqs.empty()) return;
   Store::Transaction t(store);
-  Stmt s(store, delete_rows ? "DELETE FROM mqtt_outbox WHERE seq = ?2 AND ?1 IS NOT NULL"
+  Stmt s(store, delete_rows ? "DELETE FROM mqtt_outbox WHERE seq = ?2 AND CAST(?1 AS BIGINT) IS NOT NULL"
                             : "UPDATE mqtt_outbox SET acked_ms = ?1 WHERE seq = ?2");
   for (auto seq : seqs) {
     s.reset();
@@ -57,14 +57,14 @@ std::int64_t outbox_confirm_through(Store& store, std::int64_t seq) {
   Stmt s(store, "DELETE FROM mqtt_outbox WHERE seq <= ?");
   s.bind(1, seq);
   s.run();
-  return sqlite3_changes(store.handle());
+  return s.changes();
 }
 
 std::int64_t outbox_requeue_unconfirmed(Store& store, std::int64_t acked_before_ms) {
   Stmt s(store, "UPDATE mqtt_outbox SET acked_ms = NULL WHERE acked_ms IS NOT NULL AND acked_ms < ?");
   s.bind(1, acked_before_ms);
   s.run();
-  return sqlite3_changes(store.handle());
+  return s.changes();
 }
 
 std::int64_t outbox_size(Store& store) { return store.query_int("SELECT count(*) FROM mqtt_outbox"); }

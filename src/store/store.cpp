@@ -1,156 +1,36 @@
 #include "src/store/store.hpp"
 
-#include <pwd.h>
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include <cmath>
+#include <limits>
 #include <cstdlib>
 
 #include "src/core/error.hpp"
-#include "src/store/sqlite_stmt.hpp"
+#include "src/store/stmt.hpp"
 
 namespace tw::store {
 
 namespace {
 using nlohmann::json;
 
-constexpr std::int64_t kApplicationId = 0x54574442;  // "TWDB"
 
-// Ordered migrations: entry i brings the schema from version i to i+1.
-const char* const kMigrations[] = {
-    // 1: the first schema.
-    R"sql(
-CREATE TABLE meta(
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE sweeps(
-  id           INTEGER PRIMARY KEY,
-  time_unix_ms INTEGER NOT NULL,
-  sensor_id    TEXT NOT NULL,
-  lat REAL, lon REAL,
-  source       TEXT NOT NULL,
-  n_cells      INTEGER NOT NULL DEFAULT 0,
-  completed    INTEGER NOT NULL DEFAULT 0 CHECK (completed IN (0, 1))
-);
-CREATE TABLE observations(
-  id               INTEGER PRIMARY KEY,
-  sweep_id         INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
-  time_unix_ms     INTEGER NOT NULL,
-  sensor_id        TEXT NOT NULL,
-  lat REAL, lon REAL,
-  rat              TEXT NOT NULL,
-  arfcn            INTEGER NOT NULL,
-  band             TEXT NOT NULL,
-  freq_hz          REAL,
-  mcc INTEGER, mnc TEXT, lac INTEGER, ci INTEGER, bsic INTEGER,
-  power_dbfs       REAL NOT NULL,
-  power_dbm        REAL,
-  snr_db           REAL NOT NULL,
-  cfo_hz           REAL NOT NULL,
-  cfo_residual_ppb REAL,
-  si_seen          TEXT NOT NULL CHECK (json_valid(si_seen)),
-  params           TEXT NOT NULL CHECK (json_valid(params))
-);
-CREATE INDEX observations_by_sweep ON observations(sweep_id);
-CREATE TABLE known_cells(
-  id        INTEGER PRIMARY KEY,
-  cell_key  TEXT NOT NULL,
-  source    TEXT NOT NULL CHECK (source IN ('learned', 'opencellid')),
-  rat       TEXT NOT NULL,
-  mcc INTEGER, mnc TEXT, lac INTEGER, ci INTEGER,
-  arfcn     INTEGER NOT NULL DEFAULT -1,
-  bsic      INTEGER,
-  params_seen TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params_seen)),
-  power_n INTEGER NOT NULL DEFAULT 0, power_mean REAL, power_m2 REAL, power_min REAL, power_max REAL,
-  dbm_n   INTEGER NOT NULL DEFAULT 0, dbm_mean REAL,   dbm_m2 REAL,   dbm_min REAL,   dbm_max REAL,
-  cfo_n   INTEGER NOT NULL DEFAULT 0, cfo_mean REAL,   cfo_m2 REAL,   cfo_min REAL,   cfo_max REAL,
-  n_observations INTEGER NOT NULL DEFAULT 0,
-  first_seen_ms INTEGER, last_seen_ms INTEGER,
-  lat REAL, lon REAL, n_positions INTEGER NOT NULL DEFAULT 0,
-  extra     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(extra)),
-  UNIQUE (cell_key, source)
-);
-CREATE INDEX known_cells_by_cgi ON known_cells(mcc, mnc, lac, ci);
-CREATE TABLE alerts(
-  id           INTEGER PRIMARY KEY,
-  sweep_id     INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
-  cell_key     TEXT NOT NULL,
-  score        REAL NOT NULL,
-  reasons      TEXT NOT NULL CHECK (json_valid(reasons))
-);
-CREATE INDEX alerts_by_sweep ON alerts(sweep_id);
-)sql",
-    // 2: the open findings of `towerwatch monitor` (additive: no existing table changes).
-    R"sql(
-CREATE TABLE monitor_findings(
-  key                 TEXT PRIMARY KEY,
-  cell_key            TEXT NOT NULL,
-  score               REAL NOT NULL,
-  rules               TEXT NOT NULL CHECK (json_valid(rules)),
-  alert               TEXT NOT NULL CHECK (json_valid(alert)),
-  opened_sweep_id     INTEGER NOT NULL,
-  reported_sweep_id   INTEGER NOT NULL,
-  last_alert_sweep_id INTEGER NOT NULL,
-  opened_ms           INTEGER NOT NULL,
-  last_alert_ms       INTEGER NOT NULL,
-  quiet_sweeps        INTEGER NOT NULL DEFAULT 0 CHECK (quiet_sweeps >= 0)
-);
-)sql",
-    // 3 (fleet, src/store/outbox.hpp): the MQTT outbox; messages wait here, written in the sweep's own
-    // transaction, until the broker (or the collector) has them. AUTOINCREMENT: a sequence number is never
-    // reused, even after the rows before it were deleted (it is part of the message id).
-    R"sql(
-CREATE TABLE mqtt_outbox(
-  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind     TEXT NOT NULL CHECK (kind IN ('cell', 'alert', 'sweep')),
-  payload  TEXT NOT NULL CHECK (json_valid(payload)),
-  acked_ms INTEGER
-);
-)sql",
-    // 4: positions (hw/position_source.hpp). Every observation keeps the fix valid at its tuning's time:
-    // fix_mode 'none' with NULL lat/lon when there was none (rows older than this migration say 'none' too),
-    // eph = horizontal error estimate in metres, fix_time = the receiver's time of the fix (Unix ms). The
-    // track: every report received during a sweep, t = the system clock when received (Unix ms).
-    R"sql(
-ALTER TABLE observations ADD COLUMN fix_mode TEXT NOT NULL DEFAULT 'none' CHECK (fix_mode IN ('none', '2d', '3d'));
-ALTER TABLE observations ADD COLUMN eph REAL;
-ALTER TABLE observations ADD COLUMN fix_time INTEGER;
-CREATE TABLE track(
-  sweep_id  INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
-  t         INTEGER NOT NULL,
-  lat REAL, lon REAL, alt REAL,
-  fix_mode  TEXT NOT NULL CHECK (fix_mode IN ('none', '2d', '3d')),
-  eph       REAL,
-  CHECK ((fix_mode = 'none') = (lat IS NULL OR lon IS NULL))
-);
-CREATE INDEX track_by_sweep ON track(sweep_id, t);
-)sql",
-    // 5: the noise floor of each band a sweep measured (its power census) and the floors the baseline learned
-    // per sensor and band (rule J1, jamming). Additive.
-    R"sql(
-CREATE TABLE sweep_band_floors(
-  sweep_id    INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
-  rat         TEXT NOT NULL,
-  band        TEXT NOT NULL,
-  floor_dbfs_per_mhz REAL NOT NULL,
-  tunings     INTEGER NOT NULL DEFAULT 1,
-  PRIMARY KEY (sweep_id, rat, band)
-);
-CREATE TABLE learned_band_floors(
-  sensor_id   TEXT NOT NULL,
-  rat         TEXT NOT NULL,
-  band        TEXT NOT NULL,
-  recent      TEXT NOT NULL CHECK (json_valid(recent)),
-  n           INTEGER NOT NULL DEFAULT 0,
-  last_sweep_id INTEGER NOT NULL,
-  PRIMARY KEY (sensor_id, rat, band)
-);
-)sql",
-};
-constexpr int kNumMigrations = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
-static_assert(kNumMigrations == Store::kSchemaVersion, "one migration per schema version");
+// INSERT of every column, or UPDATE of the row with the same `key_columns` (both backends' upsert syntax).
+std::string upsert_sql(const char* table, const std::string& columns, const std::string& key_columns) {
+  std::string placeholders, updates;
+  std::size_t pos = 0;
+  while (pos < columns.size()) {
+    std::size_t end = columns.find(',', pos);
+    if (end == std::string::npos) end = columns.size();
+    std::string col = columns.substr(pos, end - pos);
+    col.erase(0, col.find_first_not_of(' '));
+    col.erase(col.find_last_not_of(' ') + 1);
+    placeholders += placeholders.empty() ? "?" : ",?";
+    if ((", " + key_columns + ",").find(", " + col + ",") == std::string::npos)
+      updates += (updates.empty() ? "" : ", ") + col + " = excluded." + col;
+    pos = end + 1;
+  }
+  return std::string("INSERT INTO ") + table + "(" + columns + ") VALUES(" + placeholders + ") ON CONFLICT (" +
+         key_columns + ") DO UPDATE SET " + updates;
+}
 
 // JSON text for storage: invalid UTF-8 in attacker-controlled strings is replaced (U+FFFD), never fatal.
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -229,7 +109,7 @@ json parse_stored(Store& st, const std::string& text, const char* column) {
   try {
     return json::parse(text);
   } catch (const json::exception&) {
-    throw RuntimeFailure(st.path().string() + ": column '" + column + "' holds invalid JSON");
+    throw RuntimeFailure(st.name() + ": column '" + column + "' holds invalid JSON");
   }
 }
 
@@ -269,22 +149,6 @@ CellObservation read_observation(Store& st, Stmt& s, int c) {
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------------------
-std::filesystem::path default_db_path() {
-  if (const char* d = std::getenv("TW_DATA_DIR"); d && *d) return std::filesystem::path(d) / "towerwatch.db";
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
-    return std::filesystem::path(x) / "towerwatch" / "towerwatch.db";
-  std::filesystem::path home;
-  if (const char* h = std::getenv("HOME"); h && *h) {
-    home = h;
-  } else if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir && *pw->pw_dir) {
-    home = pw->pw_dir;  // an empty environment (env -i, a service without HOME): the account's home
-  } else {
-    throw InputError("database: neither --db, TW_DATA_DIR, XDG_DATA_HOME nor HOME is set: nowhere to keep it");
-  }
-  return home / ".local" / "share" / "towerwatch" / "towerwatch.db";
-}
-
 void RunningStats::add(double x) {
   ++count;
   const double delta = x - mean;
@@ -308,127 +172,6 @@ std::string cell_key(const CellObservation& o) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-void Store::DbClose::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-
-void Store::fail(const std::string& what) {
-  throw RuntimeFailure(path_.string() + ": " + what + ": " + (db_ ? sqlite3_errmsg(db_.get()) : "no database"));
-}
-
-Store::Store(const std::filesystem::path& path) : path_(path) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
-  db_.reset(raw);  // even on failure sqlite hands back a handle to close
-  if (rc != SQLITE_OK) fail("cannot open the database");
-  sqlite3_extended_result_codes(db_.get(), 1);
-  sqlite3_busy_timeout(db_.get(), 5000);
-  // The first read of the file tells an SQLite database from anything else.
-  std::int64_t app_id = 0;
-  try {
-    app_id = query_int("PRAGMA application_id");
-  } catch (const RuntimeFailure&) {
-    if ((sqlite3_errcode(db_.get()) & 0xff) == SQLITE_NOTADB)
-      throw InputError(path_.string() + ": not a towerwatch database (not an SQLite file)");
-    throw;
-  }
-  const std::int64_t version = query_int("PRAGMA user_version");
-  if (app_id != 0 && app_id != kApplicationId)
-    throw InputError(path_.string() + ": not a towerwatch database (an SQLite file of another application)");
-  if (version == 0 && query_int("SELECT count(*) FROM sqlite_schema") > 0)
-    throw InputError(path_.string() + ": not a towerwatch database (an SQLite file with other tables)");
-  if (version > kSchemaVersion)
-    throw RuntimeFailure(path_.string() + ": database schema version " + std::to_string(version) +
-                         " is newer than this towerwatch knows (" + std::to_string(kSchemaVersion) +
-                         "): use a newer towerwatch");
-  const std::string mode = query_text("PRAGMA journal_mode=WAL");
-  if (mode != "wal") fail("cannot switch to WAL journal mode (got '" + mode + "')");
-  exec("PRAGMA synchronous=NORMAL");
-  exec("PRAGMA foreign_keys=ON");
-  migrate();
-}
-
-Store::~Store() {
-  for (auto& [sql, c] : statements_) sqlite3_finalize(c.stmt);
-}
-
-sqlite3_stmt* Store::acquire_statement(const std::string& sql, CachedStatement*& slot) {
-  auto it = statements_.find(sql);
-  if (it != statements_.end() && !it->second.in_use) {
-    it->second.in_use = true;
-    slot = &it->second;
-    return it->second.stmt;
-  }
-  const bool keep = it == statements_.end();
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v3(db_.get(), sql.c_str(), static_cast<int>(sql.size() + 1), keep ? SQLITE_PREPARE_PERSISTENT : 0,
-                         &s, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(s);
-    fail("cannot prepare '" + sql + "'");
-  }
-  slot = keep ? &statements_.emplace(sql, CachedStatement{s, true}).first->second : nullptr;
-  return s;
-}
-
-void Store::release_statement(sqlite3_stmt* stmt, CachedStatement* slot) {
-  if (!slot) {
-    sqlite3_finalize(stmt);
-    return;
-  }
-  sqlite3_reset(stmt);  // ends any read it holds; its error code is the last step's, reported there
-  sqlite3_clear_bindings(stmt);
-  slot->in_use = false;
-}
-
-void Store::migrate() {
-  for (;;) {
-    if (query_int("PRAGMA user_version") >= kSchemaVersion) return;  // up to date: no write lock taken
-    Transaction t(*this);
-    const std::int64_t v = query_int("PRAGMA user_version");  // re-read under the write lock
-    if (v >= kSchemaVersion) return;
-    if (sqlite3_exec(db_.get(), kMigrations[v], nullptr, nullptr, nullptr) != SQLITE_OK)
-      fail("schema migration " + std::to_string(v + 1) + " failed");
-    // PRAGMAs take no bound parameters; these are integers of ours, never input.
-    exec("PRAGMA application_id=" + std::to_string(kApplicationId));
-    exec("PRAGMA user_version=" + std::to_string(v + 1));
-    t.commit();
-  }
-}
-
-int Store::schema_version() { return static_cast<int>(query_int("PRAGMA user_version")); }
-
-void Store::exec(const std::string& sql) {
-  if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail("'" + sql + "'");
-}
-std::string Store::query_text(const std::string& sql) {
-  Stmt s(*this, sql);
-  if (!s.step()) fail("'" + sql + "' returned no row");
-  return s.col_text(0);
-}
-std::int64_t Store::query_int(const std::string& sql) {
-  Stmt s(*this, sql);
-  if (!s.step()) fail("'" + sql + "' returned no row");
-  return s.col_int(0);
-}
-
-Store::Transaction::Transaction(Store& s) : s_(s) {
-  nested_ = sqlite3_get_autocommit(s_.db_.get()) == 0;  // a transaction is open already
-  s_.exec(nested_ ? "SAVEPOINT tw_nested" : "BEGIN IMMEDIATE");
-}
-Store::Transaction::~Transaction() {
-  if (done_) return;
-  if (nested_) {
-    sqlite3_exec(s_.db_.get(), "ROLLBACK TO tw_nested", nullptr, nullptr, nullptr);
-    sqlite3_exec(s_.db_.get(), "RELEASE tw_nested", nullptr, nullptr, nullptr);
-  } else {
-    sqlite3_exec(s_.db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-}
-void Store::Transaction::commit() {
-  s_.exec(nested_ ? "RELEASE tw_nested" : "COMMIT");
-  done_ = true;
-}
-
-// ---------------------------------------------------------------------------------------------------------
 std::int64_t Store::store_sweep(const SweepObservations& sweep, const std::string& source) {
   Transaction t(*this);
   std::optional<double> lat, lon;
@@ -436,14 +179,16 @@ std::int64_t Store::store_sweep(const SweepObservations& sweep, const std::strin
     lat = sweep.cells.front().lat;
     lon = sweep.cells.front().lon;
   }
-  Stmt ins(*this, "INSERT INTO sweeps(time_unix_ms, sensor_id, lat, lon, source, completed) VALUES(?,?,?,?,?,0)");
+  Stmt ins(*this,
+           "INSERT INTO sweeps(time_unix_ms, sensor_id, lat, lon, source, completed) VALUES(?,?,?,?,?,0) RETURNING id");
   ins.bind(1, sweep.time_unix_ms);
   ins.bind(2, sweep.sensor_id);
   ins.bind(3, lat);
   ins.bind(4, lon);
   ins.bind(5, source);
-  ins.run();
-  const std::int64_t id = sqlite3_last_insert_rowid(db_.get());
+  if (!ins.step()) fail("the new sweep's id was not returned");
+  const std::int64_t id = ins.col_int(0);
+  ins.reset();
 
   Stmt obs(*this, std::string("INSERT INTO observations(sweep_id, ") + kObservationColumns +
                       ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -491,7 +236,10 @@ std::int64_t Store::store_sweep(const SweepObservations& sweep, const std::strin
     tr.bind(7, pos && f.eph_m && std::isfinite(*f.eph_m) ? f.eph_m : std::nullopt);
     tr.run();
   }
-  Stmt fl(*this, "INSERT OR REPLACE INTO sweep_band_floors(sweep_id, rat, band, floor_dbfs_per_mhz, tunings) VALUES(?,?,?,?,?)");
+  Stmt fl(*this,
+          "INSERT INTO sweep_band_floors(sweep_id, rat, band, floor_dbfs_per_mhz, tunings) VALUES(?,?,?,?,?) "
+          "ON CONFLICT (sweep_id, rat, band) DO UPDATE SET floor_dbfs_per_mhz = excluded.floor_dbfs_per_mhz, "
+          "tunings = excluded.tunings");
   for (const auto& f : sweep.band_floors) {
     if (!std::isfinite(f.noise_floor_dbfs_per_mhz) || f.noise_floor_dbfs_per_mhz < -300.0 || f.noise_floor_dbfs_per_mhz > 100.0)
       throw InputError("sweep band floor '" + f.band + "': field 'noise_floor_dbfs_per_mhz' is not a level in dBFS/MHz");
@@ -512,7 +260,10 @@ std::int64_t Store::store_sweep(const SweepObservations& sweep, const std::strin
 }
 
 std::vector<Fix> Store::track(std::int64_t sweep_id) {
-  Stmt s(*this, "SELECT t, lat, lon, alt, fix_mode, eph FROM track WHERE sweep_id = ? ORDER BY t, rowid");
+  // Ties in time keep their insertion order (SQLite: rowid; PostgreSQL: the identity column id).
+  Stmt s(*this, dialect() == Dialect::sqlite
+                    ? "SELECT t, lat, lon, alt, fix_mode, eph FROM track WHERE sweep_id = ? ORDER BY t, rowid"
+                    : "SELECT t, lat, lon, alt, fix_mode, eph FROM track WHERE sweep_id = ? ORDER BY t, id");
   s.bind(1, sweep_id);
   std::vector<Fix> out;
   while (s.step()) {
@@ -549,7 +300,7 @@ std::vector<SweepInfo> Store::sweeps() {
 SweepObservations Store::load_sweep(std::int64_t sweep_id) {
   Stmt h(*this, "SELECT time_unix_ms, sensor_id FROM sweeps WHERE id = ?");
   h.bind(1, sweep_id);
-  if (!h.step()) throw InputError(path_.string() + ": no sweep with id " + std::to_string(sweep_id));
+  if (!h.step()) throw InputError(name() + ": no sweep with id " + std::to_string(sweep_id));
   SweepObservations out;
   out.time_unix_ms = h.col_int(0);
   out.sensor_id = h.col_text(1);
@@ -571,13 +322,31 @@ SweepObservations Store::load_sweep(std::int64_t sweep_id) {
 
 void Store::for_each_observation(std::int64_t after_sweep_id,
                                  const std::function<void(std::int64_t, const CellObservation&)>& fn) {
-  Stmt s(*this, std::string("SELECT sweep_id, ") + kObservationColumns +
-                    " FROM observations o WHERE o.sweep_id > ?"
-                    " AND o.sweep_id IN (SELECT id FROM sweeps WHERE completed = 1) ORDER BY o.sweep_id, o.id");
-  s.bind(1, after_sweep_id);
-  while (s.step()) {
-    const std::int64_t sid = s.col_int(0);
-    fn(sid, read_observation(*this, s, 1));
+  // In pages of (sweep_id, id) order: PostgreSQL hands over a statement's whole result at once, and a
+  // fleet's observations need not fit in memory. Each page is read whole before fn sees its rows (fn may
+  // use the store).
+  constexpr std::int64_t kPage = 20000;
+  static const std::string sql = std::string("SELECT o.sweep_id, o.id, ") + kObservationColumns +
+                                 " FROM observations o WHERE (o.sweep_id > ?1 OR (o.sweep_id = ?1 AND o.id > ?2))"
+                                 " AND o.sweep_id IN (SELECT id FROM sweeps WHERE completed = 1)"
+                                 " ORDER BY o.sweep_id, o.id LIMIT ?3";
+  std::int64_t last_sweep = after_sweep_id, last_id = std::numeric_limits<std::int64_t>::max();
+  std::vector<std::pair<std::int64_t, CellObservation>> page;
+  for (;;) {
+    page.clear();
+    {
+      Stmt s(*this, sql);
+      s.bind(1, last_sweep);
+      s.bind(2, last_id);
+      s.bind(3, kPage);
+      while (s.step()) {
+        last_sweep = s.col_int(0);
+        last_id = s.col_int(1);
+        page.emplace_back(last_sweep, read_observation(*this, s, 2));
+      }
+    }
+    for (const auto& [sid, o] : page) fn(sid, o);
+    if (static_cast<std::int64_t>(page.size()) < kPage) return;
   }
 }
 
@@ -635,8 +404,8 @@ std::optional<KnownCell> Store::known_cell(const std::string& key, const std::st
 void Store::put_known_cell(const KnownCell& k) {
   if (k.source != "learned" && k.source != "opencellid")
     throw InputError("known cell " + k.key + ": source must be 'learned' or 'opencellid'");
-  Stmt s(*this, std::string("INSERT OR REPLACE INTO known_cells(") + kKnownColumns +
-                    ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  static const std::string sql = upsert_sql("known_cells", kKnownColumns, "cell_key, source");
+  Stmt s(*this, sql);
   s.bind(1, k.key);
   s.bind(2, k.source);
   s.bind(3, k.rat);
@@ -668,17 +437,18 @@ void Store::delete_known_cells(const std::string& source) {
 
 std::int64_t Store::store_alert(std::int64_t sweep_id, const std::string& key, double score, const json& reasons) {
   if (!std::isfinite(score)) throw InputError("alert for " + key + ": score is not a finite number");
-  Stmt s(*this, "INSERT INTO alerts(sweep_id, cell_key, score, reasons) VALUES(?,?,?,?)");
+  Stmt s(*this, "INSERT INTO alerts(sweep_id, cell_key, score, reasons) VALUES(?,?,?,?) RETURNING id");
   s.bind(1, sweep_id);
   s.bind(2, key);
   s.bind(3, score);
   s.bind(4, dump(reasons));
-  s.run();
-  return sqlite3_last_insert_rowid(db_.get());
+  if (!s.step()) fail("the new alert's id was not returned");
+  return s.col_int(0);
 }
 
 std::vector<AlertRecord> Store::alerts(std::optional<std::int64_t> sweep_id) {
-  Stmt s(*this, "SELECT id, sweep_id, cell_key, score, reasons FROM alerts WHERE (?1 IS NULL OR sweep_id = ?1) ORDER BY id");
+  Stmt s(*this, "SELECT id, sweep_id, cell_key, score, reasons FROM alerts WHERE (CAST(?1 AS BIGINT) IS NULL OR sweep_id = ?1) "
+         "ORDER BY id");
   s.bind(1, sweep_id);
   std::vector<AlertRecord> out;
   while (s.step()) {
@@ -720,9 +490,12 @@ void Store::put_open_finding(const OpenFinding& f) {
   if (f.key.empty()) throw InputError("open finding: empty key");
   if (!std::isfinite(f.score)) throw InputError("open finding " + f.key + ": score is not a finite number");
   if (f.quiet_sweeps < 0) throw InputError("open finding " + f.key + ": quiet_sweeps is negative");
-  Stmt s(*this,
-         "INSERT OR REPLACE INTO monitor_findings(key, cell_key, score, rules, alert, opened_sweep_id, "
-         "reported_sweep_id, last_alert_sweep_id, opened_ms, last_alert_ms, quiet_sweeps) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  static const std::string sql =
+      upsert_sql("monitor_findings",
+                 "key, cell_key, score, rules, alert, opened_sweep_id, reported_sweep_id, last_alert_sweep_id, "
+                 "opened_ms, last_alert_ms, quiet_sweeps",
+                 "key");
+  Stmt s(*this, sql);
   s.bind(1, f.key);
   s.bind(2, f.cell_key);
   s.bind(3, f.score);
@@ -750,7 +523,7 @@ std::optional<std::string> Store::meta(const std::string& key) {
   return s.col_text(0);
 }
 void Store::set_meta(const std::string& key, const std::string& value) {
-  Stmt s(*this, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+  Stmt s(*this, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   s.bind(1, key);
   s.bind(2, value);
   s.run();

@@ -1,15 +1,15 @@
-// The observation store: one SQLite file holding every sweep, its cell observations, the baseline of known
-// cells and the alerts.
-//
-// Durability: WAL journal, synchronous=NORMAL. Every sweep is written in ONE transaction (BEGIN IMMEDIATE ..
-// COMMIT), so a crash of the process (kill -9) at any moment leaves the database valid and holding every sweep
-// whose commit returned; a sweep being written is absent as a whole, never partial. With synchronous=NORMAL a
-// power failure or OS crash may lose the last commits since the WAL was last synced (at checkpoints), but never
-// corrupts the database (SQLite's WAL guarantee).
-//
-// Schema versioned with PRAGMA user_version and an ordered list of migrations (store.cpp); a database whose
-// version is newer than this code knows is refused. PRAGMA application_id marks the file as towerwatch's.
-// Broadcast strings are attacker-controlled: every value goes through bound parameters, never into SQL text.
+// The observation store: every sweep, its cell observations, the baseline of known cells and the alerts, in
+// one of two backends (src/store/connection.hpp) with the same versioned schema (src/store/schema.cpp):
+// - an SQLite file (one machine, the default): WAL journal, synchronous=NORMAL. Every sweep is written in ONE
+//   transaction (BEGIN IMMEDIATE .. COMMIT), so a crash of the process (kill -9) at any moment leaves the
+//   database valid and holding every sweep whose commit returned; a sweep being written is absent as a whole,
+//   never partial. With synchronous=NORMAL a power failure or OS crash may lose the last commits since the
+//   WAL was last synced (at checkpoints), but never corrupts the database (SQLite's WAL guarantee). Schema
+//   version in PRAGMA user_version; PRAGMA application_id marks the file as towerwatch's.
+// - a PostgreSQL database (a fleet): `postgresql://` or `postgres://` URL, the tables in its schema
+//   "towerwatch", the same transactions (a sweep in one), the version in towerwatch.schema_version.
+// A database whose version is newer than this code knows is refused. Broadcast strings are
+// attacker-controlled: every value goes through bound parameters of prepared statements, never into SQL text.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -25,9 +25,9 @@
 #include <nlohmann/json.hpp>
 
 #include "src/scorer/observation.hpp"
+#include "src/store/connection.hpp"
 
 struct sqlite3;
-struct sqlite3_stmt;
 
 namespace tw::store {
 
@@ -111,15 +111,24 @@ class Store {
  public:
   static constexpr int kSchemaVersion = 5;  // 2: monitor_findings, 3: mqtt_outbox, 4: positions (observation fix columns, track), 5: sweep_band_floors, learned_band_floors
 
-  // Opens (creating if absent) and migrates the database. tw::InputError if the file is not a towerwatch
+  // Opens (creating if absent) and migrates the SQLite file. tw::InputError if the file is not a towerwatch
   // database; tw::RuntimeFailure (naming the file) for a newer schema or any SQLite failure.
   explicit Store(const std::filesystem::path& path);
+  // Over an open connection of either backend, migrated up to `migrate_to` (below kSchemaVersion: tests of
+  // the migrations only).
+  explicit Store(std::unique_ptr<Connection> connection, int migrate_to = kSchemaVersion);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // For messages: the file, or the PostgreSQL URL without its password.
   const std::filesystem::path& path() const { return path_; }
+  const std::string& name() const { return conn_->name(); }
+  Dialect dialect() const { return conn_->dialect(); }
+  Connection& connection() { return *conn_; }
   int schema_version();
+  // Applies the migrations up to `version` (at most kSchemaVersion), each in its own transaction.
+  void migrate(int version = kSchemaVersion);
 
   // One transaction for the whole sweep; returns its id. Sweep position: the first cell's lat/lon.
   // A malformed observation (non-finite measurement, identity out of range) is a tw::InputError naming the
@@ -152,10 +161,12 @@ class Store {
   void put_open_finding(const OpenFinding& finding);   // insert or replace (key)
   void delete_open_finding(const std::string& key);
 
-  // RAII transaction (BEGIN IMMEDIATE; rolls back unless commit() was called). Nested inside an open
-  // transaction it becomes a SAVEPOINT: commit() releases it into the outer transaction, destruction without
-  // commit() rolls back to it; the outer transaction decides what reaches the file (so a caller can write a
-  // sweep, its alerts and the baseline update as one transaction with store_sweep and learn_baseline).
+  // RAII transaction (SQLite: BEGIN IMMEDIATE, PostgreSQL: BEGIN + the writers' advisory lock: one writer at
+  // a time in both; rolls back unless commit() was called).
+  // Nested inside an open transaction it becomes a SAVEPOINT: commit() releases it into the outer
+  // transaction, destruction without commit() rolls back to it; the outer transaction decides what reaches
+  // the database (so a caller can write a sweep, its alerts and the baseline update as one transaction with
+  // store_sweep and learn_baseline).
   class Transaction {
    public:
     explicit Transaction(Store& s);
@@ -170,35 +181,27 @@ class Store {
     bool nested_ = false;
   };
 
-  // Runs one SQL statement without parameters (schema, pragmas); for tests and migrations.
+  // Runs SQL without parameters (schema, pragmas); for tests and migrations.
   void exec(const std::string& sql);
   // The single text/integer result of a parameterless query (e.g. "PRAGMA integrity_check").
   std::string query_text(const std::string& sql);
   std::int64_t query_int(const std::string& sql);
 
-  sqlite3* handle() { return db_.get(); }
-  [[noreturn]] void fail(const std::string& what);  // RuntimeFailure naming the file + sqlite message
+  sqlite3* handle() { return conn_->sqlite_handle(); }  // the SQLite backend's connection, else nullptr
+  [[noreturn]] void fail(const std::string& what);      // RuntimeFailure naming the database + its message
 
  private:
-  struct DbClose {
-    void operator()(sqlite3* db) const;
-  };
-  void migrate();
-  // Prepared statements of this connection, kept for reuse by Stmt (src/store/sqlite_stmt.hpp): compiling
-  // an INSERT costs more than running it, and an import runs one per row. A statement an outer Stmt still
-  // holds is not handed out again (the caller gets a fresh, uncached one). Finalized before the connection.
-  friend class Stmt;
-  struct CachedStatement {
-    sqlite3_stmt* stmt = nullptr;
-    bool in_use = false;
-  };
-  // `slot`: the cache entry handed out (stable: the map's nodes do not move), or nullptr for an uncached one.
-  sqlite3_stmt* acquire_statement(const std::string& sql, CachedStatement*& slot);
-  void release_statement(sqlite3_stmt* stmt, CachedStatement* slot);
+  std::unique_ptr<Connection> conn_;
   std::filesystem::path path_;
-  std::unique_ptr<sqlite3, DbClose> db_;
-  std::unordered_map<std::string, CachedStatement> statements_;
 };
+
+// A postgresql:// or postgres:// URL (else a file path).
+bool is_postgresql_url(std::string_view db);
+// `db` as messages show it: a URL's password left out.
+std::string db_display_name(const std::string& db);
+// The store `db` names: a PostgreSQL URL or an SQLite file (created with its parent directories if absent),
+// migrated to the current schema. Errors as Store's (a malformed URL: tw::InputError naming the field).
+std::unique_ptr<Store> open_store(const std::string& db);
 
 // The meta key of the baseline's watermark: the last sweep id folded into the learned known cells.
 inline constexpr const char* kLearnedThroughSweepMeta = "learned_through_sweep";

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "src/locate/cell_positions.hpp"
-#include "src/store/sqlite_stmt.hpp"
+#include "src/store/stmt.hpp"
 
 namespace tw::store {
 
@@ -246,12 +246,20 @@ std::optional<tw::LearnedFloor> StoreBaselineView::learned_band_floor(const std:
 std::vector<tw::KnownCell> StoreBaselineView::learned_cells_in_band(const std::string& rat, const std::string& band) const {
   Stmt s(store_,
          "SELECT mcc, mnc, lac, ci, arfcn, n_observations, first_seen_ms, last_seen_ms, params_seen FROM known_cells "
-         "WHERE source = 'learned' AND rat = ?1 AND EXISTS (SELECT 1 FROM json_each(known_cells.params_seen, '$.band') "
-         "WHERE value = ?2) ORDER BY arfcn, ci");
+         "WHERE source = 'learned' AND rat = ?1 ORDER BY arfcn, ci");
   s.bind(1, rat);
-  s.bind(2, band);
   std::vector<tw::KnownCell> out;
   while (s.step()) {
+    // In the band: params_seen "band" holds it (the same test in both backends, here rather than in SQL).
+    const json seen = parse_json(s.col_text(8));
+    bool in_band = false;
+    if (seen.is_object() && seen.contains("band")) {
+      const json& b = seen["band"];
+      if (b.is_string()) in_band = b.get<std::string>() == band;
+      if (b.is_array())
+        for (const auto& v : b) in_band = in_band || (v.is_string() && v.get<std::string>() == band);
+    }
+    if (!in_band) continue;
     tw::KnownCell k;
     k.source = "observed";
     k.rat = rat;
@@ -263,7 +271,6 @@ std::vector<tw::KnownCell> StoreBaselineView::learned_cells_in_band(const std::s
     k.n_observations = s.col_int(5);
     k.first_seen_unix_ms = s.col_opt_int(6).value_or(0);
     k.last_seen_unix_ms = s.col_opt_int(7).value_or(0);
-    const json seen = parse_json(s.col_text(8));
     if (seen.is_object() && seen.contains("pci") && seen["pci"].is_array() && !seen["pci"].empty()) {
       const json& p = seen["pci"].back();
       if (p.is_number_integer() && p.get<long long>() >= 0 && p.get<long long>() <= 503) k.pci = p.get<int>();
