@@ -152,8 +152,9 @@ TEST(PcapPacket, WrongLengthsAndTypesAreCountedSkips) {
   };
   EXPECT_EQ(decode(1, with(1, 3)), "gsmtap_bad_hdr_len");
   EXPECT_EQ(decode(1, with(1, 200)), "gsmtap_bad_hdr_len");
-  EXPECT_EQ(decode(1, with(0, 3)), "gsmtap_bad_version");
-  EXPECT_EQ(decode(1, with(2, 0x0b)), "gsmtap_type_other");
+  EXPECT_EQ(decode(1, with(0, 1)), "gsmtap_bad_version");
+  EXPECT_EQ(decode(1, with(0, 3)), "gsmtap_v3_not_read");   // SCAT --gsmtapv3: another header
+  EXPECT_EQ(decode(1, with(2, 0x0a)), "gsmtap_type_other");   // GMR-1
   EXPECT_EQ(decode(1, with(4, 0x40)), "gsm_uplink");
   EXPECT_EQ(decode(1, with(12, 0x09)), "gsm_subtype_other");
   EXPECT_EQ(decode(1, with(12, 0x07)), "gsm_dedicated_channel");        // SDCCH/4
