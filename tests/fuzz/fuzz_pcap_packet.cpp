@@ -19,7 +19,7 @@
 #include "tests/fuzz/fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static constexpr int kLinkTypes[] = {0, 1, 12, 101, 108, 113, 147, 228, 229, 276, 105};
+  static constexpr int kLinkTypes[] = {0, 1, 12, 101, 108, 113, 147, 228, 229, 252, 276, 105};
   if (size < 2) return 0;
   const int link_type = kLinkTypes[data[0] % (sizeof kLinkTypes / sizeof kLinkTypes[0])];
   const std::uint16_t port = data[1] & 1 ? 4729 : 5000;
