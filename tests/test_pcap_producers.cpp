@@ -316,6 +316,53 @@ TEST(PcapProducers, GrGsmOnLoopback) {
   }
 }
 
+// srsRAN 4G's MAC pcap (srsRAN_4G lib/include/srsran/common/pcap.h LTE_PCAP_MAC_WritePDU; link type 147, as
+// LTESniffer writes it through the same code): radio type, direction, RNTI type, then the tags RNTI, UE id,
+// SFN/subframe, CRC status, carrier id, NB mode, and the payload tag before the PDU. The real SIB1 on SI-RNTI
+// (0xffff), one with a failed CRC, one in NB-IoT mode (a SIB1-NB would follow), an uplink C-RNTI PDU.
+Octets srsran_mac(std::uint8_t direction, std::uint8_t rnti_type, std::uint16_t rnti, int sfn, int sf, bool crc_ok,
+                  bool nb_iot, const Octets& pdu) {
+  Octets o{1, direction, rnti_type, 0x02};
+  put16(o, rnti);
+  o.push_back(0x03);
+  put16(o, 0);
+  o.push_back(0x04);
+  put16(o, static_cast<std::uint16_t>(sfn << 4 | sf));
+  o.push_back(0x07);
+  o.push_back(crc_ok ? 1 : 0);
+  o.push_back(0x0a);
+  o.push_back(0);
+  o.push_back(0x0f);
+  o.push_back(nb_iot ? 1 : 0);
+  o.push_back(0x01);
+  return cat(o, pdu);
+}
+
+TEST(PcapProducers, SrsranMacPcap) {
+  TW_REQUIRE_SHARED(shared);
+  TempDir dir;
+  const Sib1Truth t = real_sib1(shared);
+  const Octets padded_sib1 = t.octets;   // the whole transport block: TBS 176 bits = 22 octets (reference.json notes)
+  std::vector<TimedFrame> f;
+  double time = 1.7e9;
+  for (int sfn = 952; sfn <= 958; sfn += 2) f.push_back({time += 0.02, srsran_mac(1, 4, 0xffff, sfn, 5, true, false, padded_sib1)});
+  f.push_back({time += 0.001, srsran_mac(1, 4, 0xffff, 960, 5, false, false, padded_sib1)});
+  f.push_back({time += 0.001, srsran_mac(1, 4, 0xffff, 961, 5, true, true, {0x00, 0x11, 0x22})});
+  f.push_back({time += 0.001, srsran_mac(0, 3, 0x4601, 962, 2, true, false, {0x3d, 0x21, 0x00})});
+  const auto path = (dir / "srsran_mac.pcap").string();
+  write_pcap(path, 147, f);
+  const auto r = run_towerwatch({"analyze", path, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = json_lines(r.out);
+  const json lte = cells_of(lines, "LTE");
+  ASSERT_EQ(lte.size(), 1u) << r.out;
+  expect_real_cell(lte[0], t);
+  EXPECT_EQ(lte[0]["duplex"], "FDD");
+  const json s = lines_of_type(lines, "summary").at(0);
+  EXPECT_EQ(s["lte_messages"], 4);
+  EXPECT_EQ(s["skipped"], json({{"mac_lte_crc_failed", 1}, {"mac_lte_nb_iot", 1}, {"mac_lte_uplink", 1}}));
+}
+
 // Wireshark "Export PDUs" (File > Export PDUs to File; epan/exported_pdu.h: 16-bit tag and length, strings
 // NUL-padded to 4 octets, tag 12 dissector name, 14 dissector table, 32 its value, 0 end of options).
 Octets exported(const std::vector<std::pair<std::uint16_t, Octets>>& tags, const Octets& pdu) {
