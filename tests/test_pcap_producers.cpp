@@ -90,7 +90,8 @@ int tshark_sib1_frames(const std::string& path) {
 }
 
 // QCSuper (P1sec/QCSuper modules/pcap_dump.py PcapDumper.__init__: pcap magic 0xa1b2c3d4 written little-endian,
-// 2.4, snaplen 65535, LINKTYPE_IPV4 228; protocol/gsmtap.py build_gsmtap_ip: IPv4 IHL 5, id 0, no flags, TTL 64,
+// 2.4, snaplen 65535, LINKTYPE_IPV4 228 in older releases, LINKTYPE_RAW 101 in src/qcsuper/modules/pcap_dump.py;
+// 5G NR RRC logs in UDP port 47928 for its own Wireshark plug-in; protocol/gsmtap.py build_gsmtap_ip: IPv4 IHL 5, id 0, no flags, TTL 64,
 // checksum 0, 0.0.0.0 -> 0.0.0.0; UDP 4729 -> 4729, checksum 0; GSMTAP v2, 4 words, ARFCN field = uplink << 14
 // and nothing else, frame number 0; LTE RRC sub-types per gsmtap.h; GSM RR as type A-bis without the L2 pseudo
 // length; LTE NAS type 0x12).
@@ -114,8 +115,10 @@ Octets qcsuper_ip(std::uint8_t type, std::uint8_t sub_type, bool uplink, const O
   return cat(ip, u);
 }
 
-TEST(PcapProducers, QcsuperLinkTypeIpv4Gsmtap) {
+TEST(PcapProducers, QcsuperRawIpGsmtap) {
   TW_REQUIRE_SHARED(shared);
+  for (const int link_type : {228, DLT_RAW}) {   // libpcap writes DLT_RAW as LINKTYPE_RAW 101 in the file header
+  SCOPED_TRACE(link_type);
   TempDir dir;
   const Sib1Truth t = real_sib1(shared);
   std::vector<TimedFrame> f;
@@ -127,8 +130,15 @@ TEST(PcapProducers, QcsuperLinkTypeIpv4Gsmtap) {
   f.push_back({time += 0.01, qcsuper_ip(0x0d, 20, false, {0x00, 0x01})});           // BCCH-DL-SCH-NB
   f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, {0x06, 0x1b, 0x00, 0x01})});  // GSM SI3 as A-bis
   f.push_back({time += 0.01, qcsuper_ip(0x12, 0, true, {0x07, 0x41})});             // LTE NAS Attach Request
+  Octets nr = qcsuper_ip(0x0d, 5, false, {0x01, 0x02});                              // NR RRC log: port 47928
+  nr[20] = nr[22] = 47928 >> 8;
+  nr[21] = nr[23] = 47928 & 0xff;
+  f.push_back({time += 0.01, nr});
   const auto path = (dir / "qcsuper.pcap").string();
-  write_pcap(path, 228, f);
+  write_pcap(path, link_type, f);
+  const std::string file = read_file(path);   // the file header's link type, as QCSuper writes it
+  ASSERT_GE(file.size(), 24u);
+  EXPECT_EQ(static_cast<unsigned char>(file[20]), link_type == 228 ? 228 : 101);
   const auto r = run_towerwatch({"analyze", path, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = json_lines(r.out);
@@ -139,8 +149,9 @@ TEST(PcapProducers, QcsuperLinkTypeIpv4Gsmtap) {
   const json s = lines_of_type(lines, "summary").at(0);
   EXPECT_EQ(s["lte_messages"], 4);
   EXPECT_EQ(s["skipped"], json({{"lte_rrc_uplink", 2}, {"lte_rrc_dedicated", 1}, {"lte_rrc_nb_iot", 1},
-                                {"gsm_abis_not_read", 1}, {"lte_nas", 1}}));
+                                {"gsm_abis_not_read", 1}, {"lte_nas", 1}, {"udp_other_port", 1}}));
   if (have_tshark()) EXPECT_EQ(tshark_sib1_frames(path), 5);   // Wireshark reads the uplink-flagged one too
+  }
 }
 
 // SCAT (fgsect/scat src/scat/writers/pcapwriter.py: pcap little-endian 2.4, snaplen 0xffff, link type 1,
