@@ -80,8 +80,8 @@ void expect_real_cell(const json& c, const Sib1Truth& t) {
 
 bool have_tshark() { return std::system("command -v tshark >/dev/null 2>&1") == 0; }
 // Wireshark's count of frames it dissects as SIB1 (peer check where tshark is installed; not a CI dependency).
-int tshark_sib1_frames(const std::string& path) {
-  const std::string cmd = "tshark -r '" + path + "' -Y lte-rrc.systemInformationBlockType1_element 2>/dev/null | wc -l";
+int tshark_sib1_frames(const std::string& path, const std::string& options = "") {
+  const std::string cmd = "tshark " + options + " -r '" + path + "' -Y lte-rrc.systemInformationBlockType1_element 2>/dev/null | wc -l";
   FILE* p = popen(cmd.c_str(), "r");
   int n = -1;
   if (p && std::fscanf(p, "%d", &n) != 1) n = -1;
@@ -272,6 +272,7 @@ TEST(PcapProducers, ScatPcapng) {
   const auto path = (dir / "scat.pcapng").string();
   std::ofstream(path, std::ios::binary) << out;
   check_scat(path, t);
+  if (have_tshark()) EXPECT_EQ(tshark_sib1_frames(path), 4);
 }
 
 // gr-gsm (grgsm_livemon / grgsm_decode send GSMTAP v2 to 127.0.0.1:4729; captured on lo, which Linux presents
@@ -372,6 +373,9 @@ TEST(PcapProducers, SrsranMacPcap) {
   const json s = lines_of_type(lines, "summary").at(0);
   EXPECT_EQ(s["lte_messages"], 4);
   EXPECT_EQ(s["skipped"], json({{"mac_lte_crc_failed", 1}, {"mac_lte_nb_iot", 1}, {"mac_lte_uplink", 1}}));
+  // Wireshark, with link type 147 (USER0) mapped to mac-lte-framed in its user DLT table, finds the 4 good SIB1s.
+  if (have_tshark())
+    EXPECT_EQ(tshark_sib1_frames(path, "-o 'uat:user_dlts:\"User 0 (DLT=147)\",\"mac-lte-framed\",\"0\",\"\",\"0\",\"\"'"), 4);
 }
 
 // Wireshark "Export PDUs" (File > Export PDUs to File; epan/exported_pdu.h: 16-bit tag and length, strings
