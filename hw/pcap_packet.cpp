@@ -152,7 +152,7 @@ const char* skip_name(Skip s) {
 bool link_type_supported(int t) {
   switch (t) {
     case kLinkNull: case kLinkEthernet: case kLinkRaw: case kLinkRawLinktype: case kLinkLoop: case kLinkLinuxSll:
-    case kLinkMacLte: case kLinkIpv4: case kLinkIpv6: case kLinkLinuxSll2:
+    case kLinkMacLte: case kLinkExportedPdu: case kLinkIpv4: case kLinkIpv6: case kLinkLinuxSll2:
       return true;
     default:
       return false;
@@ -177,6 +177,12 @@ FrameWalk walk_frame(int link_type, Bytes f) {
     case kLinkMacLte: {
       FrameWalk w;
       w.kind = FrameWalk::Kind::mac_lte_framed;
+      w.payload = f;
+      return w;
+    }
+    case kLinkExportedPdu: {
+      FrameWalk w;
+      w.kind = FrameWalk::Kind::exported_pdu;
       w.payload = f;
       return w;
     }

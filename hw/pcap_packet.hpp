@@ -2,7 +2,8 @@
 // Link types (tcpdump.org link-layer header types): Ethernet (1) with 802.1Q/802.1ad VLAN tags, BSD loopback
 // DLT_NULL (0, the address family in the writer's byte order: both orders are read) and DLT_LOOP (108, network
 // order), raw IP (DLT_RAW 12 / LINKTYPE_RAW 101, LINKTYPE_IPV4 228, LINKTYPE_IPV6 229), Linux cooked capture
-// SLL (113) and SLL2 (276), and USER0 (147): MAC-LTE framed PDUs as srsRAN and LTESniffer write them (no IP).
+// SLL (113) and SLL2 (276), USER0 (147): MAC-LTE framed PDUs as srsRAN and LTESniffer write them (no IP), and
+// Wireshark's "Export PDUs" (252, DLT_WIRESHARK_UPPER_PDU: tags naming the dissector, then the PDU; no IP).
 // IPv4 (RFC 791: header options stepped over) and IPv6 (RFC 8200: Hop-by-Hop, Routing, Destination Options,
 // Fragment and AH extension headers walked). IP fragments are not reassembled: every fragment (the first
 // too, whose UDP length cannot be checked against the datagram) is counted and skipped; GSMTAP and MAC-LTE
@@ -15,7 +16,7 @@
 namespace tw::pcap {
 
 inline constexpr int kLinkNull = 0, kLinkEthernet = 1, kLinkRaw = 12, kLinkRawLinktype = 101, kLinkLoop = 108,
-                     kLinkLinuxSll = 113, kLinkMacLte = 147, kLinkIpv4 = 228, kLinkIpv6 = 229, kLinkLinuxSll2 = 276;
+                     kLinkLinuxSll = 113, kLinkMacLte = 147, kLinkExportedPdu = 252, kLinkIpv4 = 228, kLinkIpv6 = 229, kLinkLinuxSll2 = 276;
 
 // Why a frame was skipped (one counter each; names in skip_name).
 enum class Skip {
@@ -38,12 +39,12 @@ struct UdpDatagram {
   std::span<const std::uint8_t> payload;
 };
 
-// The result of walking one frame: a UDP datagram, a MAC-LTE framed PDU (link type 147: `payload` is the
-// whole frame), or a skip.
+// The result of walking one frame: a UDP datagram, a MAC-LTE framed PDU (link type 147) or an exported PDU
+// (link type 252) (`payload` is the whole frame for both), or a skip.
 struct FrameWalk {
-  enum class Kind { udp, mac_lte_framed, skipped } kind = Kind::skipped;
+  enum class Kind { udp, mac_lte_framed, exported_pdu, skipped } kind = Kind::skipped;
   UdpDatagram udp;
-  std::span<const std::uint8_t> payload;  // mac_lte_framed
+  std::span<const std::uint8_t> payload;  // mac_lte_framed, exported_pdu
   Skip skip = Skip::none;
 };
 

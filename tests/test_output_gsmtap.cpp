@@ -61,7 +61,8 @@ TEST(Gsmtap, DatagramReachesALoopbackListenerWithTheHeaderWiresharkExpects) {
 
 // LTE RRC (osmocom/core/gsmtap.h: GSMTAP_TYPE_LTE_RRC 0x0d; sub-types in the order of its enum, DL-CCCH 0 ...
 // BCCH-BCH 4, BCCH-DL-SCH 5, as Wireshark's packet-gsmtap.c reads them): the real SIB1 of
-// shared/captures/lte/reference.json after the header, SFN * 10 + subframe as the frame number.
+// shared/captures/lte/reference.json after the header, the SFN as the frame number and the subframe in sub_slot
+// (as SCAT writes them: fgsect/scat diagltelogparser.py parse_lte_rrc).
 TEST(Gsmtap, LteRrcBcchDlSchAndBcchBch) {
   tw::GsmtapLteRrc m;
   m.channel = tw::GsmtapLteRrc::Channel::bcch_dl_sch;
@@ -77,8 +78,9 @@ TEST(Gsmtap, LteRrcBcchDlSchAndBcchBch) {
   EXPECT_EQ(u[1], 4);
   EXPECT_EQ(u[2], 0x0d);
   EXPECT_EQ((u[4] << 8) | u[5], 1575);
-  EXPECT_EQ((std::uint32_t(u[8]) << 24) | (u[9] << 16) | (u[10] << 8) | u[11], 9525u);
+  EXPECT_EQ((std::uint32_t(u[8]) << 24) | (u[9] << 16) | (u[10] << 8) | u[11], 952u);
   EXPECT_EQ(u[12], 5);
+  EXPECT_EQ(u[14], 5);
   EXPECT_EQ(0, std::memcmp(u + 16, m.octets.data(), m.octets.size()));
   m.channel = tw::GsmtapLteRrc::Channel::bcch_bch;
   m.octets = {0x68, 0x1c, 0x00};

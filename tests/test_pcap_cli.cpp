@@ -37,7 +37,7 @@ TEST(PcapCli, MalformedFramesAreCountedByReasonAndTheRestIsRead) {
   TempDir dir;
   const Octets si3 = gsmtap(tw::synth::l3::encode_si3(cell()), 2 * 51 + 2);
   Octets other_type = si3;
-  other_type[2] = 0x0b;   // GSMTAP type UMTS RLC/MAC
+  other_type[2] = 0x0a;   // GSMTAP type GMR-1 Um (not read)
   std::vector<TimedFrame> f{
       {1.7e9, eth_udp(si3)},
       {1.7e9 + 0.1, Octets(10, 0)},

@@ -152,8 +152,9 @@ TEST(PcapPacket, WrongLengthsAndTypesAreCountedSkips) {
   };
   EXPECT_EQ(decode(1, with(1, 3)), "gsmtap_bad_hdr_len");
   EXPECT_EQ(decode(1, with(1, 200)), "gsmtap_bad_hdr_len");
-  EXPECT_EQ(decode(1, with(0, 3)), "gsmtap_bad_version");
-  EXPECT_EQ(decode(1, with(2, 0x0b)), "gsmtap_type_other");
+  EXPECT_EQ(decode(1, with(0, 1)), "gsmtap_bad_version");
+  EXPECT_EQ(decode(1, with(0, 3)), "gsmtap_v3_not_read");   // SCAT --gsmtapv3: another header
+  EXPECT_EQ(decode(1, with(2, 0x0a)), "gsmtap_type_other");   // GMR-1
   EXPECT_EQ(decode(1, with(4, 0x40)), "gsm_uplink");
   EXPECT_EQ(decode(1, with(12, 0x09)), "gsm_subtype_other");
   EXPECT_EQ(decode(1, with(12, 0x07)), "gsm_dedicated_channel");        // SDCCH/4
@@ -200,6 +201,61 @@ TEST(PcapPacket, MacLteSiRntiAndPRntiPdus) {
     const Octets cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n));
     EXPECT_TRUE(std::holds_alternative<std::string>(decode_packet(147, cut, static_cast<std::uint32_t>(n)))) << n;
   }
+}
+
+// GSMTAP LTE RRC sub-types in libosmocore gsmtap.h's enum order (GSMTAP_LTE_RRC_SUB_DL_CCCH_Message = 0 ...
+// SC_MCCH_Message_NB = 22, as QCSuper's protocol/gsmtap.py and SCAT's util.py number them): only BCCH-BCH (4),
+// BCCH-DL-SCH (5) and PCCH (6) are read; NB-IoT, MBMS, eMTC and sidelink messages are other ASN.1 types.
+// GSMTAP types that are not read are counted by name; the uplink flag is honoured on LTE RRC too; SFN from
+// the frame number and subframe from sub_slot (SCAT), both 0 (QCSuper) read as not given.
+TEST(PcapPacket, GsmtapLteSubTypesTypesAndFrameNumbers) {
+  auto lte = [](std::uint8_t sub_type, std::uint16_t arfcn = 1303, std::uint32_t fn = 954, std::uint8_t sub_slot = 5,
+                std::uint8_t type = 0x0d) {
+    Octets g{2, 4, type, 0};
+    put16(g, arfcn);
+    g.push_back(0);
+    g.push_back(0);
+    put32(g, fn);
+    g.push_back(sub_type);
+    g.push_back(0);
+    g.push_back(sub_slot);
+    g.push_back(0);
+    g.push_back(0x40);   // payload
+    const Octets f = ethernet(0x0800, ipv4(udp(13337, 4729, g)));
+    return decode_packet(1, f, static_cast<std::uint32_t>(f.size()));
+  };
+  const char* expected[23] = {"lte_rrc_dedicated", "lte_rrc_dedicated", "lte_rrc_dedicated", "lte_rrc_dedicated",
+                              nullptr, nullptr, nullptr, "lte_rrc_mbms", "lte_rrc_mbms", "lte_rrc_br", "lte_rrc_mbms",
+                              "lte_rrc_mbms", "lte_rrc_sidelink", "lte_rrc_sidelink", "lte_rrc_nb_iot",
+                              "lte_rrc_nb_iot", "lte_rrc_nb_iot", "lte_rrc_nb_iot", "lte_rrc_nb_iot", "lte_rrc_nb_iot",
+                              "lte_rrc_nb_iot", "lte_rrc_nb_iot", "lte_rrc_nb_iot"};
+  for (std::uint8_t st = 0; st < 23; ++st) {
+    const auto r = lte(st);
+    if (expected[st]) {
+      EXPECT_EQ(skip_of(r), expected[st]) << int(st);
+    } else {
+      ASSERT_TRUE(std::holds_alternative<CapturedLteRrc>(r)) << int(st) << " " << skip_of(r);
+      const auto& m = std::get<CapturedLteRrc>(r);
+      EXPECT_EQ(tw::capture::channel_name(m.channel), std::string(st == 4 ? "BCCH-BCH" : st == 5 ? "BCCH-DL-SCH" : "PCCH"));
+      EXPECT_EQ(m.earfcn, 1303);
+      EXPECT_EQ(m.sfn, 954);
+      EXPECT_EQ(m.subframe, 5);
+    }
+  }
+  EXPECT_EQ(skip_of(lte(23)), "lte_rrc_subtype_other");
+  EXPECT_EQ(skip_of(lte(5, 0x4000 | 1303)), "lte_rrc_uplink");
+  const auto qcsuper = lte(5, 0, 0, 0);
+  ASSERT_TRUE(std::holds_alternative<CapturedLteRrc>(qcsuper));
+  EXPECT_FALSE(std::get<CapturedLteRrc>(qcsuper).earfcn.has_value());
+  EXPECT_FALSE(std::get<CapturedLteRrc>(qcsuper).sfn.has_value());
+  EXPECT_FALSE(std::get<CapturedLteRrc>(lte(5, 1303, 1024, 0)).sfn.has_value());   // not an SFN (10 bits)
+  EXPECT_EQ(std::get<CapturedLteRrc>(lte(4, 1303, 1023, 0)).sfn, 1023);
+  // Types by gsmtap.h value.
+  const std::pair<std::uint8_t, const char*> types[] = {
+      {0x02, "gsm_abis_not_read"}, {0x03, "gsm_um_burst"}, {0x0c, "umts_not_read"}, {0x0e, "lte_mac_gsmtap_not_read"},
+      {0x0f, "lte_mac_gsmtap_not_read"}, {0x10, "gsmtap_osmocore_log"}, {0x11, "gsmtap_qc_diag"}, {0x12, "lte_nas"},
+      {0x13, "gsmtap_type_other"}};
+  for (const auto& [type, reason] : types) EXPECT_EQ(skip_of(lte(5, 1303, 954, 5, type)), reason) << int(type);
 }
 
 TEST(PcapPacket, CountersSumEveryFrame) {

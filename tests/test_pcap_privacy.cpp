@@ -86,11 +86,30 @@ class PcapPrivacy : public ::testing::Test {
     write_pcap((dir / "pages.pcap").string(), DLT_EN10MB, frames);
     const Octets page = lte_page();
     write_pcap((dir / "lte-pages.pcap").string(), 147, {{t, mac_lte(false, 1, page, 10, 9)}});
+    // Wireshark exported PDUs (link type 252, epan/exported_pdu.h): the page under dissector name (tag 12)
+    // "lte_rrc.pcch", and inside GSMTAP (LTE RRC, sub-type PCCH 6) reached through the udp.port table.
+    auto tag = [](std::uint16_t t, const Octets& v) {
+      Octets o;
+      put16(o, t);
+      put16(o, static_cast<std::uint16_t>(v.size()));
+      return cat(o, v);
+    };
+    const Octets end{0, 0, 0, 0};
+    Octets name = bytes_of("lte_rrc.pcch");
+    name.resize(16, 0);
+    Octets table = bytes_of("udp.port");
+    table.resize(12, 0);
+    Octets port;
+    put32(port, 4729);
+    Octets g{2, 4, 0x0d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0};
+    write_pcap((dir / "exported-pages.pcap").string(), 252,
+               {{t, cat(cat(tag(12, name), end), page)},
+                {t + 0.01, cat(cat(cat(tag(14, table), tag(32, port)), end), cat(g, page))}});
   }
   // Runs analyze on both pcaps with every output; returns everything the run produced, as one text each.
   std::vector<std::pair<std::string, std::string>> outputs(bool keep) {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const char* name : {"pages.pcap", "lte-pages.pcap"}) {
+    for (const char* name : {"pages.pcap", "lte-pages.pcap", "exported-pages.pcap"}) {
       UdpCapture cap;
       for (const bool json_mode : {true, false}) {
         const auto db = (dir / (std::string(name) + ".db")).string();
@@ -167,6 +186,7 @@ TEST_F(PcapPrivacy, KeepIdentitiesShowsThemAndCountsAreTheSame) {
     page_hex += (page_hex.empty() ? "" : " ") + std::string(b);
   }
   EXPECT_TRUE(find("lte-pages.pcap stdout", page_hex));
+  EXPECT_TRUE(find("exported-pages.pcap stdout", page_hex));   // the exported-PDU path reaches the output
   // The counts are kept either way.
   const auto r = run_towerwatch({"analyze", (dir / "pages.pcap").string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

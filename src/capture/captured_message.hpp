@@ -27,7 +27,7 @@ struct CapturedGsmBlock {
 // PCCH message (Paging).
 struct CapturedLteRrc {
   enum class Channel { bcch_bch, bcch_dl_sch, pcch } channel = Channel::bcch_dl_sch;
-  std::string framing;              // "gsmtap", "mac-lte" (DLT 147) or "mac-lte-udp"
+  std::string framing;              // "gsmtap", "mac-lte" (DLT 147 or exported "mac-lte-framed"), "mac-lte-udp", "exported-pdu"
   std::optional<int> earfcn;        // GSMTAP ARFCN field (0 is read as unknown: towerwatch writes it so)
   std::optional<int> pci;           // no framing read here carries it today
   std::optional<int> sfn, subframe; // GSMTAP frame number (SFN*10+subframe) or the MAC-LTE SFN/subframe tag

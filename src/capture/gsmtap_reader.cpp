@@ -1,17 +1,73 @@
 #include "src/capture/gsmtap_reader.hpp"
 
+#include <array>
+
 namespace tw::capture {
 
 namespace {
-// libosmocore gsmtap.h (the constants towerwatch's own src/output/gsmtap.cpp writes through that header).
-constexpr std::uint8_t kVersion = 2;
+// libosmocore include/osmocom/core/gsmtap.h (the constants towerwatch's own src/output/gsmtap.cpp writes through).
+constexpr std::uint8_t kVersion = 2, kVersion3 = 3;
 constexpr std::uint8_t kTypeUm = 0x01, kTypeLteRrc = 0x0d;
 constexpr std::uint16_t kArfcnPcs = 0x8000, kArfcnUplink = 0x4000, kArfcnMask = 0x3fff;
 constexpr std::uint8_t kChanAcch = 0x80;
-// GSMTAP_LTE_RRC_SUB_*: BCCH_BCH_Message 4, BCCH_DL_SCH_Message 5, PCCH_Message 6.
-constexpr std::uint8_t kLteBcchBch = 4, kLteBcchDlSch = 5, kLtePcch = 6;
 constexpr std::size_t kHeaderOctets = 16;
 constexpr std::size_t kGsmBlockOctets = 23;  // 184 bits (45.003 4.1, the xCCH block)
+
+// GSMTAP_TYPE_* that are not read, each with the reason it is counted under.
+struct TypeSkip {
+  std::uint8_t type;
+  const char* reason;
+};
+constexpr std::array<TypeSkip, 10> kTypesNotRead{{
+    // A-bis: QCSuper writes a phone's GSM RR messages so (src/modules/pcap_dump.py, LOG_GSM_RR_SIGNALING_MESSAGE_C:
+    // "GSMTAP_TYPE_ABIS", the L2 pseudo length of BCCH/CCCH removed): an L3 message without the pseudo length
+    // that delimits it from the rest octets (44.018 10.5.2.19), which the L2 block parser needs. Not guessed.
+    {0x02, "gsm_abis_not_read"},
+    {0x03, "gsm_um_burst"},           // raw burst bits (gr-gsm's burst sinks)
+    {0x0b, "umts_not_read"},          // UMTS RLC/MAC
+    {0x0c, "umts_not_read"},          // UMTS RRC (QCSuper, SCAT)
+    // LTE MAC: SCAT writes the MAC-LTE context header and then only the MAC header octets the modem logged
+    // (diagltelogparser.py create_lte_mac_gsmtap_packet with mac_hdr of header_len octets), never a whole
+    // transport block: a SIB would be cut. LTE_MAC_FRAMED: not seen from any producer checked; not read.
+    {0x0e, "lte_mac_gsmtap_not_read"},
+    {0x0f, "lte_mac_gsmtap_not_read"},
+    {0x10, "gsmtap_osmocore_log"},    // libosmocore log lines (osmo-bts, osmocom-bb with GSMTAP logging)
+    {0x11, "gsmtap_qc_diag"},         // raw Qualcomm DIAG frames
+    {0x12, "lte_nas"},                // LTE NAS (QCSuper, SCAT): one phone's signalling, never read
+    {0x08, "gprs_not_read"},          // Gb LLC
+}};
+
+// GSMTAP_LTE_RRC_SUB_* (gsmtap.h enum; the same numbering in QCSuper src/protocol/gsmtap.py and SCAT util.py
+// gsmtap_lte_rrc_types): which are read, and why the others are counted.
+struct LteSubType {
+  const char* reason;                  // nullptr: read as `channel`
+  CapturedLteRrc::Channel channel = CapturedLteRrc::Channel::bcch_dl_sch;
+};
+constexpr std::array<LteSubType, 23> kLteSubTypes{{
+    {"lte_rrc_dedicated"},  // 0 DL-CCCH: one UE's connection setup
+    {"lte_rrc_dedicated"},  // 1 DL-DCCH
+    {"lte_rrc_dedicated"},  // 2 UL-CCCH
+    {"lte_rrc_dedicated"},  // 3 UL-DCCH
+    {nullptr, CapturedLteRrc::Channel::bcch_bch},     // 4 BCCH-BCH (MIB)
+    {nullptr, CapturedLteRrc::Channel::bcch_dl_sch},  // 5 BCCH-DL-SCH (SIB1, SI)
+    {nullptr, CapturedLteRrc::Channel::pcch},         // 6 PCCH (Paging)
+    {"lte_rrc_mbms"},       // 7 MCCH
+    {"lte_rrc_mbms"},       // 8 BCCH-BCH-MBMS (FeMBMS MIB, another ASN.1 type)
+    {"lte_rrc_br"},         // 9 BCCH-DL-SCH-BR (eMTC)
+    {"lte_rrc_mbms"},       // 10 BCCH-DL-SCH-MBMS
+    {"lte_rrc_mbms"},       // 11 SC-MCCH
+    {"lte_rrc_sidelink"},   // 12 SBCCH-SL-BCH
+    {"lte_rrc_sidelink"},   // 13 SBCCH-SL-BCH-V2X
+    {"lte_rrc_nb_iot"},     // 14 DL-CCCH-NB
+    {"lte_rrc_nb_iot"},     // 15 DL-DCCH-NB
+    {"lte_rrc_nb_iot"},     // 16 UL-CCCH-NB
+    {"lte_rrc_nb_iot"},     // 17 UL-DCCH-NB
+    {"lte_rrc_nb_iot"},     // 18 BCCH-BCH-NB (MIB-NB: not the LTE MIB)
+    {"lte_rrc_nb_iot"},     // 19 BCCH-BCH-TDD-NB
+    {"lte_rrc_nb_iot"},     // 20 BCCH-DL-SCH-NB (SIB1-NB: not SIB1)
+    {"lte_rrc_nb_iot"},     // 21 PCCH-NB
+    {"lte_rrc_nb_iot"},     // 22 SC-MCCH-NB
+}};
 
 const char* um_channel(std::uint8_t sub_type) {
   const bool acch = sub_type & kChanAcch;
@@ -38,8 +94,12 @@ const char* channel_name(CapturedLteRrc::Channel c) {
 }
 
 GsmtapResult read_gsmtap(std::span<const std::uint8_t> d) {
+  if (d.size() < 4) return std::string("gsmtap_truncated");
+  // GSMTAP v3 (SCAT --gsmtapv3: 16-bit type and sub-type, metadata TLVs): a different header, not read.
+  if (d[0] == kVersion3) return std::string("gsmtap_v3_not_read");
   if (d.size() < kHeaderOctets) return std::string("gsmtap_truncated");
   if (d[0] != kVersion) return std::string("gsmtap_bad_version");
+  // hdr_len counts 32-bit words; a writer may add octets after the 16-octet header: the payload starts after them.
   const std::size_t hdr_len = static_cast<std::size_t>(d[1]) * 4;
   if (hdr_len < kHeaderOctets || hdr_len > d.size()) return std::string("gsmtap_bad_hdr_len");
   const std::uint8_t type = d[2];
@@ -48,6 +108,7 @@ GsmtapResult read_gsmtap(std::span<const std::uint8_t> d) {
   const auto snr = static_cast<std::int8_t>(d[7]);
   const std::uint32_t fn = std::uint32_t(d[8]) << 24 | std::uint32_t(d[9]) << 16 | std::uint32_t(d[10]) << 8 | d[11];
   const std::uint8_t sub_type = d[12];
+  const std::uint8_t sub_slot = d[14];
   const auto payload = d.subspan(hdr_len);
 
   if (type == kTypeUm) {
@@ -72,25 +133,31 @@ GsmtapResult read_gsmtap(std::span<const std::uint8_t> d) {
     return b;
   }
   if (type == kTypeLteRrc) {
-    CapturedLteRrc m;
-    if (sub_type == kLteBcchBch) m.channel = CapturedLteRrc::Channel::bcch_bch;
-    else if (sub_type == kLteBcchDlSch) m.channel = CapturedLteRrc::Channel::bcch_dl_sch;
-    else if (sub_type == kLtePcch) m.channel = CapturedLteRrc::Channel::pcch;
-    else return std::string("lte_rrc_subtype_other");   // DL/UL-CCCH, DCCH (a UE's own signalling), MBMS, NB-IoT
+    // The uplink flag is GSM's, but a writer may set it on any type (QCSuper: is_uplink << 14 for every
+    // message): an uplink frame is never read as the cell's broadcast.
+    if (arfcn_field & kArfcnUplink) return std::string("lte_rrc_uplink");
+    if (sub_type >= kLteSubTypes.size()) return std::string("lte_rrc_subtype_other");
+    const LteSubType& st = kLteSubTypes[sub_type];
+    if (st.reason) return std::string(st.reason);
     if (payload.empty()) return std::string("lte_rrc_empty");
+    CapturedLteRrc m;
+    m.channel = st.channel;
     m.framing = "gsmtap";
-    const int earfcn = arfcn_field & kArfcnMask;
+    const int earfcn = arfcn_field & kArfcnMask;   // 0: not given (QCSuper; SCAT for EARFCN > 16383)
     if (earfcn != 0) m.earfcn = earfcn;
-    // towerwatch writes SFN*10+subframe (src/output/gsmtap.cpp); other writers vary: kept only when in range.
-    if (fn < 10240) {
-      m.sfn = static_cast<int>(fn / 10);
-      m.subframe = static_cast<int>(fn % 10);
+    // The frame number holds the SFN and sub_slot the subframe (SCAT's diagltelogparser.py parse_lte_rrc and
+    // towerwatch's writer). QCSuper writes 0 in both: read as not given (as is a true SFN 0 subframe 0).
+    if (fn <= 1023 && sub_slot <= 9 && (fn != 0 || sub_slot != 0)) {
+      m.sfn = static_cast<int>(fn);
+      m.subframe = sub_slot;
     }
     m.signal_dbm = signal;
     m.snr_db = snr;
     m.octets.assign(payload.begin(), payload.end());
     return m;
   }
+  for (const auto& t : kTypesNotRead)
+    if (t.type == type) return std::string(t.reason);
   return std::string("gsmtap_type_other");
 }
 

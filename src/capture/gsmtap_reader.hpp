@@ -1,10 +1,12 @@
 // GSMTAP (libosmocore include/osmocom/core/gsmtap.h, version 2; Wireshark's packet-gsmtap dissects the same):
-// a 16-octet header (version, hdr_len in 32-bit words, type, timeslot, ARFCN with the PCS and uplink flags,
-// signal dBm, SNR dB, frame number, sub-type, antenna, sub-slot, reserved) then the payload. Read here:
-// type GSM Um (1) downlink with the sub-types BCCH, CCCH, AGCH, PCH carrying a 23-octet block, and type LTE
-// RRC (0x0d) with the sub-types BCCH-BCH, BCCH-DL-SCH and PCCH. SDCCH, SDCCH/4, SDCCH/8 and their SACCH are
-// recognised and counted ("gsm_dedicated_channel"), not read: one phone's signalling, for which towerwatch has
-// no parser and no redaction yet. Everything else is a counted skip with its reason, never a partial message.
+// a header of hdr_len 32-bit words (at least 4: version, hdr_len, type, timeslot, ARFCN with the PCS and uplink
+// flags, signal dBm, SNR dB, frame number, sub-type, antenna, sub-slot, reserved; octets beyond the 16 skipped)
+// then the payload. Read here: type GSM Um (1) downlink with the sub-types BCCH, CCCH, AGCH, PCH carrying a
+// 23-octet block, and type LTE RRC (0x0d) downlink with the sub-types BCCH-BCH, BCCH-DL-SCH and PCCH (SFN in the
+// frame number, subframe in sub_slot, as SCAT writes them). SDCCH/SACCH are counted ("gsm_dedicated_channel"):
+// one phone's signalling, for which towerwatch has no parser and no redaction yet. The other types and LTE RRC
+// sub-types are counted by name from tables in the .cpp (uplink, NB-IoT, MBMS, A-bis, LTE MAC, NAS, v3, ...),
+// never read in part.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -15,9 +17,9 @@
 
 namespace tw::capture {
 
-// Either a message or the skip reason ("gsmtap_truncated", "gsmtap_bad_version", "gsmtap_bad_hdr_len",
-// "gsmtap_type_other", "gsm_uplink", "gsm_subtype_other", "gsm_dedicated_channel", "gsm_bad_length", "lte_rrc_subtype_other",
-// "lte_rrc_empty").
+// Either a message or the skip reason ("gsmtap_truncated", "gsmtap_bad_version", "gsmtap_v3_not_read",
+// "gsmtap_bad_hdr_len", "gsmtap_type_other" or a named type's reason, "gsm_uplink", "gsm_subtype_other",
+// "gsm_dedicated_channel", "gsm_bad_length", "lte_rrc_uplink", an LTE RRC sub-type's reason, "lte_rrc_empty").
 using GsmtapResult = std::variant<CapturedGsmBlock, CapturedLteRrc, std::string>;
 
 GsmtapResult read_gsmtap(std::span<const std::uint8_t> datagram);

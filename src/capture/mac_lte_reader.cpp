@@ -32,7 +32,7 @@ MacLteResult read_mac_lte(std::span<const std::uint8_t> f, bool with_start_strin
   CapturedLteRrc m;
   m.tdd = radio == kTdd;
   m.framing = with_start_string ? "mac-lte-udp" : "mac-lte";
-  bool crc_failed = false;
+  bool crc_failed = false, nb_iot = false;
   // Tags until the payload tag; each tag's size is fixed by the framing (or given by its own length octet).
   auto need = [&](std::size_t n) { return f.size() >= at + n; };
   for (;;) {
@@ -48,7 +48,12 @@ MacLteResult read_mac_lte(std::span<const std::uint8_t> f, bool with_start_strin
         m.subframe = f[at + 1] & 0x0f;
         len = 2;
         break;
-      case 0x05: case 0x06: case 0x0e: case 0x0f: case 0x10: len = 1; break;  // predefined, retx, CE, NB, UL RBs
+      case 0x05: case 0x06: case 0x0e: case 0x10: len = 1; break;  // predefined, retx, CE mode, UL RBs
+      case 0x0f:                                              // NB mode: 1 = NB-IoT (srsRAN writes it on every PDU)
+        if (!need(1)) return std::string("mac_lte_truncated");
+        nb_iot = f[at] != 0;
+        len = 1;
+        break;
       case 0x07:                                              // CRC status
         if (!need(1)) return std::string("mac_lte_truncated");
         crc_failed = f[at] != kCrcSuccess;
@@ -75,6 +80,8 @@ MacLteResult read_mac_lte(std::span<const std::uint8_t> f, bool with_start_strin
     at += len;
   }
   if (crc_failed) return std::string("mac_lte_crc_failed");
+  // An NB-IoT PDU on SI-RNTI carries SIB1-NB / SI-NB (another ASN.1, 36.331 6.7): never read as LTE's.
+  if (nb_iot) return std::string("mac_lte_nb_iot");
   if (rnti_type == kSiRnti) m.channel = CapturedLteRrc::Channel::bcch_dl_sch;
   else if (rnti_type == kPRnti) m.channel = CapturedLteRrc::Channel::pcch;
   else if (rnti_type == kNoRnti) m.channel = CapturedLteRrc::Channel::bcch_bch;

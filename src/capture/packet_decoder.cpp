@@ -1,6 +1,7 @@
 #include "src/capture/packet_decoder.hpp"
 
 #include "hw/pcap_packet.hpp"
+#include "src/capture/exported_pdu_reader.hpp"
 #include "src/capture/gsmtap_reader.hpp"
 #include "src/capture/mac_lte_reader.hpp"
 
@@ -22,6 +23,8 @@ PacketResult decode_packet(int link_type, std::span<const std::uint8_t> frame, s
       return std::string(pcap::skip_name(w.skip));
     case pcap::FrameWalk::Kind::mac_lte_framed:
       return widen(read_mac_lte(w.payload, false));
+    case pcap::FrameWalk::Kind::exported_pdu:
+      return widen(read_exported_pdu(w.payload, gsmtap_port));
     case pcap::FrameWalk::Kind::udp:
       if (w.udp.dst_port == gsmtap_port || w.udp.src_port == gsmtap_port) return widen(read_gsmtap(w.udp.payload));
       if (has_mac_lte_start_string(w.udp.payload)) return widen(read_mac_lte(w.udp.payload, true));

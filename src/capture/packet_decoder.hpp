@@ -1,6 +1,6 @@
 // One captured frame to the message it carries: link layer -> IP -> UDP (hw/pcap_packet) -> GSMTAP on the
 // GSMTAP port (gsmtap_reader) or MAC-LTE (the "mac-lte" start string in UDP on any port, or link type 147:
-// mac_lte_reader). Everything else is a skip with its reason, counted in PacketCounters. Pure: the fuzz
+// mac_lte_reader), or Wireshark's exported PDUs (link type 252: exported_pdu_reader). Everything else is a skip with its reason, counted in PacketCounters. Pure: the fuzz
 // harness fuzz_pcap_packet runs exactly this.
 #pragma once
 #include <cstdint>

@@ -94,7 +94,10 @@ std::string GsmtapSender::datagram(const GsmtapLteRrc& m) {
   h.arfcn = htons(static_cast<std::uint16_t>(earfcn >= 0 && earfcn <= GSMTAP_ARFCN_MASK ? earfcn : 0));
   h.signal_dbm = clamp_i8(m.power_dbm);
   h.snr_db = clamp_i8(m.snr_db);
-  h.frame_number = htonl(static_cast<std::uint32_t>((m.sfn & 1023) * 10 + (m.subframe % 10)));
+  // SFN in the frame number and the subframe in sub_slot, as SCAT writes LTE RRC (fgsect/scat
+  // src/scat/parsers/qualcomm/diagltelogparser.py parse_lte_rrc: frame_number = sfn, sub_slot = subfn).
+  h.frame_number = htonl(static_cast<std::uint32_t>(m.sfn & 1023));
+  h.sub_slot = static_cast<std::uint8_t>(m.subframe % 10);
   h.sub_type = m.channel == GsmtapLteRrc::Channel::bcch_bch ? GSMTAP_LTE_RRC_SUB_BCCH_BCH_Message
                                                              : GSMTAP_LTE_RRC_SUB_BCCH_DL_SCH_Message;
   std::string out(reinterpret_cast<const char*>(&h), sizeof h);

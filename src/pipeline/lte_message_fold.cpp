@@ -164,7 +164,7 @@ void LteMessageFold::on_message(const CapturedLteRrc& m, double time_s) {
           if (const auto f = lte_downlink_hz(*m.earfcn)) c.base["freq_hz"] = *f;
         }
       }
-      if (m.framing != "gsmtap") c.base["duplex"] = m.tdd ? "TDD" : "FDD";
+      if (m.framing == "mac-lte" || m.framing == "mac-lte-udp") c.base["duplex"] = m.tdd ? "TDD" : "FDD";
       c.first_s = time_s;
       it = cell_index_.emplace(key, cells_.size()).first;
       cells_.push_back(std::move(c));

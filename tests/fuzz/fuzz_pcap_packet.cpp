@@ -1,5 +1,5 @@
 // One captured frame through the whole packet decoding of pcap input (src/capture/packet_decoder:
-// link layer -> IPv4/IPv6 -> UDP -> GSMTAP or MAC-LTE -> message) and on to the message parsers the pipeline
+// link layer -> IPv4/IPv6 -> UDP -> GSMTAP or MAC-LTE, or Wireshark exported PDUs -> message) and on to the message parsers the pipeline
 // runs next (GSM: parse and redact, src/gsm; LTE BCCH-DL-SCH and PCCH: src/lte). The first octet picks the link
 // type (every one walk_frame reads, and one it does not), the second the GSMTAP port (4729 or another); the
 // rest is the frame. Invariants: a skip has a non-empty reason; a GSM block comes from a GSMTAP Um datagram
@@ -19,7 +19,7 @@
 #include "tests/fuzz/fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static constexpr int kLinkTypes[] = {0, 1, 12, 101, 108, 113, 147, 228, 229, 276, 105};
+  static constexpr int kLinkTypes[] = {0, 1, 12, 101, 108, 113, 147, 228, 229, 276, 105, 252};
   if (size < 2) return 0;
   const int link_type = kLinkTypes[data[0] % (sizeof kLinkTypes / sizeof kLinkTypes[0])];
   const std::uint16_t port = data[1] & 1 ? 4729 : 5000;

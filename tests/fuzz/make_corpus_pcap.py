@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the hand-made seeds of tests/fuzz/corpus/pcap_packet: one frame per link type carrying a GSMTAP GSM
-block or an LTE RRC message, IPv6 extension headers, VLAN tags, MAC-LTE in link type 147 and in UDP.
+block or an LTE RRC message, IPv6 extension headers, VLAN tags, MAC-LTE in link type 147 and in UDP, and
+Wireshark exported PDUs (link type 252: a bare RRC message, GSMTAP through the udp.port table, mac-lte-framed).
 Each seed: octet 0 picks the link type (index into fuzz_pcap_packet.cpp's kLinkTypes), octet 1 bit 0 the
 GSMTAP port 4729, then the frame.   python3 tests/fuzz/make_corpus_pcap.py"""
 import os, struct
@@ -8,7 +9,7 @@ import os, struct
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "corpus", "pcap_packet")
 os.makedirs(out, exist_ok=True)
-LINK = {0: 0, 1: 1, 12: 2, 101: 3, 108: 4, 113: 5, 147: 6, 228: 7, 229: 8, 276: 9}
+LINK = {0: 0, 1: 1, 12: 2, 101: 3, 108: 4, 113: 5, 147: 6, 228: 7, 229: 8, 276: 9, 252: 11}
 
 
 def gsmtap(type_, sub, payload, arfcn=62, fn=1000, tn=0):
@@ -78,3 +79,18 @@ put("hand_loop", 108, struct.pack(">I", 2) + ipv4(udp(gsm_ccch)))
 put("hand_mac_lte_147_si", 147, mac_lte(4, SIB1 + b"\0\0"))
 put("hand_mac_lte_147_paging", 147, mac_lte(1, b"\x10"))
 put("hand_mac_lte_udp", 1, eth(ipv4(udp(mac_lte(4, SIB1, True), 9999))), False)
+
+
+def tag(t, v):
+    return struct.pack(">HH", t, len(v)) + v
+
+
+def name(s_):
+    b = s_.encode() + b"\0"
+    return b + b"\0" * (-len(b) % 4)
+
+
+END = tag(0, b"")
+put("hand_exported_pdu_lte_rrc", 252, tag(12, name("lte_rrc.bcch_dl_sch")) + END + SIB1)
+put("hand_exported_pdu_udp_port_gsmtap", 252, tag(14, name("udp.port")) + tag(32, struct.pack(">I", 4729)) + END + lte_sib1)
+put("hand_exported_pdu_mac_lte_framed", 252, tag(12, name("mac-lte-framed")) + END + mac_lte(4, SIB1))
