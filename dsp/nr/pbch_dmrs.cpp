@@ -60,6 +60,16 @@ PbchDmrsResult PbchDmrs::execute(const SsbGrid& grid) const {
     if (m < 84) return 2;
     return 3;
   };
+  // The phase slope over frequency (timing error, mean delay), taken out before smoothing and put back on
+  // the interpolated channel: smoothing a rotating phasor would shrink it.
+  cf32 step_acc{};
+  for (int m = 0; m + 1 < kPbchDmrsRe; ++m)
+    if (segment_of(m) == segment_of(m + 1)) step_acc += ls[m + 1] * std::conj(ls[m]);
+  const double slope = std::arg(step_acc) / 4.0;   // radians per subcarrier
+  auto rot = [&](int k, double sign) {
+    return cf32(static_cast<float>(std::cos(sign * slope * k)), static_cast<float>(std::sin(sign * slope * k)));
+  };
+  for (int m = 0; m < kPbchDmrsRe; ++m) ls[m] *= rot(dm[m].k, -1.0);
   double noise = 0.0, sig = 0.0;
   int nn = 0;
   for (int m = 0; m < kPbchDmrsRe; ++m) {
@@ -99,6 +109,7 @@ PbchDmrsResult PbchDmrs::execute(const SsbGrid& grid) const {
       const float t = static_cast<float>(k - dm[lo].k) / static_cast<float>(dm[hi].k - dm[lo].k);
       best.h[i] = sm[lo] * (1.0f - t) + sm[hi] * t;
     }
+    best.h[i] *= rot(k, 1.0);
   }
   return best;
 }

@@ -67,7 +67,8 @@ int cp_length(int n_fft) { return 144 * n_fft / 2048; }
 
 long symbol_start_in_half_frame(int sym, int scs_khz, int n_fft) {
   const int per_half_ms = 7 * scs_khz / 15;   // symbols per 0.5 ms
-  const long cp = cp_length(n_fft), extra = 16L * n_fft / 2048;
+  // 38.211 5.3.1: the extra 16 kappa is not scaled by 2^-mu: 16 n_fft / 2048 x 2^mu samples.
+  const long cp = cp_length(n_fft), extra = 16L * n_fft / 2048 * (scs_khz / 15);
   const long full = sym / per_half_ms, rest = sym % per_half_ms;
   const long half_ms = per_half_ms * (n_fft + cp) + extra;
   return full * half_ms + (rest > 0 ? extra : 0) + rest * (n_fft + cp);

@@ -1,0 +1,62 @@
+// File tests of the NR SSB search and receiver against the recorded gNodeB in ../shared/captures/nr
+// (reference.json: srsRAN's decode: PCI, SSB start sample, SSB index, SFN 4 LSBs, half-frame, k_SSB MSB).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "dsp/nr/nr_bands.hpp"
+#include "dsp/nr/ssb_search.hpp"
+#include "support/test_support.hpp"
+
+namespace {
+
+namespace nr = tw::dsp::nr;
+
+std::vector<nr::cf32> load_cf32(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  EXPECT_TRUE(in.good()) << p;
+  std::vector<char> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<nr::cf32> iq(b.size() / sizeof(nr::cf32));
+  std::memcpy(iq.data(), b.data(), iq.size() * sizeof(nr::cf32));
+  return iq;
+}
+
+nlohmann::json reference(const std::filesystem::path& shared) {
+  std::ifstream in(shared / "captures/nr/reference.json");
+  EXPECT_TRUE(in.good());
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace
+
+// The search alone at the SSB's raster point: PCI and timing as srsRAN's search places them.
+TEST(NrCapture, SsbSearchFindsPciAndTiming) {
+  TW_REQUIRE_SHARED(shared);
+  const auto ref = reference(shared);
+  ASSERT_FALSE(ref.at("captures").empty());
+  for (const auto& cap : ref.at("captures")) {
+    SCOPED_TRACE(cap.at("file").get<std::string>());
+    ASSERT_EQ(cap.at("format"), "cf32");
+    const auto iq = load_cf32(shared / "captures/nr" / cap.at("file").get<std::string>());
+    const double fs = cap.at("sample_rate"), fc = cap.at("center_freq"), ssb = cap.at("ssb_center_freq");
+    // The reference's SSB frequency is a GSCN of its band: the raster gives the same point.
+    const auto gscn = nr::hz_to_gscn(ssb);
+    ASSERT_TRUE(gscn);
+    EXPECT_EQ(nr::hz_to_nr_arfcn(ssb).value_or(-1), cap.at("ssb_nr_arfcn").get<int>());
+    const nr::CaptureSpectrum spec(iq, fs);
+    nr::SsbSearch search(spec, {});
+    const auto found = search.execute({ssb - fc, ssb, cap.at("ssb_scs_khz").get<int>()});
+    const auto& want = cap.at("cells");
+    ASSERT_EQ(found.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(found[i].pci, want[i].at("pci").get<int>());
+      EXPECT_NEAR(found[i].ssb_start_sample, want[i].at("ssb_start_sample").get<double>(), 2.0);
+      EXPECT_TRUE(found[i].pbch_band);
+      EXPECT_LT(std::fabs(found[i].cfo_ppm), 5.0);   // a network gNodeB and a lab receiver
+      EXPECT_GT(found[i].sinr_db, 10.0);
+    }
+  }
+}
