@@ -95,24 +95,6 @@ std::array<float, 62> sss_sequence(int n_id_1, int n_id_2, int subframe) {
   return d;
 }
 
-void gold_sequence(std::uint32_t c_init, std::span<std::uint8_t> out) {
-  // 36.211 7.2: x1(0) = 1, x1(n+31) = x1(n+3) + x1(n); x2(n+31) = x2(n+3) + x2(n+2) + x2(n+1) + x2(n);
-  // c(n) = x1(n + 1600) + x2(n + 1600). 31-bit registers, bit i = x(n + i).
-  constexpr int kNc = 1600;
-  std::uint32_t x1 = 1, x2 = c_init & 0x7FFFFFFFu;
-  auto step = [&]() {
-    const std::uint32_t n1 = ((x1 >> 3) ^ x1) & 1u;
-    const std::uint32_t n2 = ((x2 >> 3) ^ (x2 >> 2) ^ (x2 >> 1) ^ x2) & 1u;
-    x1 = (x1 >> 1) | (n1 << 30);
-    x2 = (x2 >> 1) | (n2 << 30);
-  };
-  for (int i = 0; i < kNc; ++i) step();
-  for (auto& b : out) {
-    b = static_cast<std::uint8_t>((x1 ^ x2) & 1u);
-    step();
-  }
-}
-
 void crs_sequence(int n_id_cell, int ns, int l, bool normal_cp, std::span<cf32> out) {
   check_range(n_id_cell, 0, 503, "N_ID_cell");
   check_range(ns, 0, 19, "ns");

@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+#include "dsp/gold_sequence.hpp"
+
 namespace tw::dsp::lte {
 
 using cf32 = std::complex<float>;
@@ -35,8 +37,8 @@ std::array<float, 62> sss_sequence(int n_id_1, int n_id_2, int subframe);
 struct SssIndices { int m0; int m1; };
 SssIndices sss_indices(int n_id_1);
 
-// 36.211 7.2: c(n) for n = 0..out.size()-1 (bits 0/1), Nc = 1600, x1 fixed, x2 initialised by c_init.
-void gold_sequence(std::uint32_t c_init, std::span<std::uint8_t> out);
+// 36.211 7.2: c(n), shared with NR (dsp/gold_sequence.hpp).
+using tw::dsp::gold_sequence;
 
 // 36.211 6.10.1.1: r_{l,ns}(m), m = 0..out.size()-1 (normally 2*N_RB^max = 220), c_init =
 // 2^10 (7 (ns+1) + l + 1)(2 N_ID + 1) + 2 N_ID + N_CP. Element m' maps to the CRS of PRB-pair m'/2 when
