@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "dsp/lte/lte_signals.hpp"   // gold_sequence: 36.211 7.2 = 38.211 5.2.1
+#include "dsp/gold_sequence.hpp"   // 38.211 5.2.1
 #include "src/core/error.hpp"
 
 namespace tw::dsp::nr {
@@ -14,7 +14,7 @@ std::array<cf32, kPbchDmrsRe> pbch_dmrs_sequence(int pci, int i_ssb_bar) {
   const std::uint32_t c_init = (1u << 11) * static_cast<std::uint32_t>((i_ssb_bar + 1) * (pci / 4 + 1)) +
                                (1u << 6) * static_cast<std::uint32_t>(i_ssb_bar + 1) + static_cast<std::uint32_t>(pci % 4);
   std::array<std::uint8_t, 2 * kPbchDmrsRe> c{};
-  tw::dsp::lte::gold_sequence(c_init, c);
+  tw::dsp::gold_sequence(c_init, c);
   std::array<cf32, kPbchDmrsRe> r{};
   const float s = static_cast<float>(1.0 / std::sqrt(2.0));
   for (int m = 0; m < kPbchDmrsRe; ++m) r[m] = {s * (1 - 2 * c[2 * m]), s * (1 - 2 * c[2 * m + 1])};
