@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dsp/nr/nr_bands.hpp"
+#include "dsp/nr/ssb_receiver.hpp"
 #include "dsp/nr/ssb_search.hpp"
 #include "support/test_support.hpp"
 
@@ -57,6 +58,36 @@ TEST(NrCapture, SsbSearchFindsPciAndTiming) {
       EXPECT_TRUE(found[i].pbch_band);
       EXPECT_LT(std::fabs(found[i].cfo_ppm), 5.0);   // a network gNodeB and a lab receiver
       EXPECT_GT(found[i].sinr_db, 10.0);
+    }
+  }
+}
+
+// The whole receiver over every raster point of the capture's band: one cell, its PBCH decoded, with the
+// reference's SSB index, SFN 4 LSBs, half-frame and k_SSB MSB.
+TEST(NrCapture, ReceiverDecodesPbchAsTheReference) {
+  TW_REQUIRE_SHARED(shared);
+  const auto ref = reference(shared);
+  for (const auto& cap : ref.at("captures")) {
+    SCOPED_TRACE(cap.at("file").get<std::string>());
+    const auto iq = load_cf32(shared / "captures/nr" / cap.at("file").get<std::string>());
+    const double fs = cap.at("sample_rate"), fc = cap.at("center_freq");
+    const std::string band = cap.at("band");
+    const auto b = nr::nr_band_from_name(band);
+    ASSERT_TRUE(b) << band;
+    nr::NrReceiver rx;
+    const auto cells = rx.execute(iq, fs, nr::raster_points_in_capture(fc, fs, {*b}));
+    const auto& want = cap.at("cells");
+    ASSERT_EQ(cells.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      const auto& c = cells[i];
+      std::printf("%s\n", to_json(c).dump().c_str());
+      EXPECT_EQ(c.ssb.pci, want[i].at("pci").get<int>());
+      EXPECT_EQ(c.at.nr_arfcn, cap.at("ssb_nr_arfcn").get<int>());
+      ASSERT_TRUE(c.mib_decoded);
+      EXPECT_EQ(c.ssb_index, want[i].at("ssb_index").get<int>());
+      EXPECT_EQ(c.sfn % 16, want[i].at("sfn_4lsb").get<int>());
+      EXPECT_EQ(c.half_frame, want[i].at("half_frame").get<int>());
+      EXPECT_EQ(c.k_ssb_msb, want[i].at("k_ssb_msb").get<int>());
     }
   }
 }
