@@ -17,10 +17,15 @@ std::vector<NrRasterPoint> raster_points_in_capture(double center_hz, double fs,
     if (!bands.empty() && std::find(bands.begin(), bands.end(), c.band) == bands.end()) continue;
     const double off = c.ss_ref_hz - center_hz;
     if (std::fabs(off) + 64.0 * c.scs_khz * 1e3 > 0.5 * fs) continue;
-    // One search per (GSCN, SCS): bands sharing a raster point (n77/n78) are searched once.
+    // One search per (GSCN, SCS): bands sharing a raster point (n77/n78) are searched once, named after the
+    // narrower band (n78 inside n77).
+    auto span = [](int band) { const NrBand* b = nr_band(band); return b ? b->dl_high_hz - b->dl_low_hz : 0.0; };
     bool dup = false;
-    for (const auto& o : out)
-      if (o.gscn == c.gscn && o.scs_khz == c.scs_khz) dup = true;
+    for (auto& o : out)
+      if (o.gscn == c.gscn && o.scs_khz == c.scs_khz) {
+        dup = true;
+        if (span(c.band) < span(o.band)) o.band = c.band;
+      }
     if (dup) continue;
     out.push_back({c.gscn, c.nr_arfcn, c.band, c.ss_ref_hz, off, c.scs_khz, c.ssb_case, c.l_max});
   }
@@ -130,7 +135,8 @@ nlohmann::json to_json(const NrCell& c) {
             {"rat", "NR"},
             {"gscn", opt(c.at.gscn >= 0, c.at.gscn)},
             {"nr_arfcn", opt(c.at.nr_arfcn >= 0, c.at.nr_arfcn)},
-            {"band", opt(c.at.band > 0, "n" + std::to_string(c.at.band))},
+            {"band", opt(c.at.band > 0, nr_band_name(c.at.band))},
+            {"freq_hz", opt(c.at.ss_ref_hz > 0, c.at.ss_ref_hz)},
             {"ss_ref_hz", opt(c.at.ss_ref_hz > 0, c.at.ss_ref_hz)},
             {"scs_khz", c.at.scs_khz},
             {"ssb_case", ssb_case_name(c.at.ssb_case)},
