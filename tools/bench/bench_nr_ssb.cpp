@@ -91,7 +91,7 @@ void BM_Detect(benchmark::State& state) {
   state.counters["trials"] = n;
 }
 BENCHMARK(BM_Detect)
-    ->ArgsProduct({{0, 1}, {-10, -8, -6, -4, -2, 0, 2, 4}})
+    ->ArgsProduct({{0, 1}, {-10, -8, -6, -4, -2, -1, 0, 2, 4, 6, 8, 10, 12}})
     ->Iterations(1)
     ->Unit(benchmark::kSecond);
 
