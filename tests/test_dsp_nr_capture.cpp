@@ -91,3 +91,30 @@ TEST(NrCapture, ReceiverDecodesPbchAsTheReference) {
     }
   }
 }
+
+// A real LTE band-3 downlink (20 MHz carrier, HackRF, 19.2 Msps; ../shared/captures/lte): every n3 raster
+// point it holds is searched and no NR cell is reported (LTE's Zadoff-Chu PSS, its SSS and data are not SSBs).
+TEST(NrCapture, NoNrCellInAnLteRecording) {
+  TW_REQUIRE_SHARED(shared);
+  std::ifstream in(shared / "captures/lte/reference.json");
+  ASSERT_TRUE(in.good());
+  const auto ref = nlohmann::json::parse(in);
+  int searched = 0;
+  for (const auto& cap : ref.at("captures")) {
+    if (cap.at("format") != "cs8" || cap.at("center_freq").is_null()) continue;
+    std::ifstream f(shared / "captures/lte" / cap.at("file").get<std::string>(), std::ios::binary);
+    ASSERT_TRUE(f.good());
+    std::vector<char> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::vector<nr::cf32> iq;
+    for (std::size_t i = 0; i + 1 < b.size(); i += 2)
+      iq.emplace_back(static_cast<signed char>(b[i]) / 128.0f, static_cast<signed char>(b[i + 1]) / 128.0f);
+    const double fs = cap.at("sample_rate"), fc = cap.at("center_freq");
+    if (iq.size() > static_cast<std::size_t>(0.03 * fs)) iq.resize(static_cast<std::size_t>(0.03 * fs));
+    const auto pts = nr::raster_points_in_capture(fc, fs);
+    ASSERT_GT(pts.size(), 10u);
+    nr::NrReceiver rx;
+    EXPECT_TRUE(rx.execute(iq, fs, pts).empty()) << cap.at("file");
+    ++searched;
+  }
+  EXPECT_GE(searched, 1);
+}
