@@ -2,7 +2,8 @@
 // band n3, 15 kHz, 15.36 Msps): the test cuts the SS/PBCH block out itself (a plain DFT of the 4 symbols at
 // the reference's SSB start and SSB centre, 38.211 7.4.3.1 mapping, the PBCH DMRS of 7.4.1.4.1 for the
 // channel), demaps QPSK and decodes. Truth: reference.json (srsRAN's decode): PCI, SSB index, SFN 4 LSBs,
-// half frame and k_SSB MSB, with a passing CRC. Only the signal path's bare minimum is here; the receiver
+// half frame and k_SSB MSB, with a passing CRC; and pbch_encode of the decoded payload is the block on the air
+// (all 864 hard decisions). Only the signal path's bare minimum is here; the receiver
 // proper (search, timing, CFO) is dsp/nr's synchronisation block.
 #include <gtest/gtest.h>
 
@@ -131,6 +132,12 @@ TEST(NrPbchCapture, DecodesTheReferenceCell) {
   EXPECT_EQ(d->payload.k_ssb_msb, cell.at("k_ssb_msb").get<int>());
   EXPECT_EQ(d->payload.reserved_bits, 0);
   EXPECT_GT(d->metric, 0.5);
+  // The encoder against a real gNodeB: the decoded payload re-encoded (pbch_encode) is the block on the air,
+  // hard decision for hard decision.
+  const auto f = tw::nr::pbch_encode(d->payload, static_cast<std::uint16_t>(pci), 4);
+  int differ = 0;
+  for (int i = 0; i < 864; ++i) differ += (llr[static_cast<std::size_t>(i)] < 0) != (f[static_cast<std::size_t>(i)] != 0);
+  EXPECT_EQ(differ, 0);
   std::string err;
   const auto mib = tw::nr::parse_mib(d->payload.mib_bits, &err);
   ASSERT_TRUE(mib) << err;

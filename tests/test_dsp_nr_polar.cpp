@@ -228,3 +228,35 @@ TEST(NrPolar, ListDecoderCorrectsNoiseWithTheRightSign) {
   EXPECT_EQ(r.path_metric, 0.0);
   EXPECT_EQ(r.list_rank, 0);
 }
+
+TEST(NrPolar, TheListBeatsSuccessiveCancellation) {
+  // Same noisy blocks, a genie check (the sent bits): L = 8 must decode clearly more than L = 1 (plain SC) at a
+  // low SNR, and the blocks only SC gets are rare (SC's path can be pruned from the list, seldom). Seed 23: SC 129,
+  // SCL-8 264 of 300, none by SC alone.
+  std::mt19937 rng(23);
+  std::normal_distribution<float> noise(0.0f, 1.0f);
+  nr::PolarCode code(56, 864, 9, true);
+  nr::PolarRateMatcher rm(512, 56, 864);
+  nr::PolarListDecoder sc(code, 1), scl(code, 8);
+  const float sigma = std::sqrt(1.0f / std::pow(10.0f, -9.0f / 10.0f));  // SNR -9 dB per BPSK bit
+  int ok_sc = 0, ok_scl = 0, sc_only = 0;
+  for (int t = 0; t < 300; ++t) {
+    Bits c = random_bits(rng, 56), d(512), e(864);
+    code.encode(c, d);
+    rm.match(d, e);
+    std::vector<float> llr(864), ld(512);
+    for (int k = 0; k < 864; ++k) {
+      const float x = e[static_cast<std::size_t>(k)] ? -1.0f : 1.0f;
+      llr[static_cast<std::size_t>(k)] = 2.0f * (x + sigma * noise(rng)) / (sigma * sigma);
+    }
+    rm.recover(llr, ld);
+    auto genie = [&](std::span<const std::uint8_t> got) { return std::equal(got.begin(), got.end(), c.begin()); };
+    nr::PolarListDecoder::Result r;
+    const bool a = sc.decode(ld, genie, r), b = scl.decode(ld, genie, r);
+    ok_sc += a;
+    ok_scl += b;
+    sc_only += a && !b;
+  }
+  EXPECT_GT(ok_scl, ok_sc + 15) << "SC " << ok_sc << ", SCL-8 " << ok_scl;
+  EXPECT_LE(sc_only, 3);
+}

@@ -30,12 +30,14 @@ struct PbchPayload {
 
 // 864 bits (0/1) after 38.212 7.1 and the 38.211 7.3.3.1 scrambling, ready for QPSK (38.211 7.3.3.2)
 // Throws tw::InputError for a field out of range (mib_bits >= 2^24, sfn > 1023, ssb_index >= l_max, k_ssb_msb
-// > 1, reserved_bits > 3), a PCI outside 0..1007 or l_max not 4, 8 or 64.
+// > 1, reserved_bits > 3, the MIB's systemFrameNumber not sfn's 6 MSBs), a PCI outside 0..1007 or l_max not
+// 4, 8 or 64.
 std::array<uint8_t, 864> pbch_encode(const PbchPayload& p, uint16_t pci, int l_max);
 
 struct PbchDecoded {
   PbchPayload payload;
-  double metric;  // normalised correlation of the LLRs with the re-encoded 864 bits: sum(llr (1-2b)) / sum|llr|, 0..1
+  double metric;  // normalised correlation of the LLRs with the re-encoded 864 bits: sum(llr (1-2b)) / sum|llr|,
+                  // -1..1, 1 = every hard decision agrees
   double path_metric = 0;  // the list decoder's path metric of the accepted path
   int list_rank = 0;       // its rank in the list (0 = the most likely path)
 };

@@ -248,14 +248,12 @@ void PolarListDecoder::leaf_decision(int leaf) {
   for (const auto& c : cands) mask[static_cast<std::size_t>(c.path)] |= static_cast<std::uint8_t>(1u << c.bit);
   std::vector<int> next;
   next.reserve(static_cast<std::size_t>(L_));
-  std::vector<int> clones;  // paths that survive with both bits
   for (int pi : active_) {
     const auto m = mask[static_cast<std::size_t>(pi)];
     if (m == 0) {
       free_.push_back(pi);
     } else {
       next.push_back(pi);
-      if (m == 3) clones.push_back(pi);
     }
   }
   for (int pi : active_) {

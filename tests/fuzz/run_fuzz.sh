@@ -18,6 +18,7 @@ declare -A runs_divisor=(
   [fuzz_lte_search]=40      # 5-30 exec/s under ASan (an LTE cell search over up to 40 ms per input)
   [fuzz_gsm_receiver]=4     # about 80 exec/s (the GSM receiver over up to 12 TDMA frames)
   [fuzz_lte_pdsch]=10       # 20-100 exec/s (a subframe of up to 110 PRB through PDCCH and turbo decoding)
+  [fuzz_nr_polar]=4         # about 125 exec/s (two SCL-8 PBCH decodes per input)
 )
 
 run_one() {   # harness path; writes $work/<name>/result (ok/FAILED line)
