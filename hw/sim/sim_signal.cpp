@@ -101,9 +101,10 @@ SimSignalConfig SimSignalConfig::from_args(const std::map<std::string, std::stri
       throw InputError("towerwatch-sim device arg scene=" + c.scene + ": " + e.what());
     }
     tw::synth::Scene& scene = full.scene;
-    if (scene.cells.empty() && full.lte_cells.empty())
+    if (scene.cells.empty() && full.lte_cells.empty() && full.nr_cells.empty())
       throw InputError("towerwatch-sim device arg scene=" + c.scene + ": the scene has no cells");
     c.lte_cells = std::move(full.lte_cells);
+    c.nr_cells = std::move(full.nr_cells);
     if (args.count("noise_dbfs")) scene.noise_dbfs = c.noise_dbfs;
     if (args.count("seed")) scene.seed = c.seed;
     c.scene_data = std::make_shared<const tw::synth::Scene>(std::move(scene));
@@ -132,7 +133,7 @@ void SimSignal::render_scene(std::uint64_t first_sample, double center_freq_hz, 
                              std::span<cf32> out) {
   const double t = static_cast<double>(first_sample) / sample_rate_hz;   // scene time = sample time
   if (!renderer_ || renderer_->sample_rate_hz() != sample_rate_hz) {
-    renderer_ = std::make_unique<tw::synth::SceneRenderer>(tw::synth::SceneWithLte{render_scene_, config_.lte_cells},
+    renderer_ = std::make_unique<tw::synth::SceneRenderer>(tw::synth::SceneWithLte{render_scene_, config_.lte_cells, config_.nr_cells},
                                                            center_freq_hz, sample_rate_hz, t);
   } else {
     if (first_sample != next_sample_) renderer_->seek(t);   // samples skipped (overflow) or the clock was set

@@ -16,6 +16,7 @@
 #include "hw/iq_source.hpp"
 #include "tools/synth/cell_config.hpp"
 #include "tools/synth/geometry.hpp"
+#include "tools/synth/nr/nr_cell_config.hpp"
 #include "tools/synth/lte/lte_cell_config.hpp"
 
 namespace tw::synth {
@@ -34,6 +35,7 @@ struct SimSignalConfig {
   // the module turns it into its crystal error (see sim_device.cpp); the renderer is run with receiver_ppm 0.
   std::shared_ptr<const tw::synth::Scene> scene_data;
   std::vector<tw::synth::lte::LteCellConfig> lte_cells;   // the scene's "lte_cells" (rendered beside its GSM cells)
+  std::vector<tw::synth::nr::NrCellConfig> nr_cells;      // the scene's "nr_cells" (their SS/PBCH blocks)
   double noise_dbfs = -70.0;         // device arg noise_dbfs=: complex white Gaussian noise power (no scene)
   std::uint64_t seed = 0;            // device arg seed=, else derived from serial and scene (see from_args)
   std::optional<double> tone_hz;     // device arg tone_hz=: a CW carrier at this absolute RF frequency (Hz)

@@ -20,6 +20,7 @@
 #include "src/pipeline/gsm_analysis.hpp"
 #include "src/pipeline/lte_analysis.hpp"
 #include "src/pipeline/lte_rrc_output.hpp"
+#include "src/pipeline/nr_analysis.hpp"
 #include "src/scorer/score_records.hpp"
 
 namespace tw::cli {
@@ -35,6 +36,9 @@ int run_analyze(const std::vector<std::string>& argv) {
       "centre (1.92 Msps or more) with PCI, duplex, CP, ports, bandwidth, PHICH, SFN, RSRP/SINR and CFO, and, where\n"
       "the capture holds the cell's whole bandwidth, its System Information (SIB1: PLMN, TAC, cell identity, ...;\n"
       "SIB2..SIB8 from the SI messages).\n"
+      "5G NR: every SS/PBCH block on the synchronization raster (GSCN) the capture holds, with PCI, SSB index and\n"
+      "SS-RSRP/SS-SINR/CFO, and, where the capture holds the whole SSB (3.84 Msps at 15 kHz, 7.68 at 30 kHz), the\n"
+      "PBCH: MIB, SFN, half-frame, k_SSB (narrower captures give the PCI only).\n"
       "A pcap or pcapng file (GSMTAP: GSM Um and LTE RRC; MAC-LTE framed SI-RNTI/P-RNTI PDUs, link type 147 or\n"
       "in UDP) gives the same cell records, alerts and outputs from its decoded messages, timed by its packets.",
       file_source_options(),
@@ -43,7 +47,8 @@ int run_analyze(const std::vector<std::string>& argv) {
   help.options.push_back({"keep-identities", false, "", "keep bystanders' identities (IMSI/IMEI/TMSI) in blocks, GSMTAP and paging fields"});
   help.options.push_back({"all-channels", false, "", "run a receiver on every channel, not only those above the noise floor"});
   help.options.push_back({"blocks", false, "", "print every decoded block (always included with --json)"});
-  help.options.push_back({"rat", true, "gsm|lte|all", "which radio access technologies to search (default all)"});
+  help.options.push_back({"rat", true, "gsm|lte|nr|all", "which radio access technologies to search (default all)"});
+  help.options.push_back({"nr-seconds", true, "S", "signal searched for NR SSBs from the start (default 0.03)"});
   help.options.push_back({"lte-seconds", true, "S", "signal searched for LTE cells from the start (default 0.08)"});
   help.options.push_back({"lte-si-seconds", true, "S",
                           "signal decoded for LTE System Information, SIB1 and SI messages (default 0.32; 0: none)"});
@@ -63,7 +68,10 @@ int run_analyze(const std::vector<std::string>& argv) {
   opts.block_events = json || args->has("blocks");
   if (args->has("gsmtap")) opts.gsmtap = args->get_or("gsmtap", "");
   const std::string rat = args->get_or("rat", "all");
-  if (rat != "gsm" && rat != "lte" && rat != "all") throw InputError("--rat: expected gsm, lte or all, got '" + rat + "'");
+  if (rat != "gsm" && rat != "lte" && rat != "nr" && rat != "all")
+    throw InputError("--rat: expected gsm, lte, nr or all, got '" + rat + "'");
+  NrAnalysisOptions nr_opts;
+  if (args->has("nr-seconds")) nr_opts.seconds = *args->number("nr-seconds");
   LteAnalysisOptions lte_opts;
   if (args->has("lte-seconds")) lte_opts.seconds = *args->number("lte-seconds");
   if (args->has("lte-si-seconds")) {
@@ -99,8 +107,17 @@ int run_analyze(const std::vector<std::string>& argv) {
     auto& source = sources[i];
     const StreamInfo& info = source->info();
     // LTE first, on a source of its own (it reads the start of the file only); the 6 PRB need 1.92 Msps.
+    // NR on a source of its own too (the first nr_opts.seconds): the SSBs at every GSCN the capture holds.
+    NrAnalysisResult nr;
+    if (rat == "nr" || rat == "all") {
+      auto nr_source = open_file_from_args(args->positionals()[i], *args);
+      nr = run_nr_analysis(*nr_source, nr_opts);
+      for (auto& c : nr.cells) c["source"] = info.description;
+      if (rat == "nr" && nr.raster_points == 0)
+        log::warn(info.description + ": no NR synchronization raster point (GSCN) of a supported band lies in the capture");
+    }
     LteAnalysisResult lte;
-    if (rat != "gsm" && info.sample_rate_hz >= 1.92e6 * (1 - 1e-6)) {
+    if (rat != "gsm" && rat != "nr" && info.sample_rate_hz >= 1.92e6 * (1 - 1e-6)) {
       auto lte_source = open_file_from_args(args->positionals()[i], *args);
       lte = run_lte_analysis(*lte_source, lte_opts);
       for (auto& c : lte.cells) c["source"] = info.description;
@@ -121,7 +138,7 @@ int run_analyze(const std::vector<std::string>& argv) {
                        std::to_string(info.sample_rate_hz) + " Sps");
     }
     GsmAnalysisResult result;
-    if (rat != "lte") result = run_gsm_analysis(*source, opts, [&](const nlohmann::json& event) {
+    if (rat != "lte" && rat != "nr") result = run_gsm_analysis(*source, opts, [&](const nlohmann::json& event) {
       if (json) {
         nlohmann::json e = event;
         e["source"] = info.description;
@@ -134,6 +151,7 @@ int run_analyze(const std::vector<std::string>& argv) {
     // A capture is one sweep: its cells (GSM and LTE) are scored together (and stored with --db).
     std::vector<nlohmann::json> all_cells = result.cells;
     all_cells.insert(all_cells.end(), lte.cells.begin(), lte.cells.end());
+    all_cells.insert(all_cells.end(), nr.cells.begin(), nr.cells.end());
     const ScoredRun scored = score_run(all_cells, info.description, "analyze " + info.description, args->get("db"),
                                        scorer_options_from_args(*args), 3600.0, std::nullopt, publisher.get());
     // One page per run: with several captures the report holds the last one (say so rather than merge).
@@ -143,14 +161,18 @@ int run_analyze(const std::vector<std::string>& argv) {
     write_map_exports_if_asked(*args, scored);   // several captures: the last one's (with --db, the drive's)
     if (json) {
       for (const auto& c : lte.cells) emit_json_line(c);
+      for (const auto& c : nr.cells) emit_json_line(c);
       for (const auto& a : scored.alerts) emit_json_line(to_json(a));
       auto summary = result.summary_json(info);
       summary["alerts"] = scored.alerts.size();
       summary["lte_cells"] = lte.cells.size();
       summary["lte_seconds"] = lte.seconds;
+      summary["nr_cells"] = nr.cells.size();
+      summary["nr_raster_points"] = nr.raster_points;
+      summary["nr_pbch"] = nr.pbch.empty() ? nlohmann::json(nullptr) : nlohmann::json(nr.pbch);
       emit_json_line(summary);
     } else {
-      if (rat != "lte")
+      if (rat != "lte" && rat != "nr")
         std::printf("%s: %.3f s at %.0f Sps, %zu channels (%zu searched), %zu cells, %llu blocks\n",
                     info.description.c_str(), result.seconds, info.sample_rate_hz, result.channels,
                     result.channels_searched, result.cells.size(), static_cast<unsigned long long>(result.blocks));
@@ -158,6 +180,11 @@ int run_analyze(const std::vector<std::string>& argv) {
       if (rat != "gsm" && lte.samples > 0) {
         std::printf("%s: LTE, %.3f s searched, %zu cells\n", info.description.c_str(), lte.seconds, lte.cells.size());
         if (!lte.cells.empty()) print_lte_cell_table(lte.cells);
+      }
+      if (nr.raster_points > 0) {
+        std::printf("%s: NR, %.3f s searched at %d raster points (PBCH %s), %zu cells\n", info.description.c_str(),
+                    nr.seconds, nr.raster_points, nr.pbch.c_str(), nr.cells.size());
+        if (!nr.cells.empty()) print_nr_cell_table(nr.cells);
       }
       if (!all_cells.empty()) print_alerts(scored.alerts);
     }

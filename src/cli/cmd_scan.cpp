@@ -17,6 +17,8 @@
 #include "src/core/json_lines.hpp"
 #include "src/pipeline/gsm_analysis.hpp"
 #include "src/pipeline/lte_analysis.hpp"
+#include "src/pipeline/nr_analysis.hpp"
+#include "src/sweep/nr_sweep.hpp"
 #include "src/sweep/position_stamp.hpp"
 #include "src/sweep/scan_session.hpp"
 
@@ -140,7 +142,7 @@ int run_scan(const std::vector<std::string>& argv) {
       "else from the LTE cells' consensus).",
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
        {"lte-dwell", true, "S", "seconds per LTE tuning (default 0.08: 8 radio frames)"},
-       {"band", true, "LIST", "bands to sweep, comma-separated, or all (default all)"},
+       {"band", true, "LIST", "bands to sweep, comma-separated, or all (default all); NR bands by name (NR-n78): their GSCN raster"},
        {"arfcn", true, "LIST", "only these GSM channels of the bands, e.g. 58-66,70"},
        {"region", true, "eu|us", "the bands of a region instead of --band"},
        {"mode", true, "MODE", "census, sync or full (default full)"},
@@ -164,7 +166,15 @@ int run_scan(const std::vector<std::string>& argv) {
   if (!args) return 0;
   const bool json = args->has("json");
   sweep::ScanRequest rq = scan_request_from_args(*args);
-  rq.bands = bands_from_args(*args, "all");
+  // NR bands ("NR-n78") are swept after the GSM/LTE ones, on their GSCN raster (src/sweep/nr_sweep.hpp).
+  std::vector<int> nr_bands;
+  if (args->has("band") && !args->has("region")) {
+    std::string list = args->get_or("band", "all");
+    nr_bands = sweep::take_nr_bands(list);
+    if (!list.empty()) rq.bands = sweep::parse_band_list(list);
+  } else {
+    rq.bands = bands_from_args(*args, "all");
+  }
   if (auto a = args->get("arfcn")) restrict_to_arfcns(rq.bands, *a);
   rq.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   rq.analyse_every_tuning = args->has("all-tunings");
@@ -179,8 +189,25 @@ int run_scan(const std::vector<std::string>& argv) {
   rq.position = position.get();
   SigintGuard guard;
   rq.stop = &g_stop;
-  auto out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
-  if (!json) std::fprintf(stderr, "\n");
+  sweep::ScanOutcome out;
+  if (!rq.bands.empty())
+    out = sweep::run_scan_session(rq, json ? std::function<void(const sweep::SweepProgress&)>() : print_progress);
+  if (!json && !rq.bands.empty()) std::fprintf(stderr, "\n");
+  sweep::NrSweepResult nr_out;
+  if (!nr_bands.empty() && !g_stop.load()) {
+    const auto plan_opts = sweep::plan_options_of(rq);
+    const auto first = sweep::nr_tuning_centers(nr_bands, rq.sample_rate_hz, plan_opts.usable_fraction);
+    if (first.empty()) throw InputError("scan: no NR raster point to sweep");
+    sweep::ScanDevice dev = sweep::open_scan_device(rq, first.front());
+    const double usable = rq.usable_fraction.value_or(sweep::usable_fraction_for_driver(dev.driver));
+    if (!json) std::fprintf(stderr, "scan: NR %zu bands ...\n", nr_bands.size());
+    nr_out = sweep::run_nr_sweep(dev, nr_bands, usable, 0.03, &g_stop);
+    if (out.description.empty()) {
+      out.description = dev.description;
+      out.serial = dev.serial;
+    }
+    out.merge.cells.insert(out.merge.cells.end(), nr_out.cells.begin(), nr_out.cells.end());
+  }
   const auto band_floors = sweep::band_floors_of(out.sweep.lte_floors);
   const ScoredRun scored = score_run(out.merge.cells, out.serial, "scan " + out.description, args->get("db"),
                                      scorer_options_from_args(*args), 3600.0, std::nullopt, publisher.get(),
@@ -190,6 +217,7 @@ int run_scan(const std::vector<std::string>& argv) {
 
   std::vector<std::string> band_names;
   for (const auto& b : rq.bands) band_names.push_back(b.name);
+  for (const int b : nr_bands) band_names.push_back("NR-n" + std::to_string(b));
   write_report_if_asked(*args, "scan", out.description, out.serial, band_names, scored.cells, scored.alerts,
                         out.sweep.census);
   write_map_exports_if_asked(*args, scored);
@@ -224,6 +252,9 @@ int run_scan(const std::vector<std::string>& argv) {
                                                         : nlohmann::json(out.merge.lte_receiver_ppm_used)},
                          {"lte_receiver_error_source", out.merge.lte_receiver_error_source},
                          {"lte_noise_floor_dbfs_per_mhz", floors_json},
+                         {"nr_tunings", nr_out.tunings},
+                         {"nr_raster_points", nr_out.raster_points},
+                         {"nr_cells", nr_out.cells.size()},
                          {"ppm_correction", out.ppm_applied},
                          {"ppm_source", out.ppm_source},
                          {"gain_db", out.gain_db ? nlohmann::json(*out.gain_db) : nlohmann::json(nullptr)},
@@ -264,8 +295,15 @@ int run_scan(const std::vector<std::string>& argv) {
         if (c.power_dbfs >= c.noise_floor_dbfs + 6.0)
           std::printf("%-6d %-9s %-10.1f %8.1f\n", c.arfcn, c.band.c_str(), c.freq_hz / 1e6, c.power_dbfs);
     }
-    std::vector<nlohmann::json> gsm_cells, lte_cells;
-    for (const auto& c : scored.cells) (c.value("rat", "GSM") == "LTE" ? lte_cells : gsm_cells).push_back(c);
+    std::vector<nlohmann::json> gsm_cells, lte_cells, nr_cells;
+    for (const auto& c : scored.cells) {
+      const std::string r = c.value("rat", "GSM");
+      (r == "LTE" ? lte_cells : r == "NR" ? nr_cells : gsm_cells).push_back(c);
+    }
+    if (!nr_bands.empty()) {
+      std::printf("NR: %d tunings, %d raster points, %zu cells\n", nr_out.tunings, nr_out.raster_points, nr_cells.size());
+      if (!nr_cells.empty()) print_nr_cell_table(nr_cells);
+    }
     if (!gsm_cells.empty()) print_cell_table(gsm_cells);
     if (!lte_cells.empty()) {
       if (!gsm_cells.empty()) std::printf("\n");

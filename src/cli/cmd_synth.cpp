@@ -58,7 +58,7 @@ int run_synth(const std::vector<std::string>& argv_in) {
       "Render a radio scene of GSM and LTE base stations into complex baseband at any centre frequency and\n"
       "sample rate, and write OUT (IQ), OUT's .sigmf-meta and OUT's .truth.json (the scene, every cell and\n"
       "every block and SCH sent; for LTE cells the SFN at the start and every frame's start time and MIB).\n"
-      "SCENE is a JSON file or a built-in scene: single, city, city-with-rogue, multiband, lte, lte-weak,\n"
+      "SCENE is a JSON file or a built-in scene: single, city, city-with-rogue, multiband, lte, lte-weak, nr,\n"
       "multiband. Cells farther than rate/2 - 100 kHz from the centre are not rendered.",
       {{"output", true, "PATH", "output IQ file (also -o); the format follows its extension (.cf32 .cu8 .cs8 .cs16 .cfile)"},
        {"freq", true, "HZ", "centre frequency (default: the middle of the scene's cells, or of the most cells that fit), e.g. 947.4M"},
@@ -75,7 +75,7 @@ int run_synth(const std::vector<std::string>& argv_in) {
   const Args& args = *parsed;
 
   if (args.positionals().size() != 1)
-    throw InputError("synth needs exactly one scene (a JSON file or one of: single, city, city-with-rogue, multiband, lte, lte-weak)");
+    throw InputError("synth needs exactly one scene (a JSON file or one of: single, city, city-with-rogue, multiband, lte, lte-weak, nr)");
   const auto out = args.get("output");
   if (!out || out->empty()) throw InputError("synth needs an output file: -o OUT.cf32");
 
@@ -100,7 +100,9 @@ int run_synth(const std::vector<std::string>& argv_in) {
   }
 
   const bool lte_only = scene.cells.empty() && !full.lte_cells.empty();
-  const double rate = args.number_or("rate", lte_only ? 1.92e6 : 1625000.0 / 6.0 * 4.0);
+  const bool nr_only = scene.cells.empty() && full.lte_cells.empty() && !full.nr_cells.empty();
+  // NR alone: 7.68 Msps holds a 30 kHz SSB (240 subcarriers, 7.2 MHz) and a 15 kHz one with room for offsets.
+  const double rate = args.number_or("rate", nr_only ? 7.68e6 : lte_only ? 1.92e6 : 1625000.0 / 6.0 * 4.0);
   if (!(rate >= 1e3 && rate <= 100e6)) throw InputError("--rate must be between 1k and 100M samples/s");
   const double duration = args.number_or("duration", 2.0);
   if (!(duration > 0.0 && duration <= 3600.0)) throw InputError("--duration must be between 0 and 3600 s");
@@ -112,7 +114,8 @@ int run_synth(const std::vector<std::string>& argv_in) {
     freq = *f;
     if (!(freq > 0.0 && freq < 10e9)) throw InputError("--freq must be a frequency in Hz between 0 and 10G");
   } else {
-    if (scene.cells.empty() && full.lte_cells.empty()) throw InputError("the scene has no cells: give --freq");
+    if (scene.cells.empty() && full.lte_cells.empty() && full.nr_cells.empty())
+      throw InputError("the scene has no cells: give --freq");
     freq = synth::scene_center_freq_hz(full, rate);
   }
 
@@ -137,6 +140,17 @@ int run_synth(const std::vector<std::string>& argv_in) {
       const auto& c = full.lte_cells[i];
       log::warn("LTE cell " + std::to_string(i) + (c.name.empty() ? "" : " (" + c.name + ")") + " at " +
                 std::to_string(synth::lte::carrier_hz(c) / 1e6) + " MHz is outside the rendered band and is left out");
+    }
+  }
+
+  int nr_visible = 0;
+  for (std::size_t i = 0; i < renderer.nr_cells().size(); ++i) {
+    if (renderer.nr_cell_visible(static_cast<int>(i))) {
+      ++nr_visible;
+    } else {
+      const auto& c = renderer.nr_cells()[i];
+      log::warn("NR cell " + std::to_string(i) + (c.name.empty() ? "" : " (" + c.name + ")") + " at GSCN " +
+                std::to_string(c.gscn) + " is outside the rendered band and is left out");
     }
   }
 
@@ -173,6 +187,10 @@ int run_synth(const std::vector<std::string>& argv_in) {
       j["lte_cells"] = full.lte_cells.size();
       j["lte_cells_rendered"] = lte_visible;
     }
+    if (!full.nr_cells.empty()) {
+      j["nr_cells"] = full.nr_cells.size();
+      j["nr_cells_rendered"] = nr_visible;
+    }
     std::printf("%s\n", j.dump().c_str());
   } else {
     log::info("wrote " + *out + ", " + meta_path + ", " + truth_path);
@@ -181,6 +199,8 @@ int run_synth(const std::vector<std::string>& argv_in) {
                 visible, scene.cells.size(), truth.blocks().size(), truth_path.c_str());
     if (!full.lte_cells.empty())
       std::printf("%s: %d of %zu LTE cells rendered\n", out->c_str(), lte_visible, full.lte_cells.size());
+    if (!full.nr_cells.empty())
+      std::printf("%s: %d of %zu NR cells rendered\n", out->c_str(), nr_visible, full.nr_cells.size());
   }
   return 0;
 }

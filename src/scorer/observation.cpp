@@ -27,7 +27,8 @@ CellObservation CellObservation::from_cell_record(const json& r, std::int64_t ti
   o.sensor_id = sensor_id;
   o.rat = opt<std::string>(r, "rat").value_or("GSM");
   // LTE records name their channel "earfcn" (TS 36.101 5.7.3); the observation keeps one channel field.
-  o.arfcn = opt<int>(r, o.rat == "LTE" ? "earfcn" : "arfcn").value_or(-1);
+  // NR records (dsp/nr/ssb_receiver) name the SSB's raster point "gscn" (TS 38.104 5.4.3.1).
+  o.arfcn = opt<int>(r, o.rat == "LTE" ? "earfcn" : o.rat == "NR" ? "gscn" : "arfcn").value_or(-1);
   o.band = opt<std::string>(r, "band").value_or("");
   o.freq_hz = opt<double>(r, "freq_hz");
   o.mcc = opt<int>(r, "mcc");
@@ -41,6 +42,14 @@ CellObservation CellObservation::from_cell_record(const json& r, std::int64_t ti
   o.cfo_hz = opt<double>(r, "cfo_hz").value_or(0.0);
   o.cfo_residual_ppb = opt<double>(r, "cfo_residual_ppb");
   o.si_seen = opt<std::vector<std::string>>(r, "si_seen").value_or(std::vector<std::string>{});
+  if (o.rat == "NR") {
+    // SS-RSRP per resource element and SS-SINR (TS 38.215 5.1.1, 5.1.5) are the level fields. The MIB carries
+    // no PLMN/TAC/cell identity (those are in SIB1): the identity is the PCI at the GSCN (store key).
+    o.power_dbfs = opt<double>(r, "rsrp_dbfs").value_or(-200.0);
+    o.snr_db = opt<double>(r, "sinr_db").value_or(0.0);
+    const auto pci = opt<int>(r, "pci");
+    if (pci && (*pci < 0 || *pci > 1007)) throw InputError("cell record: field 'pci' is outside 0..1007");
+  }
   if (o.rat == "LTE") {
     // LTE measures per resource element (TS 36.214 5.1.1 RSRP) and CRS SINR: the observation's level fields.
     o.power_dbfs = opt<double>(r, "rsrp_dbfs").value_or(-200.0);

@@ -167,6 +167,9 @@ std::string cell_key(const std::string& rat, std::optional<int> mcc, const std::
          (arfcn >= 0 ? std::to_string(arfcn) : std::string("?"));
 }
 std::string cell_key(const CellObservation& o) {
+  // NR (MIB only, no global identity): the PCI at the GSCN, in the identity's last place: "NR:?-?-?-500@4604".
+  if (o.rat == "NR" && o.params.is_object() && o.params.contains("pci") && o.params["pci"].is_number_integer())
+    return cell_key(o.rat, o.mcc, o.mnc, std::nullopt, o.params["pci"].get<std::int64_t>(), o.arfcn);
   return cell_key(o.rat, o.mcc, o.mnc, o.lac ? std::optional<std::int64_t>(*o.lac) : std::nullopt,
                   o.ci ? std::optional<std::int64_t>(*o.ci) : std::nullopt, o.arfcn);
 }

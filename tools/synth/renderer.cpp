@@ -12,6 +12,7 @@
 #include "tools/synth/gmsk.hpp"
 #include "tools/synth/hot_loop.hpp"
 #include "tools/synth/lte/lte_renderer.hpp"
+#include "tools/synth/nr/nr_renderer.hpp"
 #include "tools/synth/scene.hpp"
 #include "tools/synth/splitmix.hpp"
 
@@ -64,6 +65,24 @@ std::vector<lte::LteCellConfig> resolve_lte_cells(const std::vector<lte::LteCell
       c.first_sfn = static_cast<int>(splitmix64(cell_seed(scene_seed, kLteSeedBase + static_cast<int>(i)) ^ 0x5f17ULL) % 1024);
       c.first_sfn_set = true;
     }
+  }
+  return out;
+}
+
+std::vector<nr::NrCellConfig> resolve_nr_cells(const std::vector<nr::NrCellConfig>& cells, std::uint64_t scene_seed) {
+  std::vector<nr::NrCellConfig> out;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    nr::NrCellConfig c;
+    try {
+      c = nr::resolve_nr_cell(cells[i]);
+    } catch (const InputError& e) {
+      throw InputError("nr_cells[" + std::to_string(i) + "]." + e.what());
+    }
+    if (!c.first_sfn_set) {
+      c.first_sfn = static_cast<int>(splitmix64(cell_seed(scene_seed, kNrSeedBase + static_cast<int>(i)) ^ 0x5f17ULL) % 1024);
+      c.first_sfn_set = true;
+    }
+    out.push_back(c);
   }
   return out;
 }
@@ -247,6 +266,8 @@ struct SceneRenderer::Impl {
   std::vector<std::unique_ptr<CellChain>> cells;
   std::vector<lte::LteCellConfig> lte_cfg;
   std::vector<std::unique_ptr<lte::LteCellChain>> lte_cells;
+  std::vector<nr::NrCellConfig> nr_cfg;
+  std::vector<std::unique_ptr<nr::NrCellChain>> nr_cells;
   std::vector<std::unique_ptr<NoiseJammer>> jammers;
   PolyphaseInterpolator interp;
   static constexpr std::int64_t kNoiseBlock = 1024;   // noise is drawn per block of absolute sample index
@@ -323,6 +344,10 @@ SceneRenderer::SceneRenderer(const SceneWithLte& scene, double center_freq_hz, d
       throw InputError("lte_cells[" + std::to_string(i) + "]: " + e.what());
     }
   }
+  m.nr_cfg = resolve_nr_cells(scene.nr_cells, m.scene.seed);
+  for (std::size_t i = 0; i < m.nr_cfg.size(); ++i)
+    m.nr_cells.push_back(std::make_unique<nr::NrCellChain>(
+        m.nr_cfg[i], cell_seed(m.scene.seed, kNrSeedBase + static_cast<int>(i)), m.scene.receiver_ppm));
 }
 
 SceneRenderer::~SceneRenderer() = default;
@@ -344,6 +369,8 @@ void SceneRenderer::render(std::span<cf32> out) {
     else
       c->go_cold();
   }
+  for (auto& c : m.nr_cells)
+    if (c->visible(m.fc, m.fs)) c->render_add(out, t_first, m.fs, m.fc);
   // Jammers (their clock is the scene's: absolute sample index over the rate).
   for (auto& j : m.jammers) j->execute(out, m.first_index + static_cast<std::int64_t>(m.produced), m.fc, m.fs);
   // Receiver: thermal noise, DC offset, IQ imbalance.
@@ -390,6 +417,14 @@ void SceneRenderer::seek(double time_s) {
 
 void SceneRenderer::set_cell_power_dbfs(int cell, double power_dbfs) {
   impl_->cells.at(static_cast<std::size_t>(cell))->set_power_dbfs(power_dbfs);
+}
+void SceneRenderer::set_nr_cell_power_dbfs(int cell, double power_dbfs) {
+  impl_->nr_cells.at(static_cast<std::size_t>(cell))->set_power_dbfs(power_dbfs);
+}
+const std::vector<nr::NrCellConfig>& SceneRenderer::nr_cells() const { return impl_->nr_cfg; }
+const nr::NrCellChain& SceneRenderer::nr_chain(int cell) const { return *impl_->nr_cells.at(static_cast<std::size_t>(cell)); }
+bool SceneRenderer::nr_cell_visible(int cell) const {
+  return impl_->nr_cells.at(static_cast<std::size_t>(cell))->visible(impl_->fc, impl_->fs);
 }
 void SceneRenderer::set_lte_cell_power_dbfs(int cell, double power_dbfs) {
   impl_->lte_cells.at(static_cast<std::size_t>(cell))->set_power_dbfs(power_dbfs);

@@ -30,6 +30,10 @@ struct SceneWithLte;   // scene.hpp
 namespace lte {
 struct LteCellConfig;
 }
+namespace nr {
+struct NrCellConfig;
+class NrCellChain;
+}
 
 // A block one cell sent, complete within the render (t_start_s .. t_end_s, receiver time, while the cell
 // was on).
@@ -71,6 +75,10 @@ Scene resolve_scene(const Scene& scene);
 // The same for LTE cells: every first_sfn set (from cell_seed(scene seed, kLteSeedBase + index)).
 constexpr int kLteSeedBase = 0x4c7e0;
 std::vector<lte::LteCellConfig> resolve_lte_cells(const std::vector<lte::LteCellConfig>& cells, std::uint64_t scene_seed);
+// NR cells: every one resolved (nr_cell_config.hpp) and its first_sfn set (from cell_seed(scene seed,
+// kNrSeedBase + index) when absent).
+constexpr int kNrSeedBase = 0x5e900;
+std::vector<nr::NrCellConfig> resolve_nr_cells(const std::vector<nr::NrCellConfig>& cells, std::uint64_t scene_seed);
 
 class SceneRenderer {
  public:
@@ -113,6 +121,12 @@ class SceneRenderer {
   const std::vector<lte::LteCellConfig>& lte_cells() const;
   double lte_carrier_offset_hz(int cell) const;
   bool lte_cell_visible(int cell) const;
+  // NR cells as resolved, each one's chain (SSB times, tools/synth/nr/nr_renderer.hpp), whether its PSS is in
+  // the rendered band.
+  const std::vector<nr::NrCellConfig>& nr_cells() const;
+  const nr::NrCellChain& nr_chain(int cell) const;
+  bool nr_cell_visible(int cell) const;
+  void set_nr_cell_power_dbfs(int cell, double power_dbfs);
 
  private:
   struct Impl;

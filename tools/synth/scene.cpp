@@ -821,6 +821,18 @@ SceneWithLte parse_scene_with_lte(const json& doc, const std::string& source) {
                have_lte = true;
                for (std::size_t i = 0; i < v.size(); ++i)
                  full.lte_cells.push_back(parse_lte_cell(c, v[i], "lte_cells[" + std::to_string(i) + "]"));
+             }},
+            {"nr_cells", [&](const json& v, const std::string& p) {
+               if (!v.is_array()) c.fail(p, "is not an array");
+               if (v.size() > 64) c.fail(p, "has " + std::to_string(v.size()) + " cells, at most 64");
+               have_lte = true;
+               for (std::size_t i = 0; i < v.size(); ++i) {
+                 try {
+                   full.nr_cells.push_back(nr::parse_nr_cell(v[i], "nr_cells[" + std::to_string(i) + "]"));
+                 } catch (const InputError& e) {
+                   throw InputError(source + ": " + e.what());
+                 }
+               }
              }}});
   if (!have_cells && !have_lte) c.fail("cells", "missing (a scene needs a \"cells\" array)");
   return full;
@@ -1009,6 +1021,11 @@ json scene_to_json(const SceneWithLte& s) {
     for (const auto& c : s.lte_cells) cells.push_back(lte_cell_to_json(c, false));
     j["lte_cells"] = cells;
   }
+  if (!s.nr_cells.empty()) {
+    json cells = json::array();
+    for (const auto& c : s.nr_cells) cells.push_back(nr::nr_cell_to_json(c, false));
+    j["nr_cells"] = cells;
+  }
   return j;
 }
 
@@ -1037,10 +1054,12 @@ double scene_center_freq_hz(const Scene& scene, double sample_rate_hz) {
 }
 
 double scene_center_freq_hz(const SceneWithLte& scene, double sample_rate_hz) {
-  if (scene.scene.cells.empty() && scene.lte_cells.empty()) throw InputError("the scene has no cells: give a centre frequency");
+  if (scene.scene.cells.empty() && scene.lte_cells.empty() && scene.nr_cells.empty())
+    throw InputError("the scene has no cells: give a centre frequency");
   std::vector<double> cf;
   for (const auto& c : scene.scene.cells) cf.push_back(downlink_hz(c.arfcn, c.band) + c.freq_offset_hz);
   for (const auto& c : scene.lte_cells) cf.push_back(lte::carrier_hz(c) + c.freq_offset_hz);
+  for (const auto& c : scene.nr_cells) cf.push_back(nr::nr_ss_ref_hz(c) + c.freq_offset_hz);
   return center_of(std::move(cf), sample_rate_hz);
 }
 

@@ -13,6 +13,8 @@
 // lte::LteCellConfig field by its name (tools/synth/lte/lte_cell_config.hpp); "cp" is "normal"|"extended",
 // "duplex" "FDD"|"TDD", "phich_duration" "normal"|"extended"; a cell needs "earfcn" or "freq_hz". Scene
 // (cell_config.hpp) holds only the GSM cells: the *_with_lte functions return both.
+// "nr_cells" (array) holds NR cells (their SS/PBCH blocks) with every nr::NrCellConfig field by its name
+// (tools/synth/nr/nr_cell_config.hpp); a cell needs "gscn" or "ss_ref_hz".
 #pragma once
 #include <string>
 #include <vector>
@@ -21,6 +23,7 @@
 
 #include "tools/synth/cell_config.hpp"
 #include "tools/synth/lte/lte_cell_config.hpp"
+#include "tools/synth/nr/nr_cell_config.hpp"
 
 namespace tw::synth {
 
@@ -28,9 +31,10 @@ namespace tw::synth {
 struct SceneWithLte {
   Scene scene;
   std::vector<lte::LteCellConfig> lte_cells;
+  std::vector<nr::NrCellConfig> nr_cells;   // "nr_cells": SS/PBCH blocks (tools/synth/nr/nr_cell_config.hpp)
 };
 
-// A built-in name ("single", "city", "city-with-rogue", "multiband", "drive", "lte", "lte-weak") or a path to a JSON
+// A built-in name ("single", "city", "city-with-rogue", "multiband", "drive", "lte", "lte-weak", "nr") or a path to a JSON
 // file. load_scene / parse_scene / builtin_scene return the GSM part only (LTE cells are checked, then left
 // out with a warning).
 Scene load_scene(const std::string& name_or_path);

@@ -1,4 +1,4 @@
-// Built-in scenes: "single", "city", "city-with-rogue", "multiband", "drive" (GSM), "lte", "lte-weak" (LTE).
+// Built-in scenes: "single", "city", "city-with-rogue", "multiband", "drive" (GSM), "lte", "lte-weak" (LTE), "nr" (5G NR SSBs).
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -255,22 +255,51 @@ SceneWithLte lte_weak() {
   return s;
 }
 
+// Two 5G NR cells of band n78 (30 kHz SSBs, case C, L_max 8) on one GSCN, as a TDD network places them: a
+// strong one sending SSBs 0..3, a weaker one with a clock error sending SSB 2 (SS/PBCH blocks only).
+SceneWithLte nr_scene() {
+  SceneWithLte s;
+  s.scene.name = "nr";
+  s.scene.seed = 5;
+  s.scene.noise_dbfs = -80.0;
+  nr::NrCellConfig a;
+  a.name = "gNB n78 A";
+  a.gscn = 7880;
+  a.pci = 301;
+  a.ssb_indices = {0, 1, 2, 3};
+  a.scs_common_khz = 30;
+  a.coreset_zero = 12;
+  a.power_dbfs = -64.0;
+  a.delay_us = 700.0;
+  nr::NrCellConfig b = a;
+  b.name = "gNB n78 B";
+  b.pci = 302;
+  b.ssb_indices = {2};
+  b.ssb_subcarrier_offset = 6;
+  b.power_dbfs = -72.0;
+  b.freq_offset_hz = 1.5e3;
+  b.delay_us = 2900.0;
+  s.nr_cells = {a, b};
+  return s;
+}
+
 }  // namespace
 
 const std::vector<std::string>& builtin_scene_names() {
-  static const std::vector<std::string> names = {"single", "city", "city-with-rogue", "multiband", "drive", "lte", "lte-weak"};
+  static const std::vector<std::string> names = {"single", "city", "city-with-rogue", "multiband", "drive", "lte", "lte-weak", "nr"};
   return names;
 }
 
 SceneWithLte builtin_scene_with_lte(const std::string& name) {
   if (name == "lte") return lte_scene();
   if (name == "lte-weak") return lte_weak();
-  if (name == "single") return {single(), {}};
-  if (name == "city") return {city(), {}};
-  if (name == "city-with-rogue") return {city_with_rogue(), {}};
-  if (name == "multiband") return {multiband(), {}};
-  if (name == "drive") return {drive(), {}};
-  throw InputError("unknown built-in scene '" + name + "' (known: single, city, city-with-rogue, multiband, drive, lte, lte-weak)");
+  if (name == "nr") return nr_scene();
+  if (name == "single") return {single(), {}, {}};
+  if (name == "city") return {city(), {}, {}};
+  if (name == "city-with-rogue") return {city_with_rogue(), {}, {}};
+  if (name == "multiband") return {multiband(), {}, {}};
+  if (name == "drive") return {drive(), {}, {}};
+  throw InputError("unknown built-in scene '" + name + "' (known: single, city, city-with-rogue, multiband, drive, lte, lte-weak, nr)");
 }
 
 std::vector<TrackPoint> drive_route(double speed_mps, double step_s) {

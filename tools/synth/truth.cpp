@@ -4,6 +4,7 @@
 
 #include "tools/synth/lte/lte_renderer.hpp"
 #include "tools/synth/lte/lte_si_scheduler.hpp"
+#include "tools/synth/nr/nr_renderer.hpp"
 #include "tools/synth/scene.hpp"
 
 namespace tw::synth {
@@ -107,8 +108,28 @@ nlohmann::json TruthRecorder::to_json(const SceneRenderer& r, double duration_s)
     else if (!plan.disabled_reason().empty()) c["si_disabled"] = plan.disabled_reason();
     lte_cells.push_back(c);
   }
+  // NR cells: every SSB that starts within the render (time, SSB index, SFN, half-frame, MIB bits).
+  json nr_cells = json::array();
+  const auto& ncells = r.nr_cells();
+  for (std::size_t i = 0; i < ncells.size(); ++i) {
+    json c = nr::nr_cell_to_json(ncells[i], true);
+    c["index"] = i;
+    c["offset_hz"] = r.nr_chain(static_cast<int>(i)).apparent_ss_ref_hz() - r.center_freq_hz();
+    c["visible"] = r.nr_cell_visible(static_cast<int>(i));
+    json ssbs = json::array();
+    for (const auto& s : r.nr_chain(static_cast<int>(i)).ssbs_between(t_begin, t_end)) {
+      if (ssbs.size() >= 100000) break;
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "%06x", s.mib_bits);
+      ssbs.push_back({{"t_s", s.t_s}, {"ssb_index", s.ssb_index}, {"sfn", s.sfn}, {"half_frame", s.half_frame},
+                      {"mib_hex", hex}});
+    }
+    c["ssbs"] = ssbs;
+    nr_cells.push_back(c);
+  }
+  SceneWithLte full{scene, lcells, ncells};
   json out = {{"generator", "towerwatch synth"},
-          {"scene", lcells.empty() ? scene_to_json(scene) : scene_to_json(SceneWithLte{scene, lcells})},
+          {"scene", lcells.empty() && ncells.empty() ? scene_to_json(scene) : scene_to_json(full)},
           {"center_freq_hz", r.center_freq_hz()},
           {"sample_rate_hz", r.sample_rate_hz()},
           {"duration_s", duration_s},
@@ -116,6 +137,7 @@ nlohmann::json TruthRecorder::to_json(const SceneRenderer& r, double duration_s)
           {"blocks", jb},
           {"sch", js}};
   if (!lcells.empty()) out["lte_cells"] = lte_cells;
+  if (!ncells.empty()) out["nr_cells"] = nr_cells;
   return out;
 }
 

@@ -30,7 +30,8 @@ class TruthRecorder : public TruthSink {
   //  dci_format ("1A" | "1C"), aggregation, first_cce, prbs (slot 0), [prbs_slot1 when distributed], hex (the
   //  BCCH-DL-SCH message before padding)}] (every System Information transmission in a subframe starting
   //  within the render, lte/lte_si_scheduler.hpp), or si_disabled (why the cell sends none)]; t_s are
-  //  receiver times in seconds. The render is taken to have ended at
+  //  receiver times in seconds. With NR cells "nr_cells": [every field, ss_ref_hz, nr_arfcn, offset_hz,
+  //  visible, ssbs: [{t_s (symbol 0's CP start), ssb_index, sfn, half_frame, mib_hex (24 bits)}]]. The render is taken to have ended at
   //  renderer.time_s() after duration_s seconds.
   nlohmann::json to_json(const SceneRenderer& renderer, double duration_s) const;
 
