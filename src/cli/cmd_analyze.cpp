@@ -148,6 +148,7 @@ int run_analyze(const std::vector<std::string>& argv) {
       summary["alerts"] = scored.alerts.size();
       summary["lte_cells"] = lte.cells.size();
       summary["lte_seconds"] = lte.seconds;
+      if (!lte.search_notes.empty()) summary["lte_search_notes"] = lte.search_notes;
       emit_json_line(summary);
     } else {
       if (rat != "lte")
