@@ -54,7 +54,10 @@ struct PssSearch::Impl {
   // Work buffers (reused across calls).
   std::vector<cf32> blocks;
   std::vector<float> power, fold, counts;
-  std::vector<int> bin_of;
+  struct Run {
+    int n, bin, len;  // power[n .. n+len) folds onto fold[bin .. bin+len)
+  };
+  std::vector<std::vector<Run>> runs;  // per slot holding the current shift
 
   Impl() {
     for (int n2 = 0; n2 < 3; ++n2) {
@@ -146,25 +149,41 @@ std::vector<std::vector<PssPeak>> PssSearch::execute(std::span<const cf32> x, st
     if (in_slot.empty()) continue;
     ++last_shifts_;
     const int s = i * step;
-    if (m.bin_of.size() < in_slot.size() * static_cast<std::size_t>(n_out)) {
-      m.bin_of.resize(in_slot.size() * static_cast<std::size_t>(n_out));
+    if (m.counts.size() < in_slot.size() * static_cast<std::size_t>(kHalfFrame))
       m.counts.resize(in_slot.size() * static_cast<std::size_t>(kHalfFrame));
-    }
     // The fold of each slot holding this shift: bin = round(n - h period) for the half-frame h holding n,
-    // with the stretch of the carrier offset from that slot's raster point.
+    // with the stretch of the carrier offset from that slot's raster point. Within a half-frame bin = n - K_h
+    // (K_h = ceil(h_start - 1/2)), wrapping once past 9600: runs of consecutive samples onto consecutive bins.
+    if (m.runs.size() < in_slot.size()) m.runs.resize(in_slot.size());
     for (std::size_t q = 0; q < in_slot.size(); ++q) {
       const double cfo = s * bin_hz - slots[in_slot[q]].offset_hz;
       const double period = cfg_.carrier_hz > 0.0 ? kHalfFrame * (1.0 - cfo / cfg_.carrier_hz) : static_cast<double>(kHalfFrame);
-      int* bins = m.bin_of.data() + q * static_cast<std::size_t>(n_out);
+      auto& runs = m.runs[q];
+      runs.clear();
       float* cnt = m.counts.data() + q * static_cast<std::size_t>(kHalfFrame);
       std::fill(cnt, cnt + kHalfFrame, 0.0f);
       double h_start = 0.0;
-      for (int n = 0; n < n_out; ++n) {
-        if (n >= h_start + period) h_start += period;
-        int bin = static_cast<int>(n - h_start + 0.5);
-        if (bin >= kHalfFrame) bin -= kHalfFrame;
-        bins[n] = bin;
-        cnt[bin] += 1.0f;
+      int n = 0;
+      while (n < n_out) {
+        // Half-frame h holds n while n < h_start + period (the walk of the per-sample loop).
+        int end = static_cast<int>(std::ceil(h_start + period));
+        end = std::min(end, n_out);
+        if (end <= n) {
+          h_start += period;
+          continue;
+        }
+        const int k = static_cast<int>(std::floor(n - h_start + 0.5)) - n;  // bin = n + k in this half-frame
+        int a = n;
+        while (a < end) {
+          int bin = a + k;
+          if (bin >= kHalfFrame) bin -= kHalfFrame;
+          const int len = std::min(end - a, kHalfFrame - bin);
+          runs.push_back({a, bin, len});
+          for (int i = 0; i < len; ++i) cnt[bin + i] += 1.0f;
+          a += len;
+        }
+        n = end;
+        h_start += period;
       }
     }
     const int s0 = (s % kOsFft + kOsFft) % kOsFft;
@@ -182,20 +201,27 @@ std::vector<std::vector<PssPeak>> PssSearch::execute(std::span<const cf32> x, st
         const int base = b * kOsValid;
         const int lim = std::min(kOsValid, n_out - base);
         float* p = m.power.data() + base;
-        float acc = 0.0f;
-        for (int t = 0; t < lim; ++t) {
-          p[t] = c[t].real() * c[t].real() + c[t].imag() * c[t].imag();
-          acc += p[t];
-        }
-        total += acc;
+        for (int t = 0; t < lim; ++t) p[t] = c[t].real() * c[t].real() + c[t].imag() * c[t].imag();
+      }
+      {
+        // Eight partial sums (lanes), so the compiler may vectorise.
+        std::array<double, 8> lanes{};
+        int t = 0;
+        for (; t + 8 <= n_out; t += 8)
+          for (int l = 0; l < 8; ++l) lanes[static_cast<std::size_t>(l)] += m.power[static_cast<std::size_t>(t + l)];
+        for (; t < n_out; ++t) lanes[0] += m.power[static_cast<std::size_t>(t)];
+        for (double v : lanes) total += v;
       }
       const double mean = total / n_out;
       if (!(mean > 0.0)) continue;
       for (std::size_t q = 0; q < in_slot.size(); ++q) {
-        const int* bins = m.bin_of.data() + q * static_cast<std::size_t>(n_out);
         const float* counts = m.counts.data() + q * static_cast<std::size_t>(kHalfFrame);
         std::fill(m.fold.begin(), m.fold.end(), 0.0f);
-        for (int n = 0; n < n_out; ++n) m.fold[static_cast<std::size_t>(bins[n])] += m.power[static_cast<std::size_t>(n)];
+        for (const auto& r : m.runs[q]) {
+          float* f = m.fold.data() + r.bin;
+          const float* pw = m.power.data() + r.n;
+          for (int i = 0; i < r.len; ++i) f[i] += pw[i];
+        }
         Best& bj = best[in_slot[q]];
         float* bst = bj.metric.data() + n2 * kHalfFrame;
         int* bsh = bj.shift.data() + n2 * kHalfFrame;
