@@ -717,11 +717,7 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     std::sort(order.begin(), order.end(), std::greater<>());
     for (std::size_t oi = 0; oi < order.size() && !done; ++oi) {
       const int j0 = order[oi].second;
-      // Below noise's 3 sigma no offset is tried, the most coherent one included: a cell's PBCH repeats add up
-      // far above it (about 12 sigma at the MIB's 90 % point, -11 dB per RE), while the time and frequency
-      // sidelobes of a strong cell's PSS, whose SSS stage names a PCI that is not there, sit at noise level
-      // and cost dozens of Viterbi decodings each otherwise.
-      if (order[oi].first < 3.0) break;
+      if (oi > 0 && order[oi].first < 3.0) break;
       const auto& blocks = blocks_of[static_cast<std::size_t>(j0)];
       for (const auto& blk : blocks)
         if (!done) done = try_decode(blk.acc, blk.energy, ports, j0, blk.number, 1, 0);
