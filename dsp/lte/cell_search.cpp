@@ -821,8 +821,10 @@ CellSearch::~CellSearch() = default;
 
 std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) { return execute(x, impl_->pss_search(x)); }
 
-std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<const PssPeak> peaks) {
+std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<const PssPeak> peaks,
+                                         std::span<const LteCell> decoded_nearby) {
   std::vector<LteCell> cells;
+  const std::vector<LteCell> nearby(decoded_nearby.begin(), decoded_nearby.end());
   for (const auto& peak : peaks) {
     PssPeak pk = peak;
     if (!pk.strong) {
@@ -837,7 +839,8 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<cons
     if (!pk.strong && pk.coherence < cfg_.pss_min_coherence) continue;
     // A Zadoff-Chu ghost of a cell already decoded (its root, within 200 samples, a subcarrier or more away in
     // frequency: no second cell of that carrier sits there) goes no further.
-    if (is_zc_ghost_of_decoded(cells, pk.n_id_2, pk.bin, cfo0)) continue;
+    if (is_zc_ghost_of_decoded(cells, pk.n_id_2, pk.bin, cfo0) || is_zc_ghost_of_decoded(nearby, pk.n_id_2, pk.bin, cfo0))
+      continue;
     double cfo = cfo0;
     const SssResult s = impl_->sss_detect(x, pk, cfo0, cfo);
     if (tw::log::level() >= tw::log::Level::debug) {
@@ -861,7 +864,9 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<cons
   // Undecoded cells that sit where a decoded cell's Zadoff-Chu ghosts fall are not reported.
   std::vector<LteCell> kept;
   for (const auto& c : cells)
-    if (c.mib_decoded || !is_zc_ghost_of_decoded(cells, -1, c.pss_sample, c.cfo_hz)) kept.push_back(c);
+    if (c.mib_decoded || (!is_zc_ghost_of_decoded(cells, -1, c.pss_sample, c.cfo_hz) &&
+                          !is_zc_ghost_of_decoded(nearby, -1, c.pss_sample, c.cfo_hz)))
+      kept.push_back(c);
   cells.swap(kept);
   std::stable_sort(cells.begin(), cells.end(), [](const LteCell& a, const LteCell& b) {
     if (a.mib_decoded != b.mib_decoded) return a.mib_decoded;

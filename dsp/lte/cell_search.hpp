@@ -96,7 +96,10 @@ class CellSearch {
   std::vector<LteCell> execute(std::span<const cf32> iq_1p92msps);
   // The same from stage 2 on, for PSS peaks found by a PssSearch elsewhere (one search over several raster
   // points: pss_search.hpp): bin in iq's sample timing, cfo_hz from iq's centre, thresholds as found.
-  std::vector<LteCell> execute(std::span<const cf32> iq_1p92msps, std::span<const PssPeak> peaks);
+  // decoded_nearby: cells decoded by the searches of neighbouring raster points (cfo_hz and pss_sample in this
+  // search's terms); their Zadoff-Chu ghosts are passed over as those of a cell decoded here are.
+  std::vector<LteCell> execute(std::span<const cf32> iq_1p92msps, std::span<const PssPeak> peaks,
+                               std::span<const LteCell> decoded_nearby = {});
   void reset() {}
 
   const CellSearchConfig& config() const { return cfg_; }

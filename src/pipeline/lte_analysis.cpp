@@ -228,7 +228,7 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
   pcfg.pss_candidates = cfg.pss_candidates;
   pcfg.max_cells = cfg.max_cells;
   dsp::lte::PssSearch pss(pcfg);
-  Channel wide, own;
+  Channel wide;
   std::size_t i = 0;
   while (i < offsets.size()) {
     std::size_t j = i + 1;
@@ -238,9 +238,21 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
     std::vector<dsp::lte::PssSlot> slots;
     for (std::size_t k = i; k < j; ++k) slots.push_back({offsets[k] - centre, cfg.max_cfo_hz});
     const auto peaks = pss.execute(wide.view, slots);
-    for (std::size_t k = i; k < j; ++k) {
-      auto pk = peaks[k - i];
+    // Slots in the order of their strongest peak: a strong cell is decoded before the slots where only its
+    // Zadoff-Chu ghosts are (a frequency error of a few subcarriers moves the correlation peak in time,
+    // 36.211 6.11.1.1), which then pass them over as the cell's own search does (within 200 samples, 7.5 kHz
+    // or more away, same root); only cells within 600 kHz count, the PSS's reach. Records in offset order.
+    std::vector<std::size_t> order;
+    for (std::size_t k = i; k < j; ++k) order.push_back(k);
+    auto top = [&](std::size_t k) { return peaks[k - i].empty() ? 0.0 : peaks[k - i].front().metric; };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return top(a) > top(b); });
+    std::vector<std::vector<dsp::lte::LteCell>> found(j - i);
+    std::vector<Channel> chans(j - i);
+    std::vector<std::pair<double, dsp::lte::LteCell>> decoded;  // offset, cell
+    for (std::size_t k : order) {
+      const auto& pk = peaks[k - i];
       if (pk.empty()) continue;
+      Channel& own = chans[k - i];
       // The offset's channel: the group's shifted by (centre - offset), same samples, same timing.
       own.iq.resize(wide.view.size());
       const double w = -2.0 * kPi * (offsets[k] - centre) / kLteSearchRate;
@@ -258,8 +270,22 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
       own.view = own.iq;
       own.delay_s = wide.delay_s;
       own.out_period_s = wide.out_period_s;
-      add_cells(search.execute(own.view, pk), offsets[k], own);
+      std::vector<dsp::lte::LteCell> nearby;
+      for (const auto& [off, c] : decoded) {
+        const double rel = off + c.cfo_hz - offsets[k];
+        if (std::abs(rel) > 600e3) continue;
+        auto n = c;
+        n.cfo_hz = rel;
+        nearby.push_back(n);
+      }
+      found[k - i] = search.execute(own.view, pk, nearby);
+      for (const auto& c : found[k - i])
+        if (c.mib_decoded) decoded.emplace_back(offsets[k], c);
+      own.iq.clear();
+      own.iq.shrink_to_fit();
     }
+    for (std::size_t k = i; k < j; ++k)
+      if (!found[k - i].empty()) add_cells(found[k - i], offsets[k], chans[k - i]);
     i = j;
   }
   return cells;
