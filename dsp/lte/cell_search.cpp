@@ -9,11 +9,11 @@ extern "C" {
 #include <cmath>
 #include <cstdlib>
 #include <map>
-#include <mutex>
 #include <numeric>
 #include <string>
 
 #include "dsp/lte/delay_smoother.hpp"
+#include "dsp/lte/fftw_plan.hpp"
 #include "dsp/lte/lte_signals.hpp"
 #include "dsp/lte/pbch_coding.hpp"
 #include "src/core/error.hpp"
@@ -27,8 +27,6 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kFs = kBaseSampleRate;
 constexpr int kN = kBaseFftSize;              // 128
 constexpr int kHalfFrame = kFrameSamples / 2;  // 9600
-constexpr int kOsFft = 1024;                   // overlap-save FFT of the PSS search
-constexpr int kOsValid = kOsFft - kN + 1;      // 897 correlation outputs per block
 constexpr int kBackoff = 2;                    // FFT window starts this many samples into the CP
 constexpr int kCrsCentralOffset = kMaxRb - 6;  // m' of the first CRS pair of the central 6 PRB: 104
 // Delay profile of the channel estimates (samples at 1.92 Msps, the window's kBackoff included): the
@@ -41,74 +39,13 @@ constexpr int kRefineDt = 4, kRefineDf = 8;
 constexpr double kRefineStepHz = 375.0;
 constexpr int kDelayMin = -3, kDelayMax = 11, kDelayMaxExtended = 30;  // extended CP: 32 samples
 
-std::mutex& fftw_planner_mutex() {
-  static std::mutex m;
-  return m;
-}
-
 // FFT bin (0..127) of subcarrier k72 of the central 72 (DC between k72 35 and 36).
 int bin_of_k72(int k72) { return k72 >= 36 ? k72 - 35 : k72 - 36 + kN; }
 // Physical frequency in subcarriers (DC = 0) of k72.
 int freq_of_k72(int k72) { return k72 >= 36 ? k72 - 35 : k72 - 36; }
 
-struct FftwPlan {
-  fftwf_plan plan = nullptr;
-  fftwf_complex* in = nullptr;
-  fftwf_complex* out = nullptr;
-  int n = 0;
-  FftwPlan(int size, int sign) : n(size) {
-    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-    in = fftwf_alloc_complex(static_cast<std::size_t>(size));
-    out = fftwf_alloc_complex(static_cast<std::size_t>(size));
-    if (!in || !out) throw RuntimeFailure("FFTW: out of memory");
-    plan = fftwf_plan_dft_1d(size, in, out, sign, FFTW_ESTIMATE);
-    if (!plan) throw RuntimeFailure("FFTW: cannot plan a transform of " + std::to_string(size));
-  }
-  ~FftwPlan() {
-    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
-    if (plan) fftwf_destroy_plan(plan);
-    fftwf_free(in);
-    fftwf_free(out);
-  }
-  FftwPlan(const FftwPlan&) = delete;
-  FftwPlan& operator=(const FftwPlan&) = delete;
-  cf32* input() { return reinterpret_cast<cf32*>(in); }
-  const cf32* output() const { return reinterpret_cast<const cf32*>(out); }
-  void run() { fftwf_execute(plan); }
-};
-
 // Complex product written out: std::complex's operator* checks for NaN on every element (hot loops).
 inline cf32 cmul(cf32 a, cf32 b) { return cf32(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()); }
-
-// Upper tail of a sum of K unit exponentials (Gamma(K,1)): P(S > x) = e^-x sum_{i<K} x^i / i!.
-double gamma_tail(int k, double x) {
-  double term = 1.0, sum = 1.0;
-  for (int i = 1; i < k; ++i) {
-    term *= x / i;
-    sum += term;
-  }
-  return std::exp(-x) * sum;
-}
-// Threshold on the mean of K exponentials (unit mean) exceeded with probability p.
-double mean_threshold(int k, double p) {
-  double lo = 0.0, hi = 50.0 * k + 50.0;
-  for (int it = 0; it < 100; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    (gamma_tail(k, mid) > p ? lo : hi) = mid;
-  }
-  return hi / k;
-}
-
-struct PssPeak {
-  int n_id_2 = 0;
-  int bin = 0;       // sample index modulo the half-frame of the start of the PSS's useful part
-  int shift = 0;     // coarse CFO in overlap-save bins
-  double metric = 0.0;
-  bool strong = false;  // above the strict (noncoherent) threshold: passed on whatever its coherence
-  // After refine_pss: coherence over the occurrences (see there) and the phase step between occurrences.
-  double coherence = 0.0;
-  double step_rad = 0.0;
-};
 
 struct SssResult {
   bool tdd = false;
@@ -123,10 +60,8 @@ struct SssResult {
 
 struct CellSearch::Impl {
   CellSearchConfig cfg;
-  FftwPlan os_fwd{kOsFft, FFTW_FORWARD};
-  FftwPlan os_inv{kOsFft, FFTW_BACKWARD};
+  PssSearch pss;                                   // stage 1: the PSS search (pss_search.hpp)
   FftwPlan sym_fwd{kN, FFTW_FORWARD};
-  std::array<std::vector<cf32>, 3> pss_conj_spec;  // conj(FFT_1024(replica)), replica = 128 samples
   std::array<std::array<cf32, kN>, 3> pss_time{};  // time-domain replicas (unit energy per sample)
   std::array<std::array<cf32, 62>, 3> pss_freq{};
   std::vector<std::array<std::array<float, 62>, 2>> sss_table;  // [N_ID(2)*168 + N_ID(1)][sf 0/5]
@@ -135,39 +70,23 @@ struct CellSearch::Impl {
   std::map<int, std::unique_ptr<DelaySmoother>> crs_smoothers;  // CRS pilots onto the 72 subcarriers
   // refine_pss's CFO steps, [f][m], real and imaginary parts apart.
   std::array<std::array<float, kN>, 2 * kRefineDf + 1> refine_rot_re{}, refine_rot_im{};
-  std::vector<std::uint8_t> scramble[504];
-  std::vector<std::uint8_t> scramble_ext[504];
-  // Work buffers (reused across calls).
-  std::vector<cf32> blocks;
-  std::vector<float> fold, counts;
-  std::vector<float> best;
-  std::vector<int> best_shift;
-  std::vector<float> best_count;
 
-  explicit Impl(const CellSearchConfig& c) : cfg(c) {
+  static PssSearchConfig pss_config(const CellSearchConfig& c) {
+    PssSearchConfig p;
+    p.carrier_hz = c.carrier_hz;
+    p.cfo_step_hz = c.cfo_step_hz;
+    p.max_half_frames = c.max_half_frames;
+    p.pss_false_alarms = c.pss_false_alarms;
+    p.pss_candidates = c.pss_candidates;
+    p.max_cells = c.max_cells;
+    return p;
+  }
+
+  explicit Impl(const CellSearchConfig& c) : cfg(c), pss(pss_config(c)) {
     for (int n2 = 0; n2 < 3; ++n2) {
       pss_freq[static_cast<std::size_t>(n2)] = pss_sequence(n2);
-      cf32* in = sym_fwd.input();
-      // Build the replica with an inverse DFT by hand (once).
-      std::array<cf32, kN> grid{};
-      for (int n = 0; n < 62; ++n) grid[static_cast<std::size_t>(bin_of_k72(n + 5))] = pss_freq[static_cast<std::size_t>(n2)][static_cast<std::size_t>(n)];
-      for (int t = 0; t < kN; ++t) {
-        std::complex<double> acc = 0.0;
-        for (int b = 0; b < kN; ++b) {
-          if (grid[static_cast<std::size_t>(b)] == cf32{}) continue;
-          const double ph = 2.0 * kPi * b * t / kN;
-          acc += std::complex<double>(grid[static_cast<std::size_t>(b)]) * std::complex<double>(std::cos(ph), std::sin(ph));
-        }
-        pss_time[static_cast<std::size_t>(n2)][static_cast<std::size_t>(t)] = cf32(acc / std::sqrt(62.0));
-      }
-      (void)in;
-      cf32* oin = os_fwd.input();
-      std::fill(oin, oin + kOsFft, cf32{});
-      std::copy(pss_time[static_cast<std::size_t>(n2)].begin(), pss_time[static_cast<std::size_t>(n2)].end(), oin);
-      os_fwd.run();
-      auto& spec = pss_conj_spec[static_cast<std::size_t>(n2)];
-      spec.resize(kOsFft);
-      for (int k = 0; k < kOsFft; ++k) spec[static_cast<std::size_t>(k)] = std::conj(os_fwd.output()[k]) / static_cast<float>(kOsFft);
+      const auto& rep = pss.replica(n2);
+      std::copy(rep.begin(), rep.end(), pss_time[static_cast<std::size_t>(n2)].begin());
     }
     sss_table.resize(3 * 168);
     for (int n2 = 0; n2 < 3; ++n2)
@@ -189,20 +108,29 @@ struct CellSearch::Impl {
     rm_map_ext = conv_rate_match_map(kBchCodedIn, pbch_bits_total(false));
   }
 
-  const std::vector<std::uint8_t>& scrambling(int pci, bool normal_cp) {
-    auto& v = normal_cp ? scramble[pci] : scramble_ext[pci];
-    if (v.empty()) {
-      v.resize(static_cast<std::size_t>(pbch_bits_total(normal_cp)));
-      gold_sequence(static_cast<std::uint32_t>(pci), v);  // 36.211 6.6.1: c_init = N_ID_cell
-    }
-    return v;
+  // PBCH scrambling (36.211 6.6.1: c_init = N_ID_cell) of every PCI and CP, computed once per process.
+  static const std::vector<std::uint8_t>& scrambling(int pci, bool normal_cp) {
+    static const auto table = [] {
+      std::vector<std::vector<std::uint8_t>> t(2 * 504);
+      for (int cp = 0; cp < 2; ++cp)
+        for (int id = 0; id < 504; ++id) {
+          auto& v = t[static_cast<std::size_t>(cp * 504 + id)];
+          v.resize(static_cast<std::size_t>(pbch_bits_total(cp == 0)));
+          gold_sequence(static_cast<std::uint32_t>(id), v);
+        }
+      return t;
+    }();
+    return table[static_cast<std::size_t>((normal_cp ? 0 : 1) * 504 + pci)];
   }
 
   double half_period(double cfo) const {
     return cfg.carrier_hz > 0.0 ? kHalfFrame * (1.0 - cfo / cfg.carrier_hz) : static_cast<double>(kHalfFrame);
   }
 
-  std::vector<PssPeak> pss_search(std::span<const cf32> x);
+  std::vector<PssPeak> pss_search(std::span<const cf32> x) {
+    const PssSlot slot{0.0, cfg.max_cfo_hz};
+    return std::move(pss.execute(x, std::span<const PssSlot>(&slot, 1)).front());
+  }
   std::vector<std::int64_t> pss_occurrences(std::int64_t n, const PssPeak& pk, double cfo) const;
   // grid false: the coherence at the peak as it is (a cheap first look), no refinement.
   double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid = true) const;  // also sets coherence
@@ -224,130 +152,6 @@ struct CellSearch::Impl {
     std::copy(sym_fwd.output(), sym_fwd.output() + kN, out.begin());
   }
 };
-
-// ---------------------------------------------------------------- PSS search
-std::vector<PssPeak> CellSearch::Impl::pss_search(std::span<const cf32> x) {
-  const std::size_t n_use = std::min<std::size_t>(x.size(), static_cast<std::size_t>(cfg.max_half_frames) * kHalfFrame + kN - 1);
-  if (n_use < static_cast<std::size_t>(kN) + 1) return {};
-  const int n_out = static_cast<int>(n_use) - kN + 1;  // correlation positions
-  const int n_blocks = (n_out + kOsValid - 1) / kOsValid;
-  blocks.resize(static_cast<std::size_t>(n_blocks) * kOsFft);
-  for (int b = 0; b < n_blocks; ++b) {
-    cf32* in = os_fwd.input();
-    for (int i = 0; i < kOsFft; ++i) {
-      const std::size_t idx = static_cast<std::size_t>(b) * kOsValid + static_cast<std::size_t>(i);
-      in[i] = idx < n_use ? x[idx] : cf32{};
-    }
-    os_fwd.run();
-    std::copy(os_fwd.output(), os_fwd.output() + kOsFft, blocks.begin() + static_cast<std::ptrdiff_t>(b) * kOsFft);
-  }
-  const double bin_hz = kFs / kOsFft;
-  const int step = std::max(1, static_cast<int>(std::lround(cfg.cfo_step_hz / bin_hz)));
-  const int max_shift = static_cast<int>(std::floor(cfg.max_cfo_hz / bin_hz));
-  std::vector<int> shifts;
-  for (int s = 0; s <= max_shift; s += step) {
-    shifts.push_back(s);
-    if (s) shifts.push_back(-s);
-  }
-  const int n_hyp = static_cast<int>(shifts.size());
-  best.assign(3 * kHalfFrame, 0.0f);
-  best_shift.assign(3 * kHalfFrame, 0);
-  best_count.assign(3 * kHalfFrame, 0.0f);
-  fold.resize(kHalfFrame);
-  counts.resize(kHalfFrame);
-  std::vector<int> bin_of(static_cast<std::size_t>(n_out));
-  for (int s : shifts) {
-    const double cfo = s * bin_hz;
-    const double period = half_period(cfo);
-    std::fill(counts.begin(), counts.end(), 0.0f);
-    // bin = round(n - h period) for the half-frame h holding n, walked without a division per sample.
-    double h_start = 0.0;
-    for (int n = 0; n < n_out; ++n) {
-      if (n >= h_start + period) h_start += period;
-      int bin = static_cast<int>(n - h_start + 0.5);
-      if (bin >= kHalfFrame) bin -= kHalfFrame;
-      bin_of[static_cast<std::size_t>(n)] = bin;
-      counts[static_cast<std::size_t>(bin)] += 1.0f;
-    }
-    for (int n2 = 0; n2 < 3; ++n2) {
-      std::fill(fold.begin(), fold.end(), 0.0f);
-      const cf32* ps = pss_conj_spec[static_cast<std::size_t>(n2)].data();
-      double total = 0.0;
-      for (int b = 0; b < n_blocks; ++b) {
-        const cf32* X = blocks.data() + static_cast<std::ptrdiff_t>(b) * kOsFft;
-        cf32* in = os_inv.input();
-        // Derotating by s bins: X'(k) = X(k + s mod N), as two contiguous runs.
-        const int s0 = (s % kOsFft + kOsFft) % kOsFft;
-        for (int k = 0; k < kOsFft - s0; ++k) in[k] = cmul(X[k + s0], ps[k]);
-        for (int k = kOsFft - s0; k < kOsFft; ++k) in[k] = cmul(X[k + s0 - kOsFft], ps[k]);
-        os_inv.run();
-        const cf32* c = os_inv.output();
-        const int base = b * kOsValid;
-        const int lim = std::min(kOsValid, n_out - base);
-        const int* bins = bin_of.data() + base;
-        for (int i = 0; i < lim; ++i) fold[static_cast<std::size_t>(bins[i])] += c[i].real() * c[i].real() + c[i].imag() * c[i].imag();
-      }
-      for (int i = 0; i < kHalfFrame; ++i) total += fold[static_cast<std::size_t>(i)];
-      const double mean = total / n_out;
-      if (!(mean > 0.0)) continue;
-      float* bst = best.data() + n2 * kHalfFrame;
-      int* bsh = best_shift.data() + n2 * kHalfFrame;
-      float* bct = best_count.data() + n2 * kHalfFrame;
-      for (int i = 0; i < kHalfFrame; ++i) {
-        if (counts[static_cast<std::size_t>(i)] < 1.0f) continue;
-        const float m = static_cast<float>(fold[static_cast<std::size_t>(i)] / counts[static_cast<std::size_t>(i)] / mean);
-        if (m > bst[i]) {
-          bst[i] = m;
-          bsh[i] = s;
-          bct[i] = counts[static_cast<std::size_t>(i)];
-        }
-      }
-    }
-  }
-  // Thresholds per number of folded half-frames K: false alarms spread over every hypothesis tested.
-  // Two thresholds per number of folded half-frames K, false alarms spread over every hypothesis tested:
-  // strict (pss_false_alarms) and relaxed (pss_candidates; such a peak must then prove coherent).
-  const double p_strict = cfg.pss_false_alarms / (3.0 * kHalfFrame * n_hyp);
-  const double p_relaxed = std::max(cfg.pss_candidates, cfg.pss_false_alarms) / (3.0 * kHalfFrame * n_hyp);
-  const int k_max = n_out / kHalfFrame + 2;
-  std::vector<double> thr(static_cast<std::size_t>(k_max + 1)), thr_strict(static_cast<std::size_t>(k_max + 1));
-  for (int k = 1; k <= k_max; ++k) {
-    thr[static_cast<std::size_t>(k)] = mean_threshold(k, p_relaxed);
-    thr_strict[static_cast<std::size_t>(k)] = mean_threshold(k, p_strict);
-  }
-  std::vector<PssPeak> cand;
-  for (int n2 = 0; n2 < 3; ++n2) {
-    const float* bst = best.data() + n2 * kHalfFrame;
-    for (int i = 0; i < kHalfFrame; ++i) {
-      const int k = std::clamp(static_cast<int>(best_count[static_cast<std::size_t>(n2 * kHalfFrame + i)]), 1, k_max);
-      if (bst[i] <= thr[static_cast<std::size_t>(k)]) continue;
-      const float l = bst[(i + kHalfFrame - 1) % kHalfFrame], r = bst[(i + 1) % kHalfFrame];
-      if (bst[i] < l || bst[i] < r) continue;
-      PssPeak pk;
-      pk.n_id_2 = n2;
-      pk.bin = i;
-      pk.shift = best_shift[static_cast<std::size_t>(n2 * kHalfFrame + i)];
-      pk.metric = bst[i];
-      pk.strong = bst[i] > thr_strict[static_cast<std::size_t>(k)];
-      cand.push_back(pk);
-    }
-  }
-  std::sort(cand.begin(), cand.end(), [](const PssPeak& a, const PssPeak& b) { return a.metric > b.metric; });
-  std::vector<PssPeak> kept;
-  const std::size_t max_cand = static_cast<std::size_t>(std::max(4, 4 * cfg.max_cells) + 2 * static_cast<int>(std::ceil(cfg.pss_candidates)));
-  for (const auto& c : cand) {
-    bool drop = false;
-    for (const auto& k : kept) {
-      int d = std::abs(c.bin - k.bin);
-      d = std::min(d, kHalfFrame - d);
-      if (k.n_id_2 == c.n_id_2 && d <= 6) drop = true;                 // the same peak's shoulders
-      if (k.n_id_2 != c.n_id_2 && d <= 2 && k.metric > 30.0 * c.metric) drop = true;  // cross-root leakage
-    }
-    if (!drop) kept.push_back(c);
-    if (kept.size() >= max_cand) break;
-  }
-  return kept;
-}
 
 // ---------------------------------------------------------------- SSS
 // Occurrences of the PSS (start of its useful part) inside x of n samples, at most 2 per PBCH frame used.
@@ -1015,24 +819,28 @@ CellSearch::CellSearch(const CellSearchConfig& cfg) : cfg_(cfg) {
 
 CellSearch::~CellSearch() = default;
 
-std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) {
+std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) { return execute(x, impl_->pss_search(x)); }
+
+std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<const PssPeak> peaks,
+                                         std::span<const LteCell> decoded_nearby) {
   std::vector<LteCell> cells;
-  const auto peaks = impl_->pss_search(x);
+  const std::vector<LteCell> nearby(decoded_nearby.begin(), decoded_nearby.end());
   for (const auto& peak : peaks) {
     PssPeak pk = peak;
     if (!pk.strong) {
       // A first look at the coherence where the peak is (a noise peak seldom shows half the threshold there)
       // before the grid search.
       PssPeak look = pk;
-      impl_->refine_pss(x, look, pk.shift * (kFs / kOsFft), false);
+      impl_->refine_pss(x, look, pk.cfo_hz, false);
       if (look.coherence < 0.5 * cfg_.pss_min_coherence) continue;
     }
-    const double cfo0 = impl_->refine_pss(x, pk, pk.shift * (kFs / kOsFft));
+    const double cfo0 = impl_->refine_pss(x, pk, pk.cfo_hz);
     // A peak that passed only the relaxed threshold must turn coherently from one occurrence to the next.
     if (!pk.strong && pk.coherence < cfg_.pss_min_coherence) continue;
     // A Zadoff-Chu ghost of a cell already decoded (its root, within 200 samples, a subcarrier or more away in
     // frequency: no second cell of that carrier sits there) goes no further.
-    if (is_zc_ghost_of_decoded(cells, pk.n_id_2, pk.bin, cfo0)) continue;
+    if (is_zc_ghost_of_decoded(cells, pk.n_id_2, pk.bin, cfo0) || is_zc_ghost_of_decoded(nearby, pk.n_id_2, pk.bin, cfo0))
+      continue;
     double cfo = cfo0;
     const SssResult s = impl_->sss_detect(x, pk, cfo0, cfo);
     if (tw::log::level() >= tw::log::Level::debug) {
@@ -1056,7 +864,9 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) {
   // Undecoded cells that sit where a decoded cell's Zadoff-Chu ghosts fall are not reported.
   std::vector<LteCell> kept;
   for (const auto& c : cells)
-    if (c.mib_decoded || !is_zc_ghost_of_decoded(cells, -1, c.pss_sample, c.cfo_hz)) kept.push_back(c);
+    if (c.mib_decoded || (!is_zc_ghost_of_decoded(cells, -1, c.pss_sample, c.cfo_hz) &&
+                          !is_zc_ghost_of_decoded(nearby, -1, c.pss_sample, c.cfo_hz)))
+      kept.push_back(c);
   cells.swap(kept);
   std::stable_sort(cells.begin(), cells.end(), [](const LteCell& a, const LteCell& b) {
     if (a.mib_decoded != b.mib_decoded) return a.mib_decoded;

@@ -2,7 +2,7 @@
 // with its PCI, duplex mode, cyclic prefix, antenna ports, MIB (bandwidth, PHICH, SFN) and measurements.
 //
 // Signal path (TS 36.211 / 36.212 / 36.331):
-//   1. PSS search (6.11.1): FFT (overlap-save) correlation with the three N_ID(2) replicas over coarse CFO
+//   1. PSS search (6.11.1, pss_search.hpp): FFT (overlap-save) correlation with the three N_ID(2) replicas over coarse CFO
 //      hypotheses (spectral shifts of the input blocks), |.|^2 folded over 5 ms half-frames
 //      (non-coherent), with the sampling clock assumed to share the carrier's crystal: a carrier offset
 //      cfo stretches the half-frame to 9600 (1 - cfo/fc) samples when fc is known. Every peak above a
@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "dsp/lte/mib.hpp"
+#include "dsp/lte/pss_search.hpp"
 
 namespace tw::dsp::lte {
 
@@ -93,6 +94,12 @@ class CellSearch {
 
   // Cells in `iq` (1.92 Msps, at least one 10 ms frame for a full search), strongest first.
   std::vector<LteCell> execute(std::span<const cf32> iq_1p92msps);
+  // The same from stage 2 on, for PSS peaks found by a PssSearch elsewhere (one search over several raster
+  // points: pss_search.hpp): bin in iq's sample timing, cfo_hz from iq's centre, thresholds as found.
+  // decoded_nearby: cells decoded by the searches of neighbouring raster points (cfo_hz and pss_sample in this
+  // search's terms); their Zadoff-Chu ghosts are passed over as those of a cell decoded here are.
+  std::vector<LteCell> execute(std::span<const cf32> iq_1p92msps, std::span<const PssPeak> peaks,
+                               std::span<const LteCell> decoded_nearby = {});
   void reset() {}
 
   const CellSearchConfig& config() const { return cfg_; }

@@ -170,6 +170,7 @@ int run_analyze(const std::vector<std::string>& argv) {
       summary["nr_cells"] = nr.cells.size();
       summary["nr_raster_points"] = nr.raster_points;
       summary["nr_pbch"] = nr.pbch.empty() ? nlohmann::json(nullptr) : nlohmann::json(nr.pbch);
+      if (!lte.search_notes.empty()) summary["lte_search_notes"] = lte.search_notes;
       emit_json_line(summary);
     } else {
       if (rat != "lte" && rat != "nr")

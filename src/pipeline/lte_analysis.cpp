@@ -7,6 +7,7 @@
 
 #include "dsp/channel_select.hpp"
 #include "dsp/lte/cell_search.hpp"
+#include "dsp/lte/pss_search.hpp"
 #include "src/cells/operator_json.hpp"
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
@@ -20,6 +21,7 @@ namespace {
 
 constexpr double kLteSearchRate = 1.92e6;   // 128-point FFT, 15 kHz subcarriers (TS 36.211 6.12)
 constexpr double kRasterHz = 100e3;         // channel raster (TS 36.101 5.7.2)
+constexpr double kPi = 3.14159265358979323846;
 // The central 72 subcarriers span +-540 kHz; the pass band also keeps a carrier offset of a few hundred kHz.
 constexpr double kPassHalfWidthHz = 0.75e6;
 
@@ -57,10 +59,6 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
     throw InputError("LTE search seconds: must be in (0, 60], got " + std::to_string(options.seconds));
   if (!(options.si_seconds >= 0.0) || options.si_seconds > 60.0)
     throw InputError("LTE System Information seconds: must be in [0, 60], got " + std::to_string(options.si_seconds));
-  for (const double off : options.offsets_hz)
-    if (!(std::abs(off) + 540e3 <= rate / 2))
-      throw InputError(info.description + ": LTE offset " + std::to_string(off) +
-                       " Hz puts the central 6 PRB outside the captured band (" + std::to_string(rate) + " Sps)");
 
   // Read the signal once (bounded: at most 60 s, the 80 ms default is a few MB at 20 Msps).
   LteAnalysisResult result;
@@ -85,17 +83,19 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
   result.seconds = static_cast<double>(have) / rate;
   if (have == 0) return result;
 
-  result.cells = search_lte_block(iq, rate, info.center_freq_known ? info.center_freq_hz : 0.0, options, &result.messages);
+  result.cells = search_lte_block(iq, rate, info.center_freq_known ? info.center_freq_hz : 0.0, options, &result.messages,
+                                  &result.search_notes);
+  for (const auto& n : result.search_notes) log::warn(info.description + ": " + n.value("note", std::string()));
   return result;
 }
 
 std::vector<json> search_lte_block(std::span<const cf32> all, double rate, double carrier,
-                                   const LteAnalysisOptions& options, std::vector<LteRrcMessage>* messages) {
+                                   const LteAnalysisOptions& options, std::vector<LteRrcMessage>* messages,
+                                   std::vector<json>* notes) {
   if (!(rate > 0.0)) throw InputError("LTE search: sample rate must be positive");
-  for (const double off : options.offsets_hz)
-    if (!(std::abs(off) + 540e3 <= rate / 2))
-      throw InputError("LTE offset " + std::to_string(off) + " Hz puts the central 6 PRB outside the captured band (" +
-                       std::to_string(rate) + " Sps)");
+  auto note = [&](json n) {
+    if (notes) notes->push_back(std::move(n));
+  };
   std::vector<json> cells;
   if (all.empty()) return cells;
   // The search needs options.seconds; System Information takes the whole block.
@@ -104,38 +104,70 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
   dsp::lte::CellSearchConfig cfg;
   if (!(carrier >= 0.0)) carrier = 0.0;
   cfg.carrier_hz = carrier;
-  cfg.max_cfo_hz = options.max_cfo_hz.value_or(carrier > 0 ? std::max(30e3, 100e-6 * carrier) : 270e3);
-  if (!(cfg.max_cfo_hz > 0.0) || cfg.max_cfo_hz > kLteMaxSearchCfoHz + 1.0)
-    throw InputError("LTE search window: max_cfo_hz " + std::to_string(cfg.max_cfo_hz) + " Hz outside (0, " +
-                     std::to_string(kLteMaxSearchCfoHz) + "]");
+  const double wanted = options.max_cfo_hz.value_or(carrier > 0 ? std::max(30e3, 100e-6 * carrier) : 270e3);
+  if (!(wanted > 0.0) || !std::isfinite(wanted))
+    throw InputError("LTE search window: max_cfo_hz " + std::to_string(wanted) + " Hz must be positive");
+  // The window the 1.92 Msps search holds (the central 6 PRB inside the channel filter's pass band): a wider
+  // one (100 ppm above 3.24 GHz, or asked for) is narrowed to it and said so; the search goes on.
+  cfg.max_cfo_hz = std::min(wanted, kLteMaxSearchCfoHz);
+  if (wanted > kLteMaxSearchCfoHz + 1.0) {
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "LTE search window narrowed from +-%.0f Hz (%s) to +-%.0f Hz, the widest the 1.92 Msps search holds: "
+                  "cells offset further are not searched",
+                  wanted, options.max_cfo_hz ? "asked for" : "100 ppm of the carrier", cfg.max_cfo_hz);
+    note({{"type", "lte_search_note"}, {"note", text}, {"max_cfo_hz_wanted", wanted}, {"max_cfo_hz", cfg.max_cfo_hz}});
+  }
   dsp::lte::CellSearch search(cfg);
   // The pass band holds the central 6 PRB wherever the window puts them (0.75 MHz for windows up to 210 kHz).
   const double pass_half = std::clamp(540e3 + cfg.max_cfo_hz, kPassHalfWidthHz, 0.45 * kLteSearchRate);
 
-  std::vector<cf32> base;
+  // The offsets searched: those whose central 6 PRB lie inside the block's band (the others are said).
+  std::vector<double> offsets;
   for (const double off : options.offsets_hz) {
-    std::span<const cf32> at_search_rate;
+    if (!(std::abs(off) + 540e3 <= rate / 2)) {
+      char text[256];
+      std::snprintf(text, sizeof text,
+                    "LTE offset %.0f Hz skipped: its central 6 PRB (+-540 kHz) lie outside the captured band (%.0f Sps)", off,
+                    rate);
+      note({{"type", "lte_search_note"}, {"note", text}, {"offset_hz", off}, {"skipped", true}});
+      continue;
+    }
+    offsets.push_back(off);
+  }
+
+  // One channel at 1.92 Msps centred `off` from the block's centre (none when the block is that already).
+  struct Channel {
+    std::vector<cf32> iq;
+    std::span<const cf32> view;
     double delay_s = 0.0;        // input time of output sample 0
     double out_period_s = 1.0 / kLteSearchRate;
+  };
+  auto select = [&](double off, double half_bw, Channel& ch) {
     if (rate == kLteSearchRate && off == 0.0) {
-      at_search_rate = iq;
-    } else {
-      dsp::ChannelSelectConfig sel_cfg;
-      sel_cfg.input_rate_hz = rate;
-      sel_cfg.channel_offset_hz = off;
-      sel_cfg.half_bandwidth_hz = pass_half;
-      sel_cfg.output_rate_hz = kLteSearchRate;
-      dsp::ChannelSelector sel(sel_cfg);
-      base.clear();
-      sel.execute(iq, base);
-      at_search_rate = base;
-      delay_s = sel.input_time_of_output(0) / rate;
-      out_period_s = static_cast<double>(sel.decim()) / static_cast<double>(sel.interp()) / rate;
+      ch.view = iq;
+      ch.delay_s = 0.0;
+      ch.out_period_s = 1.0 / kLteSearchRate;
+      return;
     }
-    for (const auto& cell : search.execute(at_search_rate)) {
+    dsp::ChannelSelectConfig sel_cfg;
+    sel_cfg.input_rate_hz = rate;
+    sel_cfg.channel_offset_hz = off;
+    sel_cfg.half_bandwidth_hz = half_bw;
+    sel_cfg.output_rate_hz = kLteSearchRate;
+    dsp::ChannelSelector sel(sel_cfg);
+    ch.iq.clear();
+    sel.execute(iq, ch.iq);
+    ch.view = ch.iq;
+    ch.delay_s = sel.input_time_of_output(0) / rate;
+    ch.out_period_s = static_cast<double>(sel.decim()) / static_cast<double>(sel.interp()) / rate;
+  };
+  // The records of the cells found at offset `off` in channel `ch`.
+  auto add_cells = [&](const std::vector<dsp::lte::LteCell>& found, double off, const Channel& ch) {
+    for (const auto& cell : found) {
       json rec = dsp::lte::to_json(cell);
       rec["offset_hz"] = off;
-      rec["frame_start_s"] = delay_s + static_cast<double>(cell.frame_start_sample) * out_period_s;
+      rec["frame_start_s"] = ch.delay_s + static_cast<double>(cell.frame_start_sample) * ch.out_period_s;
       if (carrier > 0) {
         // The carrier sits on the 100 kHz raster; what is left over is the receiver's (and the cell's) error.
         const double seen = carrier + off + cell.cfo_hz;
@@ -165,6 +197,96 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
       }
       cells.push_back(std::move(rec));
     }
+  };
+
+  if (!options.shared_search || offsets.size() < 2) {
+    // Each offset alone: its own channel and its own whole search.
+    Channel ch;
+    for (const double off : offsets) {
+      select(off, pass_half, ch);
+      add_cells(search.execute(ch.view), off, ch);
+    }
+    return cells;
+  }
+
+  // Several offsets (a sweep's tuning): one PSS search per group of neighbouring offsets whose windows fit
+  // one 1.92 Msps channel (the PSS's +-465 kHz at every hypothesis inside the 0.45 x 1.92 MHz pass band), the
+  // correlations shared by every offset of the group (dsp/lte/pss_search.hpp); then SSS, PBCH, measurements
+  // and System Information only for the offsets where PSS peaks are, on their own channel as before.
+  // A group's offsets lie within +-(324 kHz - window) of its channel's centre: every offset's central 6 PRB
+  // (+-540 kHz) with its window stay inside the channel's pass band (0.45 x 1.92 MHz), so the second stage
+  // takes the offset's channel from the group's by a frequency shift alone (the 128-point OFDM demodulation
+  // keeps the central 72 subcarriers apart from the rest of the band; what the shift wraps round stays at
+  // the band's edge).
+  const double group_half = std::max(0.0, kLteMaxSearchCfoHz - cfg.max_cfo_hz);
+  std::sort(offsets.begin(), offsets.end());
+  dsp::lte::PssSearchConfig pcfg;
+  pcfg.carrier_hz = cfg.carrier_hz;
+  pcfg.cfo_step_hz = cfg.cfo_step_hz;
+  pcfg.max_half_frames = cfg.max_half_frames;
+  pcfg.pss_false_alarms = cfg.pss_false_alarms;
+  pcfg.pss_candidates = cfg.pss_candidates;
+  pcfg.max_cells = cfg.max_cells;
+  dsp::lte::PssSearch pss(pcfg);
+  Channel wide;
+  std::size_t i = 0;
+  while (i < offsets.size()) {
+    std::size_t j = i + 1;
+    while (j < offsets.size() && offsets[j] - offsets[i] <= 2.0 * std::max(group_half, 0.0) + 1.0) ++j;
+    const double centre = 0.5 * (offsets[i] + offsets[j - 1]);
+    select(centre, 0.45 * kLteSearchRate, wide);
+    std::vector<dsp::lte::PssSlot> slots;
+    for (std::size_t k = i; k < j; ++k) slots.push_back({offsets[k] - centre, cfg.max_cfo_hz});
+    const auto peaks = pss.execute(wide.view, slots);
+    // Slots in the order of their strongest peak: a strong cell is decoded before the slots where only its
+    // Zadoff-Chu ghosts are (a frequency error of a few subcarriers moves the correlation peak in time,
+    // 36.211 6.11.1.1), which then pass them over as the cell's own search does (within 200 samples, 7.5 kHz
+    // or more away, same root); only cells within 600 kHz count, the PSS's reach. Records in offset order.
+    std::vector<std::size_t> order;
+    for (std::size_t k = i; k < j; ++k) order.push_back(k);
+    auto top = [&](std::size_t k) { return peaks[k - i].empty() ? 0.0 : peaks[k - i].front().metric; };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return top(a) > top(b); });
+    std::vector<std::vector<dsp::lte::LteCell>> found(j - i);
+    std::vector<Channel> chans(j - i);
+    std::vector<std::pair<double, dsp::lte::LteCell>> decoded;  // offset, cell
+    for (std::size_t k : order) {
+      const auto& pk = peaks[k - i];
+      if (pk.empty()) continue;
+      Channel& own = chans[k - i];
+      // The offset's channel: the group's shifted by (centre - offset), same samples, same timing.
+      own.iq.resize(wide.view.size());
+      const double w = -2.0 * kPi * (offsets[k] - centre) / kLteSearchRate;
+      for (std::size_t n0 = 0; n0 < wide.view.size(); n0 += 1024) {
+        const std::size_t n1 = std::min(wide.view.size(), n0 + 1024);
+        const double ph0 = std::fmod(w * static_cast<double>(n0), 2.0 * kPi);
+        cf32 rot(static_cast<float>(std::cos(ph0)), static_cast<float>(std::sin(ph0)));
+        const cf32 step(static_cast<float>(std::cos(w)), static_cast<float>(std::sin(w)));
+        for (std::size_t n = n0; n < n1; ++n) {
+          const cf32 v = wide.view[n];
+          own.iq[n] = cf32(v.real() * rot.real() - v.imag() * rot.imag(), v.real() * rot.imag() + v.imag() * rot.real());
+          rot = cf32(rot.real() * step.real() - rot.imag() * step.imag(), rot.real() * step.imag() + rot.imag() * step.real());
+        }
+      }
+      own.view = own.iq;
+      own.delay_s = wide.delay_s;
+      own.out_period_s = wide.out_period_s;
+      std::vector<dsp::lte::LteCell> nearby;
+      for (const auto& [off, c] : decoded) {
+        const double rel = off + c.cfo_hz - offsets[k];
+        if (std::abs(rel) > 600e3) continue;
+        auto n = c;
+        n.cfo_hz = rel;
+        nearby.push_back(n);
+      }
+      found[k - i] = search.execute(own.view, pk, nearby);
+      for (const auto& c : found[k - i])
+        if (c.mib_decoded) decoded.emplace_back(offsets[k], c);
+      own.iq.clear();
+      own.iq.shrink_to_fit();
+    }
+    for (std::size_t k = i; k < j; ++k)
+      if (!found[k - i].empty()) add_cells(found[k - i], offsets[k], chans[k - i]);
+    i = j;
   }
   return cells;
 }

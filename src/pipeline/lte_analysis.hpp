@@ -24,6 +24,10 @@ struct LteAnalysisOptions {
   double si_seconds = 0.32;
   std::optional<double> max_cfo_hz;     // default: 100 ppm of the carrier (270 kHz when it is unknown)
   std::vector<double> offsets_hz{0.0};  // carrier offsets from the capture centre searched (each a channel)
+  // Several offsets: one PSS search per group of neighbouring offsets sharing the correlations, the rest of
+  // the search only where PSS peaks are (false: each offset searched alone, the way before; the benchmark's
+  // baseline).
+  bool shared_search = true;
 };
 
 struct LteAnalysisResult {
@@ -32,11 +36,14 @@ struct LteAnalysisResult {
   std::uint64_t gaps = 0;
   std::vector<nlohmann::json> cells;    // {"type":"cell","rat":"LTE",...} strongest first per offset
   std::vector<LteRrcMessage> messages;  // MIBs and System Information messages as received (GSMTAP, --blocks)
+  // What the search narrowed or skipped ({"type":"lte_search_note","note":...}): a window wider than the
+  // 1.92 Msps search holds, an offset outside the captured band. Also logged as warnings.
+  std::vector<nlohmann::json> search_notes;
   nlohmann::json summary_json(const StreamInfo& info) const;  // {"type":"summary","rat":"LTE",...}
 };
 
-// Reads up to options.seconds of the stream and searches each offset (search_lte_block). Throws
-// tw::InputError for an offset outside the captured band, what the source throws otherwise.
+// Reads up to options.seconds of the stream and searches each offset (search_lte_block); what the search
+// narrowed or skipped goes to search_notes. Throws what the source throws.
 LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& options);
 
 // Searches each of options.offsets_hz in a block of contiguous samples at sample_rate_hz (the sweeps read
@@ -47,13 +54,15 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
 // frequency on the 100 kHz raster), "carrier_offset_ppm" (the apparent carrier's offset from freq_hz) and,
 // when the frequency lies in an LTE band of TS 36.101 table 5.7.3-1, "earfcn" and "band". The search window
 // is options.max_cfo_hz either side of each offset; the channel filter's pass band widens with it (at most
-// 0.45 x 1.92 MHz: max_cfo_hz up to 324 kHz keeps the central 6 PRB inside it). Throws tw::InputError for an offset outside the block's band or a window wider
-// than that.
+// 0.45 x 1.92 MHz: max_cfo_hz up to 324 kHz keeps the central 6 PRB inside it). A wider window is narrowed
+// to 324 kHz and an offset outside the block's band skipped, each with a note in `notes` (nothing throws
+// for them; a non-positive window is a tw::InputError).
 // The search runs on the first options.seconds of the block; System Information (options.system_information)
 // uses all of it, and its messages go to `messages` when given.
 std::vector<nlohmann::json> search_lte_block(std::span<const cf32> iq, double sample_rate_hz, double center_hz,
                                              const LteAnalysisOptions& options,
-                                             std::vector<LteRrcMessage>* messages = nullptr);
+                                             std::vector<LteRrcMessage>* messages = nullptr,
+                                             std::vector<nlohmann::json>* notes = nullptr);
 
 // Widest search window (carrier offset either side of a searched offset) the 1.92 Msps search holds with
 // the central 6 PRB (+-540 kHz, TS 36.211 6.6) inside the channel filter's pass band (0.45 x 1.92 MHz).

@@ -117,6 +117,7 @@ ScanOutcome scan_with_device(ScanDevice& dev, const ScanRequest& rq,
   SweepRunOptions ro;
   ro.mode = rq.mode;
   ro.analyse_every_tuning = rq.analyse_every_tuning;
+  ro.lte_shared_search = rq.lte_shared_search;
   ro.stop = rq.stop;
   ro.adaptive_dwell = rq.adaptive_dwell;
   ro.threads = rq.threads;

@@ -35,6 +35,7 @@ struct ScanRequest {
   bool use_stored_calibration = true;
   bool keep_partial_on_device_loss = false;  // SweepRunOptions::keep_partial_on_device_loss
   bool analyse_every_tuning = false;
+  bool lte_shared_search = true;      // SweepRunOptions::lte_shared_search
   const std::atomic<bool>* stop = nullptr;
   std::optional<double> usable_fraction;  // default: usable_fraction_for_driver(the device's driver)
   bool adaptive_dwell = true;             // SweepRunOptions::adaptive_dwell

@@ -172,6 +172,7 @@ SweepResult run_sweep(IqSource& source, const SweepPlan& plan, const SweepRunOpt
         LteAnalysisOptions lo;
         lo.offsets_hz = t.lte_offsets_hz;
         lo.max_cfo_hz = t.lte_max_cfo_hz;
+        lo.shared_search = o.lte_shared_search;
         for (auto& c : search_lte_block(buf, rate, center, lo)) {
           c["tuning_hz"] = center;
           c["sweep_band"] = t.band;

@@ -46,6 +46,9 @@ struct SweepRunOptions {
   // Where the sensor is: every record gets the position valid at its tuning's time (src/sweep/position_stamp.hpp).
   // nullptr: records carry no position fields.
   const PositionSource* position = nullptr;
+  // LTE tunings: one PSS search per group of EARFCNs sharing the correlations (LteAnalysisOptions::
+  // shared_search); false: every EARFCN searched alone (the benchmark's baseline).
+  bool lte_shared_search = true;
 };
 
 struct SweepProgress {

@@ -11,6 +11,12 @@
 // tunings x dwell); signal_ratio = signal_s / min_s (< 1: the adaptive dwell ended tunings early);
 // wall_s and cpu_s of the whole sweep (rendering the simulated signal included); cells found and cells_si
 // (with SI1, SI2, SI3, SI4 all seen).
+//
+// BM_SweepLteB20/rate_ksps/shared: a whole LTE-B20 sweep (uncalibrated: 100 ppm windows) through the simulated
+// radio (realtime=0) over three B20 cells (EARFCN 6200, 6300, 6400; receiver +20 ppm), SIB decoding included.
+// shared 0: every EARFCN searched alone (the baseline); 1: one PSS search per group of EARFCNs. Counters:
+// tunings, signal_s (sample time read), cpu_s (process CPU of the sweep, the simulated radio's rendering
+// included), cpu_per_signal (<= 1: keeps up on one core), cells_mib (distinct PCIs with a MIB, of 3).
 //   SOAPY_SDR_PLUGIN_PATH=build-NAME/soapy-modules build-NAME/tools/bench/bench_sweep
 #include <benchmark/benchmark.h>
 
@@ -18,6 +24,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -143,6 +150,57 @@ BENCHMARK(BM_SweepEgsm900)
     ->Args({2400, 800})
     ->Args({20000, 880})
     ->Args({13000, 800})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
+std::string write_b20_scene() {
+  const auto path = std::filesystem::temp_directory_path() / "towerwatch-bench-lte-b20.json";
+  nlohmann::json cells = nlohmann::json::array();
+  int i = 0;
+  for (int e : {6200, 6300, 6400}) {
+    cells.push_back({{"earfcn", e}, {"pci", 60 + 101 * i}, {"ports", 2}, {"bandwidth_prb", 50},
+                     {"power_dbfs", -68.0 - 3.0 * i}, {"mcc", 262}, {"mnc", "01"}, {"tac", 100 + i},
+                     {"cell_identity", 5000 + i}});
+    ++i;
+  }
+  const nlohmann::json scene{{"name", "bench-lte-b20"}, {"seed", 12}, {"noise_dbfs", -80.0}, {"receiver_ppm", 20.0},
+                             {"lte_cells", cells}};
+  std::ofstream(path) << scene.dump();
+  return path.string();
+}
+
+void BM_SweepLteB20(benchmark::State& state) {
+  static const std::string scene = write_b20_scene();
+  ::setenv("SOAPY_SDR_PLUGIN_PATH", TW_BUILD_DIR "/soapy-modules", 0);
+  ::setenv("SOAPY_SDR_ROOT", "/nonexistent-towerwatch-bench", 0);
+  tw::sweep::ScanRequest rq;
+  rq.device_args = "driver=towerwatch-sim,realtime=0,scene=" + scene;
+  rq.bands = tw::sweep::parse_band_list("LTE-B20");
+  rq.sample_rate_hz = static_cast<double>(state.range(0)) * 1e3;
+  rq.use_stored_calibration = false;   // uncalibrated: the windows cover 100 ppm
+  rq.mode = tw::sweep::ScanMode::full;
+  rq.lte_shared_search = state.range(1) != 0;
+  tw::sweep::ScanOutcome out;
+  double cpu_s = 0.0;
+  for (auto _ : state) {
+    const std::clock_t c0 = std::clock();
+    out = tw::sweep::run_scan_session(rq, nullptr);
+    cpu_s = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+  }
+  std::set<int> mib;
+  for (const auto& c : out.sweep.records)
+    if (c.value("rat", "") == "LTE" && c.contains("mib") && c["mib"].is_string()) mib.insert(c["pci"].get<int>());
+  state.counters["tunings"] = static_cast<double>(out.plan.tunings.size());
+  state.counters["signal_s"] = out.sweep.stream_s;
+  state.counters["cpu_s"] = cpu_s;
+  state.counters["cpu_per_signal"] = cpu_s / out.sweep.stream_s;
+  state.counters["cells_mib"] = static_cast<double>(mib.size());
+}
+BENCHMARK(BM_SweepLteB20)
+    ->Args({2400, 0})
+    ->Args({2400, 1})
     ->Iterations(1)
     ->Unit(benchmark::kSecond)
     ->MeasureProcessCPUTime()
