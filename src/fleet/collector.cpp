@@ -62,6 +62,10 @@ class Collector {
       }
       if (queue_.size() < o_.batch) mqtt_->loop(queue_.empty() ? 100 : 5);
       if (pending_ || (!queue_.empty() && (queue_.size() >= o_.batch || !mqtt_->connected() || quiet_since_ok()))) process();
+      if (rules_due_ && queue_.empty() && !pending_ && Clock::now() - last_rules_ >= std::chrono::milliseconds(2500)) {
+        rules_due_ = false;
+        run_fleet_rules();
+      }
       if (std::chrono::duration<double>(Clock::now() - last_summary).count() >= o_.summary_every_s) {
         emit(stats_.to_json("collector_summary"));
         last_summary = Clock::now();
@@ -300,12 +304,17 @@ class Collector {
       log::warn(std::string("collect: fleet baseline scoring: ") + e.what());
     }
     publish_fleet_alerts(fleet_alerts);
-    if (o_.after_batch) {
-      try {
-        publish_fleet_alerts(o_.after_batch(*db_, now_unix_ms()));
-      } catch (const RuntimeFailure& e) {
-        log::warn(std::string("collect: fleet rules: ") + e.what());
-      }
+    run_fleet_rules();
+    rules_due_ = true;   // once more when the broker goes quiet: the last batch's state is judged too
+  }
+
+  void run_fleet_rules() {
+    last_rules_ = Clock::now();
+    if (!o_.after_batch) return;
+    try {
+      publish_fleet_alerts(o_.after_batch(*db_, now_unix_ms()));
+    } catch (const RuntimeFailure& e) {
+      log::warn(std::string("collect: fleet rules: ") + e.what());
     }
   }
 
@@ -326,6 +335,8 @@ class Collector {
   std::vector<Raw> queue_;
   std::optional<std::vector<Item>> pending_;
   std::vector<SweepRef> completed_;   // sweeps the batch being written completed
+  bool rules_due_ = false;            // the fleet rules run again once the broker is quiet
+  Clock::time_point last_rules_{};
   std::size_t last_queue_size_ = 0;
   std::unordered_map<std::string, Bucket> buckets_;
   Clock::time_point db_next_{}, mqtt_next_{};
