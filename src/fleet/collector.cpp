@@ -62,10 +62,9 @@ class Collector {
       }
       if (queue_.size() < o_.batch) mqtt_->loop(queue_.empty() ? 100 : 5);
       if (pending_ || (!queue_.empty() && (queue_.size() >= o_.batch || !mqtt_->connected() || quiet_since_ok()))) process();
-      if (rules_due_ && queue_.empty() && !pending_ && Clock::now() - last_rules_ >= std::chrono::milliseconds(2500)) {
-        rules_due_ = false;
-        run_fleet_rules();
-      }
+      if (Clock::now() < rules_due_until_ && queue_.empty() && !pending_ &&
+          Clock::now() - last_rules_ >= std::chrono::milliseconds(2500))
+        run_fleet_rules();   // the rules throttle themselves; called again until they have seen the last batch
       if (std::chrono::duration<double>(Clock::now() - last_summary).count() >= o_.summary_every_s) {
         emit(stats_.to_json("collector_summary"));
         last_summary = Clock::now();
@@ -305,7 +304,7 @@ class Collector {
     }
     publish_fleet_alerts(fleet_alerts);
     run_fleet_rules();
-    rules_due_ = true;   // once more when the broker goes quiet: the last batch's state is judged too
+    rules_due_until_ = Clock::now() + std::chrono::seconds(30);   // and while the broker is quiet: the last batch's state too
   }
 
   void run_fleet_rules() {
@@ -335,7 +334,7 @@ class Collector {
   std::vector<Raw> queue_;
   std::optional<std::vector<Item>> pending_;
   std::vector<SweepRef> completed_;   // sweeps the batch being written completed
-  bool rules_due_ = false;            // the fleet rules run again once the broker is quiet
+  Clock::time_point rules_due_until_{};   // the fleet rules run again while the broker is quiet until then
   Clock::time_point last_rules_{};
   std::size_t last_queue_size_ = 0;
   std::unordered_map<std::string, Bucket> buckets_;

@@ -80,7 +80,7 @@ class FleetRuleRunner {
 
  private:
   std::int64_t window_ms_, min_interval_ms_;
-  std::int64_t last_run_ms_ = 0;
+  std::int64_t last_run_ms_ = 0, last_cost_ms_ = 0;
   std::map<std::string, std::pair<std::int64_t, std::optional<CellPosition>>> position_cache_;
 };
 

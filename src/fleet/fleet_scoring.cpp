@@ -4,7 +4,6 @@
 
 #include "src/core/error.hpp"
 #include "src/fleet/fleet_rules.hpp"
-#include "src/fleet/pg_baseline_view.hpp"
 #include "src/fleet/pg_store.hpp"
 #include "src/store/store.hpp"
 
@@ -13,6 +12,39 @@ namespace tw::fleet {
 using nlohmann::json;
 
 namespace {
+
+// PgBaselineView's answers through the scorer's cache (see the header).
+class CachedBaselineView : public BaselineView {
+ public:
+  CachedBaselineView(PgFleetStore& db, FleetSweepScorer& cache, std::int64_t before_ms)
+      : db_(db), cache_(cache), before_ms_(before_ms) {}
+  std::optional<KnownCell> find_cell(int mcc, const std::string& mnc, int lac, int ci) const override {
+    const auto key = std::make_tuple(mcc, mnc, lac, ci);
+    auto it = cache_.cells_.find(key);
+    if (it != cache_.cells_.end() && usable(it->second.before_ms)) return it->second.cell;
+    auto cell = db_.fleet_cell(mcc, mnc, lac, ci, before_ms_);
+    cache_.cells_[key] = {before_ms_, cell};
+    return cell;
+  }
+  bool operator_known(int mcc, const std::string& mnc) const override {
+    const auto key = std::make_pair(mcc, mnc);
+    auto it = cache_.operators_.find(key);
+    // Known once is known for good (the baseline only grows).
+    if (it != cache_.operators_.end() && it->second.first <= before_ms_ && (it->second.second || usable(it->second.first)))
+      return it->second.second;
+    const bool known = db_.fleet_operator_known(mcc, mnc, before_ms_);
+    cache_.operators_[key] = {before_ms_, known};
+    return known;
+  }
+
+ private:
+  bool usable(std::int64_t computed_before_ms) const {
+    return computed_before_ms <= before_ms_ && before_ms_ - computed_before_ms <= cache_.cache_ms();
+  }
+  PgFleetStore& db_;
+  FleetSweepScorer& cache_;
+  std::int64_t before_ms_;
+};
 
 std::string alert_cell_key(const CellObservation& c) {
   if (c.mcc && c.ci)
@@ -58,7 +90,7 @@ std::vector<json> FleetSweepScorer::score(PgFleetStore& db, const std::vector<Sw
     }
     if (sweep.cells.empty()) continue;
     // The baseline: what the fleet received before this sweep began to arrive.
-    const PgBaselineView baseline(db, received_ms);
+    const CachedBaselineView baseline(db, *this, received_ms);
     for (const auto& a : score_sweep(sweep, &baseline, options_)) {
       const std::string key = alert_cell_key(a.cell);
       std::string rules;
