@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "src/fleet/mqtt_client.hpp"
@@ -28,10 +30,12 @@ struct Sensor {
   std::string db;
 };
 
-std::vector<std::string> scan_args(const Sensor& s, const std::string& url, const std::string& scene, const std::string& mode) {
+// device_extra: more simulated-radio args (",track=FILE": the sensor's place in a scene with placed cells).
+std::vector<std::string> scan_args(const Sensor& s, const std::string& url, const std::string& scene, const std::string& mode,
+                                   const std::string& device_extra = "") {
   char pos[64];
   std::snprintf(pos, sizeof pos, "%.6f,%.6f", s.lat, s.lon);
-  return {"scan", "--device", "driver=towerwatch-sim,realtime=0,scene=" + scene, "--band", "P-GSM900", "--mode", mode,
+  return {"scan", "--device", "driver=towerwatch-sim,realtime=0,scene=" + scene + device_extra, "--band", "P-GSM900", "--mode", mode,
           "--json", "--db", s.db, "--mqtt", url, "--mqtt-sensor", s.id, "--mqtt-position", pos, "--mqtt-confirm",
           "collector", "--mqtt-resend-after", "2", "--mqtt-timeout", "5", "--threads", "1"};
 }
@@ -83,11 +87,12 @@ class Collector {
  public:
   Collector(const tw::test::TempDir& dir, std::string mqtt, std::string db) : dir_(dir), mqtt_(std::move(mqtt)), db_(std::move(db)) {}
   ~Collector() { stop(SIGKILL); }
-  void start() {
+  void start(const std::vector<std::string>& extra = {}) {
     ++n_;
     out_ = dir_ / ("collect" + std::to_string(n_) + ".out");
-    pid_ = tw::test::spawn_towerwatch({"collect", "--mqtt", mqtt_, "--db", db_, "--json", "--summary-every", "1"}, out_,
-                                      dir_ / ("collect" + std::to_string(n_) + ".err"));
+    std::vector<std::string> args{"collect", "--mqtt", mqtt_, "--db", db_, "--json", "--summary-every", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = tw::test::spawn_towerwatch(args, out_, dir_ / ("collect" + std::to_string(n_) + ".err"));
     for (int i = 0; i < 200 && tw::test::complete_json_lines(out_).empty(); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -269,4 +274,175 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
   ASSERT_EQ(stops.size(), 1u) << collector.err();
   EXPECT_EQ(stops[0]["rejected"].get<int>() + stops[0]["rate_limited"].get<int>(), flood_sent) << stops[0].dump();
   EXPECT_GE(stops[0]["db_reconnects"].get<int>(), 1);
+}
+
+// 20 sensors at their own places in one scene with placed cells (the simulated radio hears each cell at its
+// path loss to the sensor's position, track=FILE with one row): the legitimate cells and the rogue of the
+// city-with-rogue scene (tests/fuzz/corpus/scene/syn_city-with-rogue.json: 262-01 LAC 4711 CI 10099, clone
+// of operator 262-01 with CRO 63, T3212 1, no neighbours), the six legitimate cells placed around a 2.6 km
+// square of four groups of five sensors, strong enough everywhere; the rogue weak (0 dBm at 1 m, exponent 4, on ARFCN 82)
+// at group A's centre: heard within ~300 m only. Round 1: no rogue, the collector learns (--learn). Round 2:
+// the rogue is on. Round 3: it is off again and the sensors that heard it sweep once more.
+// Truth: the scene (which cell is the rogue) - the collector must name it (FL2 lone cell, FLB scored against
+// the fleet baseline, FL4 transient) and no legitimate cell.
+namespace {
+
+constexpr double kLat0 = 52.52, kLon0 = 13.40;
+double north_to_lat(double m) { return kLat0 + m / 111195.0; }
+double east_to_lon(double m) { return kLon0 + m / (111195.0 * std::cos(kLat0 * 3.14159265358979323846 / 180)); }
+
+// The corpus scene with placements; the rogue only when `rogue`.
+std::string placed_scene(bool rogue, std::string& rogue_key) {
+  json scene = json::parse(tw::test::read_file("tests/fuzz/corpus/scene/syn_city-with-rogue.json"));
+  struct Site {
+    const char* name;
+    double east, north, p1m, exponent;
+  };
+  const Site sites[] = {{"A-1", 0, 0, 25, 3.0},      {"A-2", -2200, 1600, 25, 3.0}, {"A-3", 2200, -1800, 25, 3.0},
+                        {"B-1", 1800, 2000, 25, 3.0}, {"B-2", -1900, -2100, 25, 3.0}, {"B-3", 300, 2400, 25, 3.0},
+                        {"rogue", -1000, -1000, 0, 4.0}};
+  json cells = json::array();
+  for (auto c : scene["cells"]) {
+    const std::string name = c["name"];
+    if (name == "rogue") {
+      rogue_key = "GSM:" + std::to_string(c["mcc"].get<int>()) + "-0" + std::to_string(c["mnc"].get<int>()) + "-" +
+                  std::to_string(c["lac"].get<int>()) + "-" + std::to_string(c["ci"].get<int>());
+      if (!rogue) continue;
+      c["arfcn"] = 82;   // off its scene channel 64, between operator A's 62 and 66: no adjacent-channel masking
+      c["cell_allocation"] = json::array({82});
+    }
+    for (const auto& st : sites)
+      if (name == st.name) {
+        c["lat"] = north_to_lat(st.north);
+        c["lon"] = east_to_lon(st.east);
+        c["power_1m_dbm"] = st.p1m;
+        c["path_loss_exponent"] = st.exponent;
+        c["shadowing_db"] = 3.0;
+      }
+    EXPECT_TRUE(c.contains("lat")) << name << " has no site";
+    cells.push_back(c);
+  }
+  scene["cells"] = cells;
+  scene["rx_gain_db"] = 35.0;
+  scene["name"] = rogue ? "fleet-rogue" : "fleet";
+  return scene.dump();
+}
+
+std::int64_t wait_for_sweeps(tw::fleet::PgFleetStore& pg, std::int64_t want) {
+  std::int64_t have = 0;
+  for (int i = 0; i < 120 && (have = pg.query_int("SELECT count(*) FROM sweeps WHERE completed")) < want; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  return have;
+}
+
+}  // namespace
+
+TEST(FleetE2e, TwentySensorsAtTheirPlacesTheCollectorNamesTheRogueNearOneGroupAndNoLegitimateCell) {
+  tw::test::MosquittoServer broker;
+  TW_SERVER_OR_SKIP(broker);
+  tw::test::PostgresServer pg_server;
+  TW_SERVER_OR_SKIP(pg_server);
+  tw::test::TempDir dir;
+  const std::string url = broker.url("fleet20");
+  std::string rogue_key;
+  tw::test::write_file(dir / "quiet.json", placed_scene(false, rogue_key));
+  tw::test::write_file(dir / "rogue.json", placed_scene(true, rogue_key));
+  ASSERT_EQ(rogue_key, "GSM:262-01-4711-10099");
+
+  // Four groups of five, group centres (+-1000 m, +-1000 m); within a group 0..250 m from the centre.
+  std::vector<Sensor> sensors;
+  std::vector<std::string> tracks;
+  const double centres[4][2] = {{-1000, -1000}, {1000, -1000}, {-1000, 1000}, {1000, 1000}};
+  const double offsets[5][2] = {{0, 150}, {150, 0}, {-120, -120}, {200, -150}, {-80, 230}};
+  for (int g = 0; g < 4; ++g)
+    for (int i = 0; i < 5; ++i) {
+      const std::string id = std::string("g") + static_cast<char>('a' + g) + std::to_string(i);
+      const double e = centres[g][0] + offsets[i][0], n = centres[g][1] + offsets[i][1];
+      sensors.push_back({id, north_to_lat(n), east_to_lon(e), (dir / (id + ".db")).string()});
+      char row[80];
+      std::snprintf(row, sizeof row, "0,%.7f,%.7f\n", sensors.back().lat, sensors.back().lon);
+      tracks.push_back((dir / (id + ".track")).string());
+      tw::test::write_file(tracks.back(), row);
+    }
+  const auto round = [&](const std::string& scene, const std::vector<std::size_t>& who) {
+    std::vector<std::vector<std::string>> cmds;
+    for (auto i : who) {
+      cmds.push_back(scan_args(sensors[i], url, (dir / scene).string(), "full", ",track=" + tracks[i]));
+      cmds.back().insert(cmds.back().end(), {"--arfcn", "58-82"});   // the scene's channels: fewer tunings
+    }
+    for (auto c : run_all(cmds, dir, 3)) EXPECT_EQ(c, 0);
+  };
+  std::vector<std::size_t> all(sensors.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+
+  tw::fleet::MqttClientOptions so;
+  so.client_id = "test-fleet-alerts";
+  so.clean_session = false;
+  tw::fleet::MqttClient alerts_sub(tw::fleet::parse_mqtt_url(url), so);
+  std::vector<json> alert_msgs;
+  alerts_sub.on_message = [&](const std::string&, std::string_view p) { alert_msgs.push_back(json::parse(p)); };
+  alerts_sub.connect(5);
+  alerts_sub.subscribe("fleet20/fleet/alert", 1);
+  alerts_sub.disconnect();
+
+  // Round 1: the fleet learns.
+  Collector collector(dir, url, pg_server.url());
+  collector.start({"--learn", "86400"});
+  ASSERT_FALSE(collector.lines().empty()) << collector.err();
+  round("quiet.json", all);
+  tw::fleet::PgFleetStore pg(pg_server.url());
+  ASSERT_EQ(wait_for_sweeps(pg, 20), 20);
+  std::this_thread::sleep_for(std::chrono::seconds(3));   // the fleet rules' last run
+  collector.stop(SIGTERM);
+  EXPECT_TRUE(tw::test::lines_of_type(collector.lines(), "fleet_alert").empty()) << "alerts while only legitimate cells were on";
+  // Every sensor heard every legitimate cell (the geometry holds): 20 x 6.
+  EXPECT_EQ(pg.query_int("SELECT count(DISTINCT (sensor_id, ci)) FROM observations"), 120);
+
+  // Round 2: the rogue is on; scored from now on (the baseline is round 1).
+  collector.start();
+  round("rogue.json", all);
+  ASSERT_EQ(wait_for_sweeps(pg, 40), 40);
+  std::vector<std::size_t> heard;
+  for (const auto& r : pg.query("SELECT DISTINCT sensor_id FROM observations WHERE lac = 4711 AND ci = 10099"))
+    for (std::size_t i = 0; i < sensors.size(); ++i)
+      if (sensors[i].id == r[0]) heard.push_back(i);
+  ASSERT_GE(heard.size(), 2u) << "the rogue was heard by fewer than two sensors";
+  for (auto i : heard) EXPECT_EQ(sensors[i].id[1], 'a') << sensors[i].id << " of another group heard the weak rogue";
+
+  // Round 3: the rogue is off; the sensors that heard it sweep again.
+  round("quiet.json", heard);
+  ASSERT_EQ(wait_for_sweeps(pg, 40 + static_cast<std::int64_t>(heard.size())), 40 + static_cast<std::int64_t>(heard.size()));
+  std::set<std::string> rules;
+  for (int i = 0; i < 40 && !rules.count("FL4"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    rules.clear();
+    for (const auto& r : pg.query("SELECT rule FROM fleet_alerts WHERE cell_key = $1", {rogue_key})) rules.insert(r[0]);
+  }
+  EXPECT_TRUE(rules.count("FL2")) << "FL2 (lone cell) did not flag the rogue";
+  EXPECT_TRUE(rules.count("FLB")) << "scoring against the fleet baseline did not flag the rogue";
+  EXPECT_TRUE(rules.count("FL4")) << "FL4 (transient) did not flag the rogue";
+  for (const auto& r : pg.query("SELECT rule, cell_key, body->>'detail' FROM fleet_alerts WHERE cell_key <> $1", {rogue_key}))
+    ADD_FAILURE() << r[0] << " flagged a legitimate cell " << r[1] << ": " << r[2];
+  // Explained: every stored fleet alert has a detail, and FLB carries the scorer's reasons.
+  for (const auto& r : pg.query("SELECT body::text FROM fleet_alerts")) {
+    const json b = json::parse(r[0]);
+    EXPECT_FALSE(b.value("detail", "").empty()) << r[0];
+    if (b["rule"] == "FLB") EXPECT_FALSE(b["reasons"].empty()) << r[0];
+    else EXPECT_FALSE(b.value("rationale", "").empty()) << r[0];
+  }
+  collector.stop(SIGTERM);
+  // Published on PREFIX/fleet/alert as well.
+  alerts_sub.connect(5);
+  for (int i = 0; i < 20; ++i) alerts_sub.loop(50);
+  alerts_sub.disconnect();
+  std::set<std::string> published;
+  for (const auto& a : alert_msgs)
+    if (a.value("cell_key", "") == rogue_key) published.insert(a.value("rule", ""));
+  EXPECT_EQ(published, rules);
+  std::fprintf(stderr, "rogue heard by %zu sensors of group A; fleet alerts on it: %zu (%s)\n", heard.size(), rules.size(),
+               [&] {
+                 std::string r;
+                 for (const auto& x : rules) r += x + " ";
+                 return r;
+               }().c_str());
 }

@@ -287,3 +287,97 @@ TEST(FleetMqtt, TlsWithClientCertificateDeliversAndWithoutItTheMessagesWait) {
   auto bad = tw::test::run_towerwatch(wrong);
   EXPECT_NE(bad.err.find("wait in the outbox"), std::string::npos) << bad.err;
 }
+
+// --mqtt-homeassistant: the discovery configs Home Assistant reads (its MQTT discovery: a retained JSON config
+// under homeassistant/<component>/<node_id>/<object_id>/config, with the state topic, a unique_id, a device
+// block and the availability topic) and the states they point at. Truth: the scene (city has no rogue,
+// city-with-rogue's rogue is 262-01 LAC 4711 CI 10099) and what the same runs printed (cells, alert scores).
+TEST(FleetMqtt, HomeAssistantDiscoveryConfigsAndStatesFollowTheSweeps) {
+  tw::test::MosquittoServer broker;
+  TW_SERVER_OR_SKIP(broker);
+  tw::test::TempDir dir;
+  const std::string url = broker.url("tw");
+  Subscriber sub(url, "#");
+  const auto db = (dir / "ha.db").string();
+  const auto run = [&](const std::string& scene) {
+    auto args = sim_scan(url, db, "gate.north");
+    args[2] = "driver=towerwatch-sim,realtime=0,scene=" + scene;
+    args[6] = "full";
+    args.push_back("--mqtt-homeassistant");
+    auto r = tw::test::run_towerwatch(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return tw::test::json_lines(r.out);
+  };
+  const auto quiet = run("city");
+  const auto rogue = run("city-with-rogue");
+  const auto got = sub.collect();
+
+  const std::string node = "towerwatch_gate_north";   // '.' is not allowed in a node_id
+  std::map<std::string, json> configs;
+  std::vector<json> states;
+  for (const auto& m : got) {
+    if (m.topic.rfind("homeassistant/", 0) == 0) {
+      json j;
+      ASSERT_NO_THROW(j = json::parse(m.payload)) << m.topic << ": " << m.payload;
+      configs[m.topic] = j;   // published again on each connection: the last one
+    } else if (m.topic == "tw/gate.north/ha/state") {
+      states.push_back(json::parse(m.payload));
+    }
+  }
+  const std::string binary = "homeassistant/binary_sensor/" + node + "/rogue_cell/config";
+  const std::string cells = "homeassistant/sensor/" + node + "/cells_seen/config";
+  const std::string score = "homeassistant/sensor/" + node + "/highest_score/config";
+  ASSERT_EQ(configs.size(), 3u);
+  ASSERT_TRUE(configs.count(binary) && configs.count(cells) && configs.count(score));
+  std::set<std::string> unique_ids;
+  for (const auto& [topic, c] : configs) {
+    for (const char* k : {"name", "unique_id", "state_topic", "value_template", "availability_topic", "device"})
+      EXPECT_TRUE(c.contains(k)) << topic << " lacks " << k;
+    EXPECT_EQ(c["state_topic"], "tw/gate.north/ha/state") << topic;
+    EXPECT_EQ(c["availability_topic"], "tw/gate.north/status") << topic;   // the sensor's status and last will
+    EXPECT_EQ(c["payload_available"], "online");
+    EXPECT_EQ(c["payload_not_available"], "offline");
+    EXPECT_EQ(c["device"]["identifiers"], json::array({node}));
+    EXPECT_TRUE(unique_ids.insert(c["unique_id"].get<std::string>()).second) << "unique_id repeated";
+  }
+  EXPECT_EQ(configs[binary]["device_class"], "safety");
+  EXPECT_EQ(configs[binary]["payload_on"], "ON");
+  EXPECT_EQ(configs[binary]["payload_off"], "OFF");
+  EXPECT_EQ(configs[binary]["value_template"], "{{ value_json.rogue_cell }}");
+  EXPECT_EQ(configs[cells]["value_template"], "{{ value_json.cells_seen }}");
+  EXPECT_EQ(configs[score]["value_template"], "{{ value_json.highest_score }}");
+
+  // One state per sweep, matching what the run printed.
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(states[0]["rogue_cell"], "OFF");
+  EXPECT_EQ(states[0]["cells_seen"], tw::test::lines_of_type(quiet, "cell").size());
+  EXPECT_EQ(states[0]["highest_score"], 0.0);
+  EXPECT_TRUE(tw::test::lines_of_type(quiet, "alert").empty());
+  const auto alerts = tw::test::lines_of_type(rogue, "alert");
+  ASSERT_FALSE(alerts.empty());
+  double highest = 0;
+  for (const auto& a : alerts) highest = std::max(highest, a["score"].get<double>());
+  EXPECT_EQ(states[1]["rogue_cell"], "ON");
+  EXPECT_EQ(states[1]["cells_seen"], tw::test::lines_of_type(rogue, "cell").size());
+  EXPECT_DOUBLE_EQ(states[1]["highest_score"].get<double>(), highest);
+  bool names_rogue = false;
+  for (const auto& a : states[1]["alerts"])
+    names_rogue = names_rogue || a["cell"].get<std::string>().find("262-01-4711-10099") != std::string::npos;
+  EXPECT_TRUE(names_rogue) << states[1].dump();
+
+  // Retained: Home Assistant starting later gets the configs and the last state.
+  std::map<std::string, std::string> retained;
+  {
+    tw::fleet::MqttClientOptions o;
+    o.client_id = "test-late";
+    tw::fleet::MqttClient late(parse_mqtt_url(url), o);
+    late.on_message = [&](const std::string& t, std::string_view p) { retained[t] = std::string(p); };
+    late.connect(5);
+    late.subscribe("#", 1);
+    for (int i = 0; i < 20; ++i) late.loop(25);
+  }
+  EXPECT_TRUE(retained.count(binary) && retained.count(cells) && retained.count(score));
+  ASSERT_TRUE(retained.count("tw/gate.north/ha/state"));
+  EXPECT_EQ(json::parse(retained["tw/gate.north/ha/state"])["rogue_cell"], "ON");
+  EXPECT_EQ(retained["tw/gate.north/status"], "offline");   // the entities show unavailable
+}

@@ -5,7 +5,11 @@
 // scene's rogue (262-01, LAC 4711, CI 10099) and not for operator A's cell it learned (LAC 1234, CI 10011).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <set>
+
 #include "src/fleet/fleet_message.hpp"
+#include "src/fleet/fleet_rules.hpp"
 #include "src/fleet/pg_baseline_view.hpp"
 #include "src/fleet/pg_store.hpp"
 #include "src/scorer/scorer.hpp"
@@ -72,4 +76,71 @@ TEST(FleetPgBaseline, WhatTheFleetHeardBeforeIsTheBaselineTheScorerUses) {
   // Without the fleet's history (before t0) the operator is unknown: B1 stays silent (nothing to compare with).
   const tw::ScoringContext early{sweep, &before, options};
   EXPECT_FALSE(has_rule(tw::evaluate_cell(sweep.cells[1], early), "B1"));
+}
+
+// The fleet rules' view read from PostgreSQL (src/fleet/fleet_view.cpp) and FL3 on it: eight sensors heard cell
+// 262-01 1234/5678 before the window at levels of the log-distance law L = 25 - 35 log10(d) dBm (+40 dB
+// receiver gain, a fixed shadowing draw), so the fleet estimates the mast's position (src/locate); in the
+// window two of them, 2.4 km from the mast, hear a clone 50 m away. Truth: the geometry (mast at the origin).
+namespace {
+
+constexpr double kLat0 = 52.52, kLon0 = 13.40, kMPerDeg = 111195.0;
+double lat_at(double north_m) { return kLat0 + north_m / kMPerDeg; }
+double lon_at(double east_m) { return kLon0 + east_m / (kMPerDeg * std::cos(kLat0 * 3.14159265358979323846 / 180)); }
+double law_dbm(double d_m, double p1m = 25.0, double n = 3.5) { return p1m - 10 * n * std::log10(std::sqrt(d_m * d_m + 100.0)); }
+
+tw::fleet::FleetMessage sighting_msg(const std::string& sensor, int seq, int sweep, double lat, double lon, double dbfs) {
+  const std::string epoch = "00000000000000a1";
+  const json j{{"msg_id", sensor + ":" + epoch + ":" + std::to_string(seq)}, {"epoch", epoch}, {"seq", seq}, {"floor", 0},
+               {"type", "cell"}, {"sensor", sensor}, {"sweep", sweep}, {"time_unix_ms", 1796300000000LL}, {"lat", lat},
+               {"lon", lon}, {"rat", "GSM"}, {"arfcn", 62}, {"band", "P-GSM900"}, {"mcc", 262}, {"mnc", "01"},
+               {"lac", 1234}, {"ci", 5678}, {"bsic", 10}, {"power_dbfs", dbfs}, {"snr_db", 25.0}, {"cfo_hz", 0.0}};
+  tw::fleet::FleetMessage m;
+  std::string why;
+  EXPECT_TRUE(tw::fleet::parse_fleet_message(sensor, "cell", j.dump(), m, why)) << why;
+  return m;
+}
+
+}  // namespace
+
+TEST(FleetPgBaseline, TheFleetViewEstimatesPositionsFromBeforeTheWindowAndFL3FlagsTheClone) {
+  tw::test::PostgresServer server;
+  TW_SERVER_OR_SKIP(server);
+  tw::fleet::PgFleetStore db(server.url());
+  struct Place {
+    const char* sensor;
+    double east_m, north_m, shadow_db;
+  };
+  const Place places[] = {{"s0", 300, 0, 4.0},      {"s1", 0, -700, -5.5},        {"s2", -1200, 0, 2.0},    {"s3", 0, 1500, -3.0},
+                          {"s4", 1800, 1800, 5.5}, {"s5", -2000, -1000, -1.0}, {"s6", 2400, -600, 3.0}, {"s7", 2450, -650, -4.0}};
+  const std::int64_t t0 = 1796300000000LL, t1 = t0 + 700000;
+  db.begin();
+  int seq = 0;
+  for (int round = 0; round < 2; ++round)
+    for (const auto& p : places) {
+      double level = law_dbm(std::hypot(p.east_m, p.north_m)) + p.shadow_db;
+      const bool clone = round == 1 && (std::string(p.sensor) == "s6" || std::string(p.sensor) == "s7");
+      if (clone) level = std::max(level, law_dbm(50, 0.0, 3.0));
+      ASSERT_TRUE(db.store_message(sighting_msg(p.sensor, ++seq, round + 1, lat_at(p.north_m), lon_at(p.east_m), level + 40),
+                                   round == 0 ? t0 : t1));
+    }
+  db.commit();
+
+  const std::string key = "GSM:262-01-1234-5678";
+  const auto view = tw::fleet::load_fleet_view(db, t1 - 600000 + 1000, t1 + 1000);
+  EXPECT_EQ(view.sightings.size(), 8u);
+  EXPECT_EQ(view.first_ever_ms.at(key), t0);   // heard before the window: not new to the fleet
+  ASSERT_TRUE(view.positions.count(key)) << "no position estimated from the sightings before the window";
+  const auto& pos = view.positions.at(key);
+  EXPECT_LE(tw::fleet::distance_km(pos.lat, pos.lon, kLat0, kLon0) * 1000, pos.radius_m) << "the mast outside the radius";
+
+  tw::fleet::FleetRuleRunner runner(600000);
+  const auto alerts = runner.run(db, t1 + 1000);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["rule"], "FL3");
+  EXPECT_EQ(alerts[0]["cell_key"], key);
+  std::set<std::string> flagged;
+  for (const auto& s : alerts[0]["evidence"]["sensors"]) flagged.insert(s["sensor"].get<std::string>());
+  EXPECT_EQ(flagged, (std::set<std::string>{"s6", "s7"}));
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM fleet_alerts WHERE rule = 'FL3'"), 1);
 }

@@ -31,7 +31,9 @@ int run_collect(const std::vector<std::string>& argv) {
       "one transaction per batch, each message once (duplicates dropped by message id). Sensors running with\n"
       "--mqtt-confirm collector get, on PREFIX/SENSOR/ack, how far their messages are stored. Then the fleet\n"
       "rules compare what the sensors heard (src/fleet/fleet_rules.hpp); their alerts go to PREFIX/fleet/alert\n"
-      "and the fleet_alerts table. Bad messages are counted by reason and dropped (collector_summary lines).\n"
+      "and the fleet_alerts table. Every sweep a sensor completes is scored by the single-sensor rules against\n"
+      "the fleet baseline (what any sensor heard before it; rule FLB). Bad messages are counted by reason and\n"
+      "dropped (collector_summary lines).\n"
       "Runs until SIGINT or SIGTERM.",
       {{"mqtt", true, "URL", "the broker: mqtt://[user:pass@]host[:port]/PREFIX or mqtts://..."},
        {"mqtt-ca", true, "FILE", "mqtts://: CA certificate file"},
@@ -43,6 +45,9 @@ int run_collect(const std::vector<std::string>& argv) {
        {"burst", true, "N", "messages a sensor may send at once (default 5000)"},
        {"summary-every", true, "S", "seconds between collector_summary lines (default 10)"},
        {"fleet-window", true, "S", "fleet rules: how far back to compare the sensors (default 600)"},
+       {"learn", true, "S",
+        "the fleet learns for S seconds after the first sweep it stored: sweeps are kept as the baseline and not "
+        "scored against it (default 0)"},
        {"json", false, "", "JSON lines: collector_start, collector_summary, fleet_alert, collector_stop"}},
       "towerwatch collect --mqtt mqtt://127.0.0.1/towerwatch --db postgresql://tw@127.0.0.1:5432/fleet --json"};
   auto args = parse_or_help("collect", help, argv);
@@ -65,6 +70,8 @@ int run_collect(const std::vector<std::string>& argv) {
   if (!(o.summary_every_s > 0)) throw InputError("--summary-every must be positive");
   const double window_s = args->number_or("fleet-window", 600.0);
   if (!(window_s >= 10 && window_s <= 86400)) throw InputError("--fleet-window must be within 10..86400 s");
+  const double learn_s = args->number_or("learn", 0.0);
+  if (!(learn_s >= 0 && learn_s <= 365.0 * 86400)) throw InputError("--learn must be within 0..31536000 s");
   const bool json = args->has("json");
   o.emit = [json](const nlohmann::json& e) {
     if (json) emit_json_line(e);
@@ -75,6 +82,11 @@ int run_collect(const std::vector<std::string>& argv) {
   };
   auto rules = std::make_shared<fleet::FleetRuleRunner>(static_cast<std::int64_t>(window_s * 1000));
   o.after_batch = [rules](fleet::PgFleetStore& db, std::int64_t now_ms) { return rules->run(db, now_ms); };
+  auto scorer = std::make_shared<fleet::FleetSweepScorer>(static_cast<std::int64_t>(learn_s * 1000),
+                                                          static_cast<std::int64_t>(window_s * 1000));
+  o.on_sweeps = [scorer](fleet::PgFleetStore& db, std::int64_t now_ms, const std::vector<fleet::SweepRef>& done) {
+    return scorer->score(db, done, now_ms);
+  };
   g_collect_stop.store(false);
   auto prev_int = std::signal(SIGINT, on_collect_signal);
   auto prev_term = std::signal(SIGTERM, on_collect_signal);

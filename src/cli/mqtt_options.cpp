@@ -22,6 +22,10 @@ std::vector<OptionSpec> mqtt_options() {
       {"mqtt-timeout", true, "S", "how long to wait for the broker's acknowledgements after a sweep (default 10)"},
       {"mqtt-resend-after", true, "S",
        "--mqtt-confirm collector: send again what the collector has not confirmed after S seconds (default 30)"},
+      {"mqtt-homeassistant", false, "",
+       "Home Assistant MQTT discovery: a device per sensor with a binary sensor 'rogue cell nearby' and sensors "
+       "'cells seen' and 'highest score' (state on PREFIX/SENSOR/ha/state)"},
+      {"mqtt-homeassistant-prefix", true, "P", "Home Assistant's discovery prefix (default homeassistant)"},
   };
 }
 
@@ -39,7 +43,8 @@ std::string topic_safe(const std::string& s) {
 
 std::unique_ptr<fleet::SensorPublisher> publisher_from_args(const Args& args, const std::string& default_sensor,
                                                             bool keep_identities) {
-  for (const char* o : {"mqtt-ca", "mqtt-cert", "mqtt-key", "mqtt-sensor", "mqtt-position", "mqtt-confirm", "mqtt-timeout", "mqtt-resend-after"})
+  for (const char* o : {"mqtt-ca", "mqtt-cert", "mqtt-key", "mqtt-sensor", "mqtt-position", "mqtt-confirm", "mqtt-timeout", "mqtt-resend-after", "mqtt-homeassistant",
+                        "mqtt-homeassistant-prefix"})
     if (args.has(o) && !args.has("mqtt")) throw InputError(std::string("--") + o + " needs --mqtt URL");
   const auto url = args.get("mqtt");
   if (!url) return nullptr;
@@ -70,6 +75,14 @@ std::unique_ptr<fleet::SensorPublisher> publisher_from_args(const Args& args, co
   c.resend_after_s = args.number_or("mqtt-resend-after", 30.0);
   if (!(c.resend_after_s >= 0 && c.resend_after_s <= 86400)) throw InputError("--mqtt-resend-after must be within 0..86400 s");
   c.keep_identities = keep_identities;
+  if (args.has("mqtt-homeassistant-prefix") && !args.has("mqtt-homeassistant"))
+    throw InputError("--mqtt-homeassistant-prefix needs --mqtt-homeassistant");
+  if (args.has("mqtt-homeassistant")) {
+    c.homeassistant_prefix = args.get_or("mqtt-homeassistant-prefix", "homeassistant");
+    if (!fleet::is_topic_level(c.homeassistant_prefix))
+      throw InputError("--mqtt-homeassistant-prefix: '" + c.homeassistant_prefix +
+                       "' must be 1..64 characters of A-Z a-z 0-9 . _ -");
+  }
   return std::make_unique<fleet::SensorPublisher>(std::move(c));
 }
 

@@ -62,6 +62,9 @@ class Collector {
       }
       if (queue_.size() < o_.batch) mqtt_->loop(queue_.empty() ? 100 : 5);
       if (pending_ || (!queue_.empty() && (queue_.size() >= o_.batch || !mqtt_->connected() || quiet_since_ok()))) process();
+      if (Clock::now() < rules_due_until_ && queue_.empty() && !pending_ &&
+          Clock::now() - last_rules_ >= std::chrono::milliseconds(2500))
+        run_fleet_rules();   // the rules throttle themselves; called again until they have seen the last batch
       if (std::chrono::duration<double>(Clock::now() - last_summary).count() >= o_.summary_every_s) {
         emit(stats_.to_json("collector_summary"));
         last_summary = Clock::now();
@@ -207,6 +210,7 @@ class Collector {
       const bool fresh = it.kind == Item::data ? db_->store_message(it.m, it.received_ms)
                                                : db_->store_rejected(it.m.sensor, it.m.epoch, it.m.seq, it.m.kind, it.received_ms);
       if (it.kind == Item::data) {
+        if (fresh && it.m.kind == "sweep") completed_.push_back({it.m.sensor, it.m.epoch, it.m.sweep});
         if (fresh) ++stats_.stored;
         else ++stats_.duplicates;
       }
@@ -240,6 +244,7 @@ class Collector {
     const std::vector<Item>& items = *pending_;
     const CollectorStats before = stats_;   // what writing counts may be undone
     std::map<std::pair<std::string, std::string>, std::int64_t> touched, through;
+    completed_.clear();
     try {
       db_->begin();
       write(items, touched);
@@ -259,13 +264,16 @@ class Collector {
       // the one refused again is dropped (counted).
       touched.clear();
       through.clear();
+      completed_.clear();
       for (const auto& it : items) {
+        const std::size_t n_completed = completed_.size();
         try {
           db_->begin();
           write({it}, touched);
           db_->commit();
         } catch (const RuntimeFailure& e2) {
           db_->rollback();
+          completed_.resize(n_completed);
           if (!db_->connection_ok()) return;
           count_rejected(std::string("refused by the database: ") + e2.what(), it.m.sensor);
           try {
@@ -288,17 +296,33 @@ class Collector {
     pending_.reset();
     ++stats_.batches;
     confirm(touched, through);
-    if (o_.after_batch) {
+    std::vector<nlohmann::json> fleet_alerts;
+    try {
+      if (o_.on_sweeps) fleet_alerts = o_.on_sweeps(*db_, now_unix_ms(), completed_);
+    } catch (const RuntimeFailure& e) {
+      log::warn(std::string("collect: fleet baseline scoring: ") + e.what());
+    }
+    publish_fleet_alerts(fleet_alerts);
+    run_fleet_rules();
+    rules_due_until_ = Clock::now() + std::chrono::seconds(30);   // and while the broker is quiet: the last batch's state too
+  }
+
+  void run_fleet_rules() {
+    last_rules_ = Clock::now();
+    if (!o_.after_batch) return;
+    try {
+      publish_fleet_alerts(o_.after_batch(*db_, now_unix_ms()));
+    } catch (const RuntimeFailure& e) {
+      log::warn(std::string("collect: fleet rules: ") + e.what());
+    }
+  }
+
+  void publish_fleet_alerts(const std::vector<nlohmann::json>& alerts) {
+    for (const auto& a : alerts) {
+      emit(a);
       try {
-        for (const auto& a : o_.after_batch(*db_, now_unix_ms())) {
-          emit(a);
-          try {
-            if (mqtt_ && mqtt_->connected()) mqtt_->publish(o_.url.prefix + "/fleet/alert", a.dump(), 1, false);
-          } catch (const RuntimeFailure&) {
-          }
-        }
-      } catch (const RuntimeFailure& e) {
-        log::warn(std::string("collect: fleet rules: ") + e.what());
+        if (mqtt_ && mqtt_->connected()) mqtt_->publish(o_.url.prefix + "/fleet/alert", a.dump(), 1, false);
+      } catch (const RuntimeFailure&) {
       }
     }
   }
@@ -309,6 +333,9 @@ class Collector {
   std::unique_ptr<MqttClient> mqtt_;
   std::vector<Raw> queue_;
   std::optional<std::vector<Item>> pending_;
+  std::vector<SweepRef> completed_;   // sweeps the batch being written completed
+  Clock::time_point rules_due_until_{};   // the fleet rules run again while the broker is quiet until then
+  Clock::time_point last_rules_{};
   std::size_t last_queue_size_ = 0;
   std::unordered_map<std::string, Bucket> buckets_;
   Clock::time_point db_next_{}, mqtt_next_{};

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/fleet/fleet_scoring.hpp"
 #include "src/fleet/mqtt_client.hpp"
 #include "src/fleet/mqtt_url.hpp"
 
@@ -38,6 +39,9 @@ struct CollectorOptions {
   // After each committed batch (the fleet rules): the fleet alerts it returns are published on
   // PREFIX/fleet/alert (QoS 1) and emitted.
   std::function<std::vector<nlohmann::json>(class PgFleetStore&, std::int64_t now_ms)> after_batch;
+  // Before after_batch, with the sweeps the batch completed (their sweep record newly stored): the fleet
+  // baseline scoring (fleet_scoring.hpp); its alerts go out the same way.
+  std::function<std::vector<nlohmann::json>(class PgFleetStore&, std::int64_t now_ms, const std::vector<SweepRef>&)> on_sweeps;
 };
 
 struct CollectorStats {

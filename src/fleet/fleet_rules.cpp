@@ -1,5 +1,7 @@
 #include "src/fleet/fleet_rules.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "src/fleet/pg_store.hpp"
@@ -8,6 +10,8 @@ namespace tw::fleet {
 
 std::vector<FleetFinding> rule_fl1_distant_twins(const FleetView& view);
 std::vector<FleetFinding> rule_fl2_lone_cell(const FleetView& view);
+std::vector<FleetFinding> rule_fl3_path_loss(const FleetView& view);
+std::vector<FleetFinding> rule_fl4_transient(const FleetView& view);
 
 const std::vector<FleetRule>& fleet_rules() {
   static const std::vector<FleetRule> table = {
@@ -25,6 +29,26 @@ const std::vector<FleetRule>& fleet_rules() {
        "Ney et al., SeaGlass, PoPETs 2017 (comparison across sensors); Dabrowski et al., IMSI-Catch Me If You "
        "Can, ACSAC 2014 (catchers cover a small area with a strong signal)",
        rule_fl2_lone_cell},
+      {"FL3", "power that contradicts distance: a sensor hears a cell far stronger than its position allows", 3.0,
+       "Received power falls with distance from the mast along one log-distance law plus a few dB of shadowing; "
+       "fitted robustly over every sensor that hears a cell whose position is known (the fleet's own estimate "
+       "from earlier sightings), it predicts each sensor's level. A sensor hearing the identity more than three "
+       "shadowing spreads above the most generous prediction (its distance shortened by the position's "
+       "uncertainty, its own level offset removed) hears another, nearer transmitter with the same identity: a "
+       "catcher cloning a real cell close to that sensor.",
+       "Rappaport, Wireless Communications, 2nd ed., 4.9 and 4.11.2 (log-distance path loss, log-normal "
+       "shadowing); 3GPP TR 36.942 4.5 (shadowing standard deviation); Rousseeuw, Least Median of Squares "
+       "Regression, JASA 1984; Dabrowski et al., IMSI-Catch Me If You Can, ACSAC 2014 (catchers cover a small "
+       "area with a strong signal)",
+       rule_fl3_path_loss},
+      {"FL4", "a transient cell: a new identity appears at several sensors, then vanishes from all", 1.5,
+       "Operators add cells rarely and keep them; a cell identity the fleet never heard, appearing at two or more "
+       "sensors that had listened before without it and vanishing from every one of them (each has swept again "
+       "without it), is the pattern of a catcher switched on for an operation. A new legitimate cell stays; "
+       "one decoding fluke is one sensor.",
+       "Ney et al., SeaGlass, PoPETs 2017 4.2 (transient cells: identities seen briefly across the fleet); "
+       "3GPP TS 23.003 4.3.1 (CGI)",
+       rule_fl4_transient},
   };
   return table;
 }
@@ -38,28 +62,11 @@ double distance_km(double lat1, double lon1, double lat2, double lon2) {
 }
 
 std::vector<nlohmann::json> FleetRuleRunner::run(PgFleetStore& db, std::int64_t now_ms) {
-  if (now_ms - last_run_ms_ < min_interval_ms_) return {};
+  // At most every min_interval, and never more than a tenth of the time: a run over a large window costs.
+  if (now_ms - last_run_ms_ < std::max(min_interval_ms_, 10 * last_cost_ms_)) return {};
   last_run_ms_ = now_ms;
-  FleetView view;
-  view.now_ms = now_ms;
-  view.window_start_ms = now_ms - window_ms_;
-  for (const auto& r : db.sightings(view.window_start_ms)) {
-    // rat, mcc, mnc, lac, ci, arfcn, sensor, lat, lon, snr, power, n, first, last
-    Sighting s;
-    s.rat = r[0];
-    s.mcc = std::stoi(r[1]);
-    s.mnc = r[2];
-    s.cell_key = r[0] + ":" + r[1] + "-" + (r[2].empty() ? "?" : r[2]) + "-" + (r[3].empty() ? "?" : r[3]) + "-" + r[4];
-    s.sensor = r[6];
-    if (!r[7].empty() && !r[8].empty()) {
-      s.lat = std::stod(r[7]);
-      s.lon = std::stod(r[8]);
-    }
-    s.max_snr_db = std::stod(r[9]);
-    s.max_power_dbfs = std::stod(r[10]);
-    s.n = std::stoll(r[11]);
-    view.sightings.push_back(std::move(s));
-  }
+  const auto started = std::chrono::steady_clock::now();
+  FleetView view = load_fleet_view(db, now_ms - window_ms_, now_ms, &position_cache_);
   std::vector<nlohmann::json> out;
   const std::int64_t bucket = now_ms / window_ms_ * window_ms_;
   for (const auto& rule : fleet_rules()) {
@@ -79,6 +86,7 @@ std::vector<nlohmann::json> FleetRuleRunner::run(PgFleetStore& db, std::int64_t 
       }
     }
   }
+  last_cost_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
+#include "src/fleet/ha_discovery.hpp"
 #include "src/scorer/score_records.hpp"
 #include "src/store/outbox.hpp"
 
@@ -81,6 +82,7 @@ void SensorPublisher::enqueue_sweep(store::Store& db, std::int64_t sweep_id, con
     store::outbox_append(db, "cell", rec);
   }
   for (const auto& a : alerts) store::outbox_append(db, "alert", base(to_json(a)));
+  if (!config_.homeassistant_prefix.empty()) ha_state_ = ha_state(sweep, alerts).dump();
   store::outbox_append(db, "sweep", base(json{{"type", "sweep"}, {"n_cells", sweep.cells.size()},
                                               {"alerts", alerts.size()}, {"source", source}}));
 }
@@ -110,6 +112,9 @@ bool SensorPublisher::ensure_connected(store::Store& db) {
     client_->connect(config_.timeout_s);
     client_->publish(topic("status"), "online", 1, true);
     if (config_.confirm_by_collector) client_->subscribe(topic("ack"), 1);
+    if (!config_.homeassistant_prefix.empty())
+      for (const auto& m : ha_discovery_configs(config_.homeassistant_prefix, config_.url.prefix, config_.sensor_id))
+        client_->publish(m.topic, m.payload, 1, true);
     backoff_s_ = 1.0;
     return true;
   } catch (const RuntimeFailure& e) {
@@ -194,6 +199,15 @@ DrainReport SensorPublisher::drain(store::Store& db, double timeout_s) {
     apply_collector_ack();
   }
   flush_acks();
+  if (ha_state_ && client_->connected()) {
+    try {
+      client_->publish(ha_state_topic(config_.url.prefix, config_.sensor_id), *ha_state_, 1, true);
+      ha_state_.reset();
+      client_->loop(20);
+    } catch (const RuntimeFailure&) {
+      // published after the next drain
+    }
+  }
   if (!client_->connected()) {
     log::warn("mqtt: connection to the broker lost; messages stay in the outbox");
     client_->on_puback = nullptr;

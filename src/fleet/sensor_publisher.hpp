@@ -47,6 +47,9 @@ struct PublisherConfig {
   bool confirm_by_collector = false;
   double timeout_s = 10.0;               // drain: how long to wait for the broker's acknowledgements
   double resend_after_s = 30.0;          // collector confirmation: resend what is unconfirmed after this
+  // Home Assistant discovery (ha_discovery.hpp): configs published, retained, on every connection; the last
+  // sweep's state, retained, after each drain. Empty: off.
+  std::string homeassistant_prefix;
 };
 
 struct DrainReport {
@@ -78,6 +81,7 @@ class SensorPublisher {
   PublisherConfig config_;
   std::unique_ptr<MqttClient> client_;
   std::optional<nlohmann::json> collector_ack_;  // the last ack message received
+  std::optional<std::string> ha_state_;          // Home Assistant state not yet published
   std::chrono::steady_clock::time_point next_attempt_{};
   double backoff_s_ = 1.0;
   std::string epoch_;

@@ -4,6 +4,8 @@
 // it at the broker), then the collector is timed from start until every message is stored: messages/s and
 // observation rows/s for the whole path (broker delivery, validation, PostgreSQL transactions, confirmations).
 // Each sweep: 50 cell messages (a real cell record's members, about 1 kB each) and the sweep record.
+// Third argument 1: with the analysis `towerwatch collect` runs after each batch (every completed sweep
+// scored against the fleet baseline, fleet_scoring.hpp; the fleet rules, fleet_rules.hpp); 0: ingest only.
 //   build/tools/bench/bench_fleet_collect --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
@@ -13,6 +15,8 @@
 #include <thread>
 
 #include "src/fleet/collector.hpp"
+#include "src/fleet/fleet_rules.hpp"
+#include "src/fleet/fleet_scoring.hpp"
 #include "src/fleet/mqtt_client.hpp"
 #include "src/fleet/pg_store.hpp"
 #include "src/scorer/score_records.hpp"
@@ -39,6 +43,7 @@ std::string cell_payload(const std::string& sensor, int seq, int sweep, int i, s
 void BM_CollectorIngest(benchmark::State& state) {
   const int sensors = static_cast<int>(state.range(0));
   const int sweeps_per_sensor = static_cast<int>(state.range(1));
+  const bool analysis = state.range(2) != 0;
   constexpr int kCells = 50;
   for (auto _ : state) {
     state.PauseTiming();
@@ -95,9 +100,15 @@ void BM_CollectorIngest(benchmark::State& state) {
     std::atomic<bool> stop{false};
     o.stop = &stop;
     std::int64_t stored = 0;
-    o.after_batch = [&](tw::fleet::PgFleetStore&, std::int64_t) {
-      return std::vector<json>{};
+    tw::fleet::FleetRuleRunner rules(600000);
+    tw::fleet::FleetSweepScorer scorer(0, 600000);
+    o.after_batch = [&](tw::fleet::PgFleetStore& db, std::int64_t now) {
+      return analysis ? rules.run(db, now) : std::vector<json>{};
     };
+    if (analysis)
+      o.on_sweeps = [&](tw::fleet::PgFleetStore& db, std::int64_t now, const std::vector<tw::fleet::SweepRef>& done) {
+        return scorer.score(db, done, now);
+      };
     o.emit = [&](const json&) {};
     std::thread watcher([&] {
       tw::fleet::PgFleetStore db(o.db);
@@ -120,8 +131,8 @@ void BM_CollectorIngest(benchmark::State& state) {
     state.ResumeTiming();
   }
 }
-// 100 sensors x 10 sweeps x 51 messages = 51 000 messages.
-BENCHMARK(BM_CollectorIngest)->Args({100, 10})->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+// 100 sensors x 10 sweeps x 51 messages = 51 000 messages; ingest only, then with the analysis.
+BENCHMARK(BM_CollectorIngest)->Args({100, 10, 0})->Args({100, 10, 1})->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 }  // namespace
 
