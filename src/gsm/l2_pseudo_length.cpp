@@ -1,5 +1,8 @@
 // TS 44.018 10.5.2.19 L2 Pseudo Length per message type, from the message definitions of 44.018 clause 9.1.
 // `l3` starts at the protocol discriminator octet: l3[0] skip indicator + PD, l3[1] message type.
+// Limit: an optional IE is recognised by its IEI right after the mandatory part (SI4 0x64/0x72, Paging Request
+// 1/2 0x17, Immediate Assignment (Extended) 0x7c). Rest octets whose first octet equals that IEI would be read as
+// the IE: only the pseudo length the diag cut off could tell them apart. The block parser then checks the IE.
 #include "src/gsm/l2_pseudo_length.hpp"
 
 #include <optional>
