@@ -250,9 +250,9 @@ TEST(PcapPacket, GsmtapLteSubTypesTypesAndFrameNumbers) {
   EXPECT_FALSE(std::get<CapturedLteRrc>(qcsuper).sfn.has_value());
   EXPECT_FALSE(std::get<CapturedLteRrc>(lte(5, 1303, 1024, 0)).sfn.has_value());   // not an SFN (10 bits)
   EXPECT_EQ(std::get<CapturedLteRrc>(lte(4, 1303, 1023, 0)).sfn, 1023);
-  // Types by gsmtap.h value.
+  // Types by gsmtap.h value (A-bis: sub-type 5 is not one QCSuper writes; its BCCH/CCCH frames are read).
   const std::pair<std::uint8_t, const char*> types[] = {
-      {0x02, "gsm_abis_not_read"}, {0x03, "gsm_um_burst"}, {0x0c, "umts_not_read"}, {0x0e, "lte_mac_gsmtap_not_read"},
+      {0x02, "gsm_abis_subtype_other"}, {0x03, "gsm_um_burst"}, {0x0c, "umts_not_read"}, {0x0e, "lte_mac_gsmtap_not_read"},
       {0x0f, "lte_mac_gsmtap_not_read"}, {0x10, "gsmtap_osmocore_log"}, {0x11, "gsmtap_qc_diag"}, {0x12, "lte_nas"},
       {0x13, "gsmtap_type_other"}};
   for (const auto& [type, reason] : types) EXPECT_EQ(skip_of(lte(5, 1303, 954, 5, type)), reason) << int(type);
@@ -270,4 +270,38 @@ TEST(PcapPacket, CountersSumEveryFrame) {
   EXPECT_EQ(c.to_json()["skipped"]["truncated_link"], 2);
 }
 
+}  // namespace
+
+namespace {
+// GSMTAP A-bis (QCSuper's GSM RR): the header's ARFCN when a writer sets it, none when 0 (QCSuper); the block
+// rebuilt from the message (the real SI3 of a live cell, IMSI-catcher's README) equals the one sent.
+TEST(PcapPacket, GsmtapAbisBlock) {
+  const Octets air{0x49, 0x06, 0x1b, 0x95, 0xcc, 0x02, 0xf8, 0x02, 0x01, 0x9c, 0xc8, 0x03,
+                   0x1e, 0x57, 0xa5, 0x01, 0x79, 0x00, 0x00, 0x1c, 0x13, 0x2b, 0x2b};
+  auto frame = [&](std::uint16_t arfcn_field, std::uint8_t sub_type) {
+    Octets g{2, 4, 0x02, 3};
+    put16(g, arfcn_field);
+    g = cat(g, Octets{0xc4, 0x14, 0, 0, 0, 9, sub_type, 0, 0, 0});
+    const Octets f = ethernet(0x0800, ipv4(udp(4729, 4729, cat(g, Octets(air.begin() + 1, air.end())))));
+    return decode_packet(1, f, static_cast<std::uint32_t>(f.size()));
+  };
+  for (const std::uint16_t arfcn : {0, 62}) {
+    const auto r = frame(arfcn, 1);
+    ASSERT_TRUE(std::holds_alternative<CapturedGsmBlock>(r)) << skip_of(r);
+    const auto& b = std::get<CapturedGsmBlock>(r);
+    EXPECT_EQ(Octets(b.octets.begin(), b.octets.end()), air);
+    EXPECT_EQ(b.channel, "BCCH");
+    EXPECT_EQ(b.tn, 3);
+    EXPECT_EQ(b.fn, 9u);
+    EXPECT_EQ(b.signal_dbm, -60);
+    if (arfcn == 0) EXPECT_FALSE(b.arfcn.has_value());
+    else EXPECT_EQ(b.arfcn, 62);
+  }
+  EXPECT_EQ(std::get<CapturedGsmBlock>(frame(0, 2)).channel, "CCCH");
+  EXPECT_EQ(skip_of(frame(0x4000, 1)), "gsm_abis_uplink");
+  EXPECT_EQ(skip_of(frame(0, 6)), "gsm_abis_dedicated_channel");      // SDCCH
+  EXPECT_EQ(skip_of(frame(0, 0x86)), "gsm_abis_dedicated_channel");   // SACCH
+  EXPECT_EQ(skip_of(frame(0, 0x89)), "gsm_abis_dedicated_channel");   // FACCH
+  EXPECT_EQ(skip_of(frame(0, 3)), "gsm_abis_subtype_other");          // RACH
+}
 }  // namespace

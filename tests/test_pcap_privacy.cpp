@@ -54,6 +54,16 @@ Octets lte_page() {
   return w.bytes();
 }
 
+// QCSuper's GSM RR framing (P1sec/QCSuper src/protocol/gsmtap.py build_gsmtap_ip, src/modules/pcap_dump.py):
+// GSMTAP A-bis (type 2), ARFCN field only the uplink flag, the message without its L2 pseudo length octet for
+// BCCH/CCCH; in raw IPv4 (link type 228).
+Octets qcsuper_abis(std::uint8_t sub_type, const Octets& l3) {
+  Octets g{2, 4, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, sub_type, 0, 0, 0};
+  return ipv4(udp(4729, 4729, cat(g, l3)));
+}
+template <std::size_t N>
+Octets without_pseudo_length(const std::array<std::uint8_t, N>& block) { return Octets(block.begin() + 1, block.end()); }
+
 std::vector<std::string> forms(const std::vector<std::uint8_t>& imsi_digits, const std::string& text) {
   // The BCD octets as 24.008 10.5.1.4 packs digits 2.. (low nibble first), with and without spaces.
   std::string spaced, compact;
@@ -84,6 +94,15 @@ class PcapPrivacy : public ::testing::Test {
     add(gsmtap(tw::synth::l3::encode_paging_request_1({imsi}), "CCCH", 2 * 51 + 6));
     add(gsmtap(tw::synth::l3::encode_paging_request_2(kTmsi1, kTmsi2, nullptr), "CCCH", 2 * 51 + 12));
     write_pcap((dir / "pages.pcap").string(), DLT_EN10MB, frames);
+    // The same pages as QCSuper writes them, and an SDCCH Identity Response (24.008 9.2.11) carrying the IMSI:
+    // dedicated signalling, counted and never output.
+    std::vector<TimedFrame> abis;
+    abis.push_back({t, qcsuper_abis(1, without_pseudo_length(tw::synth::l3::encode_si3(cell)))});
+    abis.push_back({t + 0.01, qcsuper_abis(2, without_pseudo_length(tw::synth::l3::encode_paging_request_1({imsi})))});
+    abis.push_back({t + 0.02, qcsuper_abis(2, without_pseudo_length(
+                                                   tw::synth::l3::encode_paging_request_2(kTmsi1, kTmsi2, nullptr)))});
+    abis.push_back({t + 0.03, qcsuper_abis(6, {0x05, 0x19, 0x08, 0x29, 0x26, 0x10, 0x89, 0x67, 0x45, 0x23, 0x01})});
+    write_pcap((dir / "abis-pages.pcap").string(), 228, abis);
     const Octets page = lte_page();
     write_pcap((dir / "lte-pages.pcap").string(), 147, {{t, mac_lte(false, 1, page, 10, 9)}});
     // Wireshark exported PDUs (link type 252, epan/exported_pdu.h): the page under dissector name (tag 12)
@@ -109,7 +128,7 @@ class PcapPrivacy : public ::testing::Test {
   // Runs analyze on both pcaps with every output; returns everything the run produced, as one text each.
   std::vector<std::pair<std::string, std::string>> outputs(bool keep) {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const char* name : {"pages.pcap", "lte-pages.pcap", "exported-pages.pcap"}) {
+    for (const char* name : {"pages.pcap", "abis-pages.pcap", "lte-pages.pcap", "exported-pages.pcap"}) {
       UdpCapture cap;
       for (const bool json_mode : {true, false}) {
         const auto db = (dir / (std::string(name) + ".db")).string();
@@ -178,6 +197,9 @@ TEST_F(PcapPrivacy, KeepIdentitiesShowsThemAndCountsAreTheSame) {
   EXPECT_TRUE(find("pages.pcap stdout", kImsiText));
   EXPECT_TRUE(find("pages.pcap stdout", "deadbeef"));
   EXPECT_TRUE(find("pages.pcap gsmtap hex", "deadbeef"));
+  EXPECT_TRUE(find("abis-pages.pcap stdout", kImsiText));   // QCSuper's pages: the same, through the same path
+  EXPECT_TRUE(find("abis-pages.pcap stdout", "deadbeef"));
+  EXPECT_TRUE(find("abis-pages.pcap gsmtap hex", "deadbeef"));
   const Octets page = lte_page();
   std::string page_hex;   // as the JSON "hex" writes octets: spaced
   char b[4];
@@ -196,6 +218,14 @@ TEST_F(PcapPrivacy, KeepIdentitiesShowsThemAndCountsAreTheSame) {
   EXPECT_EQ(cell["paging"]["messages"], 2);
   EXPECT_EQ(cell["paging"]["imsi"], 1);
   EXPECT_EQ(cell["paging"]["tmsi"], 2);
+  // QCSuper's framing gives the same counts; the SDCCH message is counted as skipped, not read.
+  const auto a = run_towerwatch({"analyze", (dir / "abis-pages.pcap").string(), "--json"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  json abis_cell;
+  for (const auto& c : lines_of_type(json_lines(a.out), "cell")) abis_cell = c;
+  ASSERT_TRUE(abis_cell.is_object()) << a.out;
+  EXPECT_EQ(abis_cell["paging"], cell["paging"]);
+  EXPECT_EQ(lines_of_type(json_lines(a.out), "summary").at(0)["skipped"], json({{"gsm_abis_dedicated_channel", 1}}));
 }
 
 }  // namespace

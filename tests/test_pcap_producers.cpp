@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 #include "support/pcap_frames.hpp"
 #include "support/test_support.hpp"
@@ -128,7 +129,7 @@ TEST(PcapProducers, QcsuperRawIpGsmtap) {
   f.push_back({time += 0.01, qcsuper_ip(0x0d, 5, true, t.octets)});                 // uplink flag wins
   f.push_back({time += 0.01, qcsuper_ip(0x0d, 1, false, {0x22, 0x00})});            // DL-DCCH
   f.push_back({time += 0.01, qcsuper_ip(0x0d, 20, false, {0x00, 0x01})});           // BCCH-DL-SCH-NB
-  f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, {0x06, 0x1b, 0x00, 0x01})});  // GSM SI3 as A-bis
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, {0x06, 0x1b, 0x00, 0x01})});  // GSM SI3 as A-bis, cut short
   f.push_back({time += 0.01, qcsuper_ip(0x12, 0, true, {0x07, 0x41})});             // LTE NAS Attach Request
   Octets nr = qcsuper_ip(0x0d, 5, false, {0x01, 0x02});                              // NR RRC log: port 47928
   nr[20] = nr[22] = 47928 >> 8;
@@ -149,8 +150,93 @@ TEST(PcapProducers, QcsuperRawIpGsmtap) {
   const json s = lines_of_type(lines, "summary").at(0);
   EXPECT_EQ(s["lte_messages"], 4);
   EXPECT_EQ(s["skipped"], json({{"lte_rrc_uplink", 2}, {"lte_rrc_dedicated", 1}, {"lte_rrc_nb_iot", 1},
-                                {"gsm_abis_not_read", 1}, {"lte_nas", 1}, {"udp_other_port", 1}}));
+                                {"gsm_abis_truncated", 1}, {"lte_nas", 1}, {"udp_other_port", 1}}));
   if (have_tshark()) EXPECT_EQ(tshark_sib1_frames(path), 5);   // Wireshark reads the uplink-flagged one too
+  }
+}
+
+// QCSuper 2G (src/modules/pcap_dump.py, LOG_GSM_RR_SIGNALING_MESSAGE_C): GSMTAP type A-bis (2), sub-type BCCH (1),
+// CCCH (2), SDCCH (6), SACCH (0x86), FACCH (0x89), RACH (3); the ARFCN field only the uplink flag; for BCCH and
+// CCCH the diag's message without its first octet (the L2 pseudo length), rest octets kept. Real blocks: the
+// shared reference's four Paging Request Type 1 (CCCH), and an SI3 a live cell sent (IMSI-catcher's README,
+// grgsm_livemon output), with an SI2 of gr-gsm's recording (python/qa_message_printer.py).
+const char* kLiveSi3 = "49 06 1b 95 cc 02 f8 02 01 9c c8 03 1e 57 a5 01 79 00 00 1c 13 2b 2b";
+const char* kLiveSi2 = "59 06 1a 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 ff e5 04 00";
+
+Octets hex_octets(const std::string& s) {
+  Octets out;
+  std::istringstream in(s);
+  std::string byte;
+  while (in >> byte) out.push_back(static_cast<std::uint8_t>(std::stoul(byte, nullptr, 16)));
+  return out;
+}
+
+Octets as_diag_delivers(const Octets& air) { return Octets(air.begin() + 1, air.end()); }
+
+std::string tshark_fields(const std::string& path, const std::string& fields) {
+  const std::string cmd = "tshark -r '" + path + "' -Y 'gsm_a.dtap.msg_rr_type == 0x1b' -T fields " + fields +
+                          " 2>/dev/null | head -1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[256];
+  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
+  if (p) pclose(p);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+TEST(PcapProducers, QcsuperGsmAbis) {
+  TW_REQUIRE_SHARED(shared);
+  TempDir dir;
+  std::ifstream in(shared / "captures" / "gsm" / "reference.json");
+  ASSERT_TRUE(in);
+  const json ref = json::parse(in);
+  std::vector<TimedFrame> f;
+  double time = 1.7e9;
+  for (int k = 0; k < 3; ++k) {
+    f.push_back({time += 0.2, qcsuper_ip(0x02, 1, false, as_diag_delivers(hex_octets(kLiveSi3)))});
+    f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, as_diag_delivers(hex_octets(kLiveSi2)))});
+  }
+  int pages = 0;
+  for (const auto& cap : ref["captures"])
+    for (const auto& b : cap["blocks"]) {
+      f.push_back({time += 0.01, qcsuper_ip(0x02, 2, false, as_diag_delivers(hex_octets(b["hex"])))});
+      ++pages;
+    }
+  ASSERT_EQ(pages, 4);
+  // Counted, never read: an SDCCH Identity Response carrying an IMSI (24.008 9.2.11, 10.5.1.4), a SACCH
+  // Measurement Report, the uplink RACH, a CCCH message that is no RR message, an RR message of the DCCH.
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 6, false, hex_octets("05 19 08 29 26 10 89 67 45 23 01"))});
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 0x86, true, hex_octets("06 15 3c 3c 00 00 00"))});
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 3, true, hex_octets("23"))});
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 2, false, hex_octets("05 08 00"))});
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, hex_octets("06 2e 00 00 00"))});
+  const auto path = (dir / "qcsuper-2g.pcap").string();
+  write_pcap(path, 228, f);
+  const auto r = run_towerwatch({"analyze", path, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = json_lines(r.out);
+  const json gsm = cells_of(lines, "GSM");
+  ASSERT_FALSE(gsm.empty()) << r.out;
+  const json& c = gsm.back();
+  // The live SI3's cell identity and LAI (24.008 10.5.1.1, 10.5.1.3): CI 95 cc, MCC 2 0 8, MNC 2 0, LAC 01 9c.
+  EXPECT_EQ(c["ci"], 0x95cc);
+  EXPECT_EQ(c["mcc"], 208);
+  EXPECT_EQ(c["mnc"], "20");
+  EXPECT_EQ(c["lac"], 0x019c);
+  EXPECT_TRUE(c["arfcn"].is_null());   // QCSuper writes no ARFCN
+  if (have_tshark()) {   // Wireshark's reading of the same file (A-bis: its DTAP dissector on the bare message)
+    EXPECT_EQ(tshark_fields(path, "-e e212.lai.mcc -e e212.lai.mnc -e gsm_a.lac -e gsm_a.bssmap.cell_ci"),
+              "208\t20\t0x019c\t0x95cc");
+  }
+  const json s = lines_of_type(lines, "summary").at(0);
+  EXPECT_EQ(s["gsm_blocks"], 10);
+  EXPECT_EQ(s["skipped"], json({{"gsm_abis_dedicated_channel", 1}, {"gsm_abis_uplink", 2},
+                                {"gsm_abis_not_rr", 1}, {"gsm_abis_rr_type_not_bcch_ccch", 1}}));
+  // Neither the pages' TMSIs (Wireshark: 0x2402810b, 0x18000312, 0x2e020e94) nor the SDCCH's IMSI are output.
+  for (const char* id : {"2402810b", "18000312", "2e020e94", "262019876543210", "29 26 10"}) {
+    EXPECT_EQ(r.out.find(id), std::string::npos) << id;
+    EXPECT_EQ(r.err.find(id), std::string::npos) << id;
   }
 }
 

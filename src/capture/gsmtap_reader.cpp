@@ -2,12 +2,14 @@
 
 #include <array>
 
+#include "src/gsm/l2_pseudo_length.hpp"
+
 namespace tw::capture {
 
 namespace {
 // libosmocore include/osmocom/core/gsmtap.h (the constants towerwatch's own src/output/gsmtap.cpp writes through).
 constexpr std::uint8_t kVersion = 2, kVersion3 = 3;
-constexpr std::uint8_t kTypeUm = 0x01, kTypeLteRrc = 0x0d;
+constexpr std::uint8_t kTypeUm = 0x01, kTypeAbis = 0x02, kTypeLteRrc = 0x0d;
 constexpr std::uint16_t kArfcnPcs = 0x8000, kArfcnUplink = 0x4000, kArfcnMask = 0x3fff;
 constexpr std::uint8_t kChanAcch = 0x80;
 constexpr std::size_t kHeaderOctets = 16;
@@ -18,11 +20,7 @@ struct TypeSkip {
   std::uint8_t type;
   const char* reason;
 };
-constexpr std::array<TypeSkip, 10> kTypesNotRead{{
-    // A-bis: QCSuper writes a phone's GSM RR messages so (src/modules/pcap_dump.py, LOG_GSM_RR_SIGNALING_MESSAGE_C:
-    // "GSMTAP_TYPE_ABIS", the L2 pseudo length of BCCH/CCCH removed): an L3 message without the pseudo length
-    // that delimits it from the rest octets (44.018 10.5.2.19), which the L2 block parser needs. Not guessed.
-    {0x02, "gsm_abis_not_read"},
+constexpr std::array<TypeSkip, 9> kTypesNotRead{{
     {0x03, "gsm_um_burst"},           // raw burst bits (gr-gsm's burst sinks)
     {0x0b, "umts_not_read"},          // UMTS RLC/MAC
     {0x0c, "umts_not_read"},          // UMTS RRC (QCSuper, SCAT)
@@ -82,6 +80,39 @@ const char* um_channel(std::uint8_t sub_type) {
     default: return nullptr;   // RACH (uplink), TCH, PACCH, PDTCH, CBCH, voice: not read
   }
 }
+
+// GSMTAP A-bis as QCSuper writes a phone's GSM RR messages (src/modules/pcap_dump.py, LOG_GSM_RR_SIGNALING_MESSAGE_C,
+// protocol/gsmtap.py build_gsmtap_ip): sub-type BCCH/CCCH/SDCCH/SDCCH|ACCH (SACCH)/TCH_F|ACCH (FACCH)/RACH, the
+// ARFCN field only the uplink flag (0x4000, set when the diag channel octet lacks 0x80), frame number 0; the
+// payload is the diag's message with its first octet, the L2 pseudo length, cut for BCCH and CCCH (so the L3
+// message from the protocol discriminator on, with what the diag logged after it: the rest octets). The block is
+// rebuilt (src/gsm/l2_pseudo_length.cpp) and enters where a Um block does: same parser, same redaction.
+GsmtapResult read_abis(std::span<const std::uint8_t> d, std::uint16_t arfcn_field, std::uint8_t sub_type,
+                       std::span<const std::uint8_t> payload) {
+  if (arfcn_field & kArfcnUplink) return std::string("gsm_abis_uplink");
+  const char* ch = nullptr;
+  if (sub_type == 0x01) ch = "BCCH";
+  else if (sub_type == 0x02) ch = "CCCH";
+  // SDCCH, SACCH, FACCH: one phone's dedicated signalling (identities, ciphering, assignments): no parser and
+  // no redaction for it in towerwatch: counted, never read.
+  else if ((sub_type & 0x7f) >= 0x06 && (sub_type & 0x7f) <= 0x0a) return std::string("gsm_abis_dedicated_channel");
+  else return std::string("gsm_abis_subtype_other");
+  auto block = tw::gsm::rebuild_ccch_block(payload);
+  if (const auto* why = std::get_if<std::string>(&block)) return "gsm_abis_" + *why;
+  CapturedGsmBlock b;
+  // QCSuper leaves the ARFCN out (0 in the field): read as not given, as a real ARFCN 0 from another writer is.
+  // The cell record then has "arfcn":null and is keyed by the PCS flag alone (src/pipeline/pcap_analysis.cpp).
+  const int arfcn = arfcn_field & kArfcnMask;
+  if (arfcn != 0) b.arfcn = arfcn;
+  b.pcs1900 = arfcn_field & kArfcnPcs;
+  b.tn = d[3] & 7;
+  b.fn = std::uint32_t(d[8]) << 24 | std::uint32_t(d[9]) << 16 | std::uint32_t(d[10]) << 8 | d[11];
+  b.channel = ch;
+  b.signal_dbm = static_cast<std::int8_t>(d[6]);
+  b.snr_db = static_cast<std::int8_t>(d[7]);
+  b.octets = std::get<std::array<std::uint8_t, 23>>(block);
+  return b;
+}
 }  // namespace
 
 const char* channel_name(CapturedLteRrc::Channel c) {
@@ -132,6 +163,7 @@ GsmtapResult read_gsmtap(std::span<const std::uint8_t> d) {
     for (std::size_t i = 0; i < kGsmBlockOctets; ++i) b.octets[i] = payload[i];
     return b;
   }
+  if (type == kTypeAbis) return read_abis(d, arfcn_field, sub_type, payload);
   if (type == kTypeLteRrc) {
     // The uplink flag is GSM's, but a writer may set it on any type (QCSuper: is_uplink << 14 for every
     // message): an uplink frame is never read as the cell's broadcast.

@@ -3,7 +3,7 @@
 block or an LTE RRC message, IPv6 extension headers, VLAN tags, MAC-LTE in link type 147 and in UDP, and
 Wireshark exported PDUs (link type 252: a bare RRC message, GSMTAP through the udp.port table, mac-lte-framed).
 Each seed: octet 0 picks the link type (index into fuzz_pcap_packet.cpp's kLinkTypes), octet 1 bit 0 the
-GSMTAP port 4729, then the frame.   python3 tests/fuzz/make_corpus_pcap.py"""
+GSMTAP port 4729, then the frame. QCSuper's GSM RR as GSMTAP A-bis (no L2 pseudo length).   python3 tests/fuzz/make_corpus_pcap.py"""
 import os, struct
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -78,6 +78,11 @@ put("hand_null_be_ipv6", 0, struct.pack(">I", 30) + ipv6(udp(lte_sib1)))
 put("hand_loop", 108, struct.pack(">I", 2) + ipv4(udp(gsm_ccch)))
 put("hand_mac_lte_147_si", 147, mac_lte(4, SIB1 + b"\0\0"))
 put("hand_mac_lte_147_paging", 147, mac_lte(1, b"\x10"))
+# QCSuper's GSM RR: GSMTAP A-bis, no ARFCN, frame number 0, the block without its L2 pseudo length octet.
+put("hand_qcsuper_abis_bcch", 228, ipv4(udp(gsmtap(2, 1, SI3[1:], arfcn=0, fn=0))))
+put("hand_qcsuper_abis_ccch", 228, ipv4(udp(gsmtap(2, 2, PAGING[1:], arfcn=0, fn=0))))
+put("hand_qcsuper_abis_si4_cbch", 228, ipv4(udp(gsmtap(2, 1, bytes.fromhex(
+    "061c62f21004d24548f100006450e3e8ca43b5722b2b2b"), arfcn=0, fn=0))))
 put("hand_mac_lte_udp", 1, eth(ipv4(udp(mac_lte(4, SIB1, True), 9999))), False)
 
 
