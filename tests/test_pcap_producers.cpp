@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "support/pcap_frames.hpp"
@@ -151,7 +152,9 @@ TEST(PcapProducers, QcsuperRawIpGsmtap) {
   EXPECT_EQ(s["lte_messages"], 4);
   EXPECT_EQ(s["skipped"], json({{"lte_rrc_uplink", 2}, {"lte_rrc_dedicated", 1}, {"lte_rrc_nb_iot", 1},
                                 {"gsm_abis_truncated", 1}, {"lte_nas", 1}, {"udp_other_port", 1}}));
-  if (have_tshark()) EXPECT_EQ(tshark_sib1_frames(path), 5);   // Wireshark reads the uplink-flagged one too
+  if (have_tshark()) {   // Wireshark reads the uplink-flagged one too
+    EXPECT_EQ(tshark_sib1_frames(path), 5);
+  }
   }
 }
 
@@ -240,6 +243,39 @@ TEST(PcapProducers, QcsuperGsmAbis) {
   }
 }
 
+TEST(PcapProducers, QcsuperGsmReselectionKeepsTwoCells) {
+  // A phone reselecting between two cells and back: QCSuper gives no ARFCN, so the cells are told apart by
+  // the identity their SI3 broadcasts. Cell A: the live SI3 above; cell B: the same SI3 with another cell
+  // identity (95 cd) and LAC (01 9d). Truth: two records, each with its own SI3's identity (one record
+  // whose identity flips would read as a known cell changing its identity, rule C1, against a baseline).
+  TempDir dir;
+  const Octets si3_a = hex_octets(kLiveSi3);
+  Octets si3_b = si3_a;
+  si3_b[4] = 0xcd;    // CI 95 cd
+  si3_b[9] = 0x9d;    // LAC 01 9d (after the pseudo length, PD, type, CI and the MCC/MNC octets)
+  std::vector<TimedFrame> f;
+  double time = 1.7e9;
+  for (const Octets* si3 : std::initializer_list<const Octets*>{&si3_a, &si3_b, &si3_a, &si3_b})
+    for (int k = 0; k < 3; ++k) {
+      f.push_back({time += 0.2, qcsuper_ip(0x02, 1, false, as_diag_delivers(*si3))});
+      f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, as_diag_delivers(hex_octets(kLiveSi2)))});
+    }
+  const auto path = (dir / "qcsuper-reselect.pcap").string();
+  write_pcap(path, 228, f);
+  const auto r = run_towerwatch({"analyze", path, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = json_lines(r.out);
+  // Cell lines come as the cells fill in; the sweep's summary counts the records stored and scored.
+  EXPECT_EQ(lines_of_type(lines, "sweep_summary").at(0)["cells"], 2) << r.out;
+  const json gsm = cells_of(lines, "GSM");
+  std::set<std::pair<int, int>> seen;
+  for (const auto& c : gsm) {
+    EXPECT_TRUE(c["arfcn"].is_null());
+    seen.insert({c["lac"].get<int>(), c["ci"].get<int>()});
+  }
+  EXPECT_EQ(seen, (std::set<std::pair<int, int>>{{0x019c, 0x95cc}, {0x019d, 0x95cd}}));
+}
+
 // SCAT (fgsect/scat src/scat/writers/pcapwriter.py: pcap little-endian 2.4, snaplen 0xffff, link type 1,
 // an all-zero Ethernet header with type 0x0800, IPv4 id counting up, flags 0x40 (DF), TTL 64, checksum 0xffff,
 // 127.0.0.1 -> 127.0.0.1 + radio id; UDP 13337 -> 4729 (control plane), checksum 0xffff;
@@ -317,7 +353,9 @@ TEST(PcapProducers, ScatEthernetGsmtap) {
   const auto path = (dir / "scat.pcap").string();
   write_pcap(path, DLT_EN10MB, scat_frames(t));
   check_scat(path, t);
-  if (have_tshark()) EXPECT_EQ(tshark_sib1_frames(path), 4);
+  if (have_tshark()) {
+    EXPECT_EQ(tshark_sib1_frames(path), 4);
+  }
 }
 
 // SCAT's pcapng (src/scat/writers/pcapngwriter.py): SHB (byte-order magic 0x1a2b3c4d, 1.0, section length -1),
@@ -358,7 +396,9 @@ TEST(PcapProducers, ScatPcapng) {
   const auto path = (dir / "scat.pcapng").string();
   std::ofstream(path, std::ios::binary) << out;
   check_scat(path, t);
-  if (have_tshark()) EXPECT_EQ(tshark_sib1_frames(path), 4);
+  if (have_tshark()) {
+    EXPECT_EQ(tshark_sib1_frames(path), 4);
+  }
 }
 
 // gr-gsm (grgsm_livemon / grgsm_decode send GSMTAP v2 to 127.0.0.1:4729; captured on lo, which Linux presents
@@ -460,8 +500,9 @@ TEST(PcapProducers, SrsranMacPcap) {
   EXPECT_EQ(s["lte_messages"], 4);
   EXPECT_EQ(s["skipped"], json({{"mac_lte_crc_failed", 1}, {"mac_lte_nb_iot", 1}, {"mac_lte_uplink", 1}}));
   // Wireshark, with link type 147 (USER0) mapped to mac-lte-framed in its user DLT table, finds the 4 good SIB1s.
-  if (have_tshark())
+  if (have_tshark()) {
     EXPECT_EQ(tshark_sib1_frames(path, "-o 'uat:user_dlts:\"User 0 (DLT=147)\",\"mac-lte-framed\",\"0\",\"\",\"0\",\"\"'"), 4);
+  }
 }
 
 // Wireshark "Export PDUs" (File > Export PDUs to File; epan/exported_pdu.h: 16-bit tag and length, strings
@@ -508,7 +549,9 @@ TEST(PcapProducers, WiresharkExportedPdus) {
   EXPECT_EQ(s["skipped"], json({{"exported_pdu_dissector_other", 1}, {"exported_pdu_truncated", 1}}));
   // Wireshark 4.0 dissects the bare RRC message and the GSMTAP reached through the udp.port table; it has no
   // dissector registered by the name "gsmtap" (its own exports of GSMTAP use the table), so frame 2 stays opaque.
-  if (have_tshark()) EXPECT_EQ(tshark_sib1_frames(path), 2);
+  if (have_tshark()) {
+    EXPECT_EQ(tshark_sib1_frames(path), 2);
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "hw/pcap_packet.hpp"
 #include "src/cells/gsm_cell_tracker.hpp"
@@ -72,6 +73,7 @@ class SweepState {
   void gsm(const capture::CapturedGsmBlock& b) {
     GsmBlockIn in;
     in.key = carrier_key(b);
+    if (!b.arfcn) in.key.offset_hz = serving_cell_segment(b);
     in.fn = b.fn;
     in.tn = b.tn;
     in.channel = b.channel;
@@ -129,8 +131,47 @@ class SweepState {
     return c;
   }
 
+  // A phone's capture (QCSuper) gives no ARFCN: its blocks are those of the cell it camps on, which changes
+  // as it reselects. Without a carrier to key them by, a new cell is recognised by its broadcast identity:
+  // an SI3 (44.018 9.1.35: Cell Identity, then the LAI) or SI4 (9.1.36: the LAI) other than the current
+  // cell's starts or returns to that cell's own key, so two cells' System Information never fold into one
+  // record (which would read as one cell changing its identity). Other blocks go to the current cell's key.
+  double serving_cell_segment(const capture::CapturedGsmBlock& b) {
+    const auto& o = b.octets;
+    const bool rr = o.size() >= 10 && o[1] == 0x06;
+    std::optional<std::string> lai, ci;
+    if (rr && o[2] == 0x1b) {
+      ci = std::string(o.begin() + 3, o.begin() + 5);
+      lai = std::string(o.begin() + 5, o.begin() + 10);
+    } else if (rr && o[2] == 0x1c) {
+      lai = std::string(o.begin() + 3, o.begin() + 8);
+    }
+    if (lai && (!serving_lai_ || *lai != *serving_lai_ || (ci && serving_ci_ && *ci != *serving_ci_))) {
+      // Another cell: its segment if it was heard before (SI3 knows the cell; SI4 only the area), else a new one.
+      const std::string id = *lai + (ci ? *ci : std::string());
+      auto it = segment_of_.find(id);
+      if (it == segment_of_.end() && !ci) {
+        for (auto j = segment_of_.begin(); j != segment_of_.end(); ++j)
+          if (j->first.compare(0, lai->size(), *lai) == 0) it = j;
+      }
+      serving_segment_ = it != segment_of_.end() ? it->second : static_cast<int>(segment_of_.size());
+      if (it == segment_of_.end()) segment_of_.emplace(id, serving_segment_);
+      serving_lai_ = lai;
+      serving_ci_ = ci;
+    } else if (lai && ci && !serving_ci_) {
+      // The SI3 of the cell whose SI4 came first: the same segment, now known by its cell identity too.
+      serving_ci_ = ci;
+      segment_of_.emplace(*lai + *ci, serving_segment_);
+    }
+    // -1, -2, ...: below every ARFCN-keyed carrier (the PCS flag adds 100 kHz as for them).
+    return (b.pcs1900 ? 100000.0 : 0.0) - 1.0 - serving_segment_;
+  }
+
   const double& now_;
   std::function<void(const json&)> on_event_;
+  std::optional<std::string> serving_lai_, serving_ci_;
+  int serving_segment_ = 0;
+  std::map<std::string, int> segment_of_;
   GsmCellTracker tracker_;
   GsmBlockFold gsm_;
   LteMessageFold lte_;
