@@ -58,8 +58,15 @@ std::vector<Reason> n1_nr_mib_changed(const CellObservation& cell, const Scoring
                       const nlohmann::json& seen) {
       changed.push_back({{"field", field}, {"now", now}, {"learned", seen}});
       std::string learned;
-      for (const auto& s : seen) learned += (learned.empty() ? "" : "/") + show(s);
-      what += std::string(what.empty() ? "" : ", ") + spec_name + " " + show(now) + " (learned " + learned + ")";
+      for (const auto& s : seen) {
+        if (!learned.empty()) learned += '/';
+        learned += show(s);
+      }
+      if (!what.empty()) what += ", ";
+      what += spec_name;
+      what += ' ';
+      what += show(now);
+      what += " (learned " + learned + ")";
     };
     for (const auto& f : kFields) {
       const std::string key = f.key;
