@@ -75,6 +75,8 @@ TEST(E2eNrRules, ClonedPciWithAnotherMibAlertsLegitimateDoesNot) {
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const auto alerts = alerts_of(c.out);
   ASSERT_EQ(alerts.size(), 1u) << c.out;
+  EXPECT_EQ(alerts[0]["cell"]["pci"], 301);
+  EXPECT_EQ(alerts[0]["cell"]["gscn"], 7880);
   const json* n1 = nullptr;
   bool f1 = false;
   for (const auto& r : alerts[0]["reasons"]) {
