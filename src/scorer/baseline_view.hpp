@@ -33,7 +33,11 @@ struct KnownCell {
   std::int64_t fn_phase_n = 0;          // observations that agreed with it
   std::optional<double> range_m;        // OpenCellID's range estimate of the cell
   // LTE (learned): the physical cell id it was last seen with (TS 36.211 6.11; lac = TAC, ci = ECI).
+  // NR (learned): the PCI of the cell at its GSCN (TS 38.211 7.4.2.1; the store's key, 0..1007).
   std::optional<int> pci;
+  // Learned cells: every distinct value of each broadcast parameter seen (store: params_seen; NR: "mib.<field>"
+  // for each MIB field but the SFN, src/store/baseline.cpp). Empty object: not known.
+  nlohmann::json params_seen = nlohmann::json::object();
 };
 
 // The observed plan of one operator in the baseline: the BCCH ARFCNs its learned cells were seen on and the

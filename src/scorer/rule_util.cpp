@@ -104,6 +104,13 @@ std::optional<int> lte_pci(const CellObservation& cell) {
   return static_cast<int>(*v);
 }
 
+std::optional<int> nr_pci(const CellObservation& cell) {
+  if (cell.rat != "NR" || !cell.params.is_object()) return std::nullopt;
+  const auto v = int_member(cell.params, "pci", 0, 1007, "cell");
+  if (!v) return std::nullopt;
+  return static_cast<int>(*v);
+}
+
 std::set<std::pair<int, std::string>> cell_plmns(const CellObservation& c) {
   std::set<std::pair<int, std::string>> out;
   if (c.mcc && c.mnc) out.insert({*c.mcc, *c.mnc});

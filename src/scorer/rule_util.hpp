@@ -41,6 +41,8 @@ std::optional<std::vector<std::vector<std::string>>> lte_schedule(const CellObse
 bool lte_scheduled(const std::vector<std::vector<std::string>>& schedule, std::string_view sib);
 // The physical cell id of an LTE record (0..503, TS 36.211 6.11); nullopt when absent.
 std::optional<int> lte_pci(const CellObservation& cell);
+// The physical cell id of an NR record (0..1007, TS 38.211 7.4.2.1); nullopt when absent.
+std::optional<int> nr_pci(const CellObservation& cell);
 
 // Every PLMN (MCC, MNC) the cell broadcasts: its MCC/MNC and, for LTE, SIB1's PLMN-IdentityList (at most
 // maxPLMN-r11 = 6 entries, TS 36.331 6.2.2; a longer or malformed list is ignored).

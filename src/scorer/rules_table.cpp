@@ -72,7 +72,9 @@ const std::vector<Rule> kRules = {
    "A cell of a known operator that neither the learned baseline nor the imported OpenCellID holds: "
    "AIMSICD's 'DBe consistency check', SeaGlass's comparison with the surveyed baseline. LTE cells are looked "
    "up by TAC + ECI among LTE rows (OpenCellID radio LTE: area = TAC, cell = ECI) and need LTE cells of the "
-   "operator in the baseline. Silent without a baseline or for an operator the baseline does not know.",
+   "operator in the baseline. Silent without a baseline or for an operator the baseline does not know. NR cells "
+   "(the MIB has no global identity, TS 38.331 6.2.2) by PCI at GSCN (TS 38.211 7.4.2.1, 38.104 5.4.3.1): a PCI "
+   "never learned at a GSCN where the baseline learned other NR cells (seen twice there).",
    rules::b1_not_in_baseline},
   {"C1", "Identity change of a known cell", 1.5,
    "A base station keeps its cell global identity (TS 23.003 4.3.1, broadcast in SI3/SI4, TS 44.018 9.1.35); "
@@ -184,6 +186,18 @@ const std::vector<Rule> kRules = {
    "Operators give the top priority to capacity layers with a higher q-RxLevMin (the live band-3 cell: -132). "
    "1.0: an aggressive but legitimate coverage layer can look the same.",
    rules::l5_capture_thresholds},
+  {"N1", "NR: MIB of a known GSCN/PCI changed", 1.5,
+   "A gNodeB broadcasts the MIB of its configuration (TS 38.331 6.2.2 MIB: subCarrierSpacingCommon, "
+   "ssb-SubcarrierOffset, dmrs-TypeA-Position, pdcch-ConfigSIB1, cellBarred, intraFreqReselection; k_SSB with the "
+   "PBCH payload's MSB, 38.213 4.1). pdcch-ConfigSIB1 is where CORESET#0 and the type0-PDCCH search space lie "
+   "(38.213 13, tables 13-1..13-15), set once by the operator's carrier plan. A PCI the baseline learned at this "
+   "GSCN (seen twice) now with a value of one of these never seen there is a new transmitter behind a known "
+   "identity: a fake gNodeB (the research false base stations run on srsRAN/OpenAirInterface, Mubasshir, Karim, "
+   "Bertino 'FBSDetector', arXiv 2401.04958; Son et al., JoWUA 15(1) 2024, specification-based 5G false base "
+   "station detection) cloning a PCI/GSCN from its own template, or a barred cell (cellBarred) now admitting "
+   "phones. The C1 analogue for NR (the MIB holds no cell identity). 1.5 as C1: an operator's "
+   "reconfiguration looks the same, so it alerts only with other evidence (F1 offset, S1 power).",
+   rules::n1_nr_mib_changed},
   {"J1", "LTE band jammed: noise floor up, known cells gone", 2.6,
    "A catcher blinds LTE with wideband noise so that phones, losing every LTE cell (TS 36.304 5.2.3.2: "
    "S-criterion fails), fall back to its 2G cell (Park et al. 'Why We Cannot Win', downgrade by jamming). No "

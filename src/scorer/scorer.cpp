@@ -60,6 +60,10 @@ nlohmann::json to_json(const Alert& a) {
     if (c.params.is_object() && c.params.contains("pci") && c.params["pci"].is_number_integer())
       cell["pci"] = c.params["pci"];
   }
+  if (c.rat == "NR" && c.params.is_object()) {   // the NR identity: the PCI at the GSCN (arfcn holds the GSCN)
+    cell["gscn"] = c.arfcn;
+    if (c.params.contains("pci") && c.params["pci"].is_number_integer()) cell["pci"] = c.params["pci"];
+  }
   cell["power_dbfs"] = c.power_dbfs;
   if (c.power_dbm) cell["power_dbm"] = *c.power_dbm;
   cell["snr_db"] = c.snr_db;

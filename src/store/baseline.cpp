@@ -44,6 +44,17 @@ bool is_measurement(const std::string& k) {
          ends("_ms") || ends("_s");
 }
 
+// Keys of an NR cell record (dsp/nr/ssb_receiver.cpp, src/pipeline/nr_analysis.cpp) that follow the frame clock
+// or the capture, not the cell's configuration: the SFN and half-frame (TS 38.211 4.3.1), the whole MIB and its
+// hex (they hold the SFN; the MIB's other fields are noted one by one), which SSB of the burst was strongest,
+// where it started and the detector's metrics.
+bool is_nr_clock(const std::string& k) {
+  static const std::set<std::string> keys = {"sfn",        "half_frame",       "mib",        "mib_hex",
+                                             "ssb_index",  "ssb_start_sample", "pss_metric", "sss_score",
+                                             "ssb_occurrences"};
+  return keys.count(k) > 0;
+}
+
 const char* const kWatermark = kLearnedThroughSweepMeta;
 
 // extra["power_recent_dbfs"]: the last kRecentPowers powers, oldest first (the scorer's S1 takes their
@@ -181,9 +192,15 @@ void fold_observation(KnownCell& k, const CellObservation& o) {
       if (v == value) return;
     if (seen.size() < KnownCell::kMaxValuesPerParam) seen.push_back(value);
   };
+  const bool nr = o.rat == "NR";
   if (o.params.is_object())
     for (auto it = o.params.begin(); it != o.params.end(); ++it)
-      if (!is_measurement(it.key())) note(it.key(), it.value());
+      if (!is_measurement(it.key()) && !(nr && is_nr_clock(it.key()))) note(it.key(), it.value());
+  // NR: each MIB field but the SFN on its own ("mib.cell_barred", ...; TS 38.331 6.2.2), so that the values
+  // seen are the cell's configuration, not one entry per frame number (rule N1 compares them).
+  if (nr && o.params.is_object() && o.params.contains("mib") && o.params["mib"].is_object())
+    for (auto it = o.params["mib"].begin(); it != o.params["mib"].end(); ++it)
+      if (it.key() != "sfn") note("mib." + it.key(), it.value());
   if (!o.si_seen.empty()) note("si_seen", json(o.si_seen));
   fold_extra(k.extra, o);
 }

@@ -160,12 +160,15 @@ std::vector<tw::KnownCell> StoreBaselineView::learned_cells_of(const std::string
     k.rat = rat;
     k.arfcns = {arfcn};
     apply_learned_extra(k, parse_json(s.col_text(10)));
-    // LTE: the PCI of the record (params_seen keeps each distinct value in order; the last is the newest).
+    // LTE/NR: the PCI of the record (params_seen keeps each distinct value in order; the last is the newest).
+    // PCI ranges: LTE 0..503 (TS 36.211 6.11), NR 0..1007 (TS 38.211 7.4.2.1).
     const json seen = parse_json(s.col_text(11));
+    const long long max_pci = rat == "NR" ? 1007 : 503;
     if (seen.is_object() && seen.contains("pci") && seen["pci"].is_array() && !seen["pci"].empty()) {
       const json& p = seen["pci"].back();
-      if (p.is_number_integer() && p.get<long long>() >= 0 && p.get<long long>() <= 503) k.pci = p.get<int>();
+      if (p.is_number_integer() && p.get<long long>() >= 0 && p.get<long long>() <= max_pci) k.pci = p.get<int>();
     }
+    if (seen.is_object()) k.params_seen = seen;
     out.push_back(std::move(k));
   }
   return out;

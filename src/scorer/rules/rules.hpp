@@ -33,6 +33,8 @@ std::vector<Reason> l2_incomplete_sibs(const CellObservation&, const ScoringCont
 std::vector<Reason> l3_empty_lte_neighbours(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> l4_band_indicator(const CellObservation&, const ScoringContext&, double weight);
 std::vector<Reason> l5_capture_thresholds(const CellObservation&, const ScoringContext&, double weight);
+// NR only (the MIB, src/nr/mib.cpp).
+std::vector<Reason> n1_nr_mib_changed(const CellObservation&, const ScoringContext&, double weight);
 // Band rules (Rule::band_scope): judge a band observation (band_observation) of the sweep's power census.
 std::vector<Reason> j1_lte_jamming(const CellObservation&, const ScoringContext&, double weight);
 
