@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace tw {
 
@@ -55,5 +56,10 @@ class IqSource {
   // Next sample number read() will deliver (counts gaps too).
   virtual std::uint64_t sample_counter() const = 0;
 };
+
+// Up to `wanted` contiguous samples from the source's current position (fewer at the end of the stream): a
+// gap breaks the timing a search relies on, so only what follows the last gap is kept. `gaps` (optional)
+// counts the gaps met.
+std::vector<cf32> read_contiguous(IqSource& source, std::size_t wanted, std::uint64_t* gaps = nullptr);
 
 }  // namespace tw

@@ -64,21 +64,8 @@ LteAnalysisResult run_lte_analysis(IqSource& source, const LteAnalysisOptions& o
   LteAnalysisResult result;
   const double read_s = options.system_information ? std::max(options.seconds, options.si_seconds) : options.seconds;
   const auto wanted = static_cast<std::size_t>(std::ceil(read_s * rate));
-  std::vector<cf32> iq(wanted);
-  std::size_t have = 0;
-  while (have < wanted) {
-    const auto r = source.read(std::span(iq).subspan(have));
-    if (r.gap) {
-      // A gap breaks the frame timing the search relies on: keep only what follows it.
-      ++result.gaps;
-      if (have > 0) std::copy(iq.begin() + static_cast<std::ptrdiff_t>(have),
-                              iq.begin() + static_cast<std::ptrdiff_t>(have + r.count), iq.begin());
-      have = 0;
-    }
-    have += r.count;
-    if (r.end_of_stream) break;
-  }
-  iq.resize(have);
+  std::vector<cf32> iq = read_contiguous(source, wanted, &result.gaps);
+  const std::size_t have = iq.size();
   result.samples = have;
   result.seconds = static_cast<double>(have) / rate;
   if (have == 0) return result;

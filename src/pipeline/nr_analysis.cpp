@@ -64,19 +64,7 @@ NrAnalysisResult run_nr_analysis(IqSource& source, const NrAnalysisOptions& opti
     throw InputError("NR search seconds: must be in (0, 10], got " + std::to_string(options.seconds));
   const double rate = info.sample_rate_hz;
   const auto wanted = static_cast<std::size_t>(std::ceil(options.seconds * rate));
-  std::vector<cf32> iq(wanted);
-  std::size_t have = 0;
-  while (have < wanted) {
-    const auto r = source.read(std::span(iq).subspan(have));
-    if (r.gap) {   // timing breaks at a gap: keep what follows it
-      if (have > 0) std::copy(iq.begin() + static_cast<std::ptrdiff_t>(have),
-                              iq.begin() + static_cast<std::ptrdiff_t>(have + r.count), iq.begin());
-      have = 0;
-    }
-    have += r.count;
-    if (r.end_of_stream) break;
-  }
-  iq.resize(have);
+  const std::vector<cf32> iq = read_contiguous(source, wanted);
   return search_nr_block(iq, rate, info.center_freq_known ? info.center_freq_hz : 0.0, options);
 }
 
