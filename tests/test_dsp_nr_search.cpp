@@ -139,3 +139,15 @@ TEST(NrReceiver, NothingFromNoise) {
     EXPECT_TRUE(rx.execute(iq, fs, pts).empty()) << seed;
   }
 }
+
+TEST(NrReceiver, NothingFromNoiseCombinedOverFourPeriods) {
+  // 80 ms: the PSS metric folded over 4 occasions of 20 ms (threshold from the Gamma(4) tail), SSS combined.
+  for (std::uint64_t seed = 21; seed <= 22; ++seed) {
+    const double fc = 1842.5e6, fs = 3.84e6;
+    const auto iq = render({}, fc, fs, 0.08, -60.0, seed);
+    nr::NrReceiver rx;
+    const auto pts = nr::raster_points_in_capture(fc, fs, {3});
+    ASSERT_GT(pts.size(), 3u);
+    EXPECT_TRUE(rx.execute(iq, fs, pts).empty()) << seed;
+  }
+}
