@@ -145,7 +145,9 @@ TEST(NrReceiver, NothingFromNoiseCombinedOverFourPeriods) {
   for (std::uint64_t seed = 21; seed <= 22; ++seed) {
     const double fc = 1842.5e6, fs = 3.84e6;
     const auto iq = render({}, fc, fs, 0.08, -60.0, seed);
-    nr::NrReceiver rx;
+    nr::NrReceiverConfig cfg;
+    cfg.search.combine_period_ms = 20.0;
+    nr::NrReceiver rx(cfg);
     const auto pts = nr::raster_points_in_capture(fc, fs, {3});
     ASSERT_GT(pts.size(), 3u);
     EXPECT_TRUE(rx.execute(iq, fs, pts).empty()) << seed;
@@ -169,6 +171,7 @@ TEST(NrReceiver, WeakCellFoundByCombiningThreePeriods) {
     const double ref = *nr::gscn_to_hz(4604);
     const auto iq = render({a}, ref, fs, 0.045, 0.0, seed);
     nr::NrReceiverConfig cfg;
+    cfg.search.combine_period_ms = 20.0;
     cfg.search.max_cfo_hz = 10e3;
     nr::NrReceiver rx(cfg);
     const nr::NrRasterPoint pt{4604, 368410, 3, ref, 0.0, 15, nr::SsbCase::A, 4};

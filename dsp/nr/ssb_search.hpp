@@ -30,11 +30,11 @@ struct SsbSearchConfig {
   int max_candidates = 24;         // PSS peaks per N_ID(2) passed to the SSS
   double pss_candidates = 30.0;    // expected noise peaks per search above the PSS threshold
   double sss_min_score = 4.5;      // SSS score (noise: score^2 ~ Exp(1), 336 hypotheses per peak)
-  // SSB period assumed for combining (38.213 4.1: 20 ms for initial cell search); 0: every occasion searched on
-  // its own only (the single-SSB search). When the capture holds >= 2 periods, the PSS metric is also summed
+  // SSB period assumed for combining (38.213 4.1: 20 ms for initial cell search); 0 (default, for now: a false
+  // cell in test_sweep_nr_e2e_sim's n28 sweep with 20): every occasion searched on its own (single-SSB search). When the capture holds >= 2 periods, the PSS metric is also summed
   // non-coherently over the occasions t + k x period (per CFO hypothesis), and the SSS of a combined peak is
   // correlated coherently over its occasions (each referenced to its own PSS).
-  double combine_period_ms = 20.0;
+  double combine_period_ms = 0.0;
 };
 
 struct SsbTarget {

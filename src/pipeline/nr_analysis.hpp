@@ -17,7 +17,7 @@
 namespace tw {
 
 struct NrAnalysisOptions {
-  double seconds = 0.045;               // >= 2 SSB occasions of the 20 ms initial-access period (combined)
+  double seconds = 0.03;                // an SSB burst every 20 ms (the initial-access default period)
   std::vector<int> bands;               // NR bands whose raster is searched (empty: every supported band)
   std::optional<double> max_cfo_hz;     // default: 100 ppm of the SSB's frequency
 };

@@ -2,7 +2,7 @@
 //   BM_Detect/<channel>/<snr>/<combine>: success rates vs SNR per SSB resource element (EPRE over the noise per
 //     subcarrier), one 15 kHz case-A SSB per 20 ms period (random PCI, SSB index, SFN, MIB) in 45 ms at
 //     3.84 Msps (3 occasions, the first 1 ms in); combine 0: each occasion searched alone (combine_period_ms 0,
-//     the single-SSB search), 1: PSS/SSS combined over the 20 ms occasions (the default); AWGN
+//     the single-SSB search), 1: PSS/SSS combined over the 20 ms occasions (combine_period_ms 20); AWGN
 //     (channel 0) or block Rayleigh fading with 36.101 EPA taps (channel 1, one draw per SSB: a simple
 //     TDL); search window +-10 kHz around a random +-5 kHz offset. Counters: pci (PSS/SSS found the PCI),
 //     mib (PBCH decoded with the MIB sent), wrong (a PCI or MIB not sent), trials (TW_NR_SSB_TRIALS, default 100).
@@ -65,7 +65,7 @@ void BM_Detect(benchmark::State& state) {
       add_noise(x, 1.0, rng);
       nr::NrReceiverConfig cfg;
       cfg.search.max_cfo_hz = 10e3;
-      if (!combine) cfg.search.combine_period_ms = 0.0;
+      cfg.search.combine_period_ms = combine ? 20.0 : 0.0;
       nr::NrReceiver rx(cfg);
       nr::NrRasterPoint pt{4604, 368410, 3, *nr::gscn_to_hz(4604), 0.0, 15, nr::SsbCase::A, 4};
       const auto cells = rx.execute(x, fs, {pt});
@@ -109,7 +109,9 @@ void BM_NoiseOnly(benchmark::State& state) {
   for (auto _ : state) {
     std::vector<nr::cf32> x(static_cast<std::size_t>(state.range(0) * 1e-3 * fs));
     add_noise(x, 1e-4, rng);
-    nr::NrReceiver rx;
+    nr::NrReceiverConfig cfg;
+    cfg.search.combine_period_ms = 20.0;
+    nr::NrReceiver rx(cfg);
     cells += static_cast<int>(rx.execute(x, fs, nr::raster_points_in_capture(fc, fs, {3})).size());
     ++searches;
   }
@@ -132,7 +134,7 @@ void BM_SearchPerGscn(benchmark::State& state) {
   add_noise(x, 1e-6, rng);
   nr::NrRasterPoint pt{c.gscn, -1, 0, ref, 0.0, scs, scs == 15 ? nr::SsbCase::A : nr::SsbCase::C, scs == 15 ? 4 : 8};
   nr::NrReceiverConfig cfg;
-  if (state.range(2) == 0) cfg.search.combine_period_ms = 0.0;
+  cfg.search.combine_period_ms = state.range(2) == 1 ? 20.0 : 0.0;
   nr::NrReceiver rx(cfg);
   for (auto _ : state) benchmark::DoNotOptimize(rx.execute(x, fs, {pt}));
   state.counters["max_cfo_khz"] = 100e-6 * ref / 1e3;
