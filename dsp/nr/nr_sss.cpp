@@ -1,5 +1,6 @@
 #include "dsp/nr/nr_sss.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -35,13 +36,24 @@ SssDetector::SssDetector(int n_id_2) : n_id_2_(n_id_2), pss_(pss_sequence(n_id_2
 
 SssResult SssDetector::execute(std::span<const std::complex<float>> pss, std::span<const std::complex<float>> sss) const {
   if (pss.size() != kSyncLength || sss.size() != kSyncLength) throw InputError("SSS detector: 127 subcarriers each");
+  std::array<std::complex<float>, kSyncLength> p{}, q{};
+  std::copy(pss.begin(), pss.end(), p.begin());
+  std::copy(sss.begin(), sss.end(), q.begin());
+  return execute_combined(std::span(&p, 1), std::span(&q, 1));
+}
+
+SssResult SssDetector::execute_combined(std::span<const std::array<std::complex<float>, kSyncLength>> pss,
+                                        std::span<const std::array<std::complex<float>, kSyncLength>> sss) const {
+  if (pss.size() != sss.size()) throw InputError("SSS detector: as many PSS as SSS occasions");
   // z(n) = SSS(n) conj(H(n)) with H(n) = PSS(n) d_PSS(n): the channel cancels, d_SSS(n) remains.
   std::array<std::complex<float>, kSyncLength> z{};
   double energy = 0.0;
-  for (int n = 0; n < kSyncLength; ++n) {
-    z[n] = sss[n] * std::conj(pss[n]) * pss_[n];
-    energy += std::norm(z[n]);
-  }
+  for (std::size_t o = 0; o < pss.size(); ++o)
+    for (int n = 0; n < kSyncLength; ++n) {
+      const std::complex<float> v = sss[o][n] * std::conj(pss[o][n]) * pss_[n];
+      z[n] += v;   // sum over occasions before the (linear) correlation
+      energy += std::norm(v);
+    }
   SssResult r;
   if (energy <= 0.0) return r;
   const double norm = std::sqrt(energy);

@@ -28,6 +28,10 @@ class SssDetector {
   explicit SssDetector(int n_id_2);
   // pss, sss: the 127 received subcarriers (element n at k = 56 + n) of the PSS and SSS symbols.
   SssResult execute(std::span<const std::complex<float>> pss, std::span<const std::complex<float>> sss) const;
+  // The same over several occasions of one cell (same N_ID): the per-occasion products z = SSS conj(PSS) d_PSS
+  // are channel-free, so they add coherently; the score keeps its noise law (score^2 ~ Exp(1)).
+  SssResult execute_combined(std::span<const std::array<std::complex<float>, kSyncLength>> pss,
+                             std::span<const std::array<std::complex<float>, kSyncLength>> sss) const;
   void reset() {}
 
  private:

@@ -6,6 +6,10 @@
 //      above a false-alarm threshold over all hypotheses, several per N_ID(2).
 //   2. Fine timing (parabola over the peak), fine CFO (phase between the PSS's halves), the PSS and SSS
 //      symbols' 127 subcarriers; SSS (1008 PCIs) with the PSS as channel reference (SssDetector).
+//   2b. Combining over SSB periods (combine_period_ms): the per-hypothesis metric folded over the occasions
+//      (noise: a sum of K Exp(1), threshold from the Gamma(K) tail at the same expected noise peak count), the
+//      SSS over the occasions' channel-referenced products (noise score^2 still ~ Exp(1)); one detection per
+//      occasion. The single-occasion peaks are searched too (periods other than 20 ms, cells in one occasion).
 //   3. SS-RSRP (SSS RE power), SS-SINR (SSS against PSS channel estimates), CFO in Hz and ppm.
 // Every SSB occurrence found is returned (a cell sends several per burst and one burst per period);
 // extract_grid() gives an occurrence's 4 x 240 resource grid when the capture's band holds the whole SSB.
@@ -26,6 +30,11 @@ struct SsbSearchConfig {
   int max_candidates = 24;         // PSS peaks per N_ID(2) passed to the SSS
   double pss_candidates = 30.0;    // expected noise peaks per search above the PSS threshold
   double sss_min_score = 4.5;      // SSS score (noise: score^2 ~ Exp(1), 336 hypotheses per peak)
+  // SSB period assumed for combining (38.213 4.1: 20 ms for initial cell search); 0 (default, for now: a false
+  // cell in test_sweep_nr_e2e_sim's n28 sweep with 20): every occasion searched on its own (single-SSB search). When the capture holds >= 2 periods, the PSS metric is also summed
+  // non-coherently over the occasions t + k x period (per CFO hypothesis), and the SSS of a combined peak is
+  // correlated coherently over its occasions (each referenced to its own PSS).
+  double combine_period_ms = 0.0;
 };
 
 struct SsbTarget {
@@ -38,6 +47,7 @@ struct SsbDetection {
   int pci = -1, n_id_1 = -1, n_id_2 = -1;
   double pss_metric = 0.0;         // 128 x normalised correlation (noise ~ Exp(1))
   double sss_score = 0.0;
+  int combined_occasions = 1;      // SSB occasions whose PSS/SSS gave this detection together
   double cfo_hz = 0.0;             // the SSB sits at SS_REF + cfo_hz
   double cfo_ppm = 0.0;
   double rsrp_dbfs = 0.0;          // SS-RSRP: power of one SSS RE relative to |x| = 1
