@@ -13,6 +13,7 @@
 #include "dsp/gold_sequence.hpp"
 #include "dsp/nr/pbch_coding.hpp"
 #include "src/core/error.hpp"
+#include "tools/synth/nr/pbch_awgn.hpp"
 
 namespace nr = tw::nr;
 
@@ -188,22 +189,6 @@ TEST(NrPbch, RejectsBadArguments) {
   EXPECT_FALSE(nr::pbch_decode(l, 1, 0, 8).has_value());
 }
 
-namespace {
-
-// QPSK (38.211 5.1.3) of the 864 bits, AWGN at Es/N0 = snr_db per QPSK symbol, exact LLRs 2 sqrt(2) y / N0.
-std::vector<float> qpsk_awgn_llr(const std::array<std::uint8_t, 864>& f, double snr_db, std::mt19937& rng) {
-  const double n0 = std::pow(10.0, -snr_db / 10.0);
-  std::normal_distribution<double> noise(0.0, std::sqrt(n0 / 2.0));
-  std::vector<float> l(864);
-  for (int i = 0; i < 864; ++i) {
-    const double x = (f[static_cast<std::size_t>(i)] ? -1.0 : 1.0) / std::sqrt(2.0);
-    l[static_cast<std::size_t>(i)] = static_cast<float>(2.0 * std::sqrt(2.0) * (x + noise(rng)) / n0);
-  }
-  return l;
-}
-
-}  // namespace
-
 TEST(NrPbch, DecodesInAwgn) {
   // SCL-8 with the CRC: at Es/N0 = -6 dB per QPSK symbol (432 symbols for 56 bits) at least 99 % decode
   // (tools/bench/bench_nr_pbch: 100 % of 1000 at -6.5 dB, 90 % near -8.8 dB).
@@ -214,7 +199,7 @@ TEST(NrPbch, DecodesInAwgn) {
     const int l_max = (t % 3 == 0) ? 4 : (t % 3 == 1 ? 8 : 64);
     const auto p = random_payload(rng, l_max);
     const auto pci = static_cast<std::uint16_t>(rng() % 1008);
-    const auto d = nr::pbch_decode(qpsk_awgn_llr(nr::pbch_encode(p, pci, l_max), -6.0, rng), pci, lsbs(p.ssb_index, l_max), l_max);
+    const auto d = nr::pbch_decode(tw::synth::nr::qpsk_awgn_llr(nr::pbch_encode(p, pci, l_max), -6.0, rng), pci, lsbs(p.ssb_index, l_max), l_max);
     if (!d) continue;
     if (d->payload.mib_bits == p.mib_bits && d->payload.sfn == p.sfn && d->payload.half_frame == p.half_frame &&
         d->payload.ssb_index == p.ssb_index && d->payload.k_ssb_msb == p.k_ssb_msb) {

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,19 +13,12 @@
 
 #include "src/gsm/l2_pseudo_length.hpp"
 #include "src/gsm/l3_message.hpp"
+#include "src/core/hex.hpp"
 #include "support/test_support.hpp"
 
 namespace {
 
 using Octets = std::vector<std::uint8_t>;
-
-Octets hex(const std::string& s) {
-  Octets out;
-  std::istringstream in(s);
-  std::string byte;
-  while (in >> byte) out.push_back(static_cast<std::uint8_t>(std::stoul(byte, nullptr, 16)));
-  return out;
-}
 
 // Both ways a diag can deliver the message: the block without its first octet, as QCSuper cuts it (rest
 // octets kept), and the message alone (cut at the pseudo length: rest octets and padding gone). The first
@@ -63,7 +55,7 @@ TEST(GsmL2PseudoLength, SharedReferenceBlocks) {
   int n = 0;
   for (const auto& cap : ref["captures"])
     for (const auto& blk : cap["blocks"]) {
-      expect_rebuilds(hex(blk["hex"].get<std::string>()), blk["message"].get<std::string>() + " fn " +
+      expect_rebuilds(tw::octets_from_hex(blk["hex"].get<std::string>()), blk["message"].get<std::string>() + " fn " +
                                                                std::to_string(blk["fn"].get<int>()));
       ++n;
     }
@@ -77,9 +69,9 @@ TEST(GsmL2PseudoLength, PublishedRealSystemInformation) {
   // gr-gsm (ptrkrysik/gr-gsm) python/qa_message_printer.py, a GSMTAP frame of its test recording: SI2;
   // gr-gsm tests/scripts/decode_airprobe.sh, the first line of its expected output from the recording: SI2;
   // IMSI-catcher (Oros42/IMSI-catcher) README, grgsm_livemon output on a live cell: SI3.
-  expect_rebuilds(hex("59 06 1a 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 ff e5 04 00"), "SI2 gr-gsm qa");
-  expect_rebuilds(hex("59 06 1a 8f 6d 18 10 80 00 00 00 00 00 00 00 00 00 00 00 78 b9 00 00"), "SI2 gr-gsm test");
-  expect_rebuilds(hex("49 06 1b 95 cc 02 f8 02 01 9c c8 03 1e 57 a5 01 79 00 00 1c 13 2b 2b"), "SI3 IMSI-catcher");
+  expect_rebuilds(tw::octets_from_hex("59 06 1a 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 ff e5 04 00"), "SI2 gr-gsm qa");
+  expect_rebuilds(tw::octets_from_hex("59 06 1a 8f 6d 18 10 80 00 00 00 00 00 00 00 00 00 00 00 78 b9 00 00"), "SI2 gr-gsm test");
+  expect_rebuilds(tw::octets_from_hex("49 06 1b 95 cc 02 f8 02 01 9c c8 03 1e 57 a5 01 79 00 00 1c 13 2b 2b"), "SI3 IMSI-catcher");
 }
 
 TEST(GsmL2PseudoLength, SpecWorkedBlocksOfEveryOtherType) {
@@ -99,7 +91,7 @@ TEST(GsmL2PseudoLength, SpecWorkedBlocksOfEveryOtherType) {
       {"Paging 2 + identity 3", "55 06 22 00 11 22 33 44 55 66 77 88 17 08 29 26 10 21 43 65 87 09 2b"},
       {"Paging 3", "4d 06 24 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 2b 2b 2b"},
   };
-  for (const auto& [what, h] : blocks) expect_rebuilds(hex(h), what);
+  for (const auto& [what, h] : blocks) expect_rebuilds(tw::octets_from_hex(h), what);
 }
 
 std::string refusal(const Octets& l3) {
@@ -118,7 +110,7 @@ TEST(GsmL2PseudoLength, RefusesWhatIsNotABcchCcchRrMessage) {
   // Paging Request 1 whose mobile identity 1 length runs past the octets given.
   EXPECT_EQ(refusal({0x06, 0x21, 0x00, 0x08, 0x29, 0x26}), "truncated");
   // 23 octets of message: no room for the pseudo length octet.
-  Octets long_si3 = hex("06 1b 95 cc 02 f8 02 01 9c c8 03 1e 57 a5 01 79 00 00 1c 13 2b 2b 2b");
+  Octets long_si3 = tw::octets_from_hex("06 1b 95 cc 02 f8 02 01 9c c8 03 1e 57 a5 01 79 00 00 1c 13 2b 2b 2b");
   EXPECT_EQ(refusal(long_si3), "too_long");
   long_si3.pop_back();
   EXPECT_EQ(refusal(long_si3), "rebuilt");

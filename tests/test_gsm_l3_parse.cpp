@@ -5,7 +5,6 @@
 
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,22 +12,15 @@
 
 #include "src/gsm/l3_message.hpp"
 #include "src/gsm/message_json.hpp"
+#include "src/core/hex.hpp"
 #include "support/test_support.hpp"
 
 using namespace tw::gsm;
 
 namespace {
 
-std::vector<std::uint8_t> hex(const std::string& s) {
-  std::vector<std::uint8_t> out;
-  std::istringstream in(s);
-  std::string byte;
-  while (in >> byte) out.push_back(static_cast<std::uint8_t>(std::stoul(byte, nullptr, 16)));
-  return out;
-}
-
 ParsedMessage parse(const std::string& h, bool keep = false) {
-  const auto b = hex(h);
+  const auto b = tw::octets_from_hex(h);
   ParseOptions o;
   o.keep_identities = keep;
   return parse_l3_block(b, o);
@@ -195,7 +187,7 @@ TEST(GsmL3Parse, Si3ThreeDigitMncAndAllLowRestOctets) {
 // Rest octets may be truncated (TS 44.018 8.9): missing CSN.1 bits are taken as L. The SI3 block cut right
 // after the RACH control parameters still parses, with every rest-octet indicator absent.
 TEST(GsmL3Parse, Si3TruncatedRestOctetsReadAsL) {
-  const auto full = hex(kSi3);
+  const auto full = tw::octets_from_hex(kSi3);
   const auto m = parse_l3_block(std::span<const std::uint8_t>(full).first(19));
   ASSERT_TRUE(m.ok) << m.error;
   const Si3* s = m.get<Si3>();
@@ -511,7 +503,7 @@ TEST(GsmL3Parse, PrivacyNoIdentityValuesWithoutKeep) {
 
 TEST(GsmL3Parse, TruncatedBlocksFailWithReason) {
   for (const char* h : {kSi3, kSi2, kSi1, kSi4, kImmAss, kImmAssExt, kImmAssRej, kPaging2, kPaging3}) {
-    const auto full = hex(h);
+    const auto full = tw::octets_from_hex(h);
     const std::size_t pseudo_end = 1 + (full[0] >> 2);
     for (std::size_t n = 0; n < pseudo_end; ++n) {
       const auto m = parse_l3_block(std::span<const std::uint8_t>(full).first(n));
@@ -587,7 +579,7 @@ TEST(GsmL3Parse, RandomBlocksNeverCrash) {
         b[2] = kTypes[rng() % std::size(kTypes)];
       }
     } else {
-      b = hex(seeds[rng() % std::size(seeds)]);
+      b = tw::octets_from_hex(seeds[rng() % std::size(seeds)]);
       const int flips = 1 + static_cast<int>(rng() % 6);
       for (int k = 0; k < flips; ++k) b[rng() % b.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
       if (rng() % 4 == 0) b.resize(rng() % b.size());

@@ -10,8 +10,8 @@
 #include <cstdio>
 #include <fstream>
 #include <set>
-#include <sstream>
 
+#include "src/core/hex.hpp"
 #include "support/pcap_frames.hpp"
 #include "support/test_support.hpp"
 #include "tools/synth/l3/encode.hpp"
@@ -166,14 +166,6 @@ TEST(PcapProducers, QcsuperRawIpGsmtap) {
 const char* kLiveSi3 = "49 06 1b 95 cc 02 f8 02 01 9c c8 03 1e 57 a5 01 79 00 00 1c 13 2b 2b";
 const char* kLiveSi2 = "59 06 1a 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 ff e5 04 00";
 
-Octets hex_octets(const std::string& s) {
-  Octets out;
-  std::istringstream in(s);
-  std::string byte;
-  while (in >> byte) out.push_back(static_cast<std::uint8_t>(std::stoul(byte, nullptr, 16)));
-  return out;
-}
-
 Octets as_diag_delivers(const Octets& air) { return Octets(air.begin() + 1, air.end()); }
 
 std::string tshark_fields(const std::string& path, const std::string& fields) {
@@ -197,23 +189,23 @@ TEST(PcapProducers, QcsuperGsmAbis) {
   std::vector<TimedFrame> f;
   double time = 1.7e9;
   for (int k = 0; k < 3; ++k) {
-    f.push_back({time += 0.2, qcsuper_ip(0x02, 1, false, as_diag_delivers(hex_octets(kLiveSi3)))});
-    f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, as_diag_delivers(hex_octets(kLiveSi2)))});
+    f.push_back({time += 0.2, qcsuper_ip(0x02, 1, false, as_diag_delivers(tw::octets_from_hex(kLiveSi3)))});
+    f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, as_diag_delivers(tw::octets_from_hex(kLiveSi2)))});
   }
   int pages = 0;
   for (const auto& cap : ref["captures"])
     for (const auto& b : cap["blocks"]) {
-      f.push_back({time += 0.01, qcsuper_ip(0x02, 2, false, as_diag_delivers(hex_octets(b["hex"])))});
+      f.push_back({time += 0.01, qcsuper_ip(0x02, 2, false, as_diag_delivers(tw::octets_from_hex(b["hex"].get<std::string>())))});
       ++pages;
     }
   ASSERT_EQ(pages, 4);
   // Counted, never read: an SDCCH Identity Response carrying an IMSI (24.008 9.2.11, 10.5.1.4), a SACCH
   // Measurement Report, the uplink RACH, a CCCH message that is no RR message, an RR message of the DCCH.
-  f.push_back({time += 0.01, qcsuper_ip(0x02, 6, false, hex_octets("05 19 08 29 26 10 89 67 45 23 01"))});
-  f.push_back({time += 0.01, qcsuper_ip(0x02, 0x86, true, hex_octets("06 15 3c 3c 00 00 00"))});
-  f.push_back({time += 0.01, qcsuper_ip(0x02, 3, true, hex_octets("23"))});
-  f.push_back({time += 0.01, qcsuper_ip(0x02, 2, false, hex_octets("05 08 00"))});
-  f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, hex_octets("06 2e 00 00 00"))});
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 6, false, tw::octets_from_hex("05 19 08 29 26 10 89 67 45 23 01"))});
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 0x86, true, tw::octets_from_hex("06 15 3c 3c 00 00 00"))});
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 3, true, tw::octets_from_hex("23"))});
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 2, false, tw::octets_from_hex("05 08 00"))});
+  f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, tw::octets_from_hex("06 2e 00 00 00"))});
   const auto path = (dir / "qcsuper-2g.pcap").string();
   write_pcap(path, 228, f);
   const auto r = run_towerwatch({"analyze", path, "--json"});
@@ -249,7 +241,7 @@ TEST(PcapProducers, QcsuperGsmReselectionKeepsTwoCells) {
   // identity (95 cd) and LAC (01 9d). Truth: two records, each with its own SI3's identity (one record
   // whose identity flips would read as a known cell changing its identity, rule C1, against a baseline).
   TempDir dir;
-  const Octets si3_a = hex_octets(kLiveSi3);
+  const Octets si3_a = tw::octets_from_hex(kLiveSi3);
   Octets si3_b = si3_a;
   si3_b[4] = 0xcd;    // CI 95 cd
   si3_b[9] = 0x9d;    // LAC 01 9d (after the pseudo length, PD, type, CI and the MCC/MNC octets)
@@ -258,7 +250,7 @@ TEST(PcapProducers, QcsuperGsmReselectionKeepsTwoCells) {
   for (const Octets* si3 : std::initializer_list<const Octets*>{&si3_a, &si3_b, &si3_a, &si3_b})
     for (int k = 0; k < 3; ++k) {
       f.push_back({time += 0.2, qcsuper_ip(0x02, 1, false, as_diag_delivers(*si3))});
-      f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, as_diag_delivers(hex_octets(kLiveSi2)))});
+      f.push_back({time += 0.01, qcsuper_ip(0x02, 1, false, as_diag_delivers(tw::octets_from_hex(kLiveSi2)))});
     }
   const auto path = (dir / "qcsuper-reselect.pcap").string();
   write_pcap(path, 228, f);

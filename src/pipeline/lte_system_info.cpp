@@ -17,12 +17,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::vector<std::uint8_t> octets_of_hex(const std::string& h) {
-  std::vector<std::uint8_t> o;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) o.push_back(static_cast<std::uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
-  return o;
-}
-
 // 36.331 6.2.2: si-Periodicity ENUMERATED {rf8, rf16, ..., rf512}, si-WindowLength {ms1, ms2, ms5, ms10, ms15,
 // ms20, ms40}.
 dsp::lte::SiSchedule schedule_of(const lte::Sib1& sib1, bool tdd) {
@@ -96,7 +90,7 @@ void add_lte_system_information(std::span<const cf32> iq, double rate, json& cel
     return;
   }
   if (messages) {
-    auto m = message("BCCH-BCH", "MasterInformationBlock", cell.value("sfn", 0), 0, octets_of_hex(cell["mib"].get<std::string>()));
+    auto m = message("BCCH-BCH", "MasterInformationBlock", cell.value("sfn", 0), 0, octets_from_hex(cell["mib"].get<std::string>()));
     m.fields = {{"bandwidth_prb", cell["bandwidth_prb"]}, {"phich", cell["phich"]}, {"sfn", cell["sfn"]}};
     messages->push_back(std::move(m));
   }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dsp/nr/pbch_coding.hpp"
+#include "tools/synth/nr/pbch_awgn.hpp"
 
 namespace {
 
@@ -36,23 +37,12 @@ nr::PbchPayload random_payload(std::mt19937& rng) {
   return p;
 }
 
-std::vector<float> qpsk_awgn_llr(const std::array<std::uint8_t, 864>& f, double snr_db, std::mt19937& rng) {
-  const double n0 = std::pow(10.0, -snr_db / 10.0);
-  std::normal_distribution<double> noise(0.0, std::sqrt(n0 / 2.0));
-  std::vector<float> l(864);
-  for (int i = 0; i < 864; ++i) {
-    const double x = (f[static_cast<std::size_t>(i)] ? -1.0 : 1.0) / std::sqrt(2.0);
-    l[static_cast<std::size_t>(i)] = static_cast<float>(2.0 * std::sqrt(2.0) * (x + noise(rng)) / n0);
-  }
-  return l;
-}
-
 // state.range(0): SNR in dB (x10 for the decode-time runs: 1000 = noiseless).
 void BM_PbchDecode(benchmark::State& state) {
   std::mt19937 rng(1);
   const auto p = random_payload(rng);
   const double snr = static_cast<double>(state.range(0));
-  const auto llr = qpsk_awgn_llr(nr::pbch_encode(p, 500, 8), snr, rng);
+  const auto llr = tw::synth::nr::qpsk_awgn_llr(nr::pbch_encode(p, 500, 8), snr, rng);
   for (auto _ : state) {
     auto d = nr::pbch_decode(llr, 500, static_cast<std::uint8_t>(p.ssb_index & 7), 8);
     benchmark::DoNotOptimize(d);
@@ -80,7 +70,7 @@ void BM_AwgnMib(benchmark::State& state) {
     for (int t = 0; t < n; ++t) {
       const auto p = random_payload(rng);
       const auto pci = static_cast<std::uint16_t>(rng() % 1008);
-      const auto d = nr::pbch_decode(qpsk_awgn_llr(nr::pbch_encode(p, pci, 8), snr, rng), pci, p.ssb_index, 8);
+      const auto d = nr::pbch_decode(tw::synth::nr::qpsk_awgn_llr(nr::pbch_encode(p, pci, 8), snr, rng), pci, p.ssb_index, 8);
       if (!d) continue;
       const auto& q = d->payload;
       if (q.mib_bits == p.mib_bits && q.sfn == p.sfn && q.half_frame == p.half_frame && q.ssb_index == p.ssb_index &&
