@@ -19,6 +19,7 @@
 #include "src/store/store.hpp"
 #include "src/store/store_baseline_view.hpp"
 #include "support/fleet_servers.hpp"
+#include "support/observation_compare.hpp"
 #include "support/test_support.hpp"
 
 using nlohmann::json;
@@ -135,32 +136,6 @@ SweepObservations rich_sweep(std::int64_t t) {
   return s;
 }
 
-void expect_same(const CellObservation& a, const CellObservation& b) {
-  EXPECT_EQ(a.time_unix_ms, b.time_unix_ms);
-  EXPECT_EQ(a.sensor_id, b.sensor_id);
-  EXPECT_EQ(a.lat, b.lat);  // exact: doubles round-trip in both backends
-  EXPECT_EQ(a.lon, b.lon);
-  EXPECT_EQ(a.fix_mode, b.fix_mode);
-  EXPECT_EQ(a.eph_m, b.eph_m);
-  EXPECT_EQ(a.fix_time_unix_ms, b.fix_time_unix_ms);
-  EXPECT_EQ(a.rat, b.rat);
-  EXPECT_EQ(a.arfcn, b.arfcn);
-  EXPECT_EQ(a.band, b.band);
-  EXPECT_EQ(a.freq_hz, b.freq_hz);
-  EXPECT_EQ(a.mcc, b.mcc);
-  EXPECT_EQ(a.mnc, b.mnc);
-  EXPECT_EQ(a.lac, b.lac);
-  EXPECT_EQ(a.ci, b.ci);
-  EXPECT_EQ(a.bsic, b.bsic);
-  EXPECT_EQ(a.power_dbfs, b.power_dbfs);
-  EXPECT_EQ(a.power_dbm, b.power_dbm);
-  EXPECT_EQ(a.snr_db, b.snr_db);
-  EXPECT_EQ(a.cfo_hz, b.cfo_hz);
-  EXPECT_EQ(a.cfo_residual_ppb, b.cfo_residual_ppb);
-  EXPECT_EQ(a.si_seen, b.si_seen);
-  EXPECT_EQ(a.params, b.params);
-}
-
 }  // namespace
 
 TEST_P(StoreBackends, SweepTrackAndBandFloorsComeBackExactly) {
@@ -184,7 +159,7 @@ TEST_P(StoreBackends, SweepTrackAndBandFloorsComeBackExactly) {
   const SweepObservations out = st->load_sweep(id1);
   EXPECT_EQ(out.time_unix_ms, t);
   ASSERT_EQ(out.cells.size(), 2u);
-  for (std::size_t i = 0; i < 2; ++i) expect_same(in.cells[i], out.cells[i]);
+  for (std::size_t i = 0; i < 2; ++i) tw::test::expect_same_observation(in.cells[i], out.cells[i]);
   ASSERT_EQ(out.band_floors.size(), 1u);
   EXPECT_EQ(out.band_floors[0].band, "P-GSM900");
   EXPECT_EQ(out.band_floors[0].noise_floor_dbfs_per_mhz, -96.25);

@@ -14,6 +14,7 @@
 #include "src/core/error.hpp"
 #include "src/store/stmt.hpp"
 #include "src/store/store.hpp"
+#include "support/observation_compare.hpp"
 #include "support/test_support.hpp"
 
 using tw::CellObservation;
@@ -55,29 +56,6 @@ SweepObservations make_sweep(int n, std::int64_t t) {
   s.sensor_id = "sensor-A";
   for (int i = 0; i < n; ++i) s.cells.push_back(make_cell(i, t));
   return s;
-}
-
-void expect_same(const CellObservation& a, const CellObservation& b) {
-  EXPECT_EQ(a.time_unix_ms, b.time_unix_ms);
-  EXPECT_EQ(a.sensor_id, b.sensor_id);
-  EXPECT_EQ(a.lat, b.lat);
-  EXPECT_EQ(a.lon, b.lon);
-  EXPECT_EQ(a.rat, b.rat);
-  EXPECT_EQ(a.arfcn, b.arfcn);
-  EXPECT_EQ(a.band, b.band);
-  EXPECT_EQ(a.freq_hz, b.freq_hz);
-  EXPECT_EQ(a.mcc, b.mcc);
-  EXPECT_EQ(a.mnc, b.mnc);
-  EXPECT_EQ(a.lac, b.lac);
-  EXPECT_EQ(a.ci, b.ci);
-  EXPECT_EQ(a.bsic, b.bsic);
-  EXPECT_EQ(a.power_dbfs, b.power_dbfs);
-  EXPECT_EQ(a.power_dbm, b.power_dbm);
-  EXPECT_EQ(a.snr_db, b.snr_db);
-  EXPECT_EQ(a.cfo_hz, b.cfo_hz);
-  EXPECT_EQ(a.cfo_residual_ppb, b.cfo_residual_ppb);
-  EXPECT_EQ(a.si_seen, b.si_seen);
-  EXPECT_EQ(a.params, b.params);
 }
 
 // An independent look at the file: the raw SQLite API, not the Store.
@@ -236,7 +214,7 @@ TEST(StoreSweep, RoundTripReadsBackEqual) {
   EXPECT_EQ(back.time_unix_ms, s2.time_unix_ms);
   EXPECT_EQ(back.sensor_id, s2.sensor_id);
   ASSERT_EQ(back.cells.size(), s2.cells.size());
-  for (std::size_t i = 0; i < s2.cells.size(); ++i) expect_same(back.cells[i], s2.cells[i]);
+  for (std::size_t i = 0; i < s2.cells.size(); ++i) tw::test::expect_same_observation(back.cells[i], s2.cells[i]);
   const auto sw = st.sweeps();
   ASSERT_EQ(sw.size(), 1u);
   EXPECT_TRUE(sw[0].completed);
@@ -294,7 +272,7 @@ TEST(StoreSweep, HostileStringsStoredVerbatim) {
   const auto back = st.load_sweep(id);
   EXPECT_EQ(back.sensor_id, sql);
   ASSERT_EQ(back.cells.size(), 1u);
-  expect_same(back.cells[0], s.cells[0]);
+  tw::test::expect_same_observation(back.cells[0], s.cells[0]);
   EXPECT_EQ(back.cells[0].sensor_id.size(), with_nul.size());
   EXPECT_EQ(st.sweeps().at(0).source, sql);
   // Alerts carry hostile keys and reasons verbatim as well.
