@@ -48,7 +48,7 @@ int run_analyze(const std::vector<std::string>& argv) {
   help.options.push_back({"all-channels", false, "", "run a receiver on every channel, not only those above the noise floor"});
   help.options.push_back({"blocks", false, "", "print every decoded block (always included with --json)"});
   help.options.push_back({"rat", true, "gsm|lte|nr|all", "which radio access technologies to search (default all)"});
-  help.options.push_back({"nr-seconds", true, "S", "signal searched for NR SSBs from the start (default 0.03)"});
+  help.options.push_back({"nr-seconds", true, "S", "signal searched for NR SSBs from the start (default 0.045: 3 SSB occasions of the 20 ms period, combined)"});
   help.options.push_back({"lte-seconds", true, "S", "signal searched for LTE cells from the start (default 0.08)"});
   help.options.push_back({"lte-si-seconds", true, "S",
                           "signal decoded for LTE System Information, SIB1 and SI messages (default 0.32; 0: none)"});

@@ -201,7 +201,7 @@ int run_scan(const std::vector<std::string>& argv) {
     sweep::ScanDevice dev = sweep::open_scan_device(rq, first.front());
     const double usable = rq.usable_fraction.value_or(sweep::usable_fraction_for_driver(dev.driver));
     if (!json) std::fprintf(stderr, "scan: NR %zu bands ...\n", nr_bands.size());
-    nr_out = sweep::run_nr_sweep(dev, nr_bands, usable, 0.03, &g_stop);
+    nr_out = sweep::run_nr_sweep(dev, nr_bands, usable, 0.045, &g_stop);
     if (out.description.empty()) {
       out.description = dev.description;
       out.serial = dev.serial;

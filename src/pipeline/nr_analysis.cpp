@@ -35,6 +35,7 @@ NrAnalysisResult search_nr_block(std::span<const cf32> iq, double rate, double c
   result.pbch = all_fit ? "decodable" : any_fit ? "decodable at some points" : "PCI only";
   dsp::nr::NrReceiverConfig cfg;
   if (options.max_cfo_hz) cfg.search.max_cfo_hz = *options.max_cfo_hz;
+  cfg.search.combine_period_ms = options.combine_period_ms;
   dsp::nr::NrReceiver rx(cfg);
   for (const auto& cell : rx.execute(iq, rate, points)) {
     json rec = dsp::nr::to_json(cell);

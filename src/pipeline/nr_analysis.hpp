@@ -17,9 +17,12 @@
 namespace tw {
 
 struct NrAnalysisOptions {
-  double seconds = 0.03;                // an SSB burst every 20 ms (the initial-access default period)
+  double seconds = 0.045;               // an SSB burst every 20 ms (38.213 4.1): 45 ms holds >= 2, combined
   std::vector<int> bands;               // NR bands whose raster is searched (empty: every supported band)
   std::optional<double> max_cfo_hz;     // default: 100 ppm of the SSB's frequency
+  // PSS/SSS combined over SSB occasions this far apart (dsp/nr/ssb_search.hpp 2b; 20 ms: the initial-access
+  // period, 38.213 4.1); 0: each occasion alone. Needs >= 2 occasions in `seconds` to gain anything.
+  double combine_period_ms = 20.0;
 };
 
 struct NrAnalysisResult {
