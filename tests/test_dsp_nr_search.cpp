@@ -186,3 +186,42 @@ TEST(NrReceiver, WeakCellFoundByCombiningThreePeriods) {
     EXPECT_EQ(c.mib_bits, sn::nr_mib_bits(a, c.sfn));
   }
 }
+
+TEST(NrReceiver, StrongCellSeenFromNeighbouringGscnsIsOneCellCombinedOrNot) {
+  // n28's raster points lie 1.2 MHz apart (GSCN step), inside one 3.6 MHz SSB: a strong SSB folds into its
+  // neighbours' hypotheses at its own timing. The scene's one cell must come out once, at its GSCN, with its
+  // PCI, whether the occasions are searched alone or combined (20 ms period, 30 and 45 ms captures).
+  const double fc = *nr::gscn_to_hz(1951), fs = 7.68e6;
+  for (std::uint64_t seed = 41; seed <= 42; ++seed) {
+    sn::NrCellConfig a;
+    a.gscn = 1950;
+    a.pci = static_cast<int>(seed * 37 % 1008);
+    a.ssb_indices = {0, 1};
+    a.power_dbfs = -55;
+    a.freq_offset_hz = 1.5e3;
+    a.delay_us = 700.0;
+    for (const auto& [seconds, period] : {std::pair{0.03, 0.0}, std::pair{0.03, 20.0}, std::pair{0.045, 20.0}}) {
+      const auto iq = render({a}, fc, fs, seconds, -80.0, seed);
+      {
+        nr::NrReceiverConfig cfg;
+        cfg.search.combine_period_ms = period;
+        nr::NrReceiver rx(cfg);
+        const auto cells = rx.execute(iq, fs, nr::raster_points_in_capture(fc, fs, {28}));
+        ASSERT_EQ(cells.size(), 1u) << "seed " << seed << " seconds " << seconds << " period " << period << ": "
+                                    << [&] {
+                                         std::string s;
+                                         for (const auto& c : cells)
+                                           s += " PCI " + std::to_string(c.ssb.pci) + "@" + std::to_string(c.at.gscn) +
+                                                " score " + std::to_string(c.ssb.sss_score) +
+                                                " t " + std::to_string(c.ssb.pss_time_s * 1e6) + " us f " +
+                                                std::to_string(c.at.offset_hz + c.ssb.cfo_hz) + " occ " +
+                                                std::to_string(c.ssb.combined_occasions);
+                                         return s;
+                                       }();
+        EXPECT_EQ(cells[0].ssb.pci, a.pci);
+        EXPECT_EQ(cells[0].at.gscn, 1950);
+        EXPECT_TRUE(cells[0].mib_decoded);
+      }
+    }
+  }
+}

@@ -39,9 +39,34 @@ std::vector<NrCell> NrReceiver::execute(std::span<const cf32> iq, double fs, con
   if (iq.empty() || points.empty()) return cells;
   const CaptureSpectrum spectrum(iq, fs);
   SsbSearch search(spectrum, cfg_.search);
-  for (const auto& pt : points) {
+  std::vector<std::vector<SsbDetection>> found(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i)
+    found[i] = search.execute({points[i].offset_hz, points[i].ss_ref_hz, points[i].scs_khz});
+  // A detection inside a much stronger SSB occurrence (overlapping its 240 subcarriers, 38.211 7.4.3.1, at
+  // another centre, in the same symbols) is that SSB folded into a neighbouring raster point's hypotheses
+  // (its PSS cross-correlation, its SSS/PBCH REs), not a cell: two transmitters cannot share those REs at one
+  // time. The same test as within one point (ssb_search: > 2 x the SSS score within a symbol), across points.
+  auto folded = [&](std::size_t i, const SsbDetection& d) {
+    const double scs_hz = points[i].scs_khz * 1e3;
+    const double sym_s = (256.0 + cp_length(256)) / (256.0 * scs_hz);
+    const double f = points[i].offset_hz + d.cfo_hz;
+    for (std::size_t j = 0; j < points.size(); ++j) {
+      if (points[j].scs_khz != points[i].scs_khz) continue;
+      for (const auto& e : found[j]) {
+        const double df = std::fabs(points[j].offset_hz + e.cfo_hz - f);
+        if (e.pci != d.pci && df > 0.5 * scs_hz && df < kSsbSubcarriers * scs_hz &&
+            std::fabs(e.pss_time_s - d.pss_time_s) < sym_s && e.sss_score > 2.0 * d.sss_score)
+          return true;
+      }
+    }
+    return false;
+  };
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& pt = points[i];
     const SsbTarget target{pt.offset_hz, pt.ss_ref_hz, pt.scs_khz};
-    const auto dets = search.execute(target);
+    std::vector<SsbDetection> dets;
+    for (const auto& d : found[i])
+      if (!folded(i, d)) dets.push_back(d);
     std::map<int, std::vector<const SsbDetection*>> by_pci;
     std::vector<int> order;
     for (const auto& d : dets) {
