@@ -31,6 +31,9 @@ struct MonitorOptions {
   std::int64_t max_sweeps = 0;          // 0: until stopped
   double backoff_initial_s = 1.0;
   double backoff_max_s = 60.0;
+  // Sweeps kept in memory while the database (a PostgreSQL server) is away; the same backoff reconnects it
+  // (sweep_backlog.hpp).
+  std::size_t db_backlog = 1000;
   std::optional<std::filesystem::path> report_path;  // written after every sweep
   std::size_t report_history = 2000;    // timeline points and events kept for the report
   // Exports written after every sweep (src/output/map_export.hpp), over the drive: the positioned
