@@ -57,9 +57,21 @@ std::string to_dollar_params(const std::string& sql, int& n_params) {
   return out;
 }
 
+// libpq's messages end with a newline and may span lines ("...failed: Connection refused\n\tIs the server
+// running...?"): one line, for logs.
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\n') {
+      out += s[i];
+      continue;
+    }
+    while (i + 1 < s.size() && (s[i + 1] == '\t' || s[i + 1] == ' ')) ++i;
+    out += ' ';
+  }
+  return out;
 }
 
 class PgConnection;
