@@ -188,3 +188,49 @@ TEST(E2eStorePostgresqlRestart, ServerBackButRefusingIsFatalNamingTheServerNotTh
   EXPECT_NE(e.find("password authentication failed"), std::string::npos) << e;
   EXPECT_EQ(e.find("s3cret-pw"), std::string::npos) << e;
 }
+
+// `towerwatch drive --db postgresql://...` (a fixed --position here): the same outage; every sweep it printed
+// (drive_sweep, with its id) is in PostgreSQL once, in order.
+TEST(E2eStorePostgresqlRestart, DriveKeepsItsSweepsThroughAnOutage) {
+  tw::test::PostgresServer server;
+  TW_SERVER_OR_SKIP(server);
+  tw::test::TempDir dir;
+  ::setenv("TW_CONFIG_DIR", (dir / "config").c_str(), 1);
+  const pid_t pid = tw::test::spawn_towerwatch(
+      {"drive", "--device", "driver=towerwatch-sim,realtime=0,scene=" + write_scene(dir).string(), "--band",
+       "P-GSM900", "--arfcn", "58-66", "--rate", "2.6M", "--position", "52.52,13.405", "--db", server.url(), "--json"},
+      dir / "out.jsonl", dir / "err.txt");
+  ::unsetenv("TW_CONFIG_DIR");
+  ASSERT_GT(pid, 0);
+  const auto err = [&] { return tw::test::read_file(dir / "err.txt"); };
+  const auto printed = [&] {
+    return tw::test::lines_of_type(tw::test::complete_json_lines(dir / "out.jsonl"), "drive_sweep").size();
+  };
+  ASSERT_TRUE(wait_for(pid, dir, [&] { return printed() >= 1; }));
+  server.stop();
+  ASSERT_TRUE(wait_for(pid, dir, [&] { return count_of(err(), "kept in memory until") >= 2; }));
+  const std::size_t before = printed();
+  ASSERT_TRUE(server.start()) << server.error();
+  ASSERT_TRUE(wait_for(pid, dir, [&] { return count_of(err(), "drive: reconnected to") >= 1 && printed() >= before + 3; }));
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << err();
+  const auto lines = tw::test::json_lines(tw::test::read_file(dir / "out.jsonl"));
+  const auto stop = tw::test::lines_of_type(lines, "drive_stop");
+  ASSERT_EQ(stop.size(), 1u);
+  EXPECT_EQ(stop[0]["db_connections_lost"], 1);
+  EXPECT_EQ(stop[0]["db_reconnects"], 1);
+  EXPECT_EQ(stop[0]["db_sweeps_dropped"], 0);
+  EXPECT_EQ(stop[0]["db_sweeps_unwritten"], 0);
+  const auto sweeps = tw::test::lines_of_type(lines, "drive_sweep");
+  const auto stored = tw::store::open_store(server.url())->sweeps();
+  ASSERT_EQ(stored.size(), sweeps.size());
+  for (std::size_t i = 0; i < sweeps.size(); ++i) {
+    EXPECT_EQ(stored[i].id, sweeps[i]["sweep_id"]) << i;
+    EXPECT_EQ(stored[i].n_cells, sweeps[i]["cells"]) << i;
+    EXPECT_EQ(sweeps[i]["sweep"], static_cast<int>(i) + 1) << "a sweep printed out of order or lost: " << i;
+    if (i > 0) EXPECT_GT(stored[i].time_unix_ms, stored[i - 1].time_unix_ms) << i;
+  }
+}

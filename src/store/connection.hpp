@@ -88,7 +88,7 @@ const char* migration(Dialect d, int from_version);
 
 std::unique_ptr<Connection> open_sqlite(const std::string& path);
 // A postgresql:// or postgres:// URL (libpq's URI syntax). tw::InputError naming the field for a malformed
-// URL; tw::RuntimeFailure naming the server when it cannot be reached or refuses.
+// URL; tw::RuntimeFailure naming the server when it refuses, ConnectionLost (one) when it does not answer.
 std::unique_ptr<Connection> open_postgresql(const std::string& url);
 
 }  // namespace tw::store

@@ -152,14 +152,14 @@ class PgConnection final : public Connection {
       throw InputError("--db: PostgreSQL URL field 'port' = '" + port + "' is not a port number");
     name_ = "postgresql://" + (user.empty() ? "" : user + "@") + (host.empty() ? "localhost" : host) +
             (port.empty() ? "" : ":" + port) + "/" + dbname;
-    connect(false);
+    connect();
   }
   ~PgConnection() override { PQfinish(conn_); }
 
   Dialect dialect() const override { return Dialect::postgresql; }
   const std::string& name() const override { return name_; }
 
-  void reconnect() override { connect(true); }
+  void reconnect() override { connect(); }
 
   std::unique_ptr<Cursor> prepare(const std::string& sql) override {
     auto it = statements_.find(sql);
@@ -215,11 +215,11 @@ class PgConnection final : public Connection {
   }
 
  private:
-  // Opens a session: at start-up every failure is fatal (a wrong URL or a server that is not there is the
-  // user's to fix); on a reconnect, a server that does not answer or does not accept connections yet
-  // (PQping: no response, or rejecting while it starts or stops) is ConnectionLost, to be tried again, and
-  // one that answers but refuses us (authentication, no such database) is fatal.
-  void connect(bool again) {
+  // Opens a session. A server that does not answer or does not accept connections yet (PQping: no response,
+  // or rejecting while it starts or stops) is ConnectionLost: a caller that outlives outages tries again (the
+  // commands still refuse it at start-up: a server that is not there is the user's to fix); one that answers
+  // but refuses us (authentication, no such database) is RuntimeFailure.
+  void connect() {
     if (conn_) PQfinish(conn_);
     // connect_timeout before the URL: the URL's own value, if any, wins.
     const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
@@ -227,13 +227,11 @@ class PgConnection final : public Connection {
     conn_ = PQconnectdbParams(keys, vals, 1);
     ++session_;
     if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-      const std::string why = conn_ ? trim(PQerrorMessage(conn_)) : std::string("out of memory");
-      if (again) {
-        const PGPing ping = PQpingParams(keys, vals, 1);
-        if (ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT)
-          throw ConnectionLost(name_ + ": the PostgreSQL server does not answer: " + why);
-      }
-      throw RuntimeFailure(name_ + ": cannot connect to the PostgreSQL server: " + why);
+      const std::string why = name_ + ": cannot connect to the PostgreSQL server: " +
+                              (conn_ ? trim(PQerrorMessage(conn_)) : std::string("out of memory"));
+      const PGPing ping = PQpingParams(keys, vals, 1);
+      if (ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT) throw ConnectionLost(why);
+      throw RuntimeFailure(why);
     }
     PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
     exec("SET client_encoding TO 'UTF8'; SET client_min_messages TO warning");
