@@ -198,7 +198,7 @@ TEST(E2eStorePostgresqlRestart, DriveKeepsItsSweepsThroughAnOutage) {
   ::setenv("TW_CONFIG_DIR", (dir / "config").c_str(), 1);
   const pid_t pid = tw::test::spawn_towerwatch(
       {"drive", "--device", "driver=towerwatch-sim,realtime=0,scene=" + write_scene(dir).string(), "--band",
-       "P-GSM900", "--arfcn", "58-66", "--rate", "2.6M", "--position", "52.52,13.405", "--db", server.url(), "--json"},
+       "P-GSM900", "--arfcn", "58-66", "--rate", "2.6M", "--fixed-dwell", "--dwell", "0.5", "--position", "52.52,13.405", "--db", server.url(), "--json"},
       dir / "out.jsonl", dir / "err.txt");
   ::unsetenv("TW_CONFIG_DIR");
   ASSERT_GT(pid, 0);
