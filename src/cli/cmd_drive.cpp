@@ -27,8 +27,9 @@ namespace tw::cli {
 
 namespace {
 
-// Sweeps kept in memory while a PostgreSQL server is away (as monitor's --db-backlog default).
-constexpr std::size_t kDriveBacklog = 1000;
+// Sweeps kept in memory while a PostgreSQL server is away (as monitor's --db-backlog default, see
+// src/monitor/sweep_backlog.hpp for the memory it takes).
+constexpr std::size_t kDriveBacklog = 120;
 
 void sleep_unless(double s, const std::atomic<bool>* stop) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(s);

@@ -19,6 +19,7 @@
 
 #include "src/monitor/monitor_clock.hpp"
 #include "src/monitor/monitor_core.hpp"
+#include "src/monitor/sweep_backlog.hpp"
 #include "src/sweep/scan_session.hpp"
 
 namespace tw::monitor {
@@ -33,7 +34,7 @@ struct MonitorOptions {
   double backoff_max_s = 60.0;
   // Sweeps kept in memory while the database (a PostgreSQL server) is away; the same backoff reconnects it
   // (sweep_backlog.hpp).
-  std::size_t db_backlog = 1000;
+  std::size_t db_backlog = SweepBacklog::kDefaultCapacity;
   std::optional<std::filesystem::path> report_path;  // written after every sweep
   std::size_t report_history = 2000;    // timeline points and events kept for the report
   // Exports written after every sweep (src/output/map_export.hpp), over the drive: the positioned

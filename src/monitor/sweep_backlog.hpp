@@ -37,8 +37,11 @@ struct BacklogStats {
 
 class SweepBacklog {
  public:
-  // 1 000 sweeps: at one sweep a minute a 16-hour outage; a sweep of 50 cells holds about 30 kB here.
-  static constexpr std::size_t kDefaultCapacity = 1000;
+  // 120 sweeps: two hours of outage at a sweep a minute (a full GSM900 sweep of an RTL-SDR takes minutes, so
+  // usually longer). A waiting sweep holds each cell's decoded broadcast (its JSON record: 11 kB in memory per
+  // cell, measured with mallinfo2 over the simulated city's records), so 50 cells are about 0.55 MB and the
+  // backlog stays under about 70 MB, small enough for a Raspberry Pi class sensor.
+  static constexpr std::size_t kDefaultCapacity = 120;
   SweepBacklog(store::Store& db, std::size_t capacity, double backoff_initial_s, double backoff_max_s);
 
   void push(PendingSweep p);
