@@ -3,7 +3,7 @@
 // server stopped, the sweep being written is rolled back and kept, sweeps beyond the capacity drop the oldest
 // (counted), no reconnection is tried before the backoff delay, and once the server is back the store
 // reconnects (its statements prepared again on the new session) and the newest sweeps are written, in order,
-// once each. And the SQLite backend never loses its connection: every sweep is written at once.
+// once each; a server back with a newer schema is a fatal error naming it. And the SQLite backend never loses its connection: every sweep is written at once.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -88,6 +88,25 @@ TEST(MonitorBacklogPostgres, KeepsTheNewestSweepsWhileTheServerIsAwayAndWritesTh
   }
   EXPECT_EQ(db->find_sweep(4000, "backlog-test", "backlog test"), stored[2].id);
   EXPECT_FALSE(db->find_sweep(2000, "backlog-test", "backlog test").has_value());
+
+  // The server comes back with a database a newer towerwatch wrote: not waited for, a fatal error naming it.
+  server.stop();
+  backlog.push(sweep_at(6000));
+  backlog.drain(write);
+  EXPECT_FALSE(backlog.connected());
+  ASSERT_TRUE(server.start()) << server.error();
+  tw::store::open_store(server.url())->exec("UPDATE schema_version SET version = 99");
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  try {
+    backlog.drain(write);
+    ADD_FAILURE() << "a newer schema was accepted after reconnecting";
+  } catch (const tw::store::ConnectionLost& e) {
+    ADD_FAILURE() << "a newer schema taken for an outage: " << e.what();
+  } catch (const tw::RuntimeFailure& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(server.url() + ": database schema version 99 is newer"), std::string::npos) << what;
+  }
+  EXPECT_EQ(backlog.waiting(), 1u);  // still waiting: nothing written into the newer database
 }
 
 TEST(MonitorBacklogPostgres, SqliteWritesEverySweepAtOnce) {
