@@ -266,7 +266,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       }
     }
   }
-  if (backlog.waiting() > 0) backlog.drain(write_sweep);  // the server may be back: one last try
+  if (backlog.waiting() > 0) backlog.drain(write_sweep);  // one last try, if the backoff delay has passed
   if (backlog.waiting() > 0)
     log::warn("monitor: stopped with " + std::to_string(backlog.waiting()) + " sweeps still waiting for " + db.name() +
               ": not stored");

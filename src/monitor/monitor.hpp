@@ -7,6 +7,8 @@
 // stored), is logged, and the device is reopened after a backoff that doubles from backoff_initial_s up to
 // backoff_max_s and returns to backoff_initial_s after a completed sweep. Only *stop ends the loop (or
 // max_sweeps). The first open at start-up is not retried: a wrong --device is an error.
+// A lost PostgreSQL connection does not end the loop either: the sweep waits in memory (SweepBacklog,
+// sweep_backlog.hpp, at most db_backlog sweeps) and is written after reconnecting with the same backoff.
 #pragma once
 #include <atomic>
 #include <cstdint>
