@@ -4,6 +4,7 @@
 // SIGINT/SIGTERM: the sweep under way ends at its next block and what it heard is stored too; exit 0.
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <map>
 #include <thread>
 
@@ -25,6 +26,10 @@
 namespace tw::cli {
 
 namespace {
+
+// Sweeps kept in memory while a PostgreSQL server is away (as monitor's --db-backlog default, see
+// src/monitor/sweep_backlog.hpp for the memory it takes).
+constexpr std::size_t kDriveBacklog = 120;
 
 void sleep_unless(double s, const std::atomic<bool>* stop) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(s);
@@ -104,7 +109,9 @@ int run_drive(const std::vector<std::string>& argv) {
   const sweep::SweepPlan first = sweep::plan_sweep(rq.bands, sweep::plan_options_of(rq));
   if (first.tunings.empty()) throw InputError("drive: no band to sweep");
   sweep::ScanDevice dev = sweep::open_scan_device(rq, first.tunings.front().center_hz);  // bad args: an error
-  log::info("drive: " + dev.description + ", positions from " + position->description() + " -> " + db);
+  log::info("drive: " + dev.description + ", positions from " + position->description() + " -> " +
+            store::db_display_name(db));
+  store::open_store(db);  // a database that cannot be opened (or a server not there) is an error at the start
 
   long sweeps = 0, observations = 0, positioned = 0, alerts = 0;
   // The drive so far for the maps and the report: the latest record of every transmitter heard (with its
@@ -113,35 +120,8 @@ int run_drive(const std::vector<std::string>& argv) {
   std::map<std::string, nlohmann::json> drive_cells;
   std::map<std::string, Alert> drive_alerts;
   std::int64_t track_from = 0;  // the first sweep's track starts with the source (reports before its first tuning)
-  double backoff = 1.0;
-  while (!stop->load() && (max_sweeps == 0 || sweeps < max_sweeps)) {
-    if (!dev.source) {
-      try {
-        dev = sweep::open_scan_device(rq, first.tunings.front().center_hz);
-        log::warn("drive: device reopened: " + dev.description);
-        backoff = 1.0;
-      } catch (const std::exception& e) {
-        log::warn(std::string("drive: device lost (") + e.what() + "); reopening in " + std::to_string(backoff) + " s");
-        sleep_unless(backoff, stop);
-        backoff = std::min(backoff * 2.0, 60.0);
-        continue;
-      }
-    }
-    const long n = sweeps + 1;
-    const std::int64_t started = track_from;
-    auto progress = [n](const sweep::SweepProgress& p) {
-      std::fprintf(stderr, "\rdrive: sweep %ld, %-9s tuning %zu/%zu, %zu cell records, %s   ", n, p.band.c_str(),
-                   p.tuning, p.tunings, p.records, p.fix ? sweep::fix_text(*p.fix).c_str() : "no fix");
-      std::fflush(stderr);
-    };
-    sweep::ScanOutcome out = sweep::scan_with_device(dev, rq, progress);
-    std::fprintf(stderr, "\n");
-    const std::int64_t ended = now_unix_ms();
-    const std::vector<Fix> track = position->track(started, ended);
-    track_from = ended + 1;
-    const ScoredRun scored =
-        score_run(out.merge.cells, out.serial, "drive " + out.description, db, scorer, 3600.0, std::nullopt, publisher.get(), track,
-                  sweep::band_floors_of(out.sweep.lte_floors));
+  // A written sweep: the drive so far, the maps and the report, the counts and the printed lines.
+  const auto report = [&](const sweep::ScanOutcome& out, long n, const std::vector<Fix>& track, const ScoredRun& scored) {
     // The drive so far (the last hour in the database): transmitter estimates, map exports and the report,
     // rewritten after every sweep so a stopped drive leaves them whole.
     for (const auto& c : scored.cells) drive_cells[locate::transmitter_key(c)] = c;
@@ -188,15 +168,115 @@ int run_drive(const std::vector<std::string>& argv) {
       print_alerts(scored.alerts);
       std::fflush(stdout);
     }
-    if (!out.sweep.device_error.empty()) {
-      log::warn("drive: device lost (" + out.sweep.device_error + "); reopening in " + std::to_string(backoff) + " s");
+  };
+  struct Waiting {
+    sweep::ScanOutcome out;
+    long n = 0;
+    std::vector<Fix> track;
+    std::int64_t ended_ms = 0;
+    bool commit_in_doubt = false;   // its COMMIT was under way when the connection went
+  };
+  std::deque<Waiting> waiting;
+  long swept = 0, dropped = 0, db_losses = 0, db_reconnects = 0;
+  bool db_lost = false;
+  double db_backoff = 1.0;
+  std::chrono::steady_clock::time_point next_db_attempt{};
+  double backoff = 1.0;
+  while (!stop->load() && (max_sweeps == 0 || sweeps < max_sweeps)) {
+    if (!dev.source) {
+      try {
+        dev = sweep::open_scan_device(rq, first.tunings.front().center_hz);
+        log::warn("drive: device reopened: " + dev.description);
+        backoff = 1.0;
+      } catch (const std::exception& e) {
+        log::warn(std::string("drive: device lost (") + e.what() + "); reopening in " + std::to_string(backoff) + " s");
+        sleep_unless(backoff, stop);
+        backoff = std::min(backoff * 2.0, 60.0);
+        continue;
+      }
+    }
+    const long n = ++swept;
+    const std::int64_t started = track_from;
+    auto progress = [n](const sweep::SweepProgress& p) {
+      std::fprintf(stderr, "\rdrive: sweep %ld, %-9s tuning %zu/%zu, %zu cell records, %s   ", n, p.band.c_str(),
+                   p.tuning, p.tunings, p.records, p.fix ? sweep::fix_text(*p.fix).c_str() : "no fix");
+      std::fflush(stderr);
+    };
+    sweep::ScanOutcome out = sweep::scan_with_device(dev, rq, progress);
+    std::fprintf(stderr, "\n");
+    const std::int64_t ended = now_unix_ms();
+    const std::vector<Fix> track = position->track(started, ended);
+    track_from = ended + 1;
+    const std::string device_error = out.sweep.device_error;
+    // Written (scored against the database, stored, printed) oldest first; while a PostgreSQL server is away
+    // the sweeps wait in memory (at most kDriveBacklog, the oldest dropped beyond) and the connection is tried
+    // again after each sweep once the backoff delay (1 s doubling to 60 s) has passed.
+    waiting.push_back(Waiting{std::move(out), n, track, ended});
+    while (waiting.size() > kDriveBacklog) {
+      waiting.pop_front();
+      ++dropped;
+      log::warn("drive: more than " + std::to_string(kDriveBacklog) + " sweeps wait for " + store::db_display_name(db) +
+                ": the oldest dropped (" + std::to_string(dropped) + " so far)");
+    }
+    if (db_lost && std::chrono::steady_clock::now() < next_db_attempt)
+      log::warn("drive: sweep " + std::to_string(n) + " kept in memory until " + store::db_display_name(db) + " is back (" +
+                std::to_string(waiting.size()) + " waiting)");
+    while (!waiting.empty() && !(db_lost && std::chrono::steady_clock::now() < next_db_attempt)) {
+      Waiting& w = waiting.front();
+      ScoredRun scored;
+      const std::string source = "drive " + w.out.description;
+      bool written_before = false;
+      try {
+        if (w.commit_in_doubt && store::open_store(db)->find_sweep(w.ended_ms, w.out.serial, source))
+          written_before = true;  // the server committed it before the connection went: not written again
+        else
+          scored = score_run(w.out.merge.cells, w.out.serial, source, db, scorer, 3600.0, w.ended_ms, publisher.get(),
+                             w.track, sweep::band_floors_of(w.out.sweep.lte_floors));
+      } catch (const store::ConnectionLost& e) {
+        if (e.commit_in_doubt()) w.commit_in_doubt = true;
+        if (!db_lost) {
+          ++db_losses;
+          db_backoff = 1.0;
+        } else {
+          db_backoff = std::min(db_backoff * 2.0, 60.0);
+        }
+        db_lost = true;
+        next_db_attempt = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                                 std::chrono::duration<double>(db_backoff));
+        log::warn(std::string("drive: database unreachable (") + e.what() + "): the sweep's transaction rolled back, " +
+                  std::to_string(waiting.size()) + " sweeps kept in memory; next attempt in " +
+                  std::to_string(static_cast<int>(db_backoff)) + " s");
+        break;
+      }
+      if (db_lost) {
+        ++db_reconnects;
+        log::warn("drive: reconnected to " + store::db_display_name(db) + "; writing the " +
+                  std::to_string(waiting.size()) + " waiting sweeps");
+      }
+      db_lost = false;
+      if (written_before)
+        log::warn("drive: sweep " + std::to_string(w.n) + ", whose COMMIT was cut off, is in " + store::db_display_name(db) +
+                  ": not written again, nor printed");
+      else
+        report(w.out, w.n, w.track, scored);
+      waiting.pop_front();
+    }
+    if (!device_error.empty()) {
+      log::warn("drive: device lost (" + device_error + "); reopening in " + std::to_string(backoff) + " s");
       dev.source.reset();
       sleep_unless(backoff, stop);
       backoff = std::min(backoff * 2.0, 60.0);
     }
   }
+  if (!waiting.empty())
+    log::warn("drive: stopped with " + std::to_string(waiting.size()) + " sweeps still waiting for " +
+              store::db_display_name(db) + ": not stored");
   const nlohmann::json summary{{"type", "drive_stop"},
                                {"sweeps", sweeps},
+                               {"db_connections_lost", db_losses},
+                               {"db_reconnects", db_reconnects},
+                               {"db_sweeps_dropped", dropped},
+                               {"db_sweeps_unwritten", waiting.size()},
                                {"observations", observations},
                                {"observations_with_fix", positioned},
                                {"alerts", alerts},

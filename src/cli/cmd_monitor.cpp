@@ -108,8 +108,9 @@ int run_monitor(const std::vector<std::string>& argv) {
        {"clock", true, "wall|stream", "the clock of the learning period and sweep times (default wall)"},
        {"clear-after", true, "N", "sweeps a finding must stay gone or normal before it is cleared (default 3)"},
        {"max-sweeps", true, "N", "stop after N completed sweeps (default: until stopped)"},
-       {"backoff", true, "S", "first delay before reopening a lost device (default 1)"},
+       {"backoff", true, "S", "first delay before reopening a lost device or database connection (default 1)"},
        {"backoff-max", true, "S", "longest delay between reopening attempts (default 60)"},
+       {"db-backlog", true, "N", "sweeps kept in memory while a PostgreSQL server is away; beyond, the oldest are dropped (default 120)"},
        {"report", true, "FILE", "write a self-contained HTML report after every sweep"},
        {"json", false, "", "JSON lines: monitor_start, monitor_sweep, alert, alert_cleared, device_lost, ..."}},
       "towerwatch monitor --device driver=towerwatch-sim,scene=city-with-rogue --band GSM900 --db site.db --learn 1h"};
@@ -133,6 +134,9 @@ int run_monitor(const std::vector<std::string>& argv) {
   o.backoff_max_s = args->number_or("backoff-max", 60.0);
   if (!(o.backoff_initial_s > 0 && o.backoff_initial_s <= 3600) || !(o.backoff_max_s >= o.backoff_initial_s && o.backoff_max_s <= 86400))
     throw InputError("--backoff must be in (0, 3600] s and --backoff-max between it and 86400 s");
+  const int backlog = parse_int(args->get_or("db-backlog", std::to_string(monitor::SweepBacklog::kDefaultCapacity)), "--db-backlog");
+  if (backlog < 1 || backlog > 1000000) throw InputError("--db-backlog must be in 1..1000000 sweeps");
+  o.db_backlog = static_cast<std::size_t>(backlog);
   if (auto r = args->get("report")) o.report_path = std::filesystem::path(*r);
   if (auto r = args->get("geojson")) o.geojson_path = std::filesystem::path(*r);
   if (auto r = args->get("kml")) o.kml_path = std::filesystem::path(*r);

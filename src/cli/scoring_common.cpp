@@ -102,10 +102,14 @@ ScoredRun score_run(const std::vector<nlohmann::json>& cell_records, const std::
     tx.commit();
   }
   if (publisher) {
-    const auto r = publisher->drain(*db, publisher->config().timeout_s);
-    if (r.left > 0)
-      log::warn("mqtt: " + std::to_string(r.left) + " messages wait in the outbox of " + db->name() +
-                (r.connected ? "" : " (broker unreachable)") + "; sent with the next run");
+    try {
+      const auto r = publisher->drain(*db, publisher->config().timeout_s);
+      if (r.left > 0)
+        log::warn("mqtt: " + std::to_string(r.left) + " messages wait in the outbox of " + db->name() +
+                  (r.connected ? "" : " (broker unreachable)") + "; sent with the next run");
+    } catch (const store::ConnectionLost& e) {  // the sweep is committed: its outbox waits for the next run
+      log::warn(std::string("mqtt: the outbox waits: ") + e.what());
+    }
   }
   return run;
 }

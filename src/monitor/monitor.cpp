@@ -14,6 +14,7 @@
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
 #include "src/locate/cell_positions.hpp"
+#include "src/monitor/sweep_backlog.hpp"
 #include "src/output/html_report.hpp"
 #include "src/output/map_export.hpp"
 #include "src/scorer/score_records.hpp"
@@ -107,6 +108,67 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   std::deque<json> reported;
   std::vector<CellObservation> drive;   // positioned observations of the last drive_window_s
 
+  // Every sweep is written from the backlog (sweep_backlog.hpp): at once while the database answers, kept in
+  // memory and written later while a PostgreSQL server is away. Its line (monitor_sweep, with the id the
+  // database gave it) and its findings are emitted once it is committed.
+  SweepBacklog backlog(db, o.db_backlog, o.backoff_initial_s, o.backoff_max_s);
+  bool last_learning = false;
+  const auto write_sweep = [&](PendingSweep& p) {
+    SweepOutcome out;
+    if (p.commit_in_doubt) {
+      if (const auto id = db.find_sweep(p.sweep.time_unix_ms, p.sweep.sensor_id, source_text)) {
+        // The server committed it before the connection went: written once, its findings as stored.
+        core.reload_findings();
+        ++stats.sweeps;
+        log::warn("database: the sweep whose COMMIT was cut off is in " + db.name() + " (id " + std::to_string(*id) +
+                  "): not written again");
+        emit({{"type", "monitor_sweep"}, {"sweep_id", *id}, {"time_unix_ms", p.sweep.time_unix_ms},
+              {"cells", p.sweep.cells.size()}, {"recovered", true}, {"open_findings", core.findings().open().size()},
+              {"stream_s", p.stream_s}, {"elapsed_s", p.elapsed_s}});
+        return;
+      }
+    }
+    try {
+      out = core.process(p.sweep, source_text);
+    } catch (const InputError& e) {
+      // A record the store refuses (a value out of range from the air): the sweep is dropped whole (one
+      // transaction), monitoring goes on.
+      ++stats.abandoned;
+      log::warn(std::string("monitor: sweep dropped: ") + e.what());
+      return;
+    }
+    ++stats.sweeps;
+    last_learning = out.learning;
+    if (o.after_sweep) {
+      try {
+        o.after_sweep(db);
+      } catch (const store::ConnectionLost& e) {  // the sweep is committed; its outbox goes with the next one
+        log::warn(std::string("database: the outbox waits: ") + e.what());
+      }
+    }
+    emit({{"type", "monitor_sweep"},
+          {"sweep_id", out.sweep_id},
+          {"time_unix_ms", out.time_unix_ms},
+          {"cells", out.cells},
+          {"alerts", out.alerts.size()},
+          {"learning", out.learning},
+          {"learning_ends_ms", out.learning_ends_ms},
+          {"cells_learned", out.cells_learned},
+          {"open_findings", core.findings().open().size()},
+          {"stream_s", p.stream_s},
+          {"elapsed_s", p.elapsed_s}});
+    for (const auto& ev : out.events) {
+      if (ev.kind == FindingEventKind::cleared)
+        ++stats.cleared;
+      else
+        ++stats.alerts_reported;
+      emit(ev.event);
+      push_capped(reported, ev.event, o.report_history);
+    }
+    push_capped(timeline, output::TimelinePoint{out.sweep_id, out.time_unix_ms, out.cells, out.alerts.size(), out.learning},
+                o.report_history);
+  };
+
   while (!stopped(o.stop) && (o.max_sweeps <= 0 || stats.sweeps < o.max_sweeps)) {
     if (!dev.source) {
       try {
@@ -144,7 +206,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     dev.add_power_dbm(merged.cells);
     clock.advance(r.stream_s);
     const std::int64_t t = clock.now_ms();
-    SweepOutcome out;
+    SweepObservations obs;
     try {
       // The drive so far (positioned observations of the window): every cell's transmitter position.
       for (const auto& c : observations_from_records(merged.cells, t, dev.serial).cells)
@@ -152,40 +214,16 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       const auto since = t - static_cast<std::int64_t>(o.drive_window_s * 1000.0);
       std::erase_if(drive, [&](const CellObservation& c) { return c.time_unix_ms < since; });
       locate::attach_position_estimates(merged.cells, locate::estimate_positions(drive));
-      SweepObservations obs = observations_from_records(merged.cells, t, dev.serial);
+      obs = observations_from_records(merged.cells, t, dev.serial);
       if (o.scan.position) obs.track = o.scan.position->track(sweep_start_ms, now_unix_ms());
-      obs.band_floors = sweep::band_floors_of(r.lte_floors);
-      out = core.process(obs, source_text);
     } catch (const InputError& e) {
-      // A record the store refuses (a value out of range from the air): the sweep is dropped whole (one
-      // transaction), monitoring goes on.
       ++stats.abandoned;
       log::warn(std::string("monitor: sweep dropped: ") + e.what());
       continue;
     }
-    ++stats.sweeps;
-    if (o.after_sweep) o.after_sweep(db);
-    emit({{"type", "monitor_sweep"},
-          {"sweep_id", out.sweep_id},
-          {"time_unix_ms", t},
-          {"cells", out.cells},
-          {"alerts", out.alerts.size()},
-          {"learning", out.learning},
-          {"learning_ends_ms", out.learning_ends_ms},
-          {"cells_learned", out.cells_learned},
-          {"open_findings", core.findings().open().size()},
-          {"stream_s", r.stream_s},
-          {"elapsed_s", r.elapsed_s}});
-    for (const auto& ev : out.events) {
-      if (ev.kind == FindingEventKind::cleared)
-        ++stats.cleared;
-      else
-        ++stats.alerts_reported;
-      emit(ev.event);
-      push_capped(reported, ev.event, o.report_history);
-    }
-    push_capped(timeline, output::TimelinePoint{out.sweep_id, t, out.cells, out.alerts.size(), out.learning},
-                o.report_history);
+    obs.band_floors = sweep::band_floors_of(r.lte_floors);
+    backlog.push(PendingSweep{std::move(obs), r.stream_s, r.elapsed_s, false});
+    backlog.drain(write_sweep);
     if (o.geojson_path || o.kml_path || o.wigle_path) {
       output::MapData md;
       md.observations = drive;
@@ -212,7 +250,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       rd.run.bands = band_names;
       rd.run.facts = {{"database", db.name()},
                       {"clock", clock_mode_name(o.clock)},
-                      {"state", out.learning ? "learning" : "scoring"},
+                      {"state", last_learning ? "learning" : "scoring"},
                       {"sweeps this run", std::to_string(stats.sweeps)},
                       {"open findings", std::to_string(core.findings().open().size())}};
       rd.cells = merged.cells;
@@ -228,8 +266,19 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       }
     }
   }
+  if (backlog.waiting() > 0) backlog.drain(write_sweep);  // one last try, if the backoff delay has passed
+  if (backlog.waiting() > 0)
+    log::warn("monitor: stopped with " + std::to_string(backlog.waiting()) + " sweeps still waiting for " + db.name() +
+              ": not stored");
+  const BacklogStats& bs = backlog.stats();
   emit({{"type", "monitor_stop"},
         {"sweeps", stats.sweeps},
+        {"db_connections_lost", bs.connections_lost},
+        {"db_reconnects", bs.reconnects},
+        {"db_failed_attempts", bs.failed_attempts},
+        {"db_sweeps_dropped", bs.dropped},
+        {"db_sweeps_unwritten", backlog.waiting()},
+        {"db_most_waiting", bs.most_waiting},
         {"abandoned", stats.abandoned},
         {"reopens", stats.reopens},
         {"alerts_reported", stats.alerts_reported},

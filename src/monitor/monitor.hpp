@@ -7,6 +7,8 @@
 // stored), is logged, and the device is reopened after a backoff that doubles from backoff_initial_s up to
 // backoff_max_s and returns to backoff_initial_s after a completed sweep. Only *stop ends the loop (or
 // max_sweeps). The first open at start-up is not retried: a wrong --device is an error.
+// A lost PostgreSQL connection does not end the loop either: the sweep waits in memory (SweepBacklog,
+// sweep_backlog.hpp, at most db_backlog sweeps) and is written after reconnecting with the same backoff.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -19,6 +21,7 @@
 
 #include "src/monitor/monitor_clock.hpp"
 #include "src/monitor/monitor_core.hpp"
+#include "src/monitor/sweep_backlog.hpp"
 #include "src/sweep/scan_session.hpp"
 
 namespace tw::monitor {
@@ -31,6 +34,9 @@ struct MonitorOptions {
   std::int64_t max_sweeps = 0;          // 0: until stopped
   double backoff_initial_s = 1.0;
   double backoff_max_s = 60.0;
+  // Sweeps kept in memory while the database (a PostgreSQL server) is away; the same backoff reconnects it
+  // (sweep_backlog.hpp).
+  std::size_t db_backlog = SweepBacklog::kDefaultCapacity;
   std::optional<std::filesystem::path> report_path;  // written after every sweep
   std::size_t report_history = 2000;    // timeline points and events kept for the report
   // Exports written after every sweep (src/output/map_export.hpp), over the drive: the positioned

@@ -33,14 +33,14 @@ std::optional<std::int64_t> MonitorCore::learning_started_ms() { return meta_int
 
 bool MonitorCore::has_baseline() { return store_.query_int("SELECT count(*) FROM known_cells") > 0; }
 
-std::size_t MonitorCore::learn_normal_cells(std::int64_t sweep_id, const SweepObservations& sweep,
-                                            const std::vector<Alert>& alerts) {
+std::size_t MonitorCore::learn_normal_cells(const FindingTracker& tracker, std::int64_t sweep_id,
+                                            const SweepObservations& sweep, const std::vector<Alert>& alerts) {
   std::set<std::string> alerted;
   for (const auto& a : alerts) alerted.insert(store::cell_key(a.cell));
   std::size_t n = 0;
   for (const auto& c : sweep.cells) {
     const std::string key = store::cell_key(c);
-    if (alerted.count(key) || tracker_.cell_has_open_finding(key)) continue;
+    if (alerted.count(key) || tracker.cell_has_open_finding(key)) continue;
     auto known = store_.known_cell(key, "learned");
     if (!known) {
       known = store::KnownCell{};
@@ -57,11 +57,17 @@ std::size_t MonitorCore::learn_normal_cells(std::int64_t sweep_id, const SweepOb
   return n;
 }
 
+void MonitorCore::reload_findings() {
+  tracker_ = FindingTracker(FindingOptions{options_.clear_after_sweeps, 1e-6}, store_.open_findings());
+}
+
 SweepOutcome MonitorCore::process(const SweepObservations& sweep, const std::string& source) {
   SweepOutcome out;
   out.time_unix_ms = sweep.time_unix_ms;
   out.cells = sweep.cells.size();
-  // Work on a copy of the tracker: the committed state only replaces it once the transaction commits.
+  // Work on a copy of the tracker: it replaces the committed state only once the transaction commits (a
+  // failure anywhere, a lost database connection included, leaves the tracker as it was, so the same sweep
+  // can be processed again).
   FindingTracker tracker = tracker_;
   {
     store::Store::Transaction tx(store_);
@@ -81,25 +87,15 @@ SweepOutcome MonitorCore::process(const SweepObservations& sweep, const std::str
       store::StoreBaselineView baseline(store_);
       out.alerts = score_sweep(sweep, &baseline, options_.scorer);
       for (const auto& a : out.alerts) store_.store_alert(out.sweep_id, store::cell_key(a.cell), a.score, to_json(a)["reasons"]);
-      std::swap(tracker, tracker_);  // learn_normal_cells consults the updated findings
-      try {
-        out.events = tracker_.update(out.sweep_id, sweep.time_unix_ms, sweep, out.alerts);
-        tracker_.persist(store_);
-        out.cells_learned = learn_normal_cells(out.sweep_id, sweep, out.alerts);
-      } catch (...) {
-        std::swap(tracker, tracker_);
-        throw;
-      }
+      out.events = tracker.update(out.sweep_id, sweep.time_unix_ms, sweep, out.alerts);
+      tracker.persist(store_);
+      out.cells_learned = learn_normal_cells(tracker, out.sweep_id, sweep, out.alerts);  // the updated findings
     }
     store_.set_meta(kClockMeta, std::to_string(sweep.time_unix_ms));
     if (options_.in_transaction) options_.in_transaction(store_, out.sweep_id, sweep, out.alerts, source);
-    try {
-      tx.commit();
-    } catch (...) {
-      if (!out.learning) std::swap(tracker, tracker_);
-      throw;
-    }
+    tx.commit();
   }
+  tracker_ = std::move(tracker);
   return out;
 }
 

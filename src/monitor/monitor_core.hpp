@@ -54,6 +54,9 @@ class MonitorCore {
   SweepOutcome process(const SweepObservations& sweep, const std::string& source);
 
   const FindingTracker& findings() const { return tracker_; }
+  // The open findings as the database holds them (after a COMMIT whose outcome was lost with the connection
+  // turned out to have been written).
+  void reload_findings();
   std::optional<std::int64_t> learning_started_ms();
   // True when the database holds a baseline to score against (learned or imported cells).
   bool has_baseline();
@@ -62,7 +65,8 @@ class MonitorCore {
   static constexpr const char* kClockMeta = "monitor.clock_ms";
 
  private:
-  std::size_t learn_normal_cells(std::int64_t sweep_id, const SweepObservations& sweep, const std::vector<Alert>& alerts);
+  std::size_t learn_normal_cells(const FindingTracker& tracker, std::int64_t sweep_id, const SweepObservations& sweep,
+                                 const std::vector<Alert>& alerts);
   store::Store& store_;
   MonitorCoreOptions options_;
   FindingTracker tracker_;

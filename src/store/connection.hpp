@@ -9,9 +9,26 @@
 #include <memory>
 #include <string>
 
+#include "src/core/error.hpp"
+
 struct sqlite3;
 
 namespace tw::store {
+
+// The database server went away under a running process (PostgreSQL only: the connection closed, SQLSTATE
+// class 08 "connection exception", 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now).
+// The server rolls back the open transaction; the caller reconnects (Store::reconnect) and runs the same work
+// again. commit_in_doubt: it happened during COMMIT, whose outcome the client never learned (the server may
+// have committed).
+class ConnectionLost : public RuntimeFailure {
+ public:
+  explicit ConnectionLost(const std::string& what, bool commit_in_doubt = false)
+      : RuntimeFailure(what), commit_in_doubt_(commit_in_doubt) {}
+  bool commit_in_doubt() const { return commit_in_doubt_; }
+
+ private:
+  bool commit_in_doubt_ = false;
+};
 
 enum class Dialect { sqlite, postgresql };
 
@@ -58,6 +75,12 @@ class Connection {
   virtual void set_schema_version(int version) = 0;
   [[noreturn]] virtual void fail(const std::string& what) = 0;
   virtual sqlite3* sqlite_handle() { return nullptr; }
+  // A new session with the same server after ConnectionLost (PostgreSQL; SQLite has nothing to do): the
+  // session's settings applied again, every prepared statement prepared again on the new connection at its
+  // next use. ConnectionLost while the server does not answer or does not accept connections yet (starting
+  // up, shutting down); RuntimeFailure naming the server for a refusal that waiting does not cure
+  // (authentication, no such database).
+  virtual void reconnect() {}
 };
 
 // The ordered migrations of a backend (schema.cpp): entry i brings the schema from version i to i+1.
@@ -65,7 +88,7 @@ const char* migration(Dialect d, int from_version);
 
 std::unique_ptr<Connection> open_sqlite(const std::string& path);
 // A postgresql:// or postgres:// URL (libpq's URI syntax). tw::InputError naming the field for a malformed
-// URL; tw::RuntimeFailure naming the server when it cannot be reached or refuses.
+// URL; tw::RuntimeFailure naming the server when it refuses, ConnectionLost (one) when it does not answer.
 std::unique_ptr<Connection> open_postgresql(const std::string& url);
 
 }  // namespace tw::store

@@ -129,6 +129,13 @@ class Store {
   int schema_version();
   // Applies the migrations up to `version` (at most kSchemaVersion), each in its own transaction.
   void migrate(int version = kSchemaVersion);
+  // After ConnectionLost: a new session with the server (connection.hpp: ConnectionLost while it is away,
+  // RuntimeFailure for a refusal), its schema checked (newer than this code: RuntimeFailure) and migrated.
+  void reconnect();
+  // The id of a completed sweep with exactly this time, sensor and source (after a COMMIT whose outcome was
+  // lost with the connection: was it written?).
+  std::optional<std::int64_t> find_sweep(std::int64_t time_unix_ms, const std::string& sensor_id,
+                                         const std::string& source);
 
   // One transaction for the whole sweep; returns its id. Sweep position: the first cell's lat/lon.
   // A malformed observation (non-finite measurement, identity out of range) is a tw::InputError naming the

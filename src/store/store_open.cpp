@@ -33,14 +33,36 @@ void Store::fail(const std::string& what) {
 
 Store::Store(const std::filesystem::path& path) : Store(open_sqlite(path.string())) {}
 
+namespace {
+void refuse_newer_schema(Store& s, int version) {
+  if (version > Store::kSchemaVersion)
+    throw RuntimeFailure(s.name() + ": database schema version " + std::to_string(version) +
+                         " is newer than this towerwatch knows (" + std::to_string(Store::kSchemaVersion) +
+                         "): use a newer towerwatch");
+}
+}  // namespace
+
 Store::Store(std::unique_ptr<Connection> connection, int migrate_to)
     : conn_(std::move(connection)), path_(conn_->name()) {
-  const int version = schema_version();
-  if (version > kSchemaVersion)
-    throw RuntimeFailure(name() + ": database schema version " + std::to_string(version) +
-                         " is newer than this towerwatch knows (" + std::to_string(kSchemaVersion) +
-                         "): use a newer towerwatch");
+  refuse_newer_schema(*this, schema_version());
   migrate(migrate_to);
+}
+
+void Store::reconnect() {
+  conn_->reconnect();
+  refuse_newer_schema(*this, schema_version());  // the server came back with another database (restored, upgraded)
+  migrate();
+}
+
+std::optional<std::int64_t> Store::find_sweep(std::int64_t time_unix_ms, const std::string& sensor_id,
+                                              const std::string& source) {
+  Stmt s(*this, "SELECT id FROM sweeps WHERE time_unix_ms = ?1 AND sensor_id = ?2 AND source = ?3 AND completed = 1 "
+                "ORDER BY id LIMIT 1");
+  s.bind(1, time_unix_ms);
+  s.bind(2, sensor_id);
+  s.bind(3, source);
+  if (!s.step()) return std::nullopt;
+  return s.col_int(0);
 }
 
 Store::~Store() = default;
@@ -121,7 +143,16 @@ Store::Transaction::~Transaction() {
   }
 }
 void Store::Transaction::commit() {
-  s_.exec(nested_ ? "RELEASE SAVEPOINT tw_nested" : "COMMIT");
+  if (nested_) {
+    s_.exec("RELEASE SAVEPOINT tw_nested");
+  } else {
+    try {
+      s_.exec("COMMIT");
+    } catch (const ConnectionLost& e) {
+      done_ = true;  // nothing to roll back on a closed connection
+      throw ConnectionLost(e.what(), true);  // the server may have committed before the connection went
+    }
+  }
   done_ = true;
 }
 

@@ -218,6 +218,9 @@ class PostgresServer {
   bool running() const { return running_; }
   const std::string& error() const { return error_; }
   std::string url() const { return "postgresql://tw@127.0.0.1:" + std::to_string(port_) + "/postgres"; }
+  int port() const { return port_; }
+  // The cluster's data directory (pg_hba.conf, postgresql.conf); owned by the server's user.
+  const std::filesystem::path& data_dir() const { return data_; }
 
  private:
   static std::filesystem::path find_bin() {
