@@ -100,3 +100,28 @@ TEST(FleetMessage, TopicsAreClassified) {
   EXPECT_EQ(tw::fleet::classify_topic("tw", "tw/s1/cell/x", sensor, kind), TopicKind::other);
   EXPECT_EQ(tw::fleet::classify_topic("tw", "tw2/s1/cell", sensor, kind), TopicKind::other);
 }
+
+TEST(FleetMessage, AnNrCellIsAcceptedWithinTheRangesOf38211And38104) {
+  // What `scan --band NR-n78 --mqtt` publishes for an SSB (dsp/nr/ssb_receiver to_json), with the head.
+  json nr = {{"msg_id", "s1:0123456789abcdef:9"}, {"epoch", "0123456789abcdef"}, {"seq", 9}, {"floor", 3},
+             {"type", "cell"}, {"sensor", "s1"}, {"sweep", 2}, {"time_unix_ms", 1796300000000LL},
+             {"rat", "NR"}, {"gscn", 7880}, {"nr_arfcn", 636576}, {"band", "NR-n78"}, {"pci", 1007}, {"ssb_index", 5},
+             {"mib", {{"cell_barred", false}, {"scs_common_khz", 30}}}, {"rsrp_dbfs", -61.5}, {"sinr_db", 17.0},
+             {"cfo_hz", -300.0}};
+  FleetMessage m;
+  std::string why;
+  ASSERT_TRUE(parse_fleet_message("s1", "cell", nr.dump(), m, why)) << why;
+  EXPECT_EQ(m.cell.rat, "NR");
+  EXPECT_EQ(m.cell.arfcn, 7880);   // the GSCN is the NR observation's channel
+  EXPECT_DOUBLE_EQ(m.cell.power_dbfs, -61.5);
+  auto with = [&](const char* k, json v) {
+    auto j = nr;
+    j[k] = std::move(v);
+    return j;
+  };
+  EXPECT_NE(why_refused(with("pci", 1008)).find("'pci'"), std::string::npos);       // TS 38.211 7.4.2.1
+  EXPECT_NE(why_refused(with("gscn", 26640)).find("'gscn'"), std::string::npos);    // TS 38.104 5.4.3.1
+  EXPECT_NE(why_refused(with("ssb_index", 64)).find("'ssb_index'"), std::string::npos);
+  EXPECT_NE(why_refused(with("mib", json::array())).find("'mib'"), std::string::npos);
+  EXPECT_NE(why_refused(with("rat", "5G")).find("'rat'"), std::string::npos);
+}

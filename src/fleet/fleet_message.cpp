@@ -83,18 +83,29 @@ constexpr std::int64_t kMaxTime = 4102444800000LL;  // 2100-01-01
 void check_cell(FleetMessage& m) {
   const json& b = m.body;
   // Types and ranges of what the store keeps (TS 23.003: MCC/MNC 3 digits, LAC/TAC 16 bits, CI 16 bits in
-  // GSM, the E-UTRAN cell identity 28 bits; BSIC 6 bits, TS 45.002; EARFCN up to 262143, TS 36.101).
+  // GSM, the E-UTRAN cell identity 28 bits; BSIC 6 bits, TS 45.002; EARFCN up to 262143, TS 36.101; NR: PCI
+  // 0..1007, TS 38.211 7.4.2.1; GSCN up to 26639 and NR-ARFCN up to 3279165, TS 38.104 5.4.2.1 / 5.4.3.1;
+  // SSB index below L_max 64, TS 38.213 4.1).
   const std::string rat = str_of(b, "rat", 8);
-  if (rat != "GSM" && rat != "LTE") reject("member 'rat' must be GSM or LTE");
+  if (rat != "GSM" && rat != "LTE" && rat != "NR") reject("member 'rat' must be GSM, LTE or NR");
   if (b.contains("band") && !b["band"].is_null()) str_of(b, "band", 32);
-  opt_int_in(b, rat == "LTE" ? "earfcn" : "arfcn", -1, 262143);
+  if (rat == "NR") {
+    opt_int_in(b, "gscn", 0, 26639);
+    opt_int_in(b, "nr_arfcn", 0, 3279165);
+    opt_int_in(b, "pci", 0, 1007);
+    opt_int_in(b, "ssb_index", 0, 63);
+    if (b.contains("mib") && !b["mib"].is_null() && (!b["mib"].is_object() || b["mib"].size() > 32))
+      reject("member 'mib' is not an object of at most 32 members");
+  } else {
+    opt_int_in(b, rat == "LTE" ? "earfcn" : "arfcn", -1, 262143);
+    opt_int_in(b, "pci", 0, 503);
+  }
   opt_int_in(b, "mcc", 0, 999);
   opt_int_in(b, "lac", 0, 65535);
   opt_int_in(b, "ci", 0, 65535);
   opt_int_in(b, "tac", 0, 65535);
   opt_int_in(b, "cell_identity", 0, 268435455);
   opt_int_in(b, "bsic", 0, 63);
-  opt_int_in(b, "pci", 0, 503);
   if (b.contains("mnc") && !b["mnc"].is_null()) {
     const std::string mnc = str_of(b, "mnc", 3);
     if (mnc.size() < 2 || mnc.find_first_not_of("0123456789") != std::string::npos)
