@@ -7,7 +7,7 @@
 
 namespace tw::ondemand {
 OnDemandLibrary& libgps_library() {
-  static OnDemandLibrary lib("libgps.so.28", "libgps28", "gpsd (--gps)");
+  static OnDemandLibrary lib(TW_SONAME_GPS, TW_PACKAGE_GPS, "gpsd (--gps)");
   return lib;
 }
 }  // namespace tw::ondemand

@@ -7,7 +7,7 @@
 
 namespace tw::ondemand {
 OnDemandLibrary& libpcap_library() {
-  static OnDemandLibrary lib("libpcap.so.0.8", "libpcap0.8", "pcap files (analyze FILE.pcap)");
+  static OnDemandLibrary lib(TW_SONAME_PCAP, TW_PACKAGE_PCAP, "pcap files (analyze FILE.pcap)");
   return lib;
 }
 }  // namespace tw::ondemand

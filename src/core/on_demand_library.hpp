@@ -15,6 +15,7 @@ namespace tw {
 class OnDemandLibrary {
  public:
   // soname: "libpq.so.5"; package: its Debian package ("libpq5"); feature: what needs it, for the message.
+  // The sonames and packages are found at configure time (CMakeLists.txt, tw_on_demand_soname).
   OnDemandLibrary(const char* soname, const char* package, const char* feature)
       : soname_(soname), package_(package), feature_(feature) {}
   OnDemandLibrary(const OnDemandLibrary&) = delete;

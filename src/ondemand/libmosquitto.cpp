@@ -7,7 +7,7 @@
 
 namespace tw::ondemand {
 OnDemandLibrary& libmosquitto_library() {
-  static OnDemandLibrary lib("libmosquitto.so.1", "libmosquitto1", "MQTT (--mqtt, collect)");
+  static OnDemandLibrary lib(TW_SONAME_MOSQUITTO, TW_PACKAGE_MOSQUITTO, "MQTT (--mqtt, collect)");
   return lib;
 }
 }  // namespace tw::ondemand

@@ -7,7 +7,7 @@
 
 namespace tw::ondemand {
 OnDemandLibrary& libpq_library() {
-  static OnDemandLibrary lib("libpq.so.5", "libpq5", "PostgreSQL (a postgresql:// database)");
+  static OnDemandLibrary lib(TW_SONAME_PQ, TW_PACKAGE_PQ, "PostgreSQL (a postgresql:// database)");
   return lib;
 }
 }  // namespace tw::ondemand

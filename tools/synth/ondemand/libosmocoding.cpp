@@ -9,7 +9,7 @@ extern "C" {
 
 namespace {
 tw::OnDemandLibrary& libosmocoding() {
-  static tw::OnDemandLibrary lib("libosmocoding.so.0", "libosmocoding0", "the GSM signal synthesizer");
+  static tw::OnDemandLibrary lib(TW_SONAME_OSMOCODING, TW_PACKAGE_OSMOCODING, "the GSM signal synthesizer");
   return lib;
 }
 }  // namespace
