@@ -76,8 +76,10 @@ void GsmCarrierReceiver::execute(std::span<const cf32> in) {
       process_frame(next_k_);
       ++next_k_;
     }
+    // Still synchronised: the next frame reads from kWindowBefore before its start on (its start no longer
+    // moves: only processing a frame moves the timing), so only that tail is kept; else 2 frames + kNeed.
     std::int64_t keep = end_all - 2 * kSamplesPerFrame - kNeed;
-    if (stats_.synced) keep = std::min(keep, frame_start(next_k_) - kNeed);
+    if (stats_.synced) keep = std::min(frame_start(next_k_) - kWindowBefore, end_all);
     if (keep >= end_before && !(stats_.synced && frame_start(next_k_) + kNeed <= end_all)) {
       buf_.assign(in.begin() + (keep - end_before), in.end());
       buf_first_ = keep;
