@@ -84,8 +84,8 @@ done
 # The libraries loaded on first use (src/core/on_demand_library.hpp) are not ELF NEEDED: the package must
 # depend on the package dpkg says owns each of them, and the binary must not list them.
 for lib in libpq.so libmosquitto.so libgps.so libpcap.so libosmocoding.so; do
-  ldd "$build_dir/towerwatch" | grep -q "^[[:space:]]*$lib" && fail "$lib is linked at start (expected on demand)"
-  path="$(ldconfig -p | awk -v l="$lib" 'index($1, l) == 1 {print $NF; exit}')"
+  ! grep -q "^[[:space:]]*$lib" <<<"$(ldd "$build_dir/towerwatch")" || fail "$lib is linked at start (expected on demand)"
+  path="$(ldconfig -p | awk -v l="$lib" 'index($1, l) == 1 && !p {print $NF; p = 1}')"
   [ -n "$path" ] || fail "ldconfig knows no $lib"
   owner="$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1 || true)"
   [ -n "$owner" ] || fail "no package owns $path"
