@@ -50,6 +50,8 @@ class ChannelSelector {
   std::uint64_t outputs_produced() const { return n_out_; }
   std::size_t taps_per_phase() const { return k_; }
   bool bypassed() const { return bypass_; }
+  // select() hands its input through unchanged (output sample i is input sample i).
+  bool passes_through() const { return bypass_ && cfg_.channel_offset_hz == 0.0; }
 
  private:
   ChannelSelectConfig cfg_;

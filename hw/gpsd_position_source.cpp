@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "hw/ondemand/on_demand_libs.hpp"
 #include "hw/position_source.hpp"
 #include "src/core/log.hpp"
 
@@ -52,6 +53,7 @@ std::optional<Fix> fix_of_tpv(const gps_data_t& d, const char* message) {
 
 GpsdPositionSource::GpsdPositionSource(GpsdOptions options)
     : o_(std::move(options)), history_(o_.max_age_ms) {
+  ondemand::require_libgps();   // loaded here, on the caller's thread: a missing libgps is a clear error
   thread_ = std::thread([this] { run(); });
 }
 

@@ -2,6 +2,7 @@
 #include "hw/iq_file_source.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
@@ -319,8 +320,28 @@ bool all_finite(const cf32* p, std::size_t n) {
 }
 }  // namespace
 
+void IqFileSource::check_finite(cf32* p, std::size_t n, std::uint64_t first_sample) {
+  if (format_ != SampleFormat::cf32 || all_finite(p, n)) return;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(p[i].real()) || !std::isfinite(p[i].imag())) {
+      if (non_finite_ == 0)
+        log::warn_once("IQ file " + in_quotes(data_path_) + ": NaN/Inf samples replaced by 0 (first at sample " +
+                       std::to_string(first_sample + i) + ")");
+      ++non_finite_;
+      p[i] = cf32(0.0f, 0.0f);
+    }
+  }
+}
+
 std::size_t IqFileSource::fill(cf32* out, std::size_t n) {
   const std::size_t bps = bytes_per_sample(format_);
+  if (seek_before_read_) {
+    const std::uint64_t at = data_begin_ + delivered_ * bps;
+    if (at > static_cast<std::uint64_t>(std::numeric_limits<off_t>::max()) ||
+        fseeko(file_.get(), static_cast<off_t>(at), SEEK_SET) != 0)
+      throw RuntimeFailure("cannot seek to byte " + std::to_string(at) + " of IQ file " + in_quotes(data_path_));
+    seek_before_read_ = false;
+  }
   const bool direct = raw_.empty();   // cf32 on a little-endian host: read straight into the caller's buffer
   std::size_t done = 0;
   while (done < n) {
@@ -329,18 +350,7 @@ std::size_t IqFileSource::fill(cf32* out, std::size_t n) {
     const std::size_t got_bytes = std::fread(dst, 1, want * bps, file_.get());
     const std::size_t got = got_bytes / bps;
     if (!direct) convert_to_cf32(format_, raw_.data(), got, out + done);
-    if (format_ == SampleFormat::cf32 && !all_finite(out + done, got)) {
-      cf32* p = out + done;
-      for (std::size_t i = 0; i < got; ++i) {
-        if (!std::isfinite(p[i].real()) || !std::isfinite(p[i].imag())) {
-          if (non_finite_ == 0)
-            log::warn_once("IQ file " + in_quotes(data_path_) + ": NaN/Inf samples replaced by 0 (first at sample " +
-                      std::to_string(delivered_ + done + i) + ")");
-          ++non_finite_;
-          p[i] = cf32(0.0f, 0.0f);
-        }
-      }
-    }
+    check_finite(out + done, got, delivered_ + done);
     done += got;
     if (got < want) {
       if (std::ferror(file_.get()))
@@ -361,6 +371,50 @@ ReadResult IqFileSource::read(std::span<cf32> out) {
   const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), left));
   if (n > 0) r.count = fill(out.data(), n);
   delivered_ += r.count;
+  r.end_of_stream = delivered_ >= total_samples_;
+  return r;
+}
+
+ReadResult IqFileSource::read_sparse(std::span<cf32> out, std::span<const SampleRange> wanted) {
+  ReadResult r;
+  r.first_sample = delivered_;
+  const std::uint64_t left = total_samples_ - delivered_;
+  const std::size_t bps = bytes_per_sample(format_);
+  const bool direct = raw_.empty();
+  const int fd = fileno(file_.get());
+  std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), left));
+  for (const SampleRange& w : wanted) {
+    const std::size_t lo = std::min(w.first, n), hi = std::min(w.last, n);
+    for (std::size_t at = lo; at < hi;) {
+      const std::size_t want = std::min(hi - at, kChunkSamples);
+      std::uint8_t* dst = direct ? reinterpret_cast<std::uint8_t*>(out.data() + at) : raw_.data();
+      const std::uint64_t offset = data_begin_ + (delivered_ + at) * bps;
+      std::size_t got_bytes = 0;
+      while (got_bytes < want * bps) {
+        const ssize_t g = pread(fd, dst + got_bytes, want * bps - got_bytes, static_cast<off_t>(offset + got_bytes));
+        if (g < 0 && errno == EINTR) continue;
+        if (g < 0) throw RuntimeFailure("read error in IQ file " + in_quotes(data_path_) + ": " + std::strerror(errno));
+        if (g == 0) break;
+        got_bytes += static_cast<std::size_t>(g);
+      }
+      if (got_bytes < want * bps) {   // as fill(): the stream ends where the file now ends
+        const std::size_t got = got_bytes / bps;
+        if (!direct) convert_to_cf32(format_, raw_.data(), got, out.data() + at);
+        check_finite(out.data() + at, got, delivered_ + at);
+        n = at + got;
+        log::warn("IQ file " + in_quotes(data_path_) + " ended early (it shrank while being read): " +
+                  std::to_string(delivered_ + n) + " samples instead of " + std::to_string(total_samples_));
+        total_samples_ = delivered_ + n;
+        break;
+      }
+      if (!direct) convert_to_cf32(format_, raw_.data(), want, out.data() + at);
+      check_finite(out.data() + at, want, delivered_ + at);
+      at += want;
+    }
+  }
+  seek_before_read_ = true;
+  r.count = n;
+  delivered_ += n;
   r.end_of_stream = delivered_ >= total_samples_;
   return r;
 }

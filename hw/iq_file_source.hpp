@@ -72,6 +72,9 @@ class IqFileSource final : public IqSource {
 
   const StreamInfo& info() const override { return info_; }
   ReadResult read(std::span<cf32> out) override;
+  // Reads only the wanted ranges (one pread each, converted and NaN-checked like read()); the rest of `out`
+  // is left as it was, and NaN/Inf samples there are neither replaced nor counted.
+  ReadResult read_sparse(std::span<cf32> out, std::span<const SampleRange> wanted) override;
   void retune(double center_freq_hz) override;   // throws InputError("cannot retune a file")
   const GapStats& gap_stats() const override { return gaps_; }
   std::uint64_t sample_counter() const override { return delivered_; }
@@ -85,6 +88,7 @@ class IqFileSource final : public IqSource {
 
  private:
   std::size_t fill(cf32* out, std::size_t n);
+  void check_finite(cf32* p, std::size_t n, std::uint64_t first_sample);
 
   StreamInfo info_;
   GapStats gaps_;
@@ -97,6 +101,7 @@ class IqFileSource final : public IqSource {
   std::uint64_t delivered_ = 0;
   std::uint64_t non_finite_ = 0;
   std::vector<std::uint8_t> raw_;   // reusable read buffer (integer formats)
+  bool seek_before_read_ = false;   // read_sparse moved on without moving the stdio stream
 };
 
 std::unique_ptr<IqFileSource> open_iq_file_source(const IqFileOptions& options);

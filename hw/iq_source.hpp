@@ -39,6 +39,11 @@ struct GapStats {
   std::uint64_t timeouts = 0;        // reads that returned nothing in time (device sources)
 };
 
+// Samples [first, last) of a block, numbered from the block's first sample.
+struct SampleRange {
+  std::size_t first = 0, last = 0;
+};
+
 class IqSource {
  public:
   virtual ~IqSource() = default;
@@ -47,6 +52,14 @@ class IqSource {
   // Fill up to out.size() samples. Blocks until data is there, the stream ends, or (devices) a timeout;
   // a timeout returns count 0 without end_of_stream. Throws tw::RuntimeFailure if the device vanished.
   virtual ReadResult read(std::span<cf32> out) = 0;
+
+  // read() for a caller that looks only at the samples `wanted` of the block (sorted, disjoint ranges within
+  // out): the other samples of `out` may be left as they were. The stream advances as with read(). Files read
+  // only the wanted ranges from disk (hw/iq_file_source.hpp); the default reads everything.
+  virtual ReadResult read_sparse(std::span<cf32> out, std::span<const SampleRange> wanted) {
+    (void)wanted;
+    return read(out);
+  }
 
   // Retune for sweeps. Sources that cannot retune (files) throw tw::InputError.
   virtual void retune(double center_freq_hz) = 0;

@@ -35,9 +35,15 @@ void soapy_log_handler(const SoapySDRLogLevel level, const char* message) {
     log::debug(text);
 }
 
+void (*first_use_hook)() = nullptr;
+
+// Every use of SoapySDR starts here: the CLI's hook (where the simulated radio's module is) runs once first.
 void ensure_soapy_logging() {
   static std::once_flag once;
-  std::call_once(once, [] { SoapySDR::registerLogHandler(&soapy_log_handler); });
+  std::call_once(once, [] {
+    if (first_use_hook) first_use_hook();
+    SoapySDR::registerLogHandler(&soapy_log_handler);
+  });
 }
 
 std::string fmt(double v) {
@@ -91,6 +97,8 @@ std::string no_device_message(const std::string& args) {
 }
 
 }  // namespace
+
+void set_soapy_first_use_hook(void (*hook)()) { first_use_hook = hook; }
 
 std::vector<std::string> soapy_drivers() {
   ensure_soapy_logging();

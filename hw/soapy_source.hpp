@@ -108,4 +108,8 @@ std::vector<std::string> list_soapy_devices();
 // Names of the SoapySDR drivers whose modules are loaded (no device probing).
 std::vector<std::string> soapy_drivers();
 
+// A function run once before SoapySDR is first used (by the functions above): the CLI points SoapySDR at the
+// simulated radio's module there, so that commands which never open a device do not load it.
+void set_soapy_first_use_hook(void (*hook)());
+
 }  // namespace tw

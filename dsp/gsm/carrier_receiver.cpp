@@ -4,13 +4,11 @@
 #include <cmath>
 
 #include "dsp/channel_select.hpp"
+#include "dsp/gsm/gsm0503_decode.hpp"
 #include "dsp/gsm/sch.hpp"
 #include "dsp/gsm/ts0_blocks.hpp"
 #include "src/core/error.hpp"
 
-extern "C" {
-#include <osmocom/coding/gsm0503_coding.h>
-}
 
 namespace tw::gsm {
 
@@ -78,8 +76,10 @@ void GsmCarrierReceiver::execute(std::span<const cf32> in) {
       process_frame(next_k_);
       ++next_k_;
     }
+    // Still synchronised: the next frame reads from kWindowBefore before its start on (its start no longer
+    // moves: only processing a frame moves the timing), so only that tail is kept; else 2 frames + kNeed.
     std::int64_t keep = end_all - 2 * kSamplesPerFrame - kNeed;
-    if (stats_.synced) keep = std::min(keep, frame_start(next_k_) - kNeed);
+    if (stats_.synced) keep = std::min(frame_start(next_k_) - kWindowBefore, end_all);
     if (keep >= end_before && !(stats_.synced && frame_start(next_k_) + kNeed <= end_all)) {
       buf_.assign(in.begin() + (keep - end_before), in.end());
       buf_first_ = keep;
@@ -170,6 +170,28 @@ void GsmCarrierReceiver::try_candidates() {
   }
 }
 
+bool GsmCarrierReceiver::needed_ranges(std::int64_t from, std::int64_t to,
+                                       std::vector<std::pair<std::int64_t, std::int64_t>>& out) const {
+  if (!stats_.synced || !cands_.empty() || from != buf_end() || to - from < kDirectMin) return false;
+  // A processed frame moves the timing reference by at most half the tracking search plus the refinement
+  // (SCH: 0.5 * (kTrackSearch + 2); a block: a quarter of that): frame next_k_ + j starts within
+  // kDriftPerFrame * j samples of where it is predicted now. The rest of the margin is rounding slack.
+  constexpr std::int64_t kDriftPerFrame = (kTrackSearch + 2 + 1) / 2;
+  for (std::int64_t j = 0;; ++j) {
+    const std::int64_t k = next_k_ + j;
+    const std::int64_t margin = kDriftPerFrame * (j + 1) + 8;
+    const std::int64_t start = frame_start(k);
+    const std::int64_t lo = std::max(from, start - kWindowBefore - margin);
+    const std::int64_t hi = std::min(to, start + kNeed + margin);
+    if (start - kWindowBefore - margin >= to) break;
+    const auto fn = static_cast<std::uint32_t>((ref_fn_ + static_cast<std::uint64_t>(k)) % kHyperframe);
+    if (hi <= lo || ts0_position(fn).kind == Ts0FrameKind::idle) continue;   // an idle frame reads nothing
+    if (!out.empty() && lo <= out.back().second) out.back().second = std::max(out.back().second, hi);
+    else out.emplace_back(lo, hi);
+  }
+  return true;
+}
+
 void GsmCarrierReceiver::process_frames() {
   while (stats_.synced && frame_start(next_k_) + kNeed <= view_end()) {
     process_frame(next_k_);
@@ -230,10 +252,9 @@ void GsmCarrierReceiver::process_frame(std::int64_t k) {
   if (++blk_count_ < 4) return;
   ++stats_.blocks_tried;
   DecodedBlock b;
-  int n_err = 0, n_bits = 0;
-  const int rc = gsm0503_xcch_decode(b.octets.data(), blk_soft_.data(), &n_err, &n_bits);
+  const bool ok = xcch_decode(b.octets.data(), blk_soft_.data());
   blk_first_ = -1;
-  if (rc != 0) return;
+  if (!ok) return;
   ++stats_.blocks_decoded;
   b.fn = blk_fn_;
   b.tn = 0;

@@ -1,7 +1,7 @@
 // One GSM carrier, from baseband samples at the working rate (4 samples/symbol, centred on the carrier
 // within the receiver's frequency error) to CRC-valid 23-octet blocks of TS0 (BCCH/CCCH):
 //   FcchDetector (wide search) -> SCH one frame later (BSIC, FN; 45.002 clause 3.3.2.2) -> synchronised:
-//   every TS0 burst demodulated (LS channel + soft MLSE), four bursts per block to gsm0503_xcch_decode,
+//   every TS0 burst demodulated (LS channel + soft MLSE), four bursts per block to xcch_decode (45.003 4.1),
 //   SCH re-read at frames 1,11,21,31,41 to keep timing, the FCCH bursts measured where the multiframe puts
 //   them to keep the frequency (the wide FCCH search runs only while not synchronised). Sync is lost after
 //   `sch_failures_to_lose_sync` SCH failures in a row; then the search starts again.
@@ -62,6 +62,14 @@ class GsmCarrierReceiver {
 
   void execute(std::span<const cf32> in);
   void reset();
+
+  // Which of the samples [from, to) the next execute() reads when given exactly them: sorted, disjoint
+  // half-open ranges of sample numbers appended to `out`. Only while synchronised (then only the TS0 windows
+  // of the coming frames are read, each widened by the most its timing can move before it is reached) and for
+  // a block read in place; false when every sample is needed. The other samples of the block may hold
+  // anything: blocks, events and statistics are the same (tests/test_gsm_sparse_read.cpp). A file reader uses
+  // it to read only what is needed (src/pipeline/gsm_analysis.cpp).
+  bool needed_ranges(std::int64_t from, std::int64_t to, std::vector<std::pair<std::int64_t, std::int64_t>>& out) const;
   const CarrierStats& stats() const { return stats_; }
 
  private:

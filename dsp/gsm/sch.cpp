@@ -2,9 +2,7 @@
 
 #include <algorithm>
 
-extern "C" {
-#include <osmocom/coding/gsm0503_coding.h>
-}
+#include "dsp/gsm/gsm0503_decode.hpp"
 
 namespace tw::gsm {
 
@@ -40,11 +38,11 @@ std::optional<SchInfo> unpack_sb_info(std::span<const std::uint8_t, 4> sb) {
 }
 
 std::optional<SchInfo> decode_sch_burst(std::span<const std::int8_t, 148> soft) {
-  sbit_t coded[78];
+  std::int8_t coded[78];
   std::copy(soft.begin() + 3, soft.begin() + 42, coded);
   std::copy(soft.begin() + 106, soft.begin() + 145, coded + 39);
   std::uint8_t sb[4] = {0, 0, 0, 0};
-  if (gsm0503_sch_decode(sb, coded) != 0) return std::nullopt;
+  if (!sch_decode(sb, coded)) return std::nullopt;
   return unpack_sb_info(std::span<const std::uint8_t, 4>(sb, 4));
 }
 

@@ -24,7 +24,7 @@ std::array<std::uint8_t, 4> pack_sb_info(int bsic, std::uint32_t fn);
 std::optional<SchInfo> unpack_sb_info(std::span<const std::uint8_t, 4> sb);
 
 // Decodes the 78 coded bits of an SCH burst (burst bits 3..41 and 106..144 of `soft`, osmocom sbit_t)
-// with gsm0503_sch_decode. nullopt on CRC failure or out-of-range fields.
+// with sch_decode (dsp/gsm/gsm0503_decode.hpp, libosmocoding's gsm0503_sch_decode bit for bit). nullopt on CRC failure or out-of-range fields.
 std::optional<SchInfo> decode_sch_burst(std::span<const std::int8_t, 148> soft);
 
 }  // namespace tw::gsm

@@ -11,6 +11,7 @@
 
 #include <SoapySDR/Modules.hpp>
 
+#include "hw/soapy_source.hpp"
 #include "src/cli/command.hpp"
 #include "src/core/error.hpp"
 
@@ -26,7 +27,8 @@ void usage(FILE* to) {
 // The simulated radio is a SoapySDR module. In the build tree it is in soapy-modules beside this binary;
 // installed, in <prefix>/TW_SOAPY_MODULE_SUBDIR (packaging/CMakeLists.txt), which for the prefixes /usr (the
 // .deb) and /usr/local is a directory SoapySDR searches anyway. Under any other prefix that directory is
-// added here. Nothing is changed when the user set SOAPY_SDR_PLUGIN_PATH.
+// added here. Nothing is changed when the user set SOAPY_SDR_PLUGIN_PATH. Run before SoapySDR's first use
+// (set_soapy_first_use_hook), not at start: `analyze`, `synth` or `--help` never load the module.
 void point_soapy_at_sim_module() {
   if (std::getenv("SOAPY_SDR_PLUGIN_PATH")) return;
   std::error_code ec;
@@ -53,7 +55,7 @@ void point_soapy_at_sim_module() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  point_soapy_at_sim_module();
+  tw::set_soapy_first_use_hook(&point_soapy_at_sim_module);
   if (argc < 2) {
     usage(stderr);
     return 2;

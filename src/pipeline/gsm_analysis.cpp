@@ -104,9 +104,14 @@ GsmAnalysisResult run_gsm_analysis(IqSource& source, const GsmAnalysisOptions& o
                                   ? static_cast<std::uint64_t>(std::llround(*options.max_seconds * info.sample_rate_hz))
                                   : UINT64_MAX;
   std::vector<cf32> buf(1 << 16);
+  std::vector<SampleRange> wanted;
   while (result.samples < limit) {
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), limit - result.samples));
-    const ReadResult r = source.read(std::span<cf32>(buf.data(), want));
+    // Once the receivers need only some samples of the block (synchronised, the TS0 windows), only those are
+    // read (a file skips the rest on disk); the blocks decoded are the same.
+    wanted.clear();
+    const std::span<cf32> block(buf.data(), want);
+    const ReadResult r = pipeline.needed_ranges(want, wanted) ? source.read_sparse(block, wanted) : source.read(block);
     if (r.gap) {
       // Samples were lost: the receivers lose timing; they search again (the counter says how many).
       ++result.gaps;

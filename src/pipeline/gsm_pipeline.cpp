@@ -359,7 +359,29 @@ void GsmPipeline::feed(std::span<const cf32> in) {
   for (Lane* lane : active_) deliver(*lane);
 }
 
+bool GsmPipeline::needed_ranges(std::size_t n, std::vector<SampleRange>& out) const {
+  if (!started_ || wideband_ || active_.empty()) return false;
+  const auto from = static_cast<std::int64_t>(samples_in_);
+  std::vector<std::pair<std::int64_t, std::int64_t>> all, lane_ranges;
+  for (const Lane* lane : active_) {
+    // Receiver sample i is input sample i only when the selector passes the input through.
+    if (lane->pfb_row >= 0 || !lane->select.passes_through()) return false;
+    lane_ranges.clear();
+    if (!lane->rx.needed_ranges(from, from + static_cast<std::int64_t>(n), lane_ranges)) return false;
+    all.insert(all.end(), lane_ranges.begin(), lane_ranges.end());
+  }
+  std::sort(all.begin(), all.end());
+  const std::size_t first = out.size();
+  for (const auto& [lo, hi] : all) {
+    const SampleRange r{static_cast<std::size_t>(lo - from), static_cast<std::size_t>(hi - from)};
+    if (out.size() > first && r.first <= out.back().last) out.back().last = std::max(out.back().last, r.last);
+    else out.push_back(r);
+  }
+  return true;
+}
+
 void GsmPipeline::execute(std::span<const cf32> in) {
+  samples_in_ += in.size();
   if (started_) {
     feed(in);
     return;

@@ -65,6 +65,11 @@ class GsmPipeline {
   void on_sync(std::function<void(const GsmChannelSync&)> f) { on_sync_ = std::move(f); }
 
   void execute(std::span<const cf32> in);
+  // Which samples of the next execute() block of n samples it reads (numbered from the block's start; sorted,
+  // disjoint ranges appended to `out`); false when it needs all of them. Only when every receiver takes the
+  // input as it is (a capture at the working rate centred on its one carrier: no filter, no filterbank) and
+  // is synchronised: then only the TS0 windows (GsmCarrierReceiver::needed_ranges).
+  bool needed_ranges(std::size_t n, std::vector<SampleRange>& out) const;
   // End of the stream: runs the census on what was buffered if the stream was shorter than the census.
   void finish();
 
@@ -96,6 +101,7 @@ class GsmPipeline {
   unsigned threads_ = 1;
   std::vector<cf32> census_buf_;
   std::size_t census_samples_ = 0;
+  std::uint64_t samples_in_ = 0;               // input samples given to execute()
   bool started_ = false;
   std::function<void(const GsmChannelBlock&)> on_block_;
   std::function<void(const GsmChannelSync&)> on_sync_;

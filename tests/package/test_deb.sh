@@ -2,7 +2,9 @@
 # The Debian package, installed as a user would (issue 21). Run by `tools/bootstrap.sh test` after ctest:
 #   tests/package/test_deb.sh [BUILD_DIR]
 # Builds the .deb from the already-built tree (cpack -G DEB), installs it with apt-get, then checks:
-#   - the package's Depends come from the linked libraries (dpkg-shlibdeps) and name libsoapysdr;
+#   - the package's Depends come from the linked libraries (dpkg-shlibdeps) and name libsoapysdr, and name
+#     the packages of the libraries towerwatch loads on first use (libpq, libmosquitto, libgps, libpcap,
+#     libosmocoding);
 #   - the simulated radio is in SoapySDR's own module directory (asked from pkg-config and SoapySDR's
 #     Version.h, not from our CMake), and the installed `towerwatch demo` with an empty environment finds it
 #     and ends in the alert on the scene's rogue cell (the synthesizer's truth file names it);
@@ -79,6 +81,17 @@ for lib in $needed; do
     fail "$lib ($owner) is linked but not in Depends: $depends"
 done
 [[ "$depends" == *libsoapysdr* ]] || fail "Depends lacks libsoapysdr: $depends"
+# The libraries loaded on first use (src/core/on_demand_library.hpp) are not ELF NEEDED: the package must
+# depend on the package dpkg says owns each of them, and the binary must not list them.
+for lib in libpq.so libmosquitto.so libgps.so libpcap.so libosmocoding.so; do
+  ! grep -q "^[[:space:]]*$lib" <<<"$(ldd "$build_dir/towerwatch")" || fail "$lib is linked at start (expected on demand)"
+  path="$(ldconfig -p | awk -v l="$lib" 'index($1, l) == 1 && !p {print $NF; p = 1}')"
+  [ -n "$path" ] || fail "ldconfig knows no $lib"
+  owner="$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1 || true)"
+  [ -n "$owner" ] || fail "no package owns $path"
+  [[ ", $depends," == *", $owner "* || ", $depends," == *", $owner,"* ]] ||
+    fail "$lib ($owner, loaded on demand) is not in Depends: $depends"
+done
 
 # SoapySDR's own module directory: its libdir (pkg-config) and ABI version (Version.h).
 soapy_libdir="$(pkg-config --variable=libdir SoapySDR)"
