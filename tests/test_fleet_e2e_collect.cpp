@@ -15,7 +15,7 @@
 
 #include "src/fleet/mqtt_client.hpp"
 #include "src/fleet/mqtt_url.hpp"
-#include "src/fleet/pg_store.hpp"
+#include "src/fleet/fleet_store.hpp"
 #include "src/store/store.hpp"
 #include "support/fleet_servers.hpp"
 #include "support/test_support.hpp"
@@ -131,7 +131,7 @@ std::map<std::pair<std::string, std::int64_t>, std::string> committed(const std:
   }
   return out;
 }
-std::map<std::pair<std::string, std::int64_t>, std::string> in_postgres(tw::fleet::PgFleetStore& pg) {
+std::map<std::pair<std::string, std::int64_t>, std::string> in_postgres(tw::fleet::FleetStore& pg) {
   std::map<std::pair<std::string, std::int64_t>, std::string> out;
   for (const auto& r : pg.query("SELECT s.sensor_id, s.sensor_sweep, string_agg(o.arfcn::text || ',', '' ORDER BY o.arfcn) "
                                 "FROM sweeps s LEFT JOIN observations o ON o.sweep_id = s.id GROUP BY 1, 2"))
@@ -224,7 +224,7 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
 
   // Flush rounds (census: no cells, a sweep record each) until PostgreSQL holds what every sensor committed:
   // what the killed collector acknowledged without storing is sent again after 2 s unconfirmed.
-  tw::fleet::PgFleetStore pg(pg_server.url());
+  tw::fleet::FleetStore pg(pg_server.url());
   auto want = committed(sensors);
   for (int attempt = 0; attempt < 4 && in_postgres(pg) != committed(sensors); ++attempt) {
     std::this_thread::sleep_for(std::chrono::seconds(3));
@@ -328,9 +328,9 @@ std::string placed_scene(bool rogue, std::string& rogue_key) {
   return scene.dump();
 }
 
-std::int64_t wait_for_sweeps(tw::fleet::PgFleetStore& pg, std::int64_t want) {
+std::int64_t wait_for_sweeps(tw::fleet::FleetStore& pg, std::int64_t want) {
   std::int64_t have = 0;
-  for (int i = 0; i < 120 && (have = pg.query_int("SELECT count(*) FROM sweeps WHERE completed")) < want; ++i)
+  for (int i = 0; i < 120 && (have = pg.query_int("SELECT count(*) FROM sweeps WHERE completed = 1")) < want; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   return have;
 }
@@ -390,7 +390,7 @@ TEST(FleetE2e, TwentySensorsAtTheirPlacesTheCollectorNamesTheRogueNearOneGroupAn
   collector.start({"--learn", "86400"});
   ASSERT_FALSE(collector.lines().empty()) << collector.err();
   round("quiet.json", all);
-  tw::fleet::PgFleetStore pg(pg_server.url());
+  tw::fleet::FleetStore pg(pg_server.url());
   ASSERT_EQ(wait_for_sweeps(pg, 20), 20);
   std::this_thread::sleep_for(std::chrono::seconds(3));   // the fleet rules' last run
   collector.stop(SIGTERM);
@@ -421,7 +421,7 @@ TEST(FleetE2e, TwentySensorsAtTheirPlacesTheCollectorNamesTheRogueNearOneGroupAn
   EXPECT_TRUE(rules.count("FL2")) << "FL2 (lone cell) did not flag the rogue";
   EXPECT_TRUE(rules.count("FLB")) << "scoring against the fleet baseline did not flag the rogue";
   EXPECT_TRUE(rules.count("FL4")) << "FL4 (transient) did not flag the rogue";
-  for (const auto& r : pg.query("SELECT rule, cell_key, body->>'detail' FROM fleet_alerts WHERE cell_key <> $1", {rogue_key}))
+  for (const auto& r : pg.query("SELECT rule, cell_key, body::json->>'detail' FROM fleet_alerts WHERE cell_key <> $1", {rogue_key}))
     ADD_FAILURE() << r[0] << " flagged a legitimate cell " << r[1] << ": " << r[2];
   // Explained: every stored fleet alert has a detail, and FLB carries the scorer's reasons.
   for (const auto& r : pg.query("SELECT body::text FROM fleet_alerts")) {

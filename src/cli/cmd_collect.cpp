@@ -81,10 +81,10 @@ int run_collect(const std::vector<std::string>& argv) {
       log::info("collect: " + e.dump());
   };
   auto rules = std::make_shared<fleet::FleetRuleRunner>(static_cast<std::int64_t>(window_s * 1000));
-  o.after_batch = [rules](fleet::PgFleetStore& db, std::int64_t now_ms) { return rules->run(db, now_ms); };
+  o.after_batch = [rules](fleet::FleetStore& db, std::int64_t now_ms) { return rules->run(db, now_ms); };
   auto scorer = std::make_shared<fleet::FleetSweepScorer>(static_cast<std::int64_t>(learn_s * 1000),
                                                           static_cast<std::int64_t>(window_s * 1000));
-  o.on_sweeps = [scorer](fleet::PgFleetStore& db, std::int64_t now_ms, const std::vector<fleet::SweepRef>& done) {
+  o.on_sweeps = [scorer](fleet::FleetStore& db, std::int64_t now_ms, const std::vector<fleet::SweepRef>& done) {
     return scorer->score(db, done, now_ms);
   };
   g_collect_stop.store(false);

@@ -95,6 +95,7 @@ class PgCursor final : public Cursor {
   std::string col_text(int c) const override {
     return std::string(PQgetvalue(res_, row_, c), static_cast<std::size_t>(PQgetlength(res_, row_, c)));
   }
+  int columns() const override { return res_ ? PQnfields(res_) : 0; }
   std::int64_t changes() const override {
     const char* n = res_ ? PQcmdTuples(res_) : "";
     return *n ? std::atoll(n) : 0;

@@ -18,7 +18,7 @@
 #include "src/fleet/fleet_rules.hpp"
 #include "src/fleet/fleet_scoring.hpp"
 #include "src/fleet/mqtt_client.hpp"
-#include "src/fleet/pg_store.hpp"
+#include "src/fleet/fleet_store.hpp"
 #include "src/scorer/score_records.hpp"
 #include "tests/support/fleet_servers.hpp"
 
@@ -59,7 +59,7 @@ void BM_CollectorIngest(benchmark::State& state) {
     o.rate_per_s = 1e6;
     o.burst = 1e7;
     o.summary_every_s = 1e9;
-    { tw::fleet::PgFleetStore schema(o.db); }   // migrations outside the timing
+    { tw::fleet::FleetStore schema(o.db); }   // migrations outside the timing
     {  // the collector's session exists before the traffic (the broker queues for it)
       tw::fleet::MqttClientOptions mo;
       mo.client_id = o.client_id;
@@ -102,16 +102,16 @@ void BM_CollectorIngest(benchmark::State& state) {
     std::int64_t stored = 0;
     tw::fleet::FleetRuleRunner rules(600000);
     tw::fleet::FleetSweepScorer scorer(0, 600000);
-    o.after_batch = [&](tw::fleet::PgFleetStore& db, std::int64_t now) {
+    o.after_batch = [&](tw::fleet::FleetStore& db, std::int64_t now) {
       return analysis ? rules.run(db, now) : std::vector<json>{};
     };
     if (analysis)
-      o.on_sweeps = [&](tw::fleet::PgFleetStore& db, std::int64_t now, const std::vector<tw::fleet::SweepRef>& done) {
+      o.on_sweeps = [&](tw::fleet::FleetStore& db, std::int64_t now, const std::vector<tw::fleet::SweepRef>& done) {
         return scorer.score(db, done, now);
       };
     o.emit = [&](const json&) {};
     std::thread watcher([&] {
-      tw::fleet::PgFleetStore db(o.db);
+      tw::fleet::FleetStore db(o.db);
       const std::int64_t want = static_cast<std::int64_t>(sensors) * sweeps_per_sensor * kCells;
       while ((stored = db.query_int("SELECT count(*) FROM observations")) < want)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
