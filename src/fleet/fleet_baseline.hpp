@@ -10,6 +10,7 @@
 // its sensor (S2). What it does not answer: a band's learned noise floor (J1: sensors do not publish their
 // band floors) and an earlier drive's transmitter position (S4: the fleet rule FL3 compares positions).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -43,8 +44,8 @@ class FleetBaselineView : public store::StoreBaselineView {
   OperatorPlan operator_plan_of(const std::string& rat, int mcc, const std::string& mnc,
                                 const std::string& band) const override;
   std::vector<std::pair<int, std::string>> operators() const override;
-  // The sensor's sweeps before this one that heard the cell (its CGI on its channel), from the first of them
-  // on those with any cell of its band (fleet_cell_history, fleet_band_sweeps).
+  // The sensor's sweeps before this batch that heard the cell (its CGI on its channel), from the first of them
+  // on those with any cell of its band (fleet_cell_history, fleet_band_sweeps; one query per sensor).
   std::optional<CellHistory> cell_history(const CellObservation& cell, std::int64_t before_unix_ms) const override;
   std::optional<EstimatedPosition> earlier_position_estimate(const CellObservation&, std::int64_t) const override {
     return std::nullopt;
@@ -56,16 +57,40 @@ class FleetBaselineView : public store::StoreBaselineView {
  private:
   FleetBaselineCache* cache_;
   std::int64_t now_ms_;
-  // One sweep's rules ask for the same cell several times: answered once per view.
+  // The rules ask for the same cell several times, and the sweeps of one batch for the same cells: answered
+  // once per view (one view per batch: its sweeps are scored against the baseline as it was before the batch).
   mutable std::map<std::string, std::optional<KnownCell>> cells_;
   mutable std::map<std::pair<std::string, int>, std::vector<KnownCell>> channels_;
+  struct SensorHistory {
+    std::map<std::string, std::int64_t> band_sweeps;   // band -> sweeps
+    std::map<std::string, std::array<std::int64_t, 3>> cells;   // cell key -> sweeps_seen, first_seen_ms, band_sweeps_before
+  };
+  mutable std::map<std::string, SensorHistory> history_;
 };
 
-// Folds one completed sweep of a sensor into the fleet baseline, inside the caller's transaction: its
+// The learned known cells the collector wrote (it is the fleet baseline's only writer), kept between batches
+// so that folding a sweep does not read its cells back; forgotten after ttl_ms (a `baseline learn
+// --rebuild` or import meanwhile is then seen) and whenever a transaction that wrote them failed.
+struct LearnedCellCache {
+  std::int64_t ttl_ms = 60000;
+  std::int64_t filled_ms = 0;
+  std::map<std::string, store::KnownCell> cells;
+};
+
+// One completed sweep to fold: its store id, observations, and the store cell keys not to learn.
+struct FleetFold {
+  std::int64_t sweep_id = 0;
+  const SweepObservations* sweep = nullptr;
+  std::set<std::string> not_learned;
+};
+
+// Folds completed sweeps (in order) into the fleet baseline, inside the caller's transaction: each sensor's
 // history summaries always, and every observation into the learned known cells except those whose store
-// cell key is in `not_learned` (cells that alerted: an alerting cell never becomes the norm). Moves the
-// baseline's watermark (meta learned_through_sweep) past the sweep. Returns the observations folded.
-std::size_t fold_fleet_sweep(store::Store& store, std::int64_t sweep_id, const SweepObservations& sweep,
-                             const std::set<std::string>& not_learned);
+// cell key is in its `not_learned` (cells that alerted: an alerting cell never becomes the norm). Each
+// known cell and summary row touched is written once. Moves the baseline's watermark (meta
+// learned_through_sweep) past the sweeps. `cache` is updated (the caller clears it if the transaction fails).
+// Returns the observations folded.
+std::size_t fold_fleet_sweeps(store::Store& store, const std::vector<FleetFold>& sweeps, LearnedCellCache& cache,
+                              std::int64_t now_ms);
 
 }  // namespace tw::fleet

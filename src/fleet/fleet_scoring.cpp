@@ -42,8 +42,19 @@ std::vector<json> FleetSweepScorer::score(FleetStore& db, const std::vector<Swee
     s.bind(1, now_ms - window_ms_);
     while (s.step()) flagged.insert(s.col_text(0));
   }
+  // One view for the batch: the baseline as it stood before it.
+  const FleetBaselineView baseline(st, &cache_, now_ms);
+  struct Done {
+    SweepRef ref;
+    std::int64_t id = 0;
+    SweepObservations sweep;
+    std::vector<Alert> alerts;
+  };
+  std::vector<Done> done;
   for (const auto& ref : completed) {
-    std::int64_t id = 0, received_ms = 0;
+    Done d;
+    d.ref = ref;
+    std::int64_t received_ms = 0;
     {
       Stmt h(st, "SELECT id, received_ms FROM sweeps WHERE sensor_id = ?1 AND epoch = ?2 AND sensor_sweep = ?3 AND "
                  "completed = 1");
@@ -51,23 +62,26 @@ std::vector<json> FleetSweepScorer::score(FleetStore& db, const std::vector<Swee
       h.bind(2, ref.epoch);
       h.bind(3, ref.sweep);
       if (!h.step()) continue;
-      id = h.col_int(0);
+      d.id = h.col_int(0);
       received_ms = h.col_int(1);
     }
-    const SweepObservations sweep = st.load_sweep(id);
+    d.sweep = st.load_sweep(d.id);
     const bool learning = received_ms < *fleet_start_ms_ + learn_ms_;
-    std::vector<Alert> alerts;
-    if (!learning && !sweep.cells.empty()) {
-      const FleetBaselineView baseline(st, &cache_, now_ms);
-      alerts = score_sweep(sweep, &baseline, options_);
-    }
-    std::set<std::string> not_learned;
-    for (const auto& a : alerts) not_learned.insert(store::cell_key(a.cell));
-    for (const auto& c : sweep.cells)
-      if (flagged.count(alert_cell_key(c))) not_learned.insert(store::cell_key(c));
-    std::vector<json> fresh;
-    store::Store::Transaction tx(st);
-    for (const auto& a : alerts) {
+    if (!learning && !d.sweep.cells.empty()) d.alerts = score_sweep(d.sweep, &baseline, options_);
+    done.push_back(std::move(d));
+  }
+  std::vector<json> fresh;
+  std::vector<FleetFold> folds;
+  store::Store::Transaction tx(st);
+  for (const auto& d : done) {
+    FleetFold f;
+    f.sweep_id = d.id;
+    f.sweep = &d.sweep;
+    for (const auto& a : d.alerts) f.not_learned.insert(store::cell_key(a.cell));
+    for (const auto& c : d.sweep.cells)
+      if (flagged.count(alert_cell_key(c))) f.not_learned.insert(store::cell_key(c));
+    folds.push_back(std::move(f));
+    for (const auto& a : d.alerts) {
       const std::string key = alert_cell_key(a.cell);
       std::string rules;
       char score[32];
@@ -79,9 +93,9 @@ std::vector<json> FleetSweepScorer::score(FleetStore& db, const std::vector<Swee
               {"name", "a sensor's sweep scored against the fleet baseline"},
               {"cell_key", key},
               {"score", a.score},
-              {"sensor", ref.sensor},
-              {"detail", "heard by " + ref.sensor + " (sweep " + std::to_string(ref.sweep) + "): score " + score + " (" + rules +
-                             ") against what the whole fleet learned before"},
+              {"sensor", d.ref.sensor},
+              {"detail", "heard by " + d.ref.sensor + " (sweep " + std::to_string(d.ref.sweep) + "): score " + score +
+                             " (" + rules + ") against what the whole fleet learned before"},
               {"reasons", body["reasons"]},
               {"cell", body["cell"]},
               {"time_unix_ms", now_ms},
@@ -92,10 +106,15 @@ std::vector<json> FleetSweepScorer::score(FleetStore& db, const std::vector<Swee
               {"sources", "see each reason's rule"}};
       if (db.store_fleet_alert("FLB", key, bucket, now_ms, a.score, fa)) fresh.push_back(std::move(fa));
     }
-    fold_fleet_sweep(st, id, sweep, not_learned);
-    tx.commit();
-    for (auto& f : fresh) out.push_back(std::move(f));
   }
+  try {
+    fold_fleet_sweeps(st, folds, learned_, now_ms);
+    tx.commit();
+  } catch (...) {
+    learned_.cells.clear();   // it holds what the failed transaction wrote
+    throw;
+  }
+  for (auto& f : fresh) out.push_back(std::move(f));
   return out;
 }
 

@@ -5,8 +5,9 @@
 // `learn_ms` after the first sweep it ever stored, collector time) a completed sweep is folded into the
 // baseline whole and nothing is scored; afterwards it is scored, then its cells that raised no alert are
 // folded in ("keeps learning from what stays normal"), and so are none of the cells that any fleet alert named
-// within the window (the fleet's open findings). Each sweep's alerts, baseline update and history in one
-// transaction. Each alert becomes a fleet alert (rule "FLB", once per cell and window in table fleet_alerts)
+// within the window (the fleet's open findings). The sweeps a batch completed are scored against the baseline
+// as it was before the batch (they do not learn from each other), then their alerts, baseline update and
+// history are written in one transaction. Each alert becomes a fleet alert (rule "FLB", once per cell and window in table fleet_alerts)
 // carrying the scorer's reasons, each with its rule, weight and detail.
 #pragma once
 #include <cstdint>
@@ -33,6 +34,7 @@ class FleetSweepScorer {
   FleetSweepScorer(std::int64_t learn_ms, std::int64_t window_ms, ScorerOptions options = {}, std::int64_t cache_ms = 60000)
       : learn_ms_(learn_ms), window_ms_(window_ms), options_(std::move(options)) {
     cache_.ttl_ms = cache_ms;
+    learned_.ttl_ms = cache_ms;
   }
   // The fleet_alert lines of the sweeps, stored; an alert already stored for the cell in this window is not
   // returned again.
@@ -43,6 +45,7 @@ class FleetSweepScorer {
   ScorerOptions options_;
   std::optional<std::int64_t> fleet_start_ms_;
   FleetBaselineCache cache_;
+  LearnedCellCache learned_;
 };
 
 }  // namespace tw::fleet

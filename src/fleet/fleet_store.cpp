@@ -1,6 +1,7 @@
 #include "src/fleet/fleet_store.hpp"
 
 #include "src/core/error.hpp"
+#include "src/core/log.hpp"
 #include "src/store/stmt.hpp"
 
 namespace tw::fleet {
@@ -32,6 +33,12 @@ FleetStore::FleetStore(const std::string& url) {
   if (!store::is_postgresql_url(url))
     throw InputError("--db: the collector needs a PostgreSQL URL (postgresql://...), got '" + url + "'");
   store_ = store::open_store(url);
+  // The collector's first, unreleased schema kept its own tables in schema public (version in
+  // public.tw_schema_version); they are neither read nor changed: said once, so the operator can drop them.
+  if (store_->query_int("SELECT CASE WHEN to_regclass('public.tw_schema_version') IS NULL THEN 0 ELSE 1 END") == 1)
+    log::warn_once(store_->name() + ": the tables of the collector's pre-release schema in schema public (tw_schema_version, "
+              "sweeps, observations, ...) are not used any more: the fleet's data is in schema towerwatch with the "
+              "store's (drop them when no longer needed)");
 }
 
 FleetStore::~FleetStore() = default;
@@ -39,7 +46,7 @@ FleetStore::~FleetStore() = default;
 bool FleetStore::connection_ok() {
   if (!maybe_broken_) return true;
   try {
-    if (!store_->connection().in_transaction()) store_->query_int("SELECT 1");
+    store_->query_int("SELECT 1");   // after a rollback: outside any transaction
     maybe_broken_ = false;
     return true;
   } catch (const RuntimeFailure&) {
