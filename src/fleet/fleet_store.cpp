@@ -4,6 +4,8 @@
 #include "src/core/log.hpp"
 #include "src/store/stmt.hpp"
 
+#include <algorithm>
+
 namespace tw::fleet {
 
 using nlohmann::json;
@@ -62,8 +64,24 @@ void FleetStore::begin() {
     throw;
   }
 }
+void FleetStore::flush_sensors() {
+  for (const auto& [sensor, seen] : sensors_seen_) {
+    Stmt s(*store_, "INSERT INTO sensors(sensor_id, status, lat, lon, last_seen_ms) VALUES(?1,NULL,?2,?3,?4) "
+                    "ON CONFLICT (sensor_id) DO UPDATE SET lat = COALESCE(excluded.lat, sensors.lat), "
+                    "lon = COALESCE(excluded.lon, sensors.lon), last_seen_ms = CASE WHEN excluded.last_seen_ms > "
+                    "sensors.last_seen_ms THEN excluded.last_seen_ms ELSE sensors.last_seen_ms END");
+    s.bind(1, sensor);
+    s.bind(2, seen.lat);
+    s.bind(3, seen.lon);
+    s.bind(4, seen.last_ms);
+    s.run();
+  }
+  sensors_seen_.clear();
+}
+
 void FleetStore::commit() {
   try {
+    flush_sensors();
     store_->exec("COMMIT");
   } catch (const RuntimeFailure&) {
     maybe_broken_ = true;
@@ -72,6 +90,8 @@ void FleetStore::commit() {
 }
 void FleetStore::rollback() {
   maybe_broken_ = true;   // checked by connection_ok()
+  sweep_ids_.clear();
+  sensors_seen_.clear();
   store_->connection().exec_quietly("ROLLBACK");
 }
 
@@ -88,17 +108,12 @@ bool FleetStore::store_message(const FleetMessage& m, std::int64_t received_ms) 
     s.run();
     if (s.changes() == 0) return false;
   }
-  {
-    Stmt s(st, "INSERT INTO sensors(sensor_id, status, lat, lon, last_seen_ms) VALUES(?1,NULL,?2,?3,?4) "
-               "ON CONFLICT (sensor_id) DO UPDATE SET lat = COALESCE(excluded.lat, sensors.lat), "
-               "lon = COALESCE(excluded.lon, sensors.lon), last_seen_ms = CASE WHEN excluded.last_seen_ms > "
-               "sensors.last_seen_ms THEN excluded.last_seen_ms ELSE sensors.last_seen_ms END");
-    s.bind(1, m.sensor);
-    s.bind(2, m.lat);
-    s.bind(3, m.lon);
-    s.bind(4, received_ms);
-    s.run();
+  SensorSeen& seen = sensors_seen_[m.sensor];
+  if (m.lat && m.lon) {
+    seen.lat = m.lat;
+    seen.lon = m.lon;
   }
+  seen.last_ms = std::max(seen.last_ms, received_ms);
   store::Store::RemoteSweep w;
   w.sensor_id = m.sensor;
   w.epoch = m.epoch;
@@ -109,7 +124,15 @@ bool FleetStore::store_message(const FleetMessage& m, std::int64_t received_ms) 
   w.lon = m.lon;
   w.source = "mqtt";
   if (m.kind == "sweep") w.n_cells = m.n_cells;
-  const std::int64_t sweep_id = st.upsert_remote_sweep(w);
+  const auto sweep_key = std::make_tuple(m.sensor, m.epoch, m.sweep);
+  std::int64_t sweep_id = 0;
+  if (auto it = sweep_ids_.find(sweep_key); it != sweep_ids_.end() && m.kind != "sweep") {
+    sweep_id = it->second;   // its row exists: a cell or alert adds nothing to it
+  } else {
+    sweep_id = st.upsert_remote_sweep(w);
+    if (sweep_ids_.size() >= 100000) sweep_ids_.clear();
+    sweep_ids_[sweep_key] = sweep_id;
+  }
   try {
     if (m.kind == "cell") {
       CellObservation o = m.cell;

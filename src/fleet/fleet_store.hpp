@@ -11,6 +11,8 @@
 // sensor epoch is in the database: what the collector confirms to the sensor.
 #pragma once
 #include <cstdint>
+#include <map>
+#include <tuple>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,7 +39,8 @@ class FleetStore {
   bool connection_ok();
   int schema_version() { return store_->schema_version(); }
 
-  // The outermost transaction (one writer at a time, as every store transaction).
+  // The outermost transaction (one writer at a time, as every store transaction). commit() first writes the
+  // sensors the transaction's messages came from (table sensors: position, last seen), once each.
   void begin();
   void commit();
   void rollback();   // never throws
@@ -64,8 +67,18 @@ class FleetStore {
   void exec(const std::string& sql) { store_->exec(sql); }
 
  private:
+  void flush_sensors();
   std::unique_ptr<store::Store> store_;
   bool maybe_broken_ = false;
+  // The ids of sweeps whose row exists (committed, or written by the open transaction): a cell message of a
+  // known sweep does not write its sweep row again. Forgotten when a transaction rolls back.
+  std::map<std::tuple<std::string, std::string, std::int64_t>, std::int64_t> sweep_ids_;
+  // Sensors heard in the open transaction (latest position, last received): written once, at commit.
+  struct SensorSeen {
+    std::optional<double> lat, lon;
+    std::int64_t last_ms = 0;
+  };
+  std::map<std::string, SensorSeen> sensors_seen_;
 };
 
 }  // namespace tw::fleet
