@@ -543,6 +543,25 @@ TEST(StoreBackendFleet, TheCollectorsSweepsAreTheStoresSweeps) {
             (std::vector<std::vector<std::string>>{{"1796300001000"}}));
 }
 
+// A database holding the collector's pre-release fleet schema (its own tables in schema public, version 1 in
+// public.tw_schema_version; never released): the collector's store takes its own schema beside it and leaves
+// those tables as they were (not read, not migrated, not dropped).
+TEST(StoreBackendFleet, ThePreReleaseFleetTablesAreLeftAlone) {
+  tw::test::PostgresServer server;
+  TW_SERVER_OR_SKIP(server);
+  {
+    auto st = tw::store::open_store(server.url());
+    st->exec("CREATE TABLE public.tw_schema_version(version integer NOT NULL); INSERT INTO public.tw_schema_version "
+             "VALUES(1); CREATE TABLE public.sweeps(id bigserial PRIMARY KEY, sensor_id text NOT NULL); "
+             "INSERT INTO public.sweeps(sensor_id) VALUES('old')");
+  }
+  tw::fleet::FleetStore fleet(server.url());
+  EXPECT_EQ(fleet.schema_version(), Store::kSchemaVersion);
+  EXPECT_EQ(fleet.query_int("SELECT count(*) FROM public.sweeps"), 1);
+  EXPECT_EQ(fleet.query_int("SELECT version FROM public.tw_schema_version"), 1);
+  EXPECT_EQ(fleet.query_int("SELECT count(*) FROM sweeps"), 0);   // the store's own (schema towerwatch)
+}
+
 // Where the URL or the server is wrong: an error naming the field or the server, never a crash.
 TEST(StoreBackendErrors, BadUrlNamesTheFieldAndUnreachableServerNamesTheServer) {
   try {
