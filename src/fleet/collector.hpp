@@ -1,8 +1,8 @@
 // `towerwatch collect`: subscribes to PREFIX/+/+ of every sensor (persistent session, QoS 1: the broker keeps
 // messages for the collector while it is away), checks each message as attacker input (fleet_message.hpp,
 // a per-sensor token-bucket rate limit, a cap on the sensors tracked), and writes the good ones into
-// PostgreSQL (fleet_store.hpp: the store's tables) in batches, one transaction per batch, duplicates dropped by message id. After
-// each commit it confirms to every sensor touched, retained on PREFIX/SENSOR/ack, how far its messages are
+// PostgreSQL (fleet_store.hpp: the store's tables) in batches, one transaction per batch, duplicates dropped
+// by message id. After each commit it confirms to every sensor touched, retained on PREFIX/SENSOR/ack, how far its messages are
 // all stored (sensors with --mqtt-confirm collector delete them then; see sensor_publisher.hpp). Bad messages
 // are counted by reason and dropped; a summary line goes out every summary_every_s and at the end.
 // PostgreSQL or the broker away: the batch waits in memory (the broker is not read meanwhile) and the
