@@ -15,7 +15,7 @@
 
 #include "src/fleet/mqtt_client.hpp"
 #include "src/fleet/mqtt_url.hpp"
-#include "src/fleet/pg_store.hpp"
+#include "src/fleet/fleet_store.hpp"
 #include "src/store/store.hpp"
 #include "support/fleet_servers.hpp"
 #include "support/test_support.hpp"
@@ -131,7 +131,7 @@ std::map<std::pair<std::string, std::int64_t>, std::string> committed(const std:
   }
   return out;
 }
-std::map<std::pair<std::string, std::int64_t>, std::string> in_postgres(tw::fleet::PgFleetStore& pg) {
+std::map<std::pair<std::string, std::int64_t>, std::string> in_postgres(tw::fleet::FleetStore& pg) {
   std::map<std::pair<std::string, std::int64_t>, std::string> out;
   for (const auto& r : pg.query("SELECT s.sensor_id, s.sensor_sweep, string_agg(o.arfcn::text || ',', '' ORDER BY o.arfcn) "
                                 "FROM sweeps s LEFT JOIN observations o ON o.sweep_id = s.id GROUP BY 1, 2"))
@@ -224,7 +224,7 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
 
   // Flush rounds (census: no cells, a sweep record each) until PostgreSQL holds what every sensor committed:
   // what the killed collector acknowledged without storing is sent again after 2 s unconfirmed.
-  tw::fleet::PgFleetStore pg(pg_server.url());
+  tw::fleet::FleetStore pg(pg_server.url());
   auto want = committed(sensors);
   for (int attempt = 0; attempt < 4 && in_postgres(pg) != committed(sensors); ++attempt) {
     std::this_thread::sleep_for(std::chrono::seconds(3));
@@ -235,7 +235,7 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
   }
   want = committed(sensors);
   const auto have = in_postgres(pg);
-  EXPECT_EQ(have.size(), want.size());
+  EXPECT_EQ(have.size(), want.size()) << collector.err();
   for (const auto& [k, v] : want) {
     auto it = have.find(k);
     ASSERT_NE(it, have.end()) << "sweep " << k.second << " of " << k.first << " is not in PostgreSQL";
@@ -328,9 +328,9 @@ std::string placed_scene(bool rogue, std::string& rogue_key) {
   return scene.dump();
 }
 
-std::int64_t wait_for_sweeps(tw::fleet::PgFleetStore& pg, std::int64_t want) {
+std::int64_t wait_for_sweeps(tw::fleet::FleetStore& pg, std::int64_t want) {
   std::int64_t have = 0;
-  for (int i = 0; i < 120 && (have = pg.query_int("SELECT count(*) FROM sweeps WHERE completed")) < want; ++i)
+  for (int i = 0; i < 120 && (have = pg.query_int("SELECT count(*) FROM sweeps WHERE completed = 1")) < want; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   return have;
 }
@@ -390,7 +390,7 @@ TEST(FleetE2e, TwentySensorsAtTheirPlacesTheCollectorNamesTheRogueNearOneGroupAn
   collector.start({"--learn", "86400"});
   ASSERT_FALSE(collector.lines().empty()) << collector.err();
   round("quiet.json", all);
-  tw::fleet::PgFleetStore pg(pg_server.url());
+  tw::fleet::FleetStore pg(pg_server.url());
   ASSERT_EQ(wait_for_sweeps(pg, 20), 20);
   std::this_thread::sleep_for(std::chrono::seconds(3));   // the fleet rules' last run
   collector.stop(SIGTERM);
@@ -421,7 +421,7 @@ TEST(FleetE2e, TwentySensorsAtTheirPlacesTheCollectorNamesTheRogueNearOneGroupAn
   EXPECT_TRUE(rules.count("FL2")) << "FL2 (lone cell) did not flag the rogue";
   EXPECT_TRUE(rules.count("FLB")) << "scoring against the fleet baseline did not flag the rogue";
   EXPECT_TRUE(rules.count("FL4")) << "FL4 (transient) did not flag the rogue";
-  for (const auto& r : pg.query("SELECT rule, cell_key, body->>'detail' FROM fleet_alerts WHERE cell_key <> $1", {rogue_key}))
+  for (const auto& r : pg.query("SELECT rule, cell_key, body::json->>'detail' FROM fleet_alerts WHERE cell_key <> $1", {rogue_key}))
     ADD_FAILURE() << r[0] << " flagged a legitimate cell " << r[1] << ": " << r[2];
   // Explained: every stored fleet alert has a detail, and FLB carries the scorer's reasons.
   for (const auto& r : pg.query("SELECT body::text FROM fleet_alerts")) {
@@ -445,4 +445,143 @@ TEST(FleetE2e, TwentySensorsAtTheirPlacesTheCollectorNamesTheRogueNearOneGroupAn
                  for (const auto& x : rules) r += x + " ";
                  return r;
                }().c_str());
+}
+
+// The fleet baseline's learned statistics at work (FLB): six sensors in two groups 4 km apart (beyond FL2's
+// 3 km: a weak cell heard by one group only is no lone cell to the other) in a scene with
+// placed cells. Operator 262-01's cell A-3 (CI 10013, ARFCN 66, BSIC 17) is weak and stands at the north
+// group: only the north sensors hear it. Round 1: the fleet learns. Round 2: a catcher at the south group
+// clones A-3's whole broadcast (its CGI, neighbour list, everything) but on ARFCN 82 with BSIC 21 and a
+// location-update timer of 6 minutes (T3212 1); the south sensors never heard the real A-3. Without learned
+// statistics its score stays below the threshold (R1 unannounced + T1 short timer = 2.5 < 2.6; B1 is silent:
+// the CGI is known); with the fleet's learned operator plan (ARFCNs 58/62/66 and their BA lists, learned
+// from every sensor) B2 adds 1.0. Truth: the scene - the clone is the cell on ARFCN 82; every legitimate cell
+// (ARFCNs 58..76) must stay unflagged.
+namespace {
+
+std::string clone_scene(bool clone_on) {
+  json scene = json::parse(tw::test::read_file("tests/fuzz/corpus/scene/syn_city-with-rogue.json"));
+  struct Site {
+    const char* name;
+    double east, north, p1m, exponent;
+  };
+  const Site sites[] = {{"A-1", -2000, 0, 25, 3.0},    {"A-2", 2000, 0, 25, 3.0},    {"A-3", 0, 2000, 0, 4.0},
+                        {"B-1", -1500, 1000, 25, 3.0}, {"B-2", 1500, -1000, 25, 3.0}, {"B-3", 0, 0, 25, 3.0},
+                        {"clone", 0, -2000, 0, 4.0}};
+  json cells = json::array();
+  for (auto c : scene["cells"]) {
+    const std::string name = c["name"];
+    if (name == "rogue") continue;
+    if (name == "A-3" && clone_on) {
+      json k = c;
+      k["name"] = "clone";
+      k["arfcn"] = 82;
+      k["bsic"] = 21;
+      k["cell_allocation"] = json::array({82});
+      k["t3212"] = 1;
+      cells.push_back(k);
+    }
+    cells.push_back(c);
+  }
+  for (auto& c : cells)
+    for (const auto& st : sites)
+      if (c["name"] == st.name) {
+        c["lat"] = north_to_lat(st.north);
+        c["lon"] = east_to_lon(st.east);
+        c["power_1m_dbm"] = st.p1m;
+        c["path_loss_exponent"] = st.exponent;
+        c["shadowing_db"] = 3.0;
+      }
+  scene["cells"] = cells;
+  scene["rx_gain_db"] = 35.0;
+  scene["name"] = clone_on ? "fleet-clone" : "fleet-clean";
+  return scene.dump();
+}
+
+}  // namespace
+
+TEST(FleetE2e, ACloneOfAKnownCellOnAnotherChannelIsFlaggedByTheFleetsLearnedPlanAndNoLegitimateCell) {
+  tw::test::MosquittoServer broker;
+  TW_SERVER_OR_SKIP(broker);
+  tw::test::PostgresServer pg_server;
+  TW_SERVER_OR_SKIP(pg_server);
+  tw::test::TempDir dir;
+  const std::string url = broker.url("fleetc");
+  tw::test::write_file(dir / "clean.json", clone_scene(false));
+  tw::test::write_file(dir / "clone.json", clone_scene(true));
+  std::vector<Sensor> sensors;
+  std::vector<std::string> tracks;
+  const double offsets[3][2] = {{0, 150}, {150, 0}, {-120, -120}};
+  for (int g = 0; g < 2; ++g)
+    for (int i = 0; i < 3; ++i) {
+      const std::string id = std::string(g == 0 ? "north" : "south") + std::to_string(i);
+      const double e = offsets[i][0], n = (g == 0 ? 2000 : -2000) + offsets[i][1];
+      sensors.push_back({id, north_to_lat(n), east_to_lon(e), (dir / (id + ".db")).string()});
+      char row[80];
+      std::snprintf(row, sizeof row, "0,%.7f,%.7f\n", sensors.back().lat, sensors.back().lon);
+      tracks.push_back((dir / (id + ".track")).string());
+      tw::test::write_file(tracks.back(), row);
+    }
+  const auto round = [&](const std::string& scene) {
+    std::vector<std::vector<std::string>> cmds;
+    for (std::size_t i = 0; i < sensors.size(); ++i) {
+      cmds.push_back(scan_args(sensors[i], url, (dir / scene).string(), "full", ",track=" + tracks[i]));
+      cmds.back().insert(cmds.back().end(), {"--arfcn", "58-82"});
+    }
+    for (auto c : run_all(cmds, dir, 3)) EXPECT_EQ(c, 0);
+  };
+
+  Collector collector(dir, url, pg_server.url());
+  collector.start({"--learn", "86400"});
+  ASSERT_FALSE(collector.lines().empty()) << collector.err();
+  round("clean.json");
+  tw::fleet::FleetStore pg(pg_server.url());
+  ASSERT_EQ(wait_for_sweeps(pg, 6), 6);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  collector.stop(SIGTERM);
+  for (const auto& a : tw::test::lines_of_type(collector.lines(), "fleet_alert")) ADD_FAILURE() << "while learning: " << a.dump();
+  // The geometry holds: A-3 (ARFCN 66) heard by the north sensors only; the fleet learned it with them.
+  for (const auto& r : pg.query("SELECT DISTINCT sensor_id FROM observations WHERE ci = 10013"))
+    EXPECT_EQ(r[0].rfind("north", 0), 0u) << r[0] << " heard A-3";
+  EXPECT_EQ(pg.query_int("SELECT count(DISTINCT sensor_id) FROM observations WHERE ci = 10013"), 3);
+  EXPECT_EQ(pg.query_int("SELECT count(*) FROM known_cells WHERE source = 'learned' AND mcc = 262 AND mnc = '01' AND arfcn IN (58, 62, 66)"), 3);
+
+  collector.start();
+  round("clone.json");
+  ASSERT_EQ(wait_for_sweeps(pg, 12), 12);
+  // The clone heard at the south group only, never the real A-3 there.
+  std::set<std::string> clone_heard;
+  for (const auto& r : pg.query("SELECT DISTINCT sensor_id FROM observations WHERE ci = 10013 AND arfcn = 82")) clone_heard.insert(r[0]);
+  ASSERT_GE(clone_heard.size(), 2u) << "the clone was heard by fewer than two sensors";
+  for (const auto& s : clone_heard) EXPECT_EQ(s.rfind("south", 0), 0u) << s << " heard the clone";
+  EXPECT_EQ(pg.query_int("SELECT count(*) FROM observations WHERE ci = 10013 AND arfcn = 66 AND sensor_id LIKE 'south%'"), 0);
+
+  std::vector<json> flb;
+  for (int i = 0; i < 40 && flb.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    flb.clear();
+    for (const auto& r : pg.query("SELECT body FROM fleet_alerts WHERE rule = 'FLB'")) flb.push_back(json::parse(r[0]));
+  }
+  ASSERT_FALSE(flb.empty()) << "the clone was not flagged against the fleet baseline";
+  // Reasons the fleet baseline's learned statistics give (the rules that read more than find_cell/operator_known).
+  const std::set<std::string> learned_rules{"B2", "C1", "S1", "S2", "S3", "S4", "F2", "N1", "J1"};
+  for (const auto& a : flb) {
+    EXPECT_EQ(a["cell"]["arfcn"], 82) << "a legitimate cell flagged: " << a.dump();
+    EXPECT_EQ(a["cell"]["bsic"], 21) << a.dump();
+    EXPECT_TRUE(clone_heard.count(a.value("sensor", ""))) << a.dump();
+    std::set<std::string> rules;
+    double learned_weight = 0;
+    for (const auto& r : a["reasons"]) {
+      rules.insert(r["rule"].get<std::string>());
+      if (learned_rules.count(r["rule"].get<std::string>())) learned_weight += r["weight"].get<double>();
+    }
+    EXPECT_TRUE(rules.count("B2")) << "B2 (outside the operator's learned plan) missing: " << a.dump();
+    EXPECT_LT(a["score"].get<double>() - learned_weight, 2.6) << "it would alert without learned statistics: " << a.dump();
+  }
+  for (const auto& r : pg.query("SELECT rule, cell_key, body FROM fleet_alerts")) {
+    EXPECT_EQ(r[1], "GSM:262-01-1234-10013") << r[0] << " flagged a legitimate cell: " << r[2];
+  }
+  collector.stop(SIGTERM);
+  std::fprintf(stderr, "clone heard by %zu south sensors; FLB alerts: %zu, first: %s\n", clone_heard.size(), flb.size(),
+               flb.front()["detail"].get<std::string>().c_str());
 }

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "src/core/error.hpp"
-#include "src/fleet/pg_store.hpp"
+#include "src/fleet/fleet_store.hpp"
 #include "src/store/outbox.hpp"
 #include "src/store/store.hpp"
 #include "src/store/store_baseline_view.hpp"
@@ -488,19 +488,78 @@ TEST_P(StoreBackends, LearnedBaselineAndItsViewMatchTheSqliteFile) {
 INSTANTIATE_TEST_SUITE_P(Backends, StoreBackends, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
-// The collector's fleet tables (src/fleet/pg_store.cpp, schema public) and the store's (schema towerwatch)
-// share one database without meeting: both have a table "sweeps", each sees only its own rows.
-TEST(StoreBackendCoexistence, FleetTablesAndStoreTablesInOneDatabase) {
+// The collector writes through the same store (src/fleet/fleet_store.hpp): a sensor's sweep received as
+// messages lands in the store's own tables, at the store's schema version, and Store reads it back exactly as
+// the sensor's own store holds it (the truth: the sweep the sensor stored locally, read back from SQLite). A
+// message stored twice is written once.
+TEST(StoreBackendFleet, TheCollectorsSweepsAreTheStoresSweeps) {
   tw::test::PostgresServer server;
   TW_SERVER_OR_SKIP(server);
-  tw::fleet::PgFleetStore fleet(server.url());
-  auto st = tw::store::open_store(server.url());
-  st->store_sweep(rich_sweep(1796300000000LL), "local");
-  EXPECT_EQ(fleet.query_int("SELECT count(*) FROM public.sweeps"), 0);
-  EXPECT_EQ(fleet.query_int("SELECT count(*) FROM towerwatch.sweeps"), 1);
-  EXPECT_EQ(fleet.schema_version(), tw::fleet::PgFleetStore::kSchemaVersion);
-  EXPECT_EQ(st->schema_version(), Store::kSchemaVersion);
-  EXPECT_EQ(st->sweeps().size(), 1u);
+  tw::test::TempDir dir;
+  Store local(dir / "sensor.db");
+  const std::int64_t local_id = local.store_sweep(rich_sweep(1796300000000LL), "scan");
+  const SweepObservations truth = local.load_sweep(local_id);
+  tw::fleet::FleetStore fleet(server.url());
+  EXPECT_EQ(fleet.schema_version(), Store::kSchemaVersion);
+  const std::string epoch = "00000000000000b2";
+  auto msg = [&](int seq, const std::string& kind, const nlohmann::json& extra) {
+    nlohmann::json j{{"msg_id", "sensor-1:" + epoch + ":" + std::to_string(seq)}, {"epoch", epoch}, {"seq", seq}, {"floor", 0},
+                     {"type", kind}, {"sensor", "sensor-1"}, {"sweep", 1}, {"time_unix_ms", truth.time_unix_ms}};
+    j.update(extra);
+    tw::fleet::FleetMessage m;
+    std::string why;
+    EXPECT_TRUE(tw::fleet::parse_fleet_message("sensor-1", kind, j.dump(), m, why)) << why;
+    return m;
+  };
+  // The first cell as the sensor publishes it: its record (the JSON line) with its position.
+  const auto& c = truth.cells[0];
+  nlohmann::json rec = c.params;
+  rec.update({{"rat", c.rat}, {"arfcn", c.arfcn}, {"band", c.band}, {"mcc", *c.mcc}, {"mnc", *c.mnc}, {"lac", *c.lac},
+              {"ci", *c.ci}, {"bsic", *c.bsic}, {"power_dbfs", c.power_dbfs}, {"power_dbm", *c.power_dbm},
+              {"snr_db", c.snr_db}, {"cfo_hz", c.cfo_hz}, {"cfo_residual_ppb", *c.cfo_residual_ppb},
+              {"freq_hz", *c.freq_hz}, {"si_seen", c.si_seen}, {"lat", *c.lat}, {"lon", *c.lon}});
+  fleet.begin();
+  EXPECT_TRUE(fleet.store_message(msg(1, "cell", rec), 1796300001000LL));
+  EXPECT_FALSE(fleet.store_message(msg(1, "cell", rec), 1796300001500LL));   // the same message again
+  EXPECT_TRUE(fleet.store_message(msg(2, "sweep", {{"n_cells", 1}, {"lat", *c.lat}, {"lon", *c.lon}}), 1796300002000LL));
+  EXPECT_EQ(fleet.advance_watermark("sensor-1", epoch, 0), 2);
+  fleet.commit();
+  Store& st = fleet.store();
+  const auto sweeps = st.sweeps();
+  ASSERT_EQ(sweeps.size(), 1u);
+  EXPECT_TRUE(sweeps[0].completed);
+  EXPECT_EQ(sweeps[0].sensor_id, "sensor-1");
+  EXPECT_EQ(sweeps[0].n_cells, 1);
+  const SweepObservations back = st.load_sweep(sweeps[0].id);
+  ASSERT_EQ(back.cells.size(), 1u);
+  EXPECT_EQ(back.cells[0].arfcn, c.arfcn);
+  EXPECT_EQ(back.cells[0].ci, c.ci);
+  EXPECT_EQ(back.cells[0].bsic, c.bsic);
+  EXPECT_EQ(back.cells[0].power_dbfs, c.power_dbfs);   // exact
+  EXPECT_EQ(back.cells[0].lat, c.lat);
+  EXPECT_EQ(back.cells[0].params.value("network_name", ""), c.params.value("network_name", "x"));
+  EXPECT_EQ(fleet.query_int("SELECT count(*) FROM messages"), 2);
+  EXPECT_EQ(fleet.query("SELECT received_ms FROM observations WHERE msg_id = ?1", {"sensor-1:" + epoch + ":1"}),
+            (std::vector<std::vector<std::string>>{{"1796300001000"}}));
+}
+
+// A database holding the collector's pre-release fleet schema (its own tables in schema public, version 1 in
+// public.tw_schema_version; never released): the collector's store takes its own schema beside it and leaves
+// those tables as they were (not read, not migrated, not dropped).
+TEST(StoreBackendFleet, ThePreReleaseFleetTablesAreLeftAlone) {
+  tw::test::PostgresServer server;
+  TW_SERVER_OR_SKIP(server);
+  {
+    auto st = tw::store::open_store(server.url());
+    st->exec("CREATE TABLE public.tw_schema_version(version integer NOT NULL); INSERT INTO public.tw_schema_version "
+             "VALUES(1); CREATE TABLE public.sweeps(id bigserial PRIMARY KEY, sensor_id text NOT NULL); "
+             "INSERT INTO public.sweeps(sensor_id) VALUES('old')");
+  }
+  tw::fleet::FleetStore fleet(server.url());
+  EXPECT_EQ(fleet.schema_version(), Store::kSchemaVersion);
+  EXPECT_EQ(fleet.query_int("SELECT count(*) FROM public.sweeps"), 1);
+  EXPECT_EQ(fleet.query_int("SELECT version FROM public.tw_schema_version"), 1);
+  EXPECT_EQ(fleet.query_int("SELECT count(*) FROM sweeps"), 0);   // the store's own (schema towerwatch)
 }
 
 // Where the URL or the server is wrong: an error naming the field or the server, never a crash.

@@ -59,6 +59,20 @@ SweepObservations make_sweep(int n, std::int64_t t) {
 }
 
 // An independent look at the file: the raw SQLite API, not the Store.
+// What schema v6 (the fleet's columns and tables) added, taken away again: an older database made from a new one.
+void drop_v6(Store& st) {
+  for (const char* t : {"sensors", "sensor_epochs", "messages", "fleet_alerts", "fleet_band_sweeps", "fleet_cell_history"})
+    st.exec(std::string("DROP TABLE ") + t);
+  for (const char* i : {"sweeps_by_sensor_sweep", "sweeps_by_received", "observations_by_msg_id", "observations_by_received",
+                        "observations_by_cell", "alerts_by_msg_id", "known_cells_by_channel"})
+    st.exec(std::string("DROP INDEX ") + i);
+  for (const char* c : {"sweeps.epoch", "sweeps.sensor_sweep", "sweeps.received_ms", "observations.msg_id",
+                        "observations.received_ms", "alerts.msg_id"}) {
+    const std::string tc = c;
+    st.exec("ALTER TABLE " + tc.substr(0, tc.find('.')) + " DROP COLUMN " + tc.substr(tc.find('.') + 1));
+  }
+}
+
 std::int64_t raw_int(const std::filesystem::path& db, const std::string& sql) {
   sqlite3* h = nullptr;
   EXPECT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
@@ -426,6 +440,7 @@ TEST(StoreSchema, MigrationFromVersion1AddsMonitorFindingsAndKeepsData) {
   {
     Store st(path);
     st.store_sweep(make_sweep(3, 5000), "before v2");
+    drop_v6(st);
     st.exec("DROP TABLE monitor_findings");
     st.exec("DROP TABLE mqtt_outbox");  // v3 (later than v1 too)
     // and what v4 added (positions)
@@ -464,12 +479,13 @@ TEST(StoreSchema, MigrationFromVersion4AddsBandFloorsAndKeepsData) {
   {
     Store st(path);
     st.store_sweep(make_sweep(2, 5000), "before v5");
+    drop_v6(st);
     st.exec("DROP TABLE sweep_band_floors");   // what v5 added
     st.exec("DROP TABLE learned_band_floors");
     st.exec("PRAGMA user_version=4");
   }
   Store st(path);
-  EXPECT_EQ(st.schema_version(), 5);
+  EXPECT_EQ(st.schema_version(), Store::kSchemaVersion);
   ASSERT_EQ(st.sweeps().size(), 1u);
   EXPECT_TRUE(st.load_sweep(st.sweeps()[0].id).band_floors.empty());
   auto sweep = make_sweep(1, 6000);
@@ -492,6 +508,43 @@ TEST(StoreSchema, MigrationFromVersion4AddsBandFloorsAndKeepsData) {
     EXPECT_NE(std::string(e.what()).find("noise_floor_dbfs_per_mhz"), std::string::npos) << e.what();
   }
   EXPECT_EQ(st.sweeps().size(), 2u);
+}
+
+// v5 -> v6 (the fleet's columns and tables): a sensor's database keeps its sweeps, which have no fleet
+// columns (NULL), and takes a remote sweep in the same tables; a message id is stored once.
+TEST(StoreSchema, MigrationFromVersion5AddsTheFleetsColumnsAndTablesAndKeepsData) {
+  TempDir dir;
+  const auto path = dir / "v5.db";
+  {
+    Store st(path);
+    st.store_sweep(make_sweep(2, 5000), "before v6");
+    drop_v6(st);
+    st.exec("PRAGMA user_version=5");
+  }
+  EXPECT_EQ(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name='messages'"), 0);
+  Store st(path);
+  EXPECT_EQ(st.schema_version(), Store::kSchemaVersion);
+  ASSERT_EQ(st.sweeps().size(), 1u);
+  EXPECT_EQ(st.load_sweep(st.sweeps()[0].id).cells.size(), 2u);
+  EXPECT_EQ(st.query_int("SELECT count(*) FROM observations WHERE msg_id IS NULL AND received_ms IS NULL"), 2);
+  Store::RemoteSweep w;
+  w.sensor_id = "north";
+  w.epoch = "00000000000000c3";
+  w.sensor_sweep = 7;
+  w.time_unix_ms = 6000;
+  w.received_ms = 6100;
+  w.source = "mqtt";
+  const auto id = st.upsert_remote_sweep(w);
+  auto cell = make_sweep(1, 6000).cells[0];
+  EXPECT_TRUE(st.store_remote_observation(id, cell, "north:00000000000000c3:1", 6100));
+  EXPECT_FALSE(st.store_remote_observation(id, cell, "north:00000000000000c3:1", 6200));
+  w.n_cells = 1;
+  EXPECT_EQ(st.upsert_remote_sweep(w), id);   // the sweep record completes the same sweep
+  const auto sweeps = st.sweeps();
+  ASSERT_EQ(sweeps.size(), 2u);
+  EXPECT_TRUE(sweeps[1].completed);
+  EXPECT_EQ(sweeps[1].n_cells, 1);
+  EXPECT_EQ(st.load_sweep(id).cells.size(), 1u);
 }
 
 TEST(StoreFindings, RoundTripReplaceAndDelete) {

@@ -32,8 +32,9 @@ int run_collect(const std::vector<std::string>& argv) {
       "--mqtt-confirm collector get, on PREFIX/SENSOR/ack, how far their messages are stored. Then the fleet\n"
       "rules compare what the sensors heard (src/fleet/fleet_rules.hpp); their alerts go to PREFIX/fleet/alert\n"
       "and the fleet_alerts table. Every sweep a sensor completes is scored by the single-sensor rules against\n"
-      "the fleet baseline (what any sensor heard before it; rule FLB). Bad messages are counted by reason and\n"
-      "dropped (collector_summary lines).\n"
+      "the fleet baseline (the cells every sensor taught it, learned as sweeps complete; rule FLB); after the\n"
+      "learning period the cells of a sweep that raised no alert keep teaching it. Bad messages are counted\n"
+      "by reason and dropped (collector_summary lines).\n"
       "Runs until SIGINT or SIGTERM.",
       {{"mqtt", true, "URL", "the broker: mqtt://[user:pass@]host[:port]/PREFIX or mqtts://..."},
        {"mqtt-ca", true, "FILE", "mqtts://: CA certificate file"},
@@ -46,8 +47,8 @@ int run_collect(const std::vector<std::string>& argv) {
        {"summary-every", true, "S", "seconds between collector_summary lines (default 10)"},
        {"fleet-window", true, "S", "fleet rules: how far back to compare the sensors (default 600)"},
        {"learn", true, "S",
-        "the fleet learns for S seconds after the first sweep it stored: sweeps are kept as the baseline and not "
-        "scored against it (default 0)"},
+        "the fleet learns for S seconds after the first sweep it stored: every sweep is folded into the baseline "
+        "and not scored against it (default 0)"},
        {"json", false, "", "JSON lines: collector_start, collector_summary, fleet_alert, collector_stop"}},
       "towerwatch collect --mqtt mqtt://127.0.0.1/towerwatch --db postgresql://tw@127.0.0.1:5432/fleet --json"};
   auto args = parse_or_help("collect", help, argv);
@@ -81,10 +82,10 @@ int run_collect(const std::vector<std::string>& argv) {
       log::info("collect: " + e.dump());
   };
   auto rules = std::make_shared<fleet::FleetRuleRunner>(static_cast<std::int64_t>(window_s * 1000));
-  o.after_batch = [rules](fleet::PgFleetStore& db, std::int64_t now_ms) { return rules->run(db, now_ms); };
+  o.after_batch = [rules](fleet::FleetStore& db, std::int64_t now_ms) { return rules->run(db, now_ms); };
   auto scorer = std::make_shared<fleet::FleetSweepScorer>(static_cast<std::int64_t>(learn_s * 1000),
                                                           static_cast<std::int64_t>(window_s * 1000));
-  o.on_sweeps = [scorer](fleet::PgFleetStore& db, std::int64_t now_ms, const std::vector<fleet::SweepRef>& done) {
+  o.on_sweeps = [scorer](fleet::FleetStore& db, std::int64_t now_ms, const std::vector<fleet::SweepRef>& done) {
     return scorer->score(db, done, now_ms);
   };
   g_collect_stop.store(false);

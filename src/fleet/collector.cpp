@@ -10,7 +10,7 @@
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
 #include "src/fleet/fleet_message.hpp"
-#include "src/fleet/pg_store.hpp"
+#include "src/fleet/fleet_store.hpp"
 #include "src/scorer/score_records.hpp"
 
 namespace tw::fleet {
@@ -95,7 +95,7 @@ class Collector {
     try {
       if (db_) ++stats_.db_reconnects;
       db_.reset();
-      db_ = std::make_unique<PgFleetStore>(o_.db);
+      db_ = std::make_unique<FleetStore>(o_.db);
       db_backoff_ = 1.0;
       return true;
     } catch (const RuntimeFailure& e) {
@@ -329,7 +329,7 @@ class Collector {
 
   const CollectorOptions& o_;
   CollectorStats stats_;
-  std::unique_ptr<PgFleetStore> db_;
+  std::unique_ptr<FleetStore> db_;
   std::unique_ptr<MqttClient> mqtt_;
   std::vector<Raw> queue_;
   std::optional<std::vector<Item>> pending_;

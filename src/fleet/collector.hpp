@@ -1,8 +1,8 @@
 // `towerwatch collect`: subscribes to PREFIX/+/+ of every sensor (persistent session, QoS 1: the broker keeps
 // messages for the collector while it is away), checks each message as attacker input (fleet_message.hpp,
 // a per-sensor token-bucket rate limit, a cap on the sensors tracked), and writes the good ones into
-// PostgreSQL (pg_store.hpp) in batches, one transaction per batch, duplicates dropped by message id. After
-// each commit it confirms to every sensor touched, retained on PREFIX/SENSOR/ack, how far its messages are
+// PostgreSQL (fleet_store.hpp: the store's tables) in batches, one transaction per batch, duplicates dropped
+// by message id. After each commit it confirms to every sensor touched, retained on PREFIX/SENSOR/ack, how far its messages are
 // all stored (sensors with --mqtt-confirm collector delete them then; see sensor_publisher.hpp). Bad messages
 // are counted by reason and dropped; a summary line goes out every summary_every_s and at the end.
 // PostgreSQL or the broker away: the batch waits in memory (the broker is not read meanwhile) and the
@@ -38,10 +38,10 @@ struct CollectorOptions {
   std::function<void(const nlohmann::json&)> emit;  // collector_start, collector_summary, collector_stop, ...
   // After each committed batch (the fleet rules): the fleet alerts it returns are published on
   // PREFIX/fleet/alert (QoS 1) and emitted.
-  std::function<std::vector<nlohmann::json>(class PgFleetStore&, std::int64_t now_ms)> after_batch;
+  std::function<std::vector<nlohmann::json>(class FleetStore&, std::int64_t now_ms)> after_batch;
   // Before after_batch, with the sweeps the batch completed (their sweep record newly stored): the fleet
   // baseline scoring (fleet_scoring.hpp); its alerts go out the same way.
-  std::function<std::vector<nlohmann::json>(class PgFleetStore&, std::int64_t now_ms, const std::vector<SweepRef>&)> on_sweeps;
+  std::function<std::vector<nlohmann::json>(class FleetStore&, std::int64_t now_ms, const std::vector<SweepRef>&)> on_sweeps;
 };
 
 struct CollectorStats {

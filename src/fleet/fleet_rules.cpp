@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "src/fleet/pg_store.hpp"
+#include "src/fleet/fleet_store.hpp"
 
 namespace tw::fleet {
 
@@ -61,7 +61,7 @@ double distance_km(double lat1, double lon1, double lat2, double lon2) {
   return 2 * r * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
-std::vector<nlohmann::json> FleetRuleRunner::run(PgFleetStore& db, std::int64_t now_ms) {
+std::vector<nlohmann::json> FleetRuleRunner::run(FleetStore& db, std::int64_t now_ms) {
   // At most every min_interval, and never more than a tenth of the time: a run over a large window costs.
   if (now_ms - last_run_ms_ < std::max(min_interval_ms_, 10 * last_cost_ms_)) return {};
   last_run_ms_ = now_ms;

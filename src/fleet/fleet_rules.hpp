@@ -14,7 +14,7 @@
 
 namespace tw::fleet {
 
-class PgFleetStore;
+class FleetStore;
 
 // One cell identity as one sensor heard it within the window.
 struct Sighting {
@@ -76,7 +76,7 @@ class FleetRuleRunner {
  public:
   explicit FleetRuleRunner(std::int64_t window_ms, std::int64_t min_interval_ms = 2000)
       : window_ms_(window_ms), min_interval_ms_(min_interval_ms) {}
-  std::vector<nlohmann::json> run(PgFleetStore& db, std::int64_t now_ms);
+  std::vector<nlohmann::json> run(FleetStore& db, std::int64_t now_ms);
 
  private:
   std::int64_t window_ms_, min_interval_ms_;
@@ -87,7 +87,7 @@ class FleetRuleRunner {
 // The view of [window_start_ms, now_ms] from the fleet store (fleet_view.cpp): sightings, first-ever times,
 // sweeps per sensor and, for cells heard in the window, positions estimated from the positioned sightings
 // received before the window (cached per cell in `cache` for position_ttl_ms).
-FleetView load_fleet_view(PgFleetStore& db, std::int64_t window_start_ms, std::int64_t now_ms,
+FleetView load_fleet_view(FleetStore& db, std::int64_t window_start_ms, std::int64_t now_ms,
                           std::map<std::string, std::pair<std::int64_t, std::optional<CellPosition>>>* cache = nullptr,
                           std::int64_t position_ttl_ms = 600000);
 

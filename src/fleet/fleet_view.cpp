@@ -1,10 +1,10 @@
 // The fleet rules' view of a window, read from the fleet store (fleet_rules.hpp): every query here takes its
-// values as parameters (PgFleetStore::query: PQexecParams, no value in the SQL text).
+// values as parameters (FleetStore::query: prepared, no value in the SQL text).
 #include <algorithm>
 #include <set>
 
 #include "src/fleet/fleet_rules.hpp"
-#include "src/fleet/pg_store.hpp"
+#include "src/fleet/fleet_store.hpp"
 #include "src/locate/locate.hpp"
 
 namespace tw::fleet {
@@ -34,7 +34,7 @@ std::string fleet_cell_key(const std::string& rat, const std::string& mcc, const
   return rat + ":" + mcc + "-" + (mnc.empty() ? "?" : mnc) + "-" + (lac.empty() ? "?" : lac) + "-" + ci;
 }
 
-FleetView load_fleet_view(PgFleetStore& db, std::int64_t window_start_ms, std::int64_t now_ms,
+FleetView load_fleet_view(FleetStore& db, std::int64_t window_start_ms, std::int64_t now_ms,
                           std::map<std::string, std::pair<std::int64_t, std::optional<CellPosition>>>* cache,
                           std::int64_t position_ttl_ms) {
   FleetView view;
@@ -78,7 +78,7 @@ FleetView load_fleet_view(PgFleetStore& db, std::int64_t window_start_ms, std::i
                                 window))
     view.first_ever_ms[fleet_cell_key(r[0], r[1], r[2], r[3], r[4])] = std::stoll(r[5]);
 
-  for (const auto& r : db.query("SELECT sensor_id, id FROM sweeps WHERE completed AND received_ms >= $1 AND "
+  for (const auto& r : db.query("SELECT sensor_id, id FROM sweeps WHERE completed = 1 AND received_ms >= $1 AND "
                                 "received_ms <= $2 ORDER BY id",
                                 window))
     view.sweeps[r[0]].push_back(std::stoll(r[1]));

@@ -49,6 +49,8 @@ class Cursor {
   virtual std::int64_t col_int(int c) const = 0;
   virtual double col_double(int c) const = 0;
   virtual std::string col_text(int c) const = 0;
+  // Columns of the result (after step()).
+  virtual int columns() const = 0;
   // Rows inserted, updated or deleted by the last run.
   virtual std::int64_t changes() const = 0;
 };

@@ -1,6 +1,6 @@
 // The PostgreSQL backend (libpq). The store's tables live in the schema "towerwatch" of the database the URL
-// names (search_path), so they never meet the collector's fleet tables (src/fleet/pg_store.cpp, schema
-// public) even in the same database. The schema's version is the one row of towerwatch.schema_version;
+// names (search_path), the collector's fleet tables among them (schema v6, src/fleet/fleet_store.hpp); other
+// schemas of the database are left alone. The schema's version is the one row of towerwatch.schema_version;
 // migrations run under an advisory lock (two processes starting together do not race). Every statement with
 // a value is prepared once per connection (PQprepare) and run with its values as parameters
 // (PQexecPrepared); values travel as text (integers in decimal, doubles with 17 significant digits: exact).
@@ -114,6 +114,7 @@ class PgCursor final : public Cursor {
   std::string col_text(int c) const override {
     return std::string(PQgetvalue(res_, row_, c), static_cast<std::size_t>(PQgetlength(res_, row_, c)));
   }
+  int columns() const override { return res_ ? PQnfields(res_) : 0; }
   std::int64_t changes() const override {
     const char* n = res_ ? PQcmdTuples(res_) : "";
     return *n ? std::atoll(n) : 0;

@@ -46,6 +46,7 @@ class SqliteCursor final : public Cursor {
     return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
   }
   std::int64_t changes() const override { return changes_; }
+  int columns() const override { return sqlite3_column_count(s_); }
 
  private:
   void check(int rc);

@@ -38,6 +38,7 @@ class Stmt {
   }
   void reset() { c_->reset(); }
   std::int64_t changes() const { return c_->changes(); }
+  int columns() const { return c_->columns(); }
 
   bool is_null(int c) const { return c_->is_null(c); }
   std::int64_t col_int(int c) const { return c_->col_int(c); }

@@ -147,6 +147,34 @@ CellObservation read_observation(Store& st, Stmt& s, int c) {
   return o;
 }
 
+// Binds parameters 2..24 of an observation INSERT (kObservationColumns) and 1 = the sweep id.
+void bind_observation(Stmt& obs, std::int64_t id, const CellObservation& o) {
+  obs.bind(1, id);
+  obs.bind(2, o.time_unix_ms);
+  obs.bind(3, o.sensor_id);
+  obs.bind(4, o.lat);
+  obs.bind(5, o.lon);
+  obs.bind(6, o.rat);
+  obs.bind(7, static_cast<std::int64_t>(o.arfcn));
+  obs.bind(8, o.band);
+  obs.bind(9, o.freq_hz);
+  obs.bind(10, o.mcc);
+  obs.bind(11, o.mnc);
+  obs.bind(12, o.lac);
+  obs.bind(13, o.ci);
+  obs.bind(14, o.bsic);
+  obs.bind(15, o.power_dbfs);
+  obs.bind(16, o.power_dbm);
+  obs.bind(17, o.snr_db);
+  obs.bind(18, o.cfo_hz);
+  obs.bind(19, o.cfo_residual_ppb);
+  obs.bind(20, dump(json(o.si_seen)));
+  obs.bind(21, dump(o.params));
+  obs.bind(22, o.fix_mode);
+  obs.bind(23, o.eph_m);
+  obs.bind(24, o.fix_time_unix_ms);
+}
+
 }  // namespace
 
 void RunningStats::add(double x) {
@@ -196,33 +224,9 @@ std::int64_t Store::store_sweep(const SweepObservations& sweep, const std::strin
   Stmt obs(*this, std::string("INSERT INTO observations(sweep_id, ") + kObservationColumns +
                       ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   for (std::size_t i = 0; i < sweep.cells.size(); ++i) {
-    const CellObservation& o = sweep.cells[i];
-    validate(o, i);
+    validate(sweep.cells[i], i);
     obs.reset();
-    obs.bind(1, id);
-    obs.bind(2, o.time_unix_ms);
-    obs.bind(3, o.sensor_id);
-    obs.bind(4, o.lat);
-    obs.bind(5, o.lon);
-    obs.bind(6, o.rat);
-    obs.bind(7, static_cast<std::int64_t>(o.arfcn));
-    obs.bind(8, o.band);
-    obs.bind(9, o.freq_hz);
-    obs.bind(10, o.mcc);
-    obs.bind(11, o.mnc);
-    obs.bind(12, o.lac);
-    obs.bind(13, o.ci);
-    obs.bind(14, o.bsic);
-    obs.bind(15, o.power_dbfs);
-    obs.bind(16, o.power_dbm);
-    obs.bind(17, o.snr_db);
-    obs.bind(18, o.cfo_hz);
-    obs.bind(19, o.cfo_residual_ppb);
-    obs.bind(20, dump(json(o.si_seen)));
-    obs.bind(21, dump(o.params));
-    obs.bind(22, o.fix_mode);
-    obs.bind(23, o.eph_m);
-    obs.bind(24, o.fix_time_unix_ms);
+    bind_observation(obs, id, sweep.cells[i]);
     obs.run();
   }
   Stmt tr(*this, "INSERT INTO track(sweep_id, t, lat, lon, alt, fix_mode, eph) VALUES(?,?,?,?,?,?,?)");
@@ -530,6 +534,60 @@ void Store::set_meta(const std::string& key, const std::string& value) {
   s.bind(1, key);
   s.bind(2, value);
   s.run();
+}
+
+}  // namespace tw::store
+
+// ---------------------------------------------------------------------------------------------------------
+// A fleet's sweeps (store.hpp: RemoteSweep).
+namespace tw::store {
+
+std::int64_t Store::upsert_remote_sweep(const RemoteSweep& w) {
+  Stmt s(*this,
+         "INSERT INTO sweeps(time_unix_ms, sensor_id, lat, lon, source, n_cells, completed, epoch, sensor_sweep, "
+         "received_ms) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT (sensor_id, epoch, sensor_sweep) DO UPDATE SET "
+         "n_cells = CASE WHEN excluded.completed = 1 THEN excluded.n_cells ELSE sweeps.n_cells END, "
+         "completed = CASE WHEN excluded.completed = 1 OR sweeps.completed = 1 THEN 1 ELSE 0 END RETURNING id");
+  s.bind(1, w.time_unix_ms);
+  s.bind(2, w.sensor_id);
+  s.bind(3, w.lat);
+  s.bind(4, w.lon);
+  s.bind(5, w.source);
+  s.bind(6, w.n_cells.value_or(0));
+  s.bind(7, std::int64_t{w.n_cells ? 1 : 0});
+  s.bind(8, w.epoch);
+  s.bind(9, w.sensor_sweep);
+  s.bind(10, w.received_ms);
+  if (!s.step()) fail("the sweep's id was not returned");
+  return s.col_int(0);
+}
+
+bool Store::store_remote_observation(std::int64_t sweep_id, const CellObservation& o, const std::string& msg_id,
+                                     std::int64_t received_ms) {
+  validate(o, 0);
+  static const std::string sql = std::string("INSERT INTO observations(sweep_id, ") + kObservationColumns +
+                                 ", msg_id, received_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                                 "ON CONFLICT (msg_id) DO NOTHING";
+  Stmt s(*this, sql);
+  bind_observation(s, sweep_id, o);
+  s.bind(25, msg_id);
+  s.bind(26, received_ms);
+  s.run();
+  return s.changes() > 0;
+}
+
+bool Store::store_remote_alert(std::int64_t sweep_id, const std::string& key, double score, const json& reasons,
+                               const std::string& msg_id) {
+  if (!std::isfinite(score)) throw InputError("alert for " + key + ": score is not a finite number");
+  Stmt s(*this,
+         "INSERT INTO alerts(sweep_id, cell_key, score, reasons, msg_id) VALUES(?,?,?,?,?) ON CONFLICT (msg_id) DO NOTHING");
+  s.bind(1, sweep_id);
+  s.bind(2, key);
+  s.bind(3, score);
+  s.bind(4, dump(reasons));
+  s.bind(5, msg_id);
+  s.run();
+  return s.changes() > 0;
 }
 
 }  // namespace tw::store

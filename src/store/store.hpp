@@ -109,7 +109,7 @@ struct AlertRecord {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 5;  // 2: monitor_findings, 3: mqtt_outbox, 4: positions (observation fix columns, track), 5: sweep_band_floors, learned_band_floors
+  static constexpr int kSchemaVersion = 6;  // 2: monitor_findings, 3: mqtt_outbox, 4: positions (observation fix columns, track), 5: sweep_band_floors, learned_band_floors, 6: the fleet's columns and tables
 
   // Opens (creating if absent) and migrates the SQLite file. tw::InputError if the file is not a towerwatch
   // database; tw::RuntimeFailure (naming the file) for a newer schema or any SQLite failure.
@@ -158,6 +158,27 @@ class Store {
   std::int64_t store_alert(std::int64_t sweep_id, const std::string& cell_key, double score,
                            const nlohmann::json& reasons);
   std::vector<AlertRecord> alerts(std::optional<std::int64_t> sweep_id = std::nullopt);
+
+  // ---- a fleet's sweeps (the collector, src/fleet/fleet_store.hpp): remote sensors' sweeps arrive message by
+  // message, inside the caller's transaction, in the same tables as a local sweep plus the schema-v6 columns.
+  struct RemoteSweep {
+    std::string sensor_id, epoch;
+    std::int64_t sensor_sweep = 0;     // the sensor's own sweep number
+    std::int64_t time_unix_ms = 0;     // the sensor's clock
+    std::int64_t received_ms = 0;      // the collector's clock (first message of the sweep)
+    std::optional<double> lat, lon;
+    std::string source;
+    std::optional<std::int64_t> n_cells;   // set with the sweep record, which completes it
+  };
+  // The sweep's id: created by its first message, completed (n_cells) by its sweep record.
+  std::int64_t upsert_remote_sweep(const RemoteSweep& sweep);
+  // One observation of a remote sweep, its message id unique: false when that id is stored already
+  // (nothing written). A malformed observation: tw::InputError as store_sweep.
+  bool store_remote_observation(std::int64_t sweep_id, const CellObservation& o, const std::string& msg_id,
+                                std::int64_t received_ms);
+  // A sensor's alert, its message id unique: false when stored already.
+  bool store_remote_alert(std::int64_t sweep_id, const std::string& cell_key, double score, const nlohmann::json& reasons,
+                          const std::string& msg_id);
 
   // Small key/value table for bookkeeping (e.g. how far the baseline has learned).
   std::optional<std::string> meta(const std::string& key);

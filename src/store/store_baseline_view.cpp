@@ -221,12 +221,16 @@ tw::OperatorPlan StoreBaselineView::operator_plan_of(const std::string& rat, int
     }
   }
   plan.arfcns.assign(arfcns.begin(), arfcns.end());
+  plan.sweeps = sweeps_in_band(band);
+  return plan;
+}
+
+std::int64_t StoreBaselineView::sweeps_in_band(const std::string& band) const {
   Stmt c(store_,
          "SELECT COUNT(DISTINCT o.sweep_id) FROM observations o JOIN sweeps s ON s.id = o.sweep_id "
          "WHERE s.completed = 1 AND (?1 = '' OR o.band = ?1)");
   c.bind(1, band);
-  if (c.step()) plan.sweeps = c.col_int(0);
-  return plan;
+  return c.step() ? c.col_int(0) : 0;
 }
 
 std::optional<tw::LearnedFloor> StoreBaselineView::learned_band_floor(const std::string& sensor_id, const std::string& rat,

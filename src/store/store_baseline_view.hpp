@@ -47,7 +47,10 @@ class StoreBaselineView : public tw::BaselineView {
                                                                  std::int64_t before_unix_ms) const override;
   std::int64_t drive_window_ms = 3600 * 1000;
 
- private:
+ protected:
+  // Completed sweeps with an observation in `band` ("" = any): operator_plan's evidence. Here counted over
+  // the stored observations; a fleet's view (src/fleet/fleet_baseline.hpp) reads its summary instead.
+  virtual std::int64_t sweeps_in_band(const std::string& band) const;
   Store& store_;
 };
 
