@@ -61,6 +61,7 @@ struct SssResult {
 struct CellSearch::Impl {
   CellSearchConfig cfg;
   PssSearch pss;                                   // stage 1: the PSS search (pss_search.hpp)
+  SyncCanceller canceller;                         // a decoded cell's PSS/SSS out of the capture
   FftwPlan sym_fwd{kN, FFTW_FORWARD};
   std::array<std::array<cf32, kN>, 3> pss_time{};  // time-domain replicas (unit energy per sample)
   std::array<std::array<cf32, 62>, 3> pss_freq{};
@@ -133,7 +134,8 @@ struct CellSearch::Impl {
   }
   std::vector<std::int64_t> pss_occurrences(std::int64_t n, const PssPeak& pk, double cfo) const;
   // grid false: the coherence at the peak as it is (a cheap first look), no refinement.
-  double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid = true) const;  // also sets coherence
+  // energy: the sum over the occurrences of |correlation|^2 at the best point.
+  double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid = true, double* energy = nullptr) const;  // also sets coherence
   SssResult sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo, double& cfo_out);
   std::optional<LteCell> pbch_and_measure(std::span<const cf32> x, const PssPeak& pk, const SssResult& s, double cfo);
 
@@ -170,13 +172,14 @@ std::vector<std::int64_t> CellSearch::Impl::pss_occurrences(std::int64_t n, cons
 // Zadoff-Chu sequence trades frequency error for a timing shift (6.11.1.1), so the peak's sample may be off
 // by a few samples. Grid: +-4 samples, +-3 kHz in 375 Hz steps, |correlation|^2 summed over the occurrences.
 // Moves pk.bin to the best timing and returns the best CFO.
-double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid) const {
+double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid, double* energy) const {
   const int kDt = grid ? kRefineDt : 0, kDf = grid ? kRefineDf : 0;
   const auto& rep = pss_time[static_cast<std::size_t>(pk.n_id_2)];
   const std::int64_t n = static_cast<std::int64_t>(x.size());
   PssPeak base = pk;
   base.bin = pk.bin >= kDt ? pk.bin - kDt : pk.bin - kDt + kHalfFrame;
   const auto occ = pss_occurrences(n - 2 * kDt, base, cfo0);
+  if (energy) *energy = 0.0;
   if (occ.empty()) return cfo0;
   // Products with the replica derotated by cfo0, per occurrence and timing; then per CFO offset.
   std::vector<double> score(static_cast<std::size_t>((2 * kDt + 1) * (2 * kDf + 1)), 0.0);  // [dt][f]
@@ -224,6 +227,7 @@ double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double
         best_dt = dt;
         best_f = f;
       }
+  if (energy) *energy = at(best_dt, best_f);
   // Coherence: the occurrences' correlations c_h at the best point turn by a constant step (the CFO left,
   // modulo 1/5 ms) when a cell is there. Q = max over the step of |sum c_h e^{-j step h}|^2 / sum |c_h|^2:
   // for noise about an exponential variable per independent step (16 of them for 16 occurrences), for a cell
@@ -576,6 +580,13 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
   cell.pss_metric = pk.metric;
   cell.sss_score = s.z;
   cell.pss_sample = pk.bin;
+  cell.sync.n_id_1 = s.n_id_1;
+  cell.sync.n_id_2 = pk.n_id_2;
+  cell.sync.tdd = s.tdd;
+  cell.sync.normal_cp = ncp;
+  cell.sync.pss_sample = pk.bin;
+  cell.sync.pss_period = hp;
+  cell.sync.sss_parity = s.parity;
   {
     double fs0 = std::fmod(frame0, fperiod);
     if (fs0 < 0) fs0 += fperiod;
@@ -785,6 +796,8 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     cell.rsrq_db = 10.0 * std::log10(6.0 * (sig / norm) / rssi);
   }
   if (!cell.mib_decoded && !(cfg.report_undecoded && s.z >= cfg.undecoded_min_score)) return std::nullopt;
+  cell.sync.cfo_hz = cell.cfo_hz;
+  cell.sync.ports = cell.ports;
   return cell;
 }
 
@@ -822,19 +835,49 @@ CellSearch::~CellSearch() = default;
 std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) { return execute(x, impl_->pss_search(x)); }
 
 std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<const PssPeak> peaks,
-                                         std::span<const LteCell> decoded_nearby) {
+                                         std::span<const LteCell> decoded_nearby, std::size_t max_tried,
+                                         std::size_t* consumed) {
   std::vector<LteCell> cells;
   const std::vector<LteCell> nearby(decoded_nearby.begin(), decoded_nearby.end());
+  // x without the PSS/SSS of the cells decoded so far, here and by the neighbouring searches (made on the
+  // first): their sidelobes (other roots, lags and offsets) stop passing for cells, and a weaker cell's SSS
+  // is no longer taken by theirs (sync_canceller.hpp).
+  std::vector<cf32> clean;
+  auto cancel = [&](const LteCell& c) {
+    if (!c.mib_decoded || !c.sync.valid()) return;
+    if (clean.empty()) clean.assign(x.begin(), x.end());
+    SyncTrace t = c.sync;
+    t.cfo_hz = c.cfo_hz;  // in this search's terms (a neighbour's cell is given so)
+    impl_->canceller.execute(clean, t);
+  };
+  for (const auto& c : nearby) cancel(c);
+  std::size_t tried = 0, looked = 0;
   for (const auto& peak : peaks) {
+    if (tried >= max_tried) break;
+    ++looked;
     PssPeak pk = peak;
+    const std::span<const cf32> y = clean.empty() ? x : std::span<const cf32>(clean);
+    if (!clean.empty() && pk.threshold > 0.0) {
+      // The peak's metric without the cancelled cells: the PSS search's metric scaled by the correlation
+      // energy left where the peak is, held against the same thresholds.
+      PssPeak a = pk, b = pk;
+      double e_x = 0.0, e_y = 0.0;
+      impl_->refine_pss(x, a, pk.cfo_hz, false, &e_x);
+      impl_->refine_pss(y, b, pk.cfo_hz, false, &e_y);
+      if (e_x > 0.0) {
+        const double m = pk.metric * e_y / e_x;
+        if (m <= pk.threshold) continue;
+        pk.strong = m > pk.strict_threshold;
+      }
+    }
     if (!pk.strong) {
       // A first look at the coherence where the peak is (a noise peak seldom shows half the threshold there)
       // before the grid search.
       PssPeak look = pk;
-      impl_->refine_pss(x, look, pk.cfo_hz, false);
+      impl_->refine_pss(y, look, pk.cfo_hz, false);
       if (look.coherence < 0.5 * cfg_.pss_min_coherence) continue;
     }
-    const double cfo0 = impl_->refine_pss(x, pk, pk.cfo_hz);
+    const double cfo0 = impl_->refine_pss(y, pk, pk.cfo_hz);
     // A peak that passed only the relaxed threshold must turn coherently from one occurrence to the next.
     if (!pk.strong && pk.coherence < cfg_.pss_min_coherence) continue;
     // A Zadoff-Chu ghost of a cell already decoded (its root, within 200 samples, a subcarrier or more away in
@@ -842,7 +885,8 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<cons
     if (is_zc_ghost_of_decoded(cells, pk.n_id_2, pk.bin, cfo0) || is_zc_ghost_of_decoded(nearby, pk.n_id_2, pk.bin, cfo0))
       continue;
     double cfo = cfo0;
-    const SssResult s = impl_->sss_detect(x, pk, cfo0, cfo);
+    ++tried;
+    const SssResult s = impl_->sss_detect(y, pk, cfo0, cfo);
     if (tw::log::level() >= tw::log::Level::debug) {
       tw::log::debug("lte: PSS N_ID(2) " + std::to_string(pk.n_id_2) + " at " + std::to_string(pk.bin) + " metric " +
                      std::to_string(pk.metric) + " coherence " + std::to_string(pk.coherence) + " cfo " + std::to_string(cfo) + " -> SSS N_ID(1) " + std::to_string(s.n_id_1) +
@@ -854,13 +898,15 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<cons
     // Zadoff-Chu ghost of the right cell, off in time and frequency) may still be replaced by a decoded one.
     auto same = std::find_if(cells.begin(), cells.end(), [&](const LteCell& c) { return c.pci == pci; });
     if (same != cells.end() && same->mib_decoded) continue;
-    auto cell = impl_->pbch_and_measure(x, pk, s, cfo);
+    auto cell = impl_->pbch_and_measure(y, pk, s, cfo);
     if (!cell) continue;
+    if (cell->mib_decoded) cancel(*cell);
     if (same == cells.end())
       cells.push_back(std::move(*cell));
     else if (cell->mib_decoded)
       *same = std::move(*cell);
   }
+  if (consumed) *consumed = looked;
   // Undecoded cells that sit where a decoded cell's Zadoff-Chu ghosts fall are not reported.
   std::vector<LteCell> kept;
   for (const auto& c : cells)

@@ -35,6 +35,7 @@
 
 #include "dsp/lte/mib.hpp"
 #include "dsp/lte/pss_search.hpp"
+#include "dsp/lte/sync_canceller.hpp"
 
 namespace tw::dsp::lte {
 
@@ -77,6 +78,7 @@ struct LteCell {
   double pss_metric = 0.0;          // folded PSS correlation over its mean
   double sss_score = 0.0;           // SSS detection score (normalised correlation x sqrt(N))
   int pss_sample = 0;               // start of a PSS's useful part, modulo 9600
+  SyncTrace sync;                   // where its PSS/SSS are (the search cancels a decoded cell's: not reported)
 };
 
 // {"type":"cell","rat":"LTE","pci",..,"n_id_1","n_id_2","duplex","cp","ports","bandwidth_prb",
@@ -98,8 +100,12 @@ class CellSearch {
   // points: pss_search.hpp): bin in iq's sample timing, cfo_hz from iq's centre, thresholds as found.
   // decoded_nearby: cells decoded by the searches of neighbouring raster points (cfo_hz and pss_sample in this
   // search's terms); their Zadoff-Chu ghosts are passed over as those of a cell decoded here are.
+  // The PSS/SSS (and CRS) of the decoded cells, nearby ones included, are cancelled before the next peak is
+  // looked at (sync_canceller.hpp). max_tried: stop after this many peaks went to the SSS stage; *consumed:
+  // the peaks looked at (the rest may be passed to a later call).
   std::vector<LteCell> execute(std::span<const cf32> iq_1p92msps, std::span<const PssPeak> peaks,
-                               std::span<const LteCell> decoded_nearby = {});
+                               std::span<const LteCell> decoded_nearby = {}, std::size_t max_tried = SIZE_MAX,
+                               std::size_t* consumed = nullptr);
   void reset() {}
 
   const CellSearchConfig& config() const { return cfg_; }

@@ -216,6 +216,13 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
   pcfg.max_cells = cfg.max_cells;
   dsp::lte::PssSearch pss(pcfg);
   Channel wide;
+  // The cells decoded so far, every group's: offset, the channel's start time, cell (its PSS timing in that
+  // channel's samples).
+  struct Decoded {
+    double offset, delay_s;
+    dsp::lte::LteCell cell;
+  };
+  std::vector<Decoded> decoded;
   std::size_t i = 0;
   while (i < offsets.size()) {
     std::size_t j = i + 1;
@@ -228,18 +235,21 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
     // Slots in the order of their strongest peak: a strong cell is decoded before the slots where only its
     // Zadoff-Chu ghosts are (a frequency error of a few subcarriers moves the correlation peak in time,
     // 36.211 6.11.1.1), which then pass them over as the cell's own search does (within 200 samples, 7.5 kHz
-    // or more away, same root); only cells within 600 kHz count, the PSS's reach. Records in offset order.
+    // or more away, same root); only cells within 600 kHz count, the PSS's reach. Two passes: first each
+    // slot's strongest peak that the cells decoded so far do not explain (the strong cells, each where its PSS
+    // is strongest), then every peak with
+    // the PSS/SSS of every cell decoded so far cancelled (dsp/lte/sync_canceller.hpp): their sidelobes in
+    // every slot (other roots, lags, offsets) stop passing for cells, which was most of the CPU. Records in
+    // offset order.
     std::vector<std::size_t> order;
     for (std::size_t k = i; k < j; ++k) order.push_back(k);
     auto top = [&](std::size_t k) { return peaks[k - i].empty() ? 0.0 : peaks[k - i].front().metric; };
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return top(a) > top(b); });
     std::vector<std::vector<dsp::lte::LteCell>> found(j - i);
     std::vector<Channel> chans(j - i);
-    std::vector<std::pair<double, dsp::lte::LteCell>> decoded;  // offset, cell
-    for (std::size_t k : order) {
-      const auto& pk = peaks[k - i];
-      if (pk.empty()) continue;
+    auto own_channel = [&](std::size_t k) -> const Channel& {
       Channel& own = chans[k - i];
+      if (!own.iq.empty()) return own;
       // The offset's channel: the group's shifted by (centre - offset), same samples, same timing.
       own.iq.resize(wide.view.size());
       const double w = -2.0 * kPi * (offsets[k] - centre) / kLteSearchRate;
@@ -257,22 +267,59 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
       own.view = own.iq;
       own.delay_s = wide.delay_s;
       own.out_period_s = wide.out_period_s;
+      return own;
+    };
+    auto nearby_of = [&](std::size_t k) {
       std::vector<dsp::lte::LteCell> nearby;
-      for (const auto& [off, c] : decoded) {
-        const double rel = off + c.cfo_hz - offsets[k];
+      for (const auto& d : decoded) {
+        const double rel = d.offset + d.cell.cfo_hz - offsets[k];
         if (std::abs(rel) > 600e3) continue;
-        auto n = c;
+        auto n = d.cell;
         n.cfo_hz = rel;
+        // A cell of another group: its timing in this group's channel (the same rate, another start).
+        const double shift = (d.delay_s - wide.delay_s) * kLteSearchRate;
+        if (std::abs(shift) > 1e-3) {
+          if (std::abs(shift - std::round(shift)) > 0.05) continue;
+          const int half = kLteSearchRate == 1.92e6 ? 9600 : 0;
+          if (half == 0) continue;
+          n.pss_sample = static_cast<int>(((n.pss_sample + static_cast<long>(std::lround(shift))) % half + half) % half);
+          n.sync.pss_sample = static_cast<int>(((n.sync.pss_sample + static_cast<long>(std::lround(shift))) % half + half) % half);
+        }
         nearby.push_back(n);
       }
-      found[k - i] = search.execute(own.view, pk, nearby);
-      for (const auto& c : found[k - i])
-        if (c.mib_decoded) decoded.emplace_back(offsets[k], c);
-      own.iq.clear();
-      own.iq.shrink_to_fit();
+      return nearby;
+    };
+    std::vector<std::size_t> used(j - i, 0);  // peaks of each slot looked at by pass 1
+    for (std::size_t k : order) {  // pass 1: the strongest peak of each slot not explained by a decoded cell
+      const auto& pk = peaks[k - i];
+      if (pk.empty()) continue;
+      for (auto& c : search.execute(own_channel(k).view, pk, nearby_of(k), 1, &used[k - i]))
+        if (c.mib_decoded) {
+          decoded.push_back({offsets[k], wide.delay_s, c});
+          found[k - i].push_back(std::move(c));
+        }
+    }
+    for (std::size_t k : order) {  // pass 2: every other peak, the decoded cells cancelled
+      const auto& pk = peaks[k - i];
+      if (pk.size() <= used[k - i]) continue;
+      const auto more = search.execute(own_channel(k).view, std::span<const dsp::lte::PssPeak>(pk).subspan(used[k - i]), nearby_of(k));
+      auto& f = found[k - i];
+      const std::size_t first = f.size();
+      for (const auto& c : more) {
+        if (std::any_of(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(first), [&](const auto& d) { return d.pci == c.pci; })) continue;
+        if (c.mib_decoded) decoded.push_back({offsets[k], wide.delay_s, c});
+        f.push_back(c);
+      }
+      // As one search orders its cells: decoded first, then by RSRP.
+      std::stable_sort(f.begin(), f.end(), [](const dsp::lte::LteCell& a, const dsp::lte::LteCell& b) {
+        if (a.mib_decoded != b.mib_decoded) return a.mib_decoded;
+        return a.rsrp_dbfs > b.rsrp_dbfs;
+      });
+      if (f.size() > static_cast<std::size_t>(cfg.max_cells)) f.resize(static_cast<std::size_t>(cfg.max_cells));
     }
     for (std::size_t k = i; k < j; ++k)
       if (!found[k - i].empty()) add_cells(found[k - i], offsets[k], chans[k - i]);
+    chans.clear();
     i = j;
   }
   return cells;
