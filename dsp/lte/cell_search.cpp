@@ -838,7 +838,11 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<cons
                                          std::span<const LteCell> decoded_nearby, std::size_t max_tried,
                                          std::size_t* consumed) {
   std::vector<LteCell> cells;
-  const std::vector<LteCell> nearby(decoded_nearby.begin(), decoded_nearby.end());
+  // Zadoff-Chu ghosts are passed over for the nearby cells within the PSS's reach (600 kHz); every nearby
+  // cell is cancelled (one further off still leaks its band edge into this channel).
+  std::vector<LteCell> nearby;
+  for (const auto& c : decoded_nearby)
+    if (std::fabs(c.cfo_hz) <= 600e3) nearby.push_back(c);
   // x without the PSS/SSS of the cells decoded so far, here and by the neighbouring searches (made on the
   // first): their sidelobes (other roots, lags and offsets) stop passing for cells, and a weaker cell's SSS
   // is no longer taken by theirs (sync_canceller.hpp).
@@ -850,7 +854,7 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<cons
     t.cfo_hz = c.cfo_hz;  // in this search's terms (a neighbour's cell is given so)
     impl_->canceller.execute(clean, t);
   };
-  for (const auto& c : nearby) cancel(c);
+  for (const auto& c : decoded_nearby) cancel(c);
   std::size_t tried = 0, looked = 0;
   for (const auto& peak : peaks) {
     if (tried >= max_tried) break;
