@@ -295,6 +295,7 @@ SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& p
   std::vector<std::complex<double>> metrics(336);
   for (int hyp = 0; hyp < 8; ++hyp) {
     const bool tdd = (hyp / 2) >= 2, ncp = ((hyp / 2) % 2) == 0;
+    if ((cfg.duplex == 1 && tdd) || (cfg.duplex == 2 && !tdd)) continue;
     const auto& h_used = hyp % 2 ? h_avg : h_occ;
     // Distance from the SSS's useful part to the PSS's useful part (36.211 6.11: FDD adjacent symbols;
     // TDD SSS in the last symbol of subframe 0, PSS in the third of subframe 1).
@@ -827,6 +828,7 @@ CellSearch::CellSearch(const CellSearchConfig& cfg) : cfg_(cfg) {
   if (!(cfg.pss_false_alarms > 0.0)) throw InputError("pss_false_alarms: must be > 0");
   if (!(cfg.pss_candidates >= 0.0) || cfg.pss_candidates > 1000.0) throw InputError("pss_candidates: must lie in 0..1000");
   if (!(cfg.pss_min_coherence >= 0.0)) throw InputError("pss_min_coherence: must be >= 0");
+  if (cfg.duplex < 0 || cfg.duplex > 2) throw InputError("duplex: must be 0 (both), 1 (FDD) or 2 (TDD)");
   impl_ = std::make_unique<Impl>(cfg);
 }
 

@@ -54,6 +54,10 @@ struct CellSearchConfig {
                                     // P(coherence > q) about 16 e^-q)
   double sss_min_score = 5.0;       // SSS: |correlation| over the noise's deviation per component (noise:
                                     // Rayleigh of unit scale) to try the PBCH (which the CRC then confirms)
+  // Duplex modes tried by the SSS (36.211 6.11.2: FDD and TDD put the SSS at different distances from the
+  // PSS): 0 both; 1 FDD only, 2 TDD only, when every band at the carrier is of that mode (36.101 table
+  // 5.5-1), which spares the TDD hypotheses' false matches in an FDD band.
+  int duplex = 0;
   bool report_undecoded = true;     // report a cell whose MIB fails ("mib": null) ...
   double undecoded_min_score = 15.0;  // ... only when its SSS is this strong, and its PSS is not within
                                     // +-200 samples of a decoded cell at a CFO 7.5 kHz or more away (the

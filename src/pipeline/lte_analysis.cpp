@@ -105,6 +105,21 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
                   wanted, options.max_cfo_hz ? "asked for" : "100 ppm of the carrier", cfg.max_cfo_hz);
     note({{"type", "lte_search_note"}, {"note", text}, {"max_cfo_hz_wanted", wanted}, {"max_cfo_hz", cfg.max_cfo_hz}});
   }
+  // The duplex mode, when every band at the block's offsets has the same (36.101 table 5.5-1; SDL bands use
+  // FDD's frame structure): the SSS then tries that mode only.
+  if (carrier > 0.0) {
+    bool fdd = false, tdd = false, unknown = options.offsets_hz.empty();
+    for (const double off : options.offsets_hz) {
+      const auto bands = lte_bands_at(carrier + off, 150e3);
+      if (bands.empty()) unknown = true;
+      for (const int b : bands) {
+        const auto* lb = lte_band(b);
+        if (!lb) unknown = true;
+        else (lb->duplex == LteDuplex::tdd ? tdd : fdd) = true;
+      }
+    }
+    if (!unknown && fdd != tdd) cfg.duplex = fdd ? 1 : 2;
+  }
   dsp::lte::CellSearch search(cfg);
   // The pass band holds the central 6 PRB wherever the window puts them (0.75 MHz for windows up to 210 kHz).
   const double pass_half = std::clamp(540e3 + cfg.max_cfo_hz, kPassHalfWidthHz, 0.45 * kLteSearchRate);
