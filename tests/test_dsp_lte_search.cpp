@@ -75,6 +75,36 @@ TEST(LteSearch, SyncOnlyCellIsFoundWithItsPciAndOffsetButNoMib) {
   EXPECT_TRUE(j.at("sfn").is_null());
 }
 
+// The canceller rebuilds a cell's PSS and SSS from where they are (the truth of the construction above) and
+// subtracts them: what is left is a small part of their energy, at a carrier offset and a timing not on a
+// sample of the half-frame grid's start.
+TEST(LteSearch, SyncCancellerRemovesAKnownCellsPssAndSss) {
+  const int pci = 317, frame_start = 4321;
+  const double cfo = -12345.0;
+  auto x = sync_only_signal(pci, frame_start, cfo, 60.0, 4 * 19200, 5);
+  double before = 0.0;
+  for (const auto& v : x) before += std::norm(v);
+  lte::SyncTrace t;
+  t.n_id_1 = pci / 3;
+  t.n_id_2 = pci % 3;
+  t.pss_sample = (frame_start + lte::symbol_start(6, true, 128) + lte::cp_length(6, true, 128)) % 9600;
+  t.pss_period = 9600.0;
+  t.sss_parity = 0;  // the first PSS in the capture is subframe 0's
+  t.cfo_hz = cfo;
+  lte::SyncCanceller canceller;
+  canceller.execute(x, t);
+  double after = 0.0;
+  for (const auto& v : x) after += std::norm(v);
+  EXPECT_LT(10.0 * std::log10(after / before), -25.0);  // -30.6 dB here
+  // A wrong N_ID(1) removes the PSS only: the SSS stays (about half the energy).
+  auto y = sync_only_signal(pci, frame_start, cfo, 60.0, 4 * 19200, 5);
+  t.n_id_1 = (t.n_id_1 + 1) % 168;
+  canceller.execute(y, t);
+  double wrong = 0.0;
+  for (const auto& v : y) wrong += std::norm(v);
+  EXPECT_GT(10.0 * std::log10(wrong / before), -4.0);  // -3.0 dB here
+}
+
 TEST(LteSearch, NoiseAloneGivesNoCell) {
   std::mt19937 rng(3);
   std::normal_distribution<float> g(0.0f, 0.1f);

@@ -61,7 +61,7 @@ struct SssResult {
 struct CellSearch::Impl {
   CellSearchConfig cfg;
   PssSearch pss;                                   // stage 1: the PSS search (pss_search.hpp)
-  SyncCanceller canceller;                         // a decoded cell's PSS/SSS out of the capture
+  SyncCanceller canceller;                         // a decoded cell's PSS/SSS/CRS out of the capture
   FftwPlan sym_fwd{kN, FFTW_FORWARD};
   std::array<std::array<cf32, kN>, 3> pss_time{};  // time-domain replicas (unit energy per sample)
   std::array<std::array<cf32, 62>, 3> pss_freq{};
@@ -845,7 +845,7 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<cons
   std::vector<LteCell> nearby;
   for (const auto& c : decoded_nearby)
     if (std::fabs(c.cfo_hz) <= 600e3) nearby.push_back(c);
-  // x without the PSS/SSS of the cells decoded so far, here and by the neighbouring searches (made on the
+  // x without the PSS/SSS/CRS of the cells decoded so far, here and by the neighbouring searches (made on the
   // first): their sidelobes (other roots, lags and offsets) stop passing for cells, and a weaker cell's SSS
   // is no longer taken by theirs (sync_canceller.hpp).
   std::vector<cf32> clean;
