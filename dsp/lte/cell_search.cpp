@@ -124,6 +124,20 @@ struct CellSearch::Impl {
     return table[static_cast<std::size_t>((normal_cp ? 0 : 1) * 504 + pci)];
   }
 
+  // The 12 CRS values of the central 6 PRB (36.211 6.10.1.1, m' from 104) per (PCI, slot, symbol, CP), kept
+  // across calls (the same cell's are asked for by every candidate; at most 96 bytes per entry).
+  std::map<long, std::array<cf32, 12>> crs_central;
+  const std::array<cf32, 12>& central_crs(int pci, int ns, int l, bool ncp) {
+    const long key = ((static_cast<long>(pci) * 20 + ns) * 8 + l) * 2 + (ncp ? 1 : 0);
+    auto [it, fresh] = crs_central.try_emplace(key);
+    if (fresh) {
+      std::array<cf32, 2 * kMaxRb> r{};
+      crs_sequence(pci, ns, l, ncp, r);
+      std::copy(r.begin() + kCrsCentralOffset, r.begin() + kCrsCentralOffset + 12, it->second.begin());
+    }
+    return it->second;
+  }
+
   double half_period(double cfo) const {
     return cfg.carrier_hz > 0.0 ? kHalfFrame * (1.0 - cfo / cfg.carrier_hz) : static_cast<double>(kHalfFrame);
   }
@@ -419,21 +433,16 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
       }
   };
   do_ffts(cfo);
-  // CRS sequences of the central 6 PRB, per (slot, l), computed once per call.
-  std::map<int, std::array<cf32, 2 * kMaxRb>> crs_seq;
   auto crs_ls = [&](const Frame& fr, int port, int sym, std::vector<std::pair<int, cf32>>& out, int sub = 0) {
     out.clear();
     const std::size_t idx = static_cast<std::size_t>(sub * n_sym + sym);
     if (!fr.have[idx]) return;
     const int ns = 2 * kSubframeOf[static_cast<std::size_t>(sub)] + sym / per_slot, l = sym % per_slot;
-    auto [it, fresh] = crs_seq.try_emplace(ns * 8 + l);
-    if (fresh) crs_sequence(pci, ns, l, ncp, it->second);
-    const auto& r = it->second;
+    const auto& r = central_crs(pci, ns, l, ncp);
     const int off = crs_k_offset(port, ns, l, ncp, pci);
     for (int i = 0; i < 12; ++i) {
       const int k = 6 * i + off;
-      out.emplace_back(k, fr.y[idx][static_cast<std::size_t>(bin_of_k72(k))] *
-                              std::conj(r[static_cast<std::size_t>(kCrsCentralOffset + i)]));
+      out.emplace_back(k, fr.y[idx][static_cast<std::size_t>(bin_of_k72(k))] * std::conj(r[static_cast<std::size_t>(i)]));
     }
   };
   // Channel per port and frame (36.211 6.10.1): LS at the CRS pilots of a subframe (or of one of its slots),
