@@ -3,6 +3,8 @@
 // CP, ports, bandwidth, PHICH, SFN, MIB octets and carrier offset; no cell where the reference has none.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -73,7 +75,28 @@ void check_capture(const std::filesystem::path& shared, const nlohmann::json& ca
   const auto cells = search.execute(iq);
   for (const auto& c : cells) std::printf("%s: %s\n", file.c_str(), to_json(c).dump().c_str());
   const auto& want = cap.at("cells");
-  ASSERT_EQ(cells.size(), want.size());
+  // Every reference cell is found. A cell beyond the reference's may only be another sector of a reference
+  // cell's eNodeB: the same N_ID(1) with another N_ID(2), frame-synchronous (within 2 samples), its
+  // CRC-checked MIB the same bandwidth, PHICH and SFN. The search finds those once it cancels the strong
+  // sector's sync signals (dsp/lte/sync_canceller.hpp): 301 beside 300 (band 3, 12.6 dB under it) and 31
+  // beside 30 (band 40); the reference tools did not report them. A capture without cells stays without.
+  if (want.empty()) ASSERT_TRUE(cells.empty());
+  ASSERT_GE(cells.size(), want.size());
+  for (const auto& c : cells) {
+    const bool listed = std::any_of(want.begin(), want.end(), [&](const auto& w) { return w.at("pci").template get<int>() == c.pci; });
+    if (listed) continue;
+    const auto site = std::find_if(cells.begin(), cells.end(), [&](const auto& o) {
+      return o.pci != c.pci && o.n_id_1 == c.n_id_1 && o.mib_decoded &&
+             std::any_of(want.begin(), want.end(), [&](const auto& w) { return w.at("pci").template get<int>() == o.pci; });
+    });
+    ASSERT_NE(site, cells.end()) << "PCI " << c.pci << ": not in the reference, and no sector of a reference cell";
+    ASSERT_TRUE(c.mib_decoded) << "PCI " << c.pci;
+    EXPECT_NEAR(static_cast<double>(c.frame_start_sample), static_cast<double>(site->frame_start_sample), 2.0) << c.pci;
+    EXPECT_EQ(c.mib.bandwidth_prb, site->mib.bandwidth_prb) << c.pci;
+    EXPECT_EQ(c.mib.phich_extended, site->mib.phich_extended) << c.pci;
+    EXPECT_EQ(c.mib.phich_resource, site->mib.phich_resource) << c.pci;
+    EXPECT_EQ(c.mib.sfn, site->mib.sfn) << c.pci;
+  }
   for (const auto& w : want) {
     const int pci = w.at("pci");
     const auto it = std::find_if(cells.begin(), cells.end(), [&](const auto& c) { return c.pci == pci; });

@@ -97,6 +97,9 @@ TEST(SweepLteBlock, SystemInformationOnceForACellFoundByTwoSearches) {
   LteAnalysisOptions lo;
   lo.offsets_hz = {-40e3, 40e3};   // both windows hold the carrier
   lo.max_cfo_hz = 60e3;
+  // Each offset searched alone: the shared search cancels a decoded cell's sync signals in the neighbouring
+  // offsets' channels, so there the cell is found once only.
+  lo.shared_search = false;
   std::vector<LteRrcMessage> messages;
   const auto cells = search_lte_block(iq, rate, 806.0e6, lo, &messages);
   int records = 0;

@@ -61,6 +61,7 @@ struct SssResult {
 struct CellSearch::Impl {
   CellSearchConfig cfg;
   PssSearch pss;                                   // stage 1: the PSS search (pss_search.hpp)
+  SyncCanceller canceller;                         // a decoded cell's PSS/SSS/CRS out of the capture
   FftwPlan sym_fwd{kN, FFTW_FORWARD};
   std::array<std::array<cf32, kN>, 3> pss_time{};  // time-domain replicas (unit energy per sample)
   std::array<std::array<cf32, 62>, 3> pss_freq{};
@@ -123,6 +124,20 @@ struct CellSearch::Impl {
     return table[static_cast<std::size_t>((normal_cp ? 0 : 1) * 504 + pci)];
   }
 
+  // The 12 CRS values of the central 6 PRB (36.211 6.10.1.1, m' from 104) per (PCI, slot, symbol, CP), kept
+  // across calls (the same cell's are asked for by every candidate; at most 96 bytes per entry).
+  std::map<long, std::array<cf32, 12>> crs_central;
+  const std::array<cf32, 12>& central_crs(int pci, int ns, int l, bool ncp) {
+    const long key = ((static_cast<long>(pci) * 20 + ns) * 8 + l) * 2 + (ncp ? 1 : 0);
+    auto [it, fresh] = crs_central.try_emplace(key);
+    if (fresh) {
+      std::array<cf32, 2 * kMaxRb> r{};
+      crs_sequence(pci, ns, l, ncp, r);
+      std::copy(r.begin() + kCrsCentralOffset, r.begin() + kCrsCentralOffset + 12, it->second.begin());
+    }
+    return it->second;
+  }
+
   double half_period(double cfo) const {
     return cfg.carrier_hz > 0.0 ? kHalfFrame * (1.0 - cfo / cfg.carrier_hz) : static_cast<double>(kHalfFrame);
   }
@@ -133,7 +148,8 @@ struct CellSearch::Impl {
   }
   std::vector<std::int64_t> pss_occurrences(std::int64_t n, const PssPeak& pk, double cfo) const;
   // grid false: the coherence at the peak as it is (a cheap first look), no refinement.
-  double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid = true) const;  // also sets coherence
+  // energy: the sum over the occurrences of |correlation|^2 at the best point.
+  double refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid = true, double* energy = nullptr) const;  // also sets coherence
   SssResult sss_detect(std::span<const cf32> x, const PssPeak& pk, double cfo, double& cfo_out);
   std::optional<LteCell> pbch_and_measure(std::span<const cf32> x, const PssPeak& pk, const SssResult& s, double cfo);
 
@@ -170,13 +186,14 @@ std::vector<std::int64_t> CellSearch::Impl::pss_occurrences(std::int64_t n, cons
 // Zadoff-Chu sequence trades frequency error for a timing shift (6.11.1.1), so the peak's sample may be off
 // by a few samples. Grid: +-4 samples, +-3 kHz in 375 Hz steps, |correlation|^2 summed over the occurrences.
 // Moves pk.bin to the best timing and returns the best CFO.
-double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid) const {
+double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double cfo0, bool grid, double* energy) const {
   const int kDt = grid ? kRefineDt : 0, kDf = grid ? kRefineDf : 0;
   const auto& rep = pss_time[static_cast<std::size_t>(pk.n_id_2)];
   const std::int64_t n = static_cast<std::int64_t>(x.size());
   PssPeak base = pk;
   base.bin = pk.bin >= kDt ? pk.bin - kDt : pk.bin - kDt + kHalfFrame;
   const auto occ = pss_occurrences(n - 2 * kDt, base, cfo0);
+  if (energy) *energy = 0.0;
   if (occ.empty()) return cfo0;
   // Products with the replica derotated by cfo0, per occurrence and timing; then per CFO offset.
   std::vector<double> score(static_cast<std::size_t>((2 * kDt + 1) * (2 * kDf + 1)), 0.0);  // [dt][f]
@@ -224,6 +241,7 @@ double CellSearch::Impl::refine_pss(std::span<const cf32> x, PssPeak& pk, double
         best_dt = dt;
         best_f = f;
       }
+  if (energy) *energy = at(best_dt, best_f);
   // Coherence: the occurrences' correlations c_h at the best point turn by a constant step (the CFO left,
   // modulo 1/5 ms) when a cell is there. Q = max over the step of |sum c_h e^{-j step h}|^2 / sum |c_h|^2:
   // for noise about an exponential variable per independent step (16 of them for 16 occurrences), for a cell
@@ -291,6 +309,7 @@ SssResult CellSearch::Impl::sss_detect(std::span<const cf32> x, const PssPeak& p
   std::vector<std::complex<double>> metrics(336);
   for (int hyp = 0; hyp < 8; ++hyp) {
     const bool tdd = (hyp / 2) >= 2, ncp = ((hyp / 2) % 2) == 0;
+    if ((cfg.duplex == 1 && tdd) || (cfg.duplex == 2 && !tdd)) continue;
     const auto& h_used = hyp % 2 ? h_avg : h_occ;
     // Distance from the SSS's useful part to the PSS's useful part (36.211 6.11: FDD adjacent symbols;
     // TDD SSS in the last symbol of subframe 0, PSS in the third of subframe 1).
@@ -414,21 +433,16 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
       }
   };
   do_ffts(cfo);
-  // CRS sequences of the central 6 PRB, per (slot, l), computed once per call.
-  std::map<int, std::array<cf32, 2 * kMaxRb>> crs_seq;
   auto crs_ls = [&](const Frame& fr, int port, int sym, std::vector<std::pair<int, cf32>>& out, int sub = 0) {
     out.clear();
     const std::size_t idx = static_cast<std::size_t>(sub * n_sym + sym);
     if (!fr.have[idx]) return;
     const int ns = 2 * kSubframeOf[static_cast<std::size_t>(sub)] + sym / per_slot, l = sym % per_slot;
-    auto [it, fresh] = crs_seq.try_emplace(ns * 8 + l);
-    if (fresh) crs_sequence(pci, ns, l, ncp, it->second);
-    const auto& r = it->second;
+    const auto& r = central_crs(pci, ns, l, ncp);
     const int off = crs_k_offset(port, ns, l, ncp, pci);
     for (int i = 0; i < 12; ++i) {
       const int k = 6 * i + off;
-      out.emplace_back(k, fr.y[idx][static_cast<std::size_t>(bin_of_k72(k))] *
-                              std::conj(r[static_cast<std::size_t>(kCrsCentralOffset + i)]));
+      out.emplace_back(k, fr.y[idx][static_cast<std::size_t>(bin_of_k72(k))] * std::conj(r[static_cast<std::size_t>(i)]));
     }
   };
   // Channel per port and frame (36.211 6.10.1): LS at the CRS pilots of a subframe (or of one of its slots),
@@ -576,6 +590,13 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
   cell.pss_metric = pk.metric;
   cell.sss_score = s.z;
   cell.pss_sample = pk.bin;
+  cell.sync.n_id_1 = s.n_id_1;
+  cell.sync.n_id_2 = pk.n_id_2;
+  cell.sync.tdd = s.tdd;
+  cell.sync.normal_cp = ncp;
+  cell.sync.pss_sample = pk.bin;
+  cell.sync.pss_period = hp;
+  cell.sync.sss_parity = s.parity;
   {
     double fs0 = std::fmod(frame0, fperiod);
     if (fs0 < 0) fs0 += fperiod;
@@ -785,6 +806,8 @@ std::optional<LteCell> CellSearch::Impl::pbch_and_measure(std::span<const cf32> 
     cell.rsrq_db = 10.0 * std::log10(6.0 * (sig / norm) / rssi);
   }
   if (!cell.mib_decoded && !(cfg.report_undecoded && s.z >= cfg.undecoded_min_score)) return std::nullopt;
+  cell.sync.cfo_hz = cell.cfo_hz;
+  cell.sync.ports = cell.ports;
   return cell;
 }
 
@@ -814,6 +837,7 @@ CellSearch::CellSearch(const CellSearchConfig& cfg) : cfg_(cfg) {
   if (!(cfg.pss_false_alarms > 0.0)) throw InputError("pss_false_alarms: must be > 0");
   if (!(cfg.pss_candidates >= 0.0) || cfg.pss_candidates > 1000.0) throw InputError("pss_candidates: must lie in 0..1000");
   if (!(cfg.pss_min_coherence >= 0.0)) throw InputError("pss_min_coherence: must be >= 0");
+  if (cfg.duplex < 0 || cfg.duplex > 2) throw InputError("duplex: must be 0 (both), 1 (FDD) or 2 (TDD)");
   impl_ = std::make_unique<Impl>(cfg);
 }
 
@@ -822,19 +846,53 @@ CellSearch::~CellSearch() = default;
 std::vector<LteCell> CellSearch::execute(std::span<const cf32> x) { return execute(x, impl_->pss_search(x)); }
 
 std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<const PssPeak> peaks,
-                                         std::span<const LteCell> decoded_nearby) {
+                                         std::span<const LteCell> decoded_nearby, std::size_t max_tried,
+                                         std::size_t* consumed) {
   std::vector<LteCell> cells;
-  const std::vector<LteCell> nearby(decoded_nearby.begin(), decoded_nearby.end());
+  // Zadoff-Chu ghosts are passed over for the nearby cells within the PSS's reach (600 kHz); every nearby
+  // cell is cancelled (one further off still leaks its band edge into this channel).
+  std::vector<LteCell> nearby;
+  for (const auto& c : decoded_nearby)
+    if (std::fabs(c.cfo_hz) <= 600e3) nearby.push_back(c);
+  // x without the PSS/SSS/CRS of the cells decoded so far, here and by the neighbouring searches (made on the
+  // first): their sidelobes (other roots, lags and offsets) stop passing for cells, and a weaker cell's SSS
+  // is no longer taken by theirs (sync_canceller.hpp).
+  std::vector<cf32> clean;
+  auto cancel = [&](const LteCell& c) {
+    if (!c.mib_decoded || !c.sync.valid()) return;
+    if (clean.empty()) clean.assign(x.begin(), x.end());
+    SyncTrace t = c.sync;
+    t.cfo_hz = c.cfo_hz;  // in this search's terms (a neighbour's cell is given so)
+    impl_->canceller.execute(clean, t);
+  };
+  for (const auto& c : decoded_nearby) cancel(c);
+  std::size_t tried = 0, looked = 0;
   for (const auto& peak : peaks) {
+    if (tried >= max_tried) break;
+    ++looked;
     PssPeak pk = peak;
+    const std::span<const cf32> y = clean.empty() ? x : std::span<const cf32>(clean);
+    if (!clean.empty() && pk.threshold > 0.0) {
+      // The peak's metric without the cancelled cells: the PSS search's metric scaled by the correlation
+      // energy left where the peak is, held against the same thresholds.
+      PssPeak a = pk, b = pk;
+      double e_x = 0.0, e_y = 0.0;
+      impl_->refine_pss(x, a, pk.cfo_hz, false, &e_x);
+      impl_->refine_pss(y, b, pk.cfo_hz, false, &e_y);
+      if (e_x > 0.0) {
+        const double m = pk.metric * e_y / e_x;
+        if (m <= pk.threshold) continue;
+        pk.strong = m > pk.strict_threshold;
+      }
+    }
     if (!pk.strong) {
       // A first look at the coherence where the peak is (a noise peak seldom shows half the threshold there)
       // before the grid search.
       PssPeak look = pk;
-      impl_->refine_pss(x, look, pk.cfo_hz, false);
+      impl_->refine_pss(y, look, pk.cfo_hz, false);
       if (look.coherence < 0.5 * cfg_.pss_min_coherence) continue;
     }
-    const double cfo0 = impl_->refine_pss(x, pk, pk.cfo_hz);
+    const double cfo0 = impl_->refine_pss(y, pk, pk.cfo_hz);
     // A peak that passed only the relaxed threshold must turn coherently from one occurrence to the next.
     if (!pk.strong && pk.coherence < cfg_.pss_min_coherence) continue;
     // A Zadoff-Chu ghost of a cell already decoded (its root, within 200 samples, a subcarrier or more away in
@@ -842,7 +900,8 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<cons
     if (is_zc_ghost_of_decoded(cells, pk.n_id_2, pk.bin, cfo0) || is_zc_ghost_of_decoded(nearby, pk.n_id_2, pk.bin, cfo0))
       continue;
     double cfo = cfo0;
-    const SssResult s = impl_->sss_detect(x, pk, cfo0, cfo);
+    ++tried;
+    const SssResult s = impl_->sss_detect(y, pk, cfo0, cfo);
     if (tw::log::level() >= tw::log::Level::debug) {
       tw::log::debug("lte: PSS N_ID(2) " + std::to_string(pk.n_id_2) + " at " + std::to_string(pk.bin) + " metric " +
                      std::to_string(pk.metric) + " coherence " + std::to_string(pk.coherence) + " cfo " + std::to_string(cfo) + " -> SSS N_ID(1) " + std::to_string(s.n_id_1) +
@@ -854,13 +913,15 @@ std::vector<LteCell> CellSearch::execute(std::span<const cf32> x, std::span<cons
     // Zadoff-Chu ghost of the right cell, off in time and frequency) may still be replaced by a decoded one.
     auto same = std::find_if(cells.begin(), cells.end(), [&](const LteCell& c) { return c.pci == pci; });
     if (same != cells.end() && same->mib_decoded) continue;
-    auto cell = impl_->pbch_and_measure(x, pk, s, cfo);
+    auto cell = impl_->pbch_and_measure(y, pk, s, cfo);
     if (!cell) continue;
+    if (cell->mib_decoded) cancel(*cell);
     if (same == cells.end())
       cells.push_back(std::move(*cell));
     else if (cell->mib_decoded)
       *same = std::move(*cell);
   }
+  if (consumed) *consumed = looked;
   // Undecoded cells that sit where a decoded cell's Zadoff-Chu ghosts fall are not reported.
   std::vector<LteCell> kept;
   for (const auto& c : cells)

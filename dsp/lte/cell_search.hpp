@@ -35,6 +35,7 @@
 
 #include "dsp/lte/mib.hpp"
 #include "dsp/lte/pss_search.hpp"
+#include "dsp/lte/sync_canceller.hpp"
 
 namespace tw::dsp::lte {
 
@@ -53,6 +54,10 @@ struct CellSearchConfig {
                                     // P(coherence > q) about 16 e^-q)
   double sss_min_score = 5.0;       // SSS: |correlation| over the noise's deviation per component (noise:
                                     // Rayleigh of unit scale) to try the PBCH (which the CRC then confirms)
+  // Duplex modes tried by the SSS (36.211 6.11.2: FDD and TDD put the SSS at different distances from the
+  // PSS): 0 both; 1 FDD only, 2 TDD only, when every band at the carrier is of that mode (36.101 table
+  // 5.5-1), which spares the TDD hypotheses' false matches in an FDD band.
+  int duplex = 0;
   bool report_undecoded = true;     // report a cell whose MIB fails ("mib": null) ...
   double undecoded_min_score = 15.0;  // ... only when its SSS is this strong, and its PSS is not within
                                     // +-200 samples of a decoded cell at a CFO 7.5 kHz or more away (the
@@ -77,6 +82,7 @@ struct LteCell {
   double pss_metric = 0.0;          // folded PSS correlation over its mean
   double sss_score = 0.0;           // SSS detection score (normalised correlation x sqrt(N))
   int pss_sample = 0;               // start of a PSS's useful part, modulo 9600
+  SyncTrace sync;                   // where its PSS/SSS are (the search cancels a decoded cell's: not reported)
 };
 
 // {"type":"cell","rat":"LTE","pci",..,"n_id_1","n_id_2","duplex","cp","ports","bandwidth_prb",
@@ -98,8 +104,12 @@ class CellSearch {
   // points: pss_search.hpp): bin in iq's sample timing, cfo_hz from iq's centre, thresholds as found.
   // decoded_nearby: cells decoded by the searches of neighbouring raster points (cfo_hz and pss_sample in this
   // search's terms); their Zadoff-Chu ghosts are passed over as those of a cell decoded here are.
+  // The PSS/SSS (and CRS) of the decoded cells, nearby ones included, are cancelled before the next peak is
+  // looked at (sync_canceller.hpp). max_tried: stop after this many peaks went to the SSS stage; *consumed:
+  // the peaks looked at (the rest may be passed to a later call).
   std::vector<LteCell> execute(std::span<const cf32> iq_1p92msps, std::span<const PssPeak> peaks,
-                               std::span<const LteCell> decoded_nearby = {});
+                               std::span<const LteCell> decoded_nearby = {}, std::size_t max_tried = SIZE_MAX,
+                               std::size_t* consumed = nullptr);
   void reset() {}
 
   const CellSearchConfig& config() const { return cfg_; }

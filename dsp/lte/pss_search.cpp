@@ -269,6 +269,8 @@ std::vector<std::vector<PssPeak>> PssSearch::execute(std::span<const cf32> x, st
         pk.cfo_hz = bj.shift[static_cast<std::size_t>(n2 * kHalfFrame + t)] * bin_hz - slots[j].offset_hz;
         pk.metric = bst[t];
         pk.strong = bst[t] > thr_strict[static_cast<std::size_t>(k)];
+        pk.threshold = thr[static_cast<std::size_t>(k)];
+        pk.strict_threshold = thr_strict[static_cast<std::size_t>(k)];
         cand.push_back(pk);
       }
     }
@@ -284,6 +286,42 @@ std::vector<std::vector<PssPeak>> PssSearch::execute(std::span<const cf32> x, st
       }
       if (!drop) kept.push_back(c);
       if (kept.size() >= max_cand) break;
+    }
+  }
+  // One PSS seen by several slots (their windows overlap: a carrier between two raster points) is the same
+  // correlation at the same shift, folded with each slot's stretch: it is passed on only by the slot where it
+  // folds best (highest metric; ties to the first slot), the one whose stretch matches its clock. Twins: same
+  // root, the same shift or the next, timings apart by at most what the two stretches move it over the capture.
+  if (n_slots > 1) {
+    std::vector<std::vector<bool>> gone(n_slots);
+    for (std::size_t j = 0; j < n_slots; ++j) gone[j].assign(out[j].size(), false);
+    const double half_frames = static_cast<double>(n_out) / kHalfFrame;
+    auto period = [&](const PssPeak& p) {
+      return cfg_.carrier_hz > 0.0 ? kHalfFrame * (1.0 - p.cfo_hz / cfg_.carrier_hz) : static_cast<double>(kHalfFrame);
+    };
+    for (std::size_t j = 0; j < n_slots; ++j)
+      for (std::size_t a = 0; a < out[j].size(); ++a) {
+        const PssPeak& p = out[j][a];
+        const double abs_p = p.cfo_hz + slots[j].offset_hz;
+        for (std::size_t q = 0; q < n_slots && !gone[j][a]; ++q) {
+          if (q == j) continue;
+          for (const PssPeak& o : out[q]) {
+            if (o.n_id_2 != p.n_id_2 || std::fabs(o.cfo_hz + slots[q].offset_hz - abs_p) > unit + 1.0) continue;
+            int d = std::abs(o.bin - p.bin);
+            d = std::min(d, kHalfFrame - d);
+            if (d > std::fabs(period(p) - period(o)) * half_frames + 3.0) continue;
+            if (o.metric > p.metric || (o.metric == p.metric && q < j)) {
+              gone[j][a] = true;
+              break;
+            }
+          }
+        }
+      }
+    for (std::size_t j = 0; j < n_slots; ++j) {
+      std::vector<PssPeak> kept;
+      for (std::size_t a = 0; a < out[j].size(); ++a)
+        if (!gone[j][a]) kept.push_back(out[j][a]);
+      out[j].swap(kept);
     }
   }
   return out;

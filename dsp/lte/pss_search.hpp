@@ -26,6 +26,9 @@ struct PssPeak {
   double cfo_hz = 0.0;  // coarse carrier offset from the slot's raster point
   double metric = 0.0;  // folded correlation over its mean
   bool strong = false;  // above the strict threshold: passed on whatever its coherence
+  // The two thresholds the metric was held against (for its number of folded half-frames); 0: not known.
+  double threshold = 0.0;
+  double strict_threshold = 0.0;
   // After the cell search's refinement: coherence over the occurrences and the phase step between them.
   double coherence = 0.0;
   double step_rad = 0.0;

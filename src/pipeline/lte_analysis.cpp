@@ -105,6 +105,21 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
                   wanted, options.max_cfo_hz ? "asked for" : "100 ppm of the carrier", cfg.max_cfo_hz);
     note({{"type", "lte_search_note"}, {"note", text}, {"max_cfo_hz_wanted", wanted}, {"max_cfo_hz", cfg.max_cfo_hz}});
   }
+  // The duplex mode, when every band at the block's offsets has the same (36.101 table 5.5-1; SDL bands use
+  // FDD's frame structure): the SSS then tries that mode only.
+  if (carrier > 0.0) {
+    bool fdd = false, tdd = false, unknown = options.offsets_hz.empty();
+    for (const double off : options.offsets_hz) {
+      const auto bands = lte_bands_at(carrier + off, 150e3);
+      if (bands.empty()) unknown = true;
+      for (const int b : bands) {
+        const auto* lb = lte_band(b);
+        if (!lb) unknown = true;
+        else (lb->duplex == LteDuplex::tdd ? tdd : fdd) = true;
+      }
+    }
+    if (!unknown && fdd != tdd) cfg.duplex = fdd ? 1 : 2;
+  }
   dsp::lte::CellSearch search(cfg);
   // The pass band holds the central 6 PRB wherever the window puts them (0.75 MHz for windows up to 210 kHz).
   const double pass_half = std::clamp(540e3 + cfg.max_cfo_hz, kPassHalfWidthHz, 0.45 * kLteSearchRate);
@@ -215,66 +230,135 @@ std::vector<json> search_lte_block(std::span<const cf32> all, double rate, doubl
   pcfg.pss_candidates = cfg.pss_candidates;
   pcfg.max_cells = cfg.max_cells;
   dsp::lte::PssSearch pss(pcfg);
-  Channel wide;
-  std::size_t i = 0;
-  while (i < offsets.size()) {
+  // The cells decoded so far, every group's: offset, the channel's start time, cell (its PSS timing in that
+  // channel's samples).
+  struct Decoded {
+    double offset, delay_s;
+    dsp::lte::LteCell cell;
+  };
+  std::vector<Decoded> decoded;
+  // Stage 1 per group: its channel and the PSS search of its offsets.
+  struct Group {
+    std::size_t i = 0, j = 0;  // offsets[i .. j)
+    double centre = 0.0;
+    Channel wide;
+    std::vector<std::vector<dsp::lte::PssPeak>> peaks;
+    std::vector<std::vector<dsp::lte::LteCell>> found;
+    std::vector<std::size_t> used;  // peaks of each offset looked at by pass 1
+  };
+  std::vector<Group> groups;
+  groups.reserve(offsets.size());  // no reallocation: a channel's view may point into its own samples
+  for (std::size_t i = 0; i < offsets.size();) {
     std::size_t j = i + 1;
     while (j < offsets.size() && offsets[j] - offsets[i] <= 2.0 * std::max(group_half, 0.0) + 1.0) ++j;
-    const double centre = 0.5 * (offsets[i] + offsets[j - 1]);
-    select(centre, 0.45 * kLteSearchRate, wide);
+    Group& g = groups.emplace_back();
+    g.i = i;
+    g.j = j;
+    g.centre = 0.5 * (offsets[i] + offsets[j - 1]);
+    select(g.centre, 0.45 * kLteSearchRate, g.wide);
     std::vector<dsp::lte::PssSlot> slots;
-    for (std::size_t k = i; k < j; ++k) slots.push_back({offsets[k] - centre, cfg.max_cfo_hz});
-    const auto peaks = pss.execute(wide.view, slots);
-    // Slots in the order of their strongest peak: a strong cell is decoded before the slots where only its
-    // Zadoff-Chu ghosts are (a frequency error of a few subcarriers moves the correlation peak in time,
-    // 36.211 6.11.1.1), which then pass them over as the cell's own search does (within 200 samples, 7.5 kHz
-    // or more away, same root); only cells within 600 kHz count, the PSS's reach. Records in offset order.
-    std::vector<std::size_t> order;
-    for (std::size_t k = i; k < j; ++k) order.push_back(k);
-    auto top = [&](std::size_t k) { return peaks[k - i].empty() ? 0.0 : peaks[k - i].front().metric; };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return top(a) > top(b); });
-    std::vector<std::vector<dsp::lte::LteCell>> found(j - i);
-    std::vector<Channel> chans(j - i);
-    std::vector<std::pair<double, dsp::lte::LteCell>> decoded;  // offset, cell
-    for (std::size_t k : order) {
-      const auto& pk = peaks[k - i];
-      if (pk.empty()) continue;
-      Channel& own = chans[k - i];
-      // The offset's channel: the group's shifted by (centre - offset), same samples, same timing.
-      own.iq.resize(wide.view.size());
-      const double w = -2.0 * kPi * (offsets[k] - centre) / kLteSearchRate;
-      for (std::size_t n0 = 0; n0 < wide.view.size(); n0 += 1024) {
-        const std::size_t n1 = std::min(wide.view.size(), n0 + 1024);
-        const double ph0 = std::fmod(w * static_cast<double>(n0), 2.0 * kPi);
-        cf32 rot(static_cast<float>(std::cos(ph0)), static_cast<float>(std::sin(ph0)));
-        const cf32 step(static_cast<float>(std::cos(w)), static_cast<float>(std::sin(w)));
-        for (std::size_t n = n0; n < n1; ++n) {
-          const cf32 v = wide.view[n];
-          own.iq[n] = cf32(v.real() * rot.real() - v.imag() * rot.imag(), v.real() * rot.imag() + v.imag() * rot.real());
-          rot = cf32(rot.real() * step.real() - rot.imag() * step.imag(), rot.real() * step.imag() + rot.imag() * step.real());
-        }
-      }
-      own.view = own.iq;
-      own.delay_s = wide.delay_s;
-      own.out_period_s = wide.out_period_s;
-      std::vector<dsp::lte::LteCell> nearby;
-      for (const auto& [off, c] : decoded) {
-        const double rel = off + c.cfo_hz - offsets[k];
-        if (std::abs(rel) > 600e3) continue;
-        auto n = c;
-        n.cfo_hz = rel;
-        nearby.push_back(n);
-      }
-      found[k - i] = search.execute(own.view, pk, nearby);
-      for (const auto& c : found[k - i])
-        if (c.mib_decoded) decoded.emplace_back(offsets[k], c);
-      own.iq.clear();
-      own.iq.shrink_to_fit();
-    }
-    for (std::size_t k = i; k < j; ++k)
-      if (!found[k - i].empty()) add_cells(found[k - i], offsets[k], chans[k - i]);
+    for (std::size_t k = i; k < j; ++k) slots.push_back({offsets[k] - g.centre, cfg.max_cfo_hz});
+    g.peaks = pss.execute(g.wide.view, slots);
+    g.found.resize(j - i);
+    g.used.assign(j - i, 0);
     i = j;
   }
+  // Offsets (of every group) in the order of their strongest peak: a strong cell is decoded before the
+  // offsets where only its Zadoff-Chu ghosts are (a frequency error of a few subcarriers moves the
+  // correlation peak in time, 36.211 6.11.1.1), which then pass them over as the cell's own search does
+  // (within 200 samples, 7.5 kHz or more away, same root; only cells within 600 kHz count, the PSS's reach).
+  // Two passes: first each offset's strongest peak that the cells decoded so far do not explain (the strong
+  // cells, each where its PSS is strongest), then every other peak with the PSS/SSS/CRS of every cell decoded
+  // so far cancelled in the offset's channel (dsp/lte/sync_canceller.hpp): their sidelobes in every offset
+  // (other roots, lags, offsets) stop passing for cells, which was most of the CPU. Records in offset order.
+  struct Ref {
+    std::size_t g, k;
+  };
+  std::vector<Ref> order;
+  for (std::size_t gi = 0; gi < groups.size(); ++gi)
+    for (std::size_t k = groups[gi].i; k < groups[gi].j; ++k) order.push_back({gi, k});
+  auto top = [&](const Ref& r) {
+    const auto& p = groups[r.g].peaks[r.k - groups[r.g].i];
+    return p.empty() ? 0.0 : p.front().metric;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](const Ref& a, const Ref& b) { return top(a) > top(b); });
+  Channel own;
+  auto own_channel = [&](const Ref& r) -> const Channel& {
+    // The offset's channel: the group's shifted by (centre - offset), same samples, same timing.
+    const Channel& wide = groups[r.g].wide;
+    own.iq.resize(wide.view.size());
+    const double w = -2.0 * kPi * (offsets[r.k] - groups[r.g].centre) / kLteSearchRate;
+    for (std::size_t n0 = 0; n0 < wide.view.size(); n0 += 1024) {
+      const std::size_t n1 = std::min(wide.view.size(), n0 + 1024);
+      const double ph0 = std::fmod(w * static_cast<double>(n0), 2.0 * kPi);
+      cf32 rot(static_cast<float>(std::cos(ph0)), static_cast<float>(std::sin(ph0)));
+      const cf32 step(static_cast<float>(std::cos(w)), static_cast<float>(std::sin(w)));
+      for (std::size_t n = n0; n < n1; ++n) {
+        const cf32 v = wide.view[n];
+        own.iq[n] = cf32(v.real() * rot.real() - v.imag() * rot.imag(), v.real() * rot.imag() + v.imag() * rot.real());
+        rot = cf32(rot.real() * step.real() - rot.imag() * step.imag(), rot.real() * step.imag() + rot.imag() * step.real());
+      }
+    }
+    own.view = own.iq;
+    own.delay_s = wide.delay_s;
+    own.out_period_s = wide.out_period_s;
+    return own;
+  };
+  auto nearby_of = [&](const Ref& r) {
+    std::vector<dsp::lte::LteCell> nearby;
+    const Channel& wide = groups[r.g].wide;
+    for (const auto& d : decoded) {
+      const double rel = d.offset + d.cell.cfo_hz - offsets[r.k];
+      // Cells whose PSS reaches into this channel (the search's 1.92 Msps plus the PSS's 465 kHz): all are
+      // cancelled, those within 600 kHz also have their Zadoff-Chu ghosts passed over (CellSearch).
+      if (std::abs(rel) > 0.5 * kLteSearchRate + 465e3) continue;
+      auto n = d.cell;
+      n.cfo_hz = rel;
+      // A cell of another group: its timing in this group's channel (the same rate, another start).
+      const double shift = (d.delay_s - wide.delay_s) * kLteSearchRate;
+      if (std::abs(shift) > 1e-3) {
+        if (std::abs(shift - std::round(shift)) > 0.05) continue;
+        const long half = std::lround(0.005 * kLteSearchRate);  // samples per half-frame
+        n.pss_sample = static_cast<int>(((n.pss_sample + std::lround(shift)) % half + half) % half);
+        n.sync.pss_sample = static_cast<int>(((n.sync.pss_sample + std::lround(shift)) % half + half) % half);
+      }
+      nearby.push_back(n);
+    }
+    return nearby;
+  };
+  for (const Ref& r : order) {  // pass 1: the strongest peak of each offset not explained by a decoded cell
+    Group& g = groups[r.g];
+    const auto& pk = g.peaks[r.k - g.i];
+    if (pk.empty()) continue;
+    for (auto& c : search.execute(own_channel(r).view, pk, nearby_of(r), 1, &g.used[r.k - g.i]))
+      if (c.mib_decoded) {
+        decoded.push_back({offsets[r.k], g.wide.delay_s, c});
+        g.found[r.k - g.i].push_back(std::move(c));
+      }
+  }
+  for (const Ref& r : order) {  // pass 2: every other peak, the decoded cells cancelled
+    Group& g = groups[r.g];
+    const auto& pk = g.peaks[r.k - g.i];
+    const std::size_t used = g.used[r.k - g.i];
+    if (pk.size() <= used) continue;
+    const auto more = search.execute(own_channel(r).view, std::span<const dsp::lte::PssPeak>(pk).subspan(used), nearby_of(r));
+    auto& f = g.found[r.k - g.i];
+    const std::size_t first = f.size();
+    for (const auto& c : more) {
+      if (std::any_of(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(first), [&](const auto& d) { return d.pci == c.pci; })) continue;
+      if (c.mib_decoded) decoded.push_back({offsets[r.k], g.wide.delay_s, c});
+      f.push_back(c);
+    }
+    // As one search orders its cells: decoded first, then by RSRP.
+    std::stable_sort(f.begin(), f.end(), [](const dsp::lte::LteCell& a, const dsp::lte::LteCell& b) {
+      if (a.mib_decoded != b.mib_decoded) return a.mib_decoded;
+      return a.rsrp_dbfs > b.rsrp_dbfs;
+    });
+    if (f.size() > static_cast<std::size_t>(cfg.max_cells)) f.resize(static_cast<std::size_t>(cfg.max_cells));
+  }
+  for (const auto& g : groups)
+    for (std::size_t k = g.i; k < g.j; ++k)
+      if (!g.found[k - g.i].empty()) add_cells(g.found[k - g.i], offsets[k], g.wide);
   return cells;
 }
 
