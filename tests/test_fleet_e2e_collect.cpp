@@ -17,6 +17,7 @@
 #include "src/fleet/mqtt_url.hpp"
 #include "src/fleet/fleet_store.hpp"
 #include "src/store/store.hpp"
+#include "support/collector_process.hpp"
 #include "support/fleet_servers.hpp"
 #include "support/test_support.hpp"
 
@@ -40,15 +41,6 @@ std::vector<std::string> scan_args(const Sensor& s, const std::string& url, cons
           "collector", "--mqtt-resend-after", "2", "--mqtt-timeout", "5", "--threads", "1"};
 }
 
-// libfaketime (Debian package faketime): a process whose wall clock is off, its monotonic clock untouched.
-std::string libfaketime() {
-  std::error_code ec;
-  for (const auto& d : std::filesystem::directory_iterator("/usr/lib", ec))
-    if (std::filesystem::exists(d.path() / "faketime" / "libfaketimeMT.so.1"))
-      return (d.path() / "faketime" / "libfaketimeMT.so.1").string();
-  return "";
-}
-
 // Runs the commands, `parallel` at a time; returns their exit codes. The command whose index is `skewed`
 // runs with its wall clock 10 minutes behind (libfaketime).
 std::vector<int> run_all(const std::vector<std::vector<std::string>>& cmds, const tw::test::TempDir& dir, std::size_t parallel,
@@ -59,16 +51,9 @@ std::vector<int> run_all(const std::vector<std::vector<std::string>>& cmds, cons
   while (next < cmds.size() || !running.empty()) {
     while (next < cmds.size() && running.size() < parallel) {
       const auto tag = std::to_string(next) + "-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand());
-      if (next == skewed) {
-        ::setenv("LD_PRELOAD", libfaketime().c_str(), 1);
-        ::setenv("FAKETIME", "-10m", 1);
-        ::setenv("DONT_FAKE_MONOTONIC", "1", 1);
-      }
-      running[tw::test::spawn_towerwatch(cmds[next], dir / ("run" + tag + ".out"), dir / ("run" + tag + ".err"))] = next;
-      if (next == skewed) {
-        ::unsetenv("LD_PRELOAD");
-        ::unsetenv("FAKETIME");
-        ::unsetenv("DONT_FAKE_MONOTONIC");
+      {
+        tw::test::FakeClockForChildren clock(next == skewed ? "-10m" : "");
+        running[tw::test::spawn_towerwatch(cmds[next], dir / ("run" + tag + ".out"), dir / ("run" + tag + ".err"))] = next;
       }
       ++next;
       if (on_start) on_start(next);
@@ -83,14 +68,6 @@ std::vector<int> run_all(const std::vector<std::vector<std::string>>& cmds, cons
   return codes;
 }
 
-class Collector {
- public:
-  Collector(const tw::test::TempDir& dir, std::string mqtt, std::string db) : dir_(dir), mqtt_(std::move(mqtt)), db_(std::move(db)) {}
-  ~Collector() { stop(SIGKILL); }
-  void start(const std::vector<std::string>& extra = {}) {
-    ++n_;
-    out_ = dir_ / ("collect" + std::to_string(n_) + ".out");
-    std::vector<std::string> args{"collect", "--mqtt", mqtt_, "--db", db_, "--json", "--summary-every", "1"};
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = tw::test::spawn_towerwatch(args, out_, dir_ / ("collect" + std::to_string(n_) + ".err"));
     for (int i = 0; i < 200 && tw::test::complete_json_lines(out_).empty(); ++i)
@@ -157,8 +134,8 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
       std::snprintf(id, sizeof id, "s%c%d", g == 0 ? 'a' : 'b', i);
       sensors.push_back({id, 52.5200 + 0.009 * g + 0.0005 * i, 13.4050 + 0.0005 * i, (dir / (std::string(id) + ".db")).string()});
     }
-  Collector collector(dir, url, pg_server.url());
-  collector.start();
+  tw::test::CollectorProcess collector(dir, url, pg_server.url());
+  collector.start({"--summary-every", "1"});
   ASSERT_FALSE(collector.lines().empty()) << collector.err();
 
   // Round 1: every sensor hears the city; the collector is killed (-9) while the second half publishes.
@@ -174,7 +151,7 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
   });
   for (auto c : codes) EXPECT_EQ(c, 0);
   ASSERT_TRUE(killed);
-  collector.start();
+  collector.start({"--summary-every", "1"});
 
   // The broker restarted between rounds (SIGTERM: it saves the collector's session and queued messages).
   broker.stop();
@@ -182,7 +159,7 @@ TEST(FleetE2e, SensorsThroughFaultsIntoPostgresExactlyOnceAndTheRogueIsFlagged) 
 
   // Round 2: the rogue appears at group A; meanwhile a flood of malformed messages, and PostgreSQL restarts;
   // the last sensor's clock is 10 minutes behind.
-  const bool can_skew = !libfaketime().empty();
+  const bool can_skew = !tw::test::libfaketime().empty();
   if (!can_skew) {
     if (tw::test::running_in_ci()) ADD_FAILURE() << "libfaketime (Debian package faketime) needed in CI";
     std::fprintf(stderr, "libfaketime not found: the sensor with a clock 10 minutes off is not run\n");
@@ -386,8 +363,8 @@ TEST(FleetE2e, TwentySensorsAtTheirPlacesTheCollectorNamesTheRogueNearOneGroupAn
   alerts_sub.disconnect();
 
   // Round 1: the fleet learns.
-  Collector collector(dir, url, pg_server.url());
-  collector.start({"--learn", "86400"});
+  tw::test::CollectorProcess collector(dir, url, pg_server.url());
+  collector.start({"--summary-every", "1", "--learn", "86400"});
   ASSERT_FALSE(collector.lines().empty()) << collector.err();
   round("quiet.json", all);
   tw::fleet::FleetStore pg(pg_server.url());
@@ -399,7 +376,7 @@ TEST(FleetE2e, TwentySensorsAtTheirPlacesTheCollectorNamesTheRogueNearOneGroupAn
   EXPECT_EQ(pg.query_int("SELECT count(DISTINCT (sensor_id, ci)) FROM observations"), 120);
 
   // Round 2: the rogue is on; scored from now on (the baseline is round 1).
-  collector.start();
+  collector.start({"--summary-every", "1"});
   round("rogue.json", all);
   ASSERT_EQ(wait_for_sweeps(pg, 40), 40);
   std::vector<std::size_t> heard;
@@ -531,8 +508,8 @@ TEST(FleetE2e, ACloneOfAKnownCellOnAnotherChannelIsFlaggedByTheFleetsLearnedPlan
     for (auto c : run_all(cmds, dir, 3)) EXPECT_EQ(c, 0);
   };
 
-  Collector collector(dir, url, pg_server.url());
-  collector.start({"--learn", "86400"});
+  tw::test::CollectorProcess collector(dir, url, pg_server.url());
+  collector.start({"--summary-every", "1", "--learn", "86400"});
   ASSERT_FALSE(collector.lines().empty()) << collector.err();
   round("clean.json");
   tw::fleet::FleetStore pg(pg_server.url());
@@ -546,7 +523,7 @@ TEST(FleetE2e, ACloneOfAKnownCellOnAnotherChannelIsFlaggedByTheFleetsLearnedPlan
   EXPECT_EQ(pg.query_int("SELECT count(DISTINCT sensor_id) FROM observations WHERE ci = 10013"), 3);
   EXPECT_EQ(pg.query_int("SELECT count(*) FROM known_cells WHERE source = 'learned' AND mcc = 262 AND mnc = '01' AND arfcn IN (58, 62, 66)"), 3);
 
-  collector.start();
+  collector.start({"--summary-every", "1"});
   round("clone.json");
   ASSERT_EQ(wait_for_sweeps(pg, 12), 12);
   // The clone heard at the south group only, never the real A-3 there.

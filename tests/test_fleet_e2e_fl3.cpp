@@ -29,6 +29,7 @@
 
 #include "src/fleet/mqtt_client.hpp"
 #include "src/fleet/mqtt_url.hpp"
+#include "support/collector_process.hpp"
 #include "support/fleet_servers.hpp"
 #include "support/test_support.hpp"
 
@@ -81,67 +82,10 @@ std::string placed_scene(bool clone) {
   return scene.dump();
 }
 
-// libfaketime (Debian package faketime, as in test_fleet_e2e_collect): a process whose wall clock is off.
-std::string libfaketime() {
-  std::error_code ec;
-  for (const auto& d : std::filesystem::directory_iterator("/usr/lib", ec))
-    if (std::filesystem::exists(d.path() / "faketime" / "libfaketimeMT.so.1"))
-      return (d.path() / "faketime" / "libfaketimeMT.so.1").string();
-  return "";
-}
-
 struct Sensor {
   std::string id;
   double lat, lon;
   std::string db, track;
-};
-
-class Collector {
- public:
-  Collector(const tw::test::TempDir& dir, std::string mqtt, std::string db) : dir_(dir), mqtt_(std::move(mqtt)), db_(std::move(db)) {}
-  ~Collector() { stop(SIGKILL); }
-  // an_hour_ago: the collector's wall clock an hour behind (libfaketime), so what it stores is the fleet's
-  // history, before any window of the later rounds.
-  void start(bool an_hour_ago = false) {
-    ++n_;
-    out_ = dir_ / ("collect" + std::to_string(n_) + ".out");
-    if (an_hour_ago) {
-      ::setenv("LD_PRELOAD", libfaketime().c_str(), 1);
-      ::setenv("FAKETIME", "-1h", 1);
-      ::setenv("DONT_FAKE_MONOTONIC", "1", 1);
-    }
-    // --learn: every sweep is baseline (FLB quiet); the fleet rules run regardless (default window 600 s).
-    pid_ = tw::test::spawn_towerwatch({"collect", "--mqtt", mqtt_, "--db", db_, "--json", "--learn", "86400"}, out_,
-                                      dir_ / ("collect" + std::to_string(n_) + ".err"));
-    if (an_hour_ago) {
-      ::unsetenv("LD_PRELOAD");
-      ::unsetenv("FAKETIME");
-      ::unsetenv("DONT_FAKE_MONOTONIC");
-    }
-    for (int i = 0; i < 200 && tw::test::complete_json_lines(out_).empty(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  void stop(int sig) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, sig);
-    int st = 0;
-    ::waitpid(pid_, &st, 0);
-    pid_ = -1;
-  }
-  std::vector<json> fleet_alerts(const std::string& rule) const {
-    std::vector<json> out;
-    for (const auto& l : tw::test::lines_of_type(tw::test::complete_json_lines(out_), "fleet_alert"))
-      if (l.value("rule", "") == rule) out.push_back(l);
-    return out;
-  }
-  std::string err() const { return tw::test::read_file(dir_ / ("collect" + std::to_string(n_) + ".err")); }
-
- private:
-  const tw::test::TempDir& dir_;
-  std::string mqtt_, db_;
-  std::filesystem::path out_;
-  pid_t pid_ = -1;
-  int n_ = 0;
 };
 
 }  // namespace
@@ -226,13 +170,15 @@ TEST(FleetE2eFl3, ACloneNearOneSensorIsFlaggedByPathLossAndTheLegitimateRunIsNot
   alerts_sub.subscribe("fl3/fleet/alert", 1);
   alerts_sub.disconnect();
 
-  if (libfaketime().empty()) {
+  if (tw::test::libfaketime().empty()) {
     if (tw::test::running_in_ci()) FAIL() << "libfaketime needed in CI (Debian package faketime)";
     GTEST_SKIP() << "libfaketime not found (Debian package faketime)";
   }
   // Round 1, an hour ago (the collector's clock): the fleet's history, from which it places the cells.
-  Collector collector(dir, url, pg_server.url());
-  collector.start(true);
+  // --learn: every sweep is baseline (FLB quiet); the fleet rules run regardless (default window 600 s).
+  const std::vector<std::string> learn{"--learn", "86400"};
+  tw::test::CollectorProcess collector(dir, url, pg_server.url());
+  collector.start(learn, "-1h");   // the fleet's history, an hour before any later window
   round("legit.json", all);
   // Every sensor heard all three cells (the geometry holds).
   for (const auto& s : sensors) EXPECT_GT(a1_level(1, s.id), -1e9) << s.id << " did not hear A-1";
@@ -240,7 +186,7 @@ TEST(FleetE2eFl3, ACloneNearOneSensorIsFlaggedByPathLossAndTheLegitimateRunIsNot
   EXPECT_TRUE(collector.fleet_alerts("FL3").empty());
 
   // Round 2, now: the legitimate cells against their positions.
-  collector.start();
+  collector.start(learn);
   round("legit.json", all);
   std::this_thread::sleep_for(std::chrono::seconds(4));   // the fleet rules' runs after the last batch (every >= 2 s)
   EXPECT_TRUE(collector.fleet_alerts("FL3").empty()) << collector.fleet_alerts("FL3").front().dump();

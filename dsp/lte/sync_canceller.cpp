@@ -109,37 +109,32 @@ struct SyncCanceller::Impl {
     std::vector<int> freqs;
     std::vector<cf32> ls;
     std::array<cf32, 72> h{};
+    // fn(i, k, r): every CRS resource element of port p in the central 72 subcarriers (36.211 6.10.1.2) of
+    // the symbols held: symbol index i, subcarrier k, its reference value r.
+    auto for_each_crs_re = [&](int p, auto&& fn) {
+      for (int i = 0; i < n_syms; ++i) {
+        const int sym = syms[static_cast<std::size_t>(i)], ns = 2 * nsf + sym / per_slot, l = sym % per_slot;
+        std::array<int, 2> ps{};
+        const int cnt = crs_symbols_in_slot(p, ncp, ps);
+        if (l != ps[0] && (cnt < 2 || l != ps[1])) continue;
+        const auto& r = crs(pci, ns, l, ncp);
+        const int off = crs_k_offset(p, ns, l, ncp, pci);
+        for (int q = 0; q < 12; ++q) fn(static_cast<std::size_t>(i), 6 * q + off, r[static_cast<std::size_t>(q)]);
+      }
+    };
     for (int p = 0; p < ports; ++p) {
       freqs.clear();
       ls.clear();
-      for (int i = 0; i < n_syms; ++i) {
-        const int sym = syms[static_cast<std::size_t>(i)], ns = 2 * nsf + sym / per_slot, l = sym % per_slot;
-        std::array<int, 2> ps{};
-        const int cnt = crs_symbols_in_slot(p, ncp, ps);
-        if (l != ps[0] && (cnt < 2 || l != ps[1])) continue;
-        const auto& r = crs(pci, ns, l, ncp);
-        const int off = crs_k_offset(p, ns, l, ncp, pci);
-        for (int q = 0; q < 12; ++q) {
-          const int k = 6 * q + off;
-          freqs.push_back(freq_of_k72(k));
-          ls.push_back(cmul(spec[static_cast<std::size_t>(i)][static_cast<std::size_t>(bin_of_k72(k))], std::conj(r[static_cast<std::size_t>(q)])));
-        }
-      }
+      for_each_crs_re(p, [&](std::size_t i, int k, cf32 r) {
+        freqs.push_back(freq_of_k72(k));
+        ls.push_back(cmul(spec[i][static_cast<std::size_t>(bin_of_k72(k))], std::conj(r)));
+      });
       auto& sm = crs_smoothers[((pci % 6) * 4 + p) * 2 + (ncp ? 1 : 0)];
       if (!sm) sm = std::make_unique<DelaySmoother>(freqs, f72, kDelayMin, ncp ? kDelayMax : kDelayMaxExtended);
       sm->execute(ls, h);
-      for (int i = 0; i < n_syms; ++i) {
-        const int sym = syms[static_cast<std::size_t>(i)], ns = 2 * nsf + sym / per_slot, l = sym % per_slot;
-        std::array<int, 2> ps{};
-        const int cnt = crs_symbols_in_slot(p, ncp, ps);
-        if (l != ps[0] && (cnt < 2 || l != ps[1])) continue;
-        const auto& r = crs(pci, ns, l, ncp);
-        const int off = crs_k_offset(p, ns, l, ncp, pci);
-        for (int q = 0; q < 12; ++q) {
-          const int k = 6 * q + off;
-          rebuilt[static_cast<std::size_t>(i)][static_cast<std::size_t>(bin_of_k72(k))] += cmul(h[static_cast<std::size_t>(k)], r[static_cast<std::size_t>(q)]);
-        }
-      }
+      for_each_crs_re(p, [&](std::size_t i, int k, cf32 r) {
+        rebuilt[i][static_cast<std::size_t>(bin_of_k72(k))] += cmul(h[static_cast<std::size_t>(k)], r);
+      });
     }
     for (int i = 0; i < n_syms; ++i) {
       const int sym = syms[static_cast<std::size_t>(i)];

@@ -35,6 +35,8 @@ int PQnfields(const PGresult *res) { TW_ON_DEMAND_CALL(tw::ondemand::libpq_libra
 int PQntuples(const PGresult *res) { TW_ON_DEMAND_CALL(tw::ondemand::libpq_library(), PQntuples, res); }
 char *PQport(const PGconn *conn) { TW_ON_DEMAND_CALL(tw::ondemand::libpq_library(), PQport, conn); }
 PGresult *PQprepare(PGconn *conn, const char *stmtName, const char *query, int nParams, const Oid *paramTypes) { TW_ON_DEMAND_CALL(tw::ondemand::libpq_library(), PQprepare, conn, stmtName, query, nParams, paramTypes); }
+PGPing PQpingParams(const char *const *keywords, const char *const *values, int expand_dbname) { TW_ON_DEMAND_CALL(tw::ondemand::libpq_library(), PQpingParams, keywords, values, expand_dbname); }
+char *PQresultErrorField(const PGresult *res, int fieldcode) { TW_ON_DEMAND_CALL(tw::ondemand::libpq_library(), PQresultErrorField, res, fieldcode); }
 char *PQresultErrorMessage(const PGresult *res) { TW_ON_DEMAND_CALL(tw::ondemand::libpq_library(), PQresultErrorMessage, res); }
 ExecStatusType PQresultStatus(const PGresult *res) { TW_ON_DEMAND_CALL(tw::ondemand::libpq_library(), PQresultStatus, res); }
 PQnoticeProcessor PQsetNoticeProcessor(PGconn *conn, PQnoticeProcessor proc, void *arg) { TW_ON_DEMAND_CALL(tw::ondemand::libpq_library(), PQsetNoticeProcessor, conn, proc, arg); }
