@@ -51,6 +51,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   if (o.backoff_initial_s <= 0 || o.backoff_max_s < o.backoff_initial_s)
     throw InputError("backoff: the initial delay must be positive and not above the cap");
   if (!(o.interval_s >= 0 && o.interval_s <= 86400)) throw InputError("--interval must be between 0 and 24h");
+  keep_large_blocks_unmapped();   // resident memory stays flat from sweep to sweep (process_stats.hpp)
   const std::vector<sweep::SweepBand>& bands = o.scan.bands;   // GSM and LTE
   if (bands.empty()) throw InputError("monitor: no band to sweep");
   sweep::SweepPlanOptions po = sweep::plan_options_of(o.scan);
@@ -163,6 +164,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     }
     ++stats.sweeps;
     if (o.after_sweep) o.after_sweep(db);
+    trim_heap();   // the sweep's buffers are freed: give their pages back before rss_kb is read
     emit({{"type", "monitor_sweep"},
           {"sweep_id", out.sweep_id},
           {"time_unix_ms", t},
