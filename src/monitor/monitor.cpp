@@ -51,7 +51,6 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   if (o.backoff_initial_s <= 0 || o.backoff_max_s < o.backoff_initial_s)
     throw InputError("backoff: the initial delay must be positive and not above the cap");
   if (!(o.interval_s >= 0 && o.interval_s <= 86400)) throw InputError("--interval must be between 0 and 24h");
-  keep_large_blocks_unmapped();   // resident memory stays flat from sweep to sweep (process_stats.hpp)
   const std::vector<sweep::SweepBand>& bands = o.scan.bands;   // GSM and LTE
   if (bands.empty()) throw InputError("monitor: no band to sweep");
   sweep::SweepPlanOptions po = sweep::plan_options_of(o.scan);
@@ -164,7 +163,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     }
     ++stats.sweeps;
     if (o.after_sweep) o.after_sweep(db);
-    trim_heap();   // the sweep's buffers are freed: give their pages back before rss_kb is read
+    trim_heap();   // the sweep's buffers are freed: their pages go back (process_stats.hpp)
     emit({{"type", "monitor_sweep"},
           {"sweep_id", out.sweep_id},
           {"time_unix_ms", t},
@@ -177,7 +176,8 @@ MonitorStats run_monitor(const MonitorOptions& o) {
           {"stream_s", r.stream_s},
           {"elapsed_s", r.elapsed_s},
           {"cpu_s", process_cpu_s() - cpu_start_s},   // the sweep, its storing and scoring: every thread
-          {"rss_kb", resident_kb().value_or(-1)}});
+          {"rss_kb", resident_kb().value_or(-1)},
+          {"rss_peak_kb", resident_peak_kb().value_or(-1)}});
     for (const auto& ev : out.events) {
       if (ev.kind == FindingEventKind::cleared)
         ++stats.cleared;
