@@ -18,9 +18,9 @@
 // BM_RegionSoak (opt-in: runs only when TW_SOAK_HOURS is set): `monitor --region eu --clock stream
 // --interval TW_SOAK_INTERVAL_S (default 300) --learn 1h` in process (monitor::run_monitor, an SQLite store
 // in a temporary directory) for TW_SOAK_HOURS hours of stream time, the time between sweeps skipped by the
-// simulated radio (SoapySource::skip_time). Every sweep's monitor_sweep event gives its rss_kb (VmRSS) and
-// cpu_s: the curve goes to stderr (one line per sweep; TW_SOAK_CSV=FILE writes it as CSV too). Counters:
-// sweeps, rss_max_mb, rss_q1_max_mb (the first quarter's maximum), rss_q4_max_mb (the last quarter's),
+// simulated radio (SoapySource::skip_time). Every sweep's monitor_sweep event gives its rss_kb (VmRSS
+// after the sweep, the heap trimmed), rss_peak_kb (VmHWM, the peak so far) and cpu_s: the curve goes to stderr (one line per sweep; TW_SOAK_CSV=FILE writes it as CSV too). Counters:
+// sweeps, rss_max_mb, rss_peak_mb, rss_q1_max_mb (the first quarter's maximum), rss_q4_max_mb (the last quarter's),
 // growth_mb = q4 - q1, cpu_per_air (mean), cells (mean per sweep). TW_REGION_RAT and TW_REGION_EARFCN apply.
 //   SOAPY_SDR_PLUGIN_PATH=build/soapy-modules build/tools/bench/bench_region --benchmark_filter=RegionSweep
 //   TW_SOAK_HOURS=24 TW_REGION_EARFCN=6300,1575,3100 build/tools/bench/bench_region --benchmark_filter=RegionSoak
@@ -215,7 +215,7 @@ void BM_RegionSoak(benchmark::State& state) {
   std::filesystem::create_directories(dir);
   struct Point {
     std::int64_t sweep = 0;
-    double hour = 0.0, rss_mb = 0.0, cpu_s = 0.0, air_s = 0.0;
+    double hour = 0.0, rss_mb = 0.0, peak_mb = 0.0, cpu_s = 0.0, air_s = 0.0;
     int cells = 0;
   };
   std::vector<Point> curve;
@@ -237,12 +237,13 @@ void BM_RegionSoak(benchmark::State& state) {
       p.sweep = e["sweep_id"].get<std::int64_t>();
       p.hour = static_cast<double>(e["time_unix_ms"].get<std::int64_t>() - t0) / 3600e3;
       p.rss_mb = e["rss_kb"].get<double>() / 1024.0;
+      p.peak_mb = e["rss_peak_kb"].get<double>() / 1024.0;
       p.cpu_s = e["cpu_s"].get<double>();
       p.air_s = e["stream_s"].get<double>();
       p.cells = e["cells"].get<int>();
       curve.push_back(p);
-      std::fprintf(stderr, "soak sweep %4lld  stream h %6.2f  rss %7.2f MB  cpu %7.2f s  air %6.2f s  cells %d\n",
-                   static_cast<long long>(p.sweep), p.hour, p.rss_mb, p.cpu_s, p.air_s, p.cells);
+      std::fprintf(stderr, "soak sweep %4lld  stream h %6.2f  rss %7.2f MB  peak %7.2f MB  cpu %7.2f s  air %6.2f s  cells %d\n",
+                   static_cast<long long>(p.sweep), p.hour, p.rss_mb, p.peak_mb, p.cpu_s, p.air_s, p.cells);
     };
     tw::monitor::run_monitor(o);
   }
@@ -253,8 +254,9 @@ void BM_RegionSoak(benchmark::State& state) {
   }
   if (const char* csv = std::getenv("TW_SOAK_CSV")) {
     std::ofstream out(csv);
-    out << "sweep,stream_hour,rss_mb,cpu_s,air_s,cells\n";
-    for (const auto& p : curve) out << p.sweep << ',' << p.hour << ',' << p.rss_mb << ',' << p.cpu_s << ',' << p.air_s << ',' << p.cells << '\n';
+    out << "sweep,stream_hour,rss_mb,peak_mb,cpu_s,air_s,cells\n";
+    for (const auto& p : curve)
+      out << p.sweep << ',' << p.hour << ',' << p.rss_mb << ',' << p.peak_mb << ',' << p.cpu_s << ',' << p.air_s << ',' << p.cells << '\n';
   }
   const std::size_t q = std::max<std::size_t>(1, curve.size() / 4);
   double q1 = 0, q4 = 0, mx = 0, cpu = 0, air = 0, cells = 0;
@@ -269,6 +271,7 @@ void BM_RegionSoak(benchmark::State& state) {
   state.counters["sweeps"] = static_cast<double>(curve.size());
   state.counters["stream_hours"] = curve.back().hour;
   state.counters["rss_max_mb"] = mx;
+  state.counters["rss_peak_mb"] = curve.back().peak_mb;   // VmHWM: the largest resident set of the whole run
   state.counters["rss_q1_max_mb"] = q1;
   state.counters["rss_q4_max_mb"] = q4;
   state.counters["growth_mb"] = q4 - q1;
