@@ -122,7 +122,9 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     const std::int64_t sweep_start_ms = now_unix_ms();
     const double cpu_start_s = process_cpu_s();
     try {
-      r = sweep::run_sweep(*dev.source, plan, ro, nullptr);
+      // Each tuning starts with the heap trimmed: the previous tuning's buffers (megabytes at 20 Msps, of
+      // other sizes than the next tuning's) do not pile up in it (process_stats.hpp).
+      r = sweep::run_sweep(*dev.source, plan, ro, [](const sweep::SweepProgress&) { trim_heap(); });
     } catch (const RuntimeFailure& e) {
       ++stats.abandoned;
       ++failures;
