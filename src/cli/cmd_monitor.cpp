@@ -89,17 +89,17 @@ int run_monitor(const std::vector<std::string>& argv) {
       "up to --backoff-max). --clock stream runs the learning period on the time of the samples read (starts\n"
       "where the last run on this database stopped): for the simulated radio and tests; wall (default) is\n"
       "the system clock. --interval starts a sweep every DURATION (on the stream clock the simulated radio skips\n"
-      "the time between sweeps instead of rendering it: a day of 5-minute sweeps in minutes).\n"
+      "the time between sweeps instead of rendering it: a day of sweeps costs only the sweeps).\n"
       "Bands: as scan; --region eu is GSM900, DCS1800, LTE-B3, -B7, -B20 (us: GSM850, PCS1900, LTE-B2, -B5,\n"
       "-B12, -B13, -B66); --rat gsm keeps the GSM bands alone. Every monitor_sweep line has the sweep's cpu_s\n"
-      "and the process's rss_kb. The database defaults to $TW_DATA_DIR/towerwatch.db, else\n"
+      "and the process's resident memory, rss_kb and its peak rss_peak_kb. The database defaults to $TW_DATA_DIR/towerwatch.db, else\n"
       "$XDG_DATA_HOME/towerwatch/towerwatch.db, else ~/.local/share/towerwatch/towerwatch.db (created).",
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
        {"band", true, "LIST", "bands to sweep, comma-separated, or all (default GSM900)"},
        {"region", true, "eu|us", "the bands of a region instead of --band"},
        rat_option(),
        earfcn_option(),
-       {"arfcn", true, "LIST", "only these channels of the bands, e.g. 58-66,70"},
+       {"arfcn", true, "LIST", "only these GSM channels of the bands, e.g. 58-66,70"},
        {"mode", true, "MODE", "census, sync or full (default full)"},
        {"rate", true, "HZ", "sample rate (default 2.4M)"},
        {"dwell", true, "S", "seconds per tuning (default per mode)"},
