@@ -92,7 +92,8 @@ int run_monitor(const std::vector<std::string>& argv) {
       "the time between sweeps instead of rendering it: a day of sweeps costs only the sweeps).\n"
       "Bands: as scan; --region eu is GSM900, DCS1800, LTE-B3, -B7, -B20 (us: GSM850, PCS1900, LTE-B2, -B5,\n"
       "-B12, -B13, -B66); --rat gsm keeps the GSM bands alone. Every monitor_sweep line has the sweep's cpu_s\n"
-      "and the process's resident memory, rss_kb and its peak rss_peak_kb. The database defaults to $TW_DATA_DIR/towerwatch.db, else\n"
+      "and the process's resident memory, rss_kb and its peak rss_peak_kb.\n"
+      "The database defaults to $TW_DATA_DIR/towerwatch.db, else\n"
       "$XDG_DATA_HOME/towerwatch/towerwatch.db, else ~/.local/share/towerwatch/towerwatch.db (created).",
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
        {"band", true, "LIST", "bands to sweep, comma-separated, or all (default GSM900)"},
