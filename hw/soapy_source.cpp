@@ -361,6 +361,24 @@ void SoapySource::retune(double center_freq_hz) {
   consecutive_timeouts_ = 0;
 }
 
+bool SoapySource::skip_time(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) throw InputError("skip_time: " + fmt(seconds) + " s is not a duration");
+  bool can = false;
+  for (const auto& a : device_->getSettingInfo()) can = can || a.key == "skip_s";
+  if (!can) return false;
+  const auto n = static_cast<std::uint64_t>(std::llround(seconds * info_.sample_rate_hz));
+  if (n == 0) return true;
+  try {
+    device_->writeSetting("skip_s", std::to_string(static_cast<double>(n) / info_.sample_rate_hz));
+  } catch (const std::exception& e) {
+    fail(std::string("cannot skip ahead: ") + e.what());
+  }
+  counter_ += n;
+  have_time_ = false;   // the timestamps jump by n: not a loss
+  pending_gap_ = false;
+  return true;
+}
+
 ReadResult SoapySource::read(std::span<cf32> out) {
   ReadResult r;
   r.first_sample = counter_;

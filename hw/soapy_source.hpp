@@ -60,6 +60,13 @@ class SoapySource final : public IqSource {
   const GapStats& gap_stats() const override { return stats_; }
   std::uint64_t sample_counter() const override { return counter_; }
 
+  // Moves the stream `seconds` ahead without reading it, on a device that can (the simulated radio's
+  // setting "skip_s": its clock and its scene jump, nothing is rendered): sample_counter() moves by as many
+  // samples and no gap is reported, as if the samples had been read and dropped. A real radio's stream runs
+  // by itself: false, nothing done (the caller waits instead). Throws tw::InputError for a negative or
+  // non-finite value, tw::RuntimeFailure if the device fails.
+  bool skip_time(double seconds);
+
   // The analog baseband filter (SoapySDR setBandwidth): bandwidth_hz() reads it back (0 when the driver has
   // no such setting). set_bandwidth throws tw::InputError naming the device for a value outside its range,
   // and does nothing on a device without the setting.

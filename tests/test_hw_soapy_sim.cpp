@@ -6,6 +6,7 @@
 #include <SoapySDR/Formats.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstdlib>
@@ -235,6 +236,26 @@ TEST(SoapySource, OverflowsAreGapsOfExactlyTheLostSamples) {
   EXPECT_EQ(src->gap_stats().gaps, 13u);
   EXPECT_EQ(src->gap_stats().lost_samples, 130000u);
   EXPECT_EQ(src->sample_counter(), 40u * 4096u + 130000u);
+}
+
+// skip_time on the simulated radio: the stream jumps ahead without a gap, and what follows is exactly what a
+// contiguous read delivers at that sample (the noise is a function of the absolute sample index).
+TEST(SoapySource, SkipTimeJumpsTheSimulatedStreamWithoutAGap) {
+  auto o = sim("noise_dbfs=-30");
+  o.sample_rate_hz = 1e6;
+  auto skipping = tw::open_soapy(o);
+  const auto head = read_n(*skipping, 3000);
+  ASSERT_TRUE(skipping->skip_time(0.25));   // 250000 samples
+  EXPECT_EQ(skipping->sample_counter(), 253000u);
+  const auto tail = read_n(*skipping, 4000);
+  EXPECT_EQ(skipping->gap_stats().gaps, 0u);
+  EXPECT_EQ(skipping->sample_counter(), 257000u);
+  skipping.reset();
+  const auto all = read_n(*tw::open_soapy(o), 257000);
+  EXPECT_TRUE(std::equal(head.begin(), head.end(), all.begin()));
+  EXPECT_TRUE(std::equal(tail.begin(), tail.end(), all.begin() + 253000));
+  EXPECT_FALSE(std::equal(tail.begin(), tail.end(), all.begin() + 3000));
+  EXPECT_THROW(tw::open_soapy(o)->skip_time(-1.0), tw::InputError);
 }
 
 TEST(SoapySource, TimeoutsAreCountedAndNotFatal) {

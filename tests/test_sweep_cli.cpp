@@ -32,6 +32,18 @@ TEST(SweepCli, BadBandModeAndRegionAreClearErrors) {
   r = run_towerwatch({"calibrate", "--device", "driver=towerwatch-sim", "--band", "GSM900", "--region", "eu"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("not both"), std::string::npos) << r.err;
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--region", "eu", "--rat", "umts"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--rat: unknown radio access technology 'umts'"), std::string::npos) << r.err;
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "GSM900", "--rat", "lte"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--rat lte"), std::string::npos) << r.err;
+  r = run_towerwatch({"scan", "--device", "driver=towerwatch-sim", "--band", "LTE-B20", "--earfcn", "1575"});
+  EXPECT_EQ(r.exit_code, 2);   // 1575 is a band-3 EARFCN
+  EXPECT_NE(r.err.find("--earfcn: '1575' leaves no channel"), std::string::npos) << r.err;
+  r = run_towerwatch({"monitor", "--device", "driver=towerwatch-sim", "--interval", "25h"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--interval"), std::string::npos) << r.err;
 }
 
 TEST(SweepCli, HelpDescribesTheOptions) {

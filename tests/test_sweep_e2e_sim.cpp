@@ -126,7 +126,7 @@ TEST_F(SweepE2eSim, CalibrateThenScanAllBandsFindsEveryCellOnce) {
 }
 
 TEST_F(SweepE2eSim, UncalibratedScanPutsCellsOnTheirTrueArfcn) {
-  auto scan = run_towerwatch({"scan", "--device", device, "--region", "eu", "--json"});
+  auto scan = run_towerwatch({"scan", "--device", device, "--region", "eu", "--rat", "gsm", "--json"});
   ASSERT_EQ(scan.exit_code, 0) << scan.err;
   const auto events = json_lines(scan.out);
   expect_scene_cells(events);

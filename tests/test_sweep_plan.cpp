@@ -48,8 +48,22 @@ TEST(SweepBandPlan, ParsesListsAllAndRegions) {
   EXPECT_EQ(names(parse_band_list("all")), (std::vector<std::string>{"GSM850", "E-GSM900", "DCS1800", "PCS1900"}));
   // P-GSM lies inside E-GSM: swept once.
   EXPECT_EQ(names(parse_band_list("P-GSM900,E-GSM900")), (std::vector<std::string>{"E-GSM900"}));
-  EXPECT_EQ(names(region_bands("eu")), (std::vector<std::string>{"E-GSM900", "DCS1800"}));
-  EXPECT_EQ(names(region_bands("us")), (std::vector<std::string>{"GSM850", "PCS1900"}));
+  // Regions: the GSM bands and the operators' LTE bands, in frequency order (36.101 table 5.5-1 edges:
+  // B20 791-821, B3 1805-1880, B7 2620-2690; B12 729-746, B13 746-756, B5 869-894, B2 1930-1990, B66 2110-2200).
+  EXPECT_EQ(names(region_bands("eu")), (std::vector<std::string>{"LTE-B20", "E-GSM900", "LTE-B3", "DCS1800", "LTE-B7"}));
+  EXPECT_EQ(names(region_bands("us")),
+            (std::vector<std::string>{"LTE-B12", "LTE-B13", "LTE-B5", "GSM850", "LTE-B2", "PCS1900", "LTE-B66"}));
+  EXPECT_EQ(names(parse_band_list("eu")), names(region_bands("eu")));
+  EXPECT_EQ(names(filter_rats(region_bands("eu"), "gsm")), (std::vector<std::string>{"E-GSM900", "DCS1800"}));
+  EXPECT_EQ(names(filter_rats(region_bands("eu"), "LTE")), (std::vector<std::string>{"LTE-B20", "LTE-B3", "LTE-B7"}));
+  EXPECT_EQ(names(filter_rats(region_bands("us"), "gsm,lte")), names(region_bands("us")));
+  expect_input_error([] { filter_rats(region_bands("eu"), "umts"); }, {"umts"});
+  expect_input_error([] { filter_rats(parse_band_list("GSM900"), "lte"); }, {"--rat"});
+  // B20's downlink: 791..821 MHz, EARFCN 6150..6449, every 100 kHz.
+  const auto b20 = region_bands("eu").front();
+  EXPECT_EQ(b20.lte_channels.size(), 300u);
+  EXPECT_EQ(b20.lte_channels.front().earfcn, 6150);
+  EXPECT_NEAR(b20.low_hz(), 791.0e6, 1);
   EXPECT_THROW(parse_band_list("GSM900,UMTS1"), InputError);
   EXPECT_THROW(parse_band_list("GSM900,LTE-B99"), InputError);  // no such LTE band
   EXPECT_THROW(parse_band_list("GSM900,,DCS"), InputError);

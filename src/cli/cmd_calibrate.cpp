@@ -30,6 +30,7 @@ int run_calibrate(const std::vector<std::string>& argv) {
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
        {"band", true, "LIST", "bands to measure in (default GSM900)"},
        {"region", true, "eu|us", "the bands of a region instead of --band"},
+       rat_option(),
        {"rate", true, "HZ", "sample rate (default 2.4M)"},
        {"dwell", true, "S", "seconds per tuning (default 1)"},
        {"min-snr", true, "DB", "cells used need this SNR (default 10)"},

@@ -55,6 +55,8 @@ int run_drive(const std::vector<std::string>& argv) {
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
        {"band", true, "LIST", "bands to sweep, comma-separated, or all (default all)"},
        {"region", true, "eu|us", "the bands of a region instead of --band"},
+       rat_option(),
+       earfcn_option(),
        {"arfcn", true, "LIST", "only these GSM channels of the bands, e.g. 58-66,70"},
        {"mode", true, "MODE", "census, sync or full (default full)"},
        {"rate", true, "HZ", "sample rate (default 2.4M)"},
@@ -80,6 +82,7 @@ int run_drive(const std::vector<std::string>& argv) {
   sweep::ScanRequest rq = scan_request_from_args(*args);
   rq.bands = bands_from_args(*args, "all");
   if (auto a = args->get("arfcn")) restrict_to_arfcns(rq.bands, *a);
+  if (auto a = args->get("earfcn")) restrict_to_earfcns(rq.bands, *a);
   rq.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   if (auto d = args->number("lte-dwell")) {
     if (!(*d >= 0.02 && *d <= 2.0)) throw InputError("--lte-dwell must be between 0.02 and 2 s");

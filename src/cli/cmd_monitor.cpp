@@ -88,12 +88,19 @@ int run_monitor(const std::vector<std::string>& argv) {
       "a lost device is dropped whole. A lost device is reopened with exponential backoff (--backoff, doubling\n"
       "up to --backoff-max). --clock stream runs the learning period on the time of the samples read (starts\n"
       "where the last run on this database stopped): for the simulated radio and tests; wall (default) is\n"
-      "the system clock. The database defaults to $TW_DATA_DIR/towerwatch.db, else\n"
+      "the system clock. --interval starts a sweep every DURATION (on the stream clock the simulated radio skips\n"
+      "the time between sweeps instead of rendering it: a day of sweeps costs only the sweeps).\n"
+      "Bands: as scan; --region eu is GSM900, DCS1800, LTE-B3, -B7, -B20 (us: GSM850, PCS1900, LTE-B2, -B5,\n"
+      "-B12, -B13, -B66); --rat gsm keeps the GSM bands alone. Every monitor_sweep line has the sweep's cpu_s\n"
+      "and the process's resident memory, rss_kb and its peak rss_peak_kb.\n"
+      "The database defaults to $TW_DATA_DIR/towerwatch.db, else\n"
       "$XDG_DATA_HOME/towerwatch/towerwatch.db, else ~/.local/share/towerwatch/towerwatch.db (created).",
       {{"device", true, "ARGS", "SoapySDR device args (default: the first device found)"},
        {"band", true, "LIST", "bands to sweep, comma-separated, or all (default GSM900)"},
        {"region", true, "eu|us", "the bands of a region instead of --band"},
-       {"arfcn", true, "LIST", "only these channels of the bands, e.g. 58-66,70"},
+       rat_option(),
+       earfcn_option(),
+       {"arfcn", true, "LIST", "only these GSM channels of the bands, e.g. 58-66,70"},
        {"mode", true, "MODE", "census, sync or full (default full)"},
        {"rate", true, "HZ", "sample rate (default 2.4M)"},
        {"dwell", true, "S", "seconds per tuning (default per mode)"},
@@ -108,6 +115,7 @@ int run_monitor(const std::vector<std::string>& argv) {
        {"clock", true, "wall|stream", "the clock of the learning period and sweep times (default wall)"},
        {"clear-after", true, "N", "sweeps a finding must stay gone or normal before it is cleared (default 3)"},
        {"max-sweeps", true, "N", "stop after N completed sweeps (default: until stopped)"},
+       {"interval", true, "DURATION", "from one sweep's start to the next (default 0: back to back), e.g. 5m"},
        {"backoff", true, "S", "first delay before reopening a lost device or database connection (default 1)"},
        {"backoff-max", true, "S", "longest delay between reopening attempts (default 60)"},
        {"db-backlog", true, "N", "sweeps kept in memory while a PostgreSQL server is away; beyond, the oldest are dropped (default 120)"},
@@ -123,6 +131,7 @@ int run_monitor(const std::vector<std::string>& argv) {
   o.scan = scan_request_from_args(*args);
   o.scan.bands = bands_from_args(*args, "GSM900");
   if (auto a = args->get("arfcn")) restrict_to_arfcns(o.scan.bands, *a);
+  if (auto a = args->get("earfcn")) restrict_to_earfcns(o.scan.bands, *a);
   o.scan.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   o.db_path = args->has("db") ? std::filesystem::path(*args->get("db")) : store::default_db_path();
   o.core.learn_ms = monitor::parse_duration_ms(args->get_or("learn", "24h"), "--learn");
@@ -130,6 +139,8 @@ int run_monitor(const std::vector<std::string>& argv) {
   o.core.clear_after_sweeps = parse_int(args->get_or("clear-after", "3"), "--clear-after");
   if (o.core.clear_after_sweeps < 1) throw InputError("--clear-after must be at least 1");
   o.max_sweeps = parse_int(args->get_or("max-sweeps", "0"), "--max-sweeps");
+  o.interval_s = static_cast<double>(monitor::parse_duration_ms(args->get_or("interval", "0"), "--interval")) / 1e3;
+  if (o.interval_s > 86400) throw InputError("--interval: at most 24h");
   o.backoff_initial_s = args->number_or("backoff", 1.0);
   o.backoff_max_s = args->number_or("backoff-max", 60.0);
   if (!(o.backoff_initial_s > 0 && o.backoff_initial_s <= 3600) || !(o.backoff_max_s >= o.backoff_initial_s && o.backoff_max_s <= 86400))

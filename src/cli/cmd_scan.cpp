@@ -53,22 +53,29 @@ int parse_arfcn_int(const std::string& s, const std::string& what) {
   return v;
 }
 
-// "--arfcn 58-66,70": keeps only these channels of the bands.
-void restrict_channels(std::vector<sweep::SweepBand>& bands, const std::string& list) {
+// "58-66,70" as a set of channel numbers; `what` names the option in errors.
+std::set<int> channel_set(const std::string& list, const std::string& what) {
   std::set<int> keep;
   std::size_t start = 0;
   while (start <= list.size()) {
     const std::size_t end = std::min(list.find(',', start), list.size());
     const std::string item = list.substr(start, end - start);
     const std::size_t dash = item.find('-');
-    const int lo = parse_arfcn_int(item.substr(0, dash), "--arfcn");
-    const int hi = dash == std::string::npos ? lo : parse_arfcn_int(item.substr(dash + 1), "--arfcn");
-    if (hi < lo || hi - lo > 4096 || hi > 65535) throw InputError("--arfcn: '" + item + "' is not a range LOW-HIGH");
+    const int lo = parse_arfcn_int(item.substr(0, dash), what);
+    const int hi = dash == std::string::npos ? lo : parse_arfcn_int(item.substr(dash + 1), what);
+    if (hi < lo || hi - lo > 4096 || hi > 65535) throw InputError(what + ": '" + item + "' is not a range LOW-HIGH");
     for (int a = lo; a <= hi; ++a) keep.insert(a);
     start = end + 1;
   }
+  return keep;
+}
+
+// "--arfcn 58-66,70": keeps only these channels of the bands.
+void restrict_channels(std::vector<sweep::SweepBand>& bands, const std::string& list) {
+  const std::set<int> keep = channel_set(list, "--arfcn");
+  // GSM channels only: an LTE band (its EARFCNs) is kept whole.
   for (auto& b : bands) std::erase_if(b.channels, [&](const GsmChannel& c) { return !keep.count(c.arfcn); });
-  std::erase_if(bands, [](const sweep::SweepBand& b) { return b.channels.empty(); });
+  std::erase_if(bands, [](const sweep::SweepBand& b) { return !b.is_lte() && b.channels.empty(); });
   if (bands.empty()) throw InputError("--arfcn: '" + list + "' leaves no channel of the bands to sweep");
 }
 
@@ -76,11 +83,31 @@ void restrict_channels(std::vector<sweep::SweepBand>& bands, const std::string& 
 
 void restrict_to_arfcns(std::vector<sweep::SweepBand>& bands, const std::string& list) { restrict_channels(bands, list); }
 
+void restrict_to_earfcns(std::vector<sweep::SweepBand>& bands, const std::string& list) {
+  const std::set<int> keep = channel_set(list, "--earfcn");
+  for (auto& b : bands) std::erase_if(b.lte_channels, [&](const LteChannel& c) { return !keep.count(c.earfcn); });
+  std::erase_if(bands, [](const sweep::SweepBand& b) { return b.is_lte() && b.lte_channels.empty(); });
+  if (bands.empty()) throw InputError("--earfcn: '" + list + "' leaves no channel of the bands to sweep");
+}
+
+OptionSpec earfcn_option() {
+  return {"earfcn", true, "LIST", "only these EARFCNs of the LTE bands, e.g. 6300,1575 (GSM bands whole)"};
+}
+
+OptionSpec rat_option() {
+  return {"rat", true, "gsm|lte", "only the bands of this technology, e.g. --region eu --rat gsm: GSM900 and DCS1800"};
+}
+
+std::vector<sweep::SweepBand> apply_rat_option(const Args& args, std::vector<sweep::SweepBand> bands) {
+  if (auto r = args.get("rat")) return sweep::filter_rats(std::move(bands), *r);
+  return bands;
+}
+
 // Shared by scan and calibrate.
 std::vector<sweep::SweepBand> bands_from_args(const Args& args, const std::string& fallback) {
   if (args.has("band") && args.has("region")) throw InputError("give --band or --region, not both");
-  if (auto r = args.get("region")) return sweep::region_bands(*r);
-  return sweep::parse_band_list(args.get_or("band", fallback));
+  if (auto r = args.get("region")) return apply_rat_option(args, sweep::region_bands(*r));
+  return apply_rat_option(args, sweep::parse_band_list(args.get_or("band", fallback)));
 }
 
 void print_progress(const sweep::SweepProgress& p) {
@@ -134,7 +161,8 @@ int run_scan(const std::vector<std::string>& argv) {
       "Without --device the first device SoapySDR finds is used (never the simulated radio: name it,\n"
       "--device driver=towerwatch-sim,scene=multiband). Ctrl-C stops and reports what was found so far.\n"
       "Bands: GSM450, GSM480, GSM850, P-GSM900, GSM900 (= E-GSM900), R-GSM900, DCS1800, PCS1900, all\n"
-      "(GSM850, E-GSM900, DCS1800, PCS1900; default); regions: eu (GSM900+DCS1800), us (GSM850+PCS1900).\n"
+      "(GSM850, E-GSM900, DCS1800, PCS1900; default); regions: eu (GSM900, DCS1800, LTE-B3, -B7, -B20), us\n"
+      "(GSM850, PCS1900, LTE-B2, -B5, -B12, -B13, -B66); --rat gsm|lte keeps one technology's bands.\n"
       "LTE bands (LTE-B1, -B3, -B7, -B20, ... as 36.101 numbers them): every EARFCN of the 100 kHz raster is\n"
       "searched (PSS/SSS, then the MIB on the PBCH) on tunings 80 ms long (--lte-dwell); the search windows\n"
       "cover a receiver error of 100 ppm (20 ppm once a correction is applied). An LTE cell is reported once\n"
@@ -144,7 +172,9 @@ int run_scan(const std::vector<std::string>& argv) {
        {"lte-dwell", true, "S", "seconds per LTE tuning (default 0.08: 8 radio frames)"},
        {"band", true, "LIST", "bands to sweep, comma-separated, or all (default all); NR bands by name (NR-n78): their GSCN raster"},
        {"arfcn", true, "LIST", "only these GSM channels of the bands, e.g. 58-66,70"},
+       earfcn_option(),
        {"region", true, "eu|us", "the bands of a region instead of --band"},
+       rat_option(),
        {"mode", true, "MODE", "census, sync or full (default full)"},
        {"rate", true, "HZ", "sample rate (default 2.4M)"},
        {"dwell", true, "S", "seconds per tuning (default per mode)"},
@@ -171,11 +201,12 @@ int run_scan(const std::vector<std::string>& argv) {
   if (args->has("band") && !args->has("region")) {
     std::string list = args->get_or("band", "all");
     nr_bands = sweep::take_nr_bands(list);
-    if (!list.empty()) rq.bands = sweep::parse_band_list(list);
+    if (!list.empty()) rq.bands = apply_rat_option(*args, sweep::parse_band_list(list));
   } else {
     rq.bands = bands_from_args(*args, "all");
   }
   if (auto a = args->get("arfcn")) restrict_to_arfcns(rq.bands, *a);
+  if (auto a = args->get("earfcn")) restrict_to_earfcns(rq.bands, *a);
   rq.mode = sweep::scan_mode_from_name(args->get_or("mode", "full"));
   rq.analyse_every_tuning = args->has("all-tunings");
   if (auto d = args->number("lte-dwell")) {

@@ -13,6 +13,7 @@
 #include "src/cells/operator_names.hpp"
 #include "src/core/error.hpp"
 #include "src/core/log.hpp"
+#include "src/core/process_stats.hpp"
 #include "src/locate/cell_positions.hpp"
 #include "src/monitor/sweep_backlog.hpp"
 #include "src/output/html_report.hpp"
@@ -50,15 +51,10 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   };
   if (o.backoff_initial_s <= 0 || o.backoff_max_s < o.backoff_initial_s)
     throw InputError("backoff: the initial delay must be positive and not above the cap");
-  std::vector<sweep::SweepBand> bands;
-  for (const auto& b : o.scan.bands)
-    if (!b.is_lte()) bands.push_back(b);
-  if (bands.empty()) throw InputError("monitor: no GSM band to sweep (LTE sweeps come with the LTE receiver)");
-  sweep::SweepPlanOptions po;
-  po.sample_rate_hz = o.scan.sample_rate_hz;
-  po.mode = o.scan.mode;
-  po.dwell_s = o.scan.dwell_s;
-  if (o.scan.usable_fraction) po.usable_fraction = *o.scan.usable_fraction;
+  if (!(o.interval_s >= 0 && o.interval_s <= 86400)) throw InputError("--interval must be between 0 and 24h");
+  const std::vector<sweep::SweepBand>& bands = o.scan.bands;   // GSM and LTE
+  if (bands.empty()) throw InputError("monitor: no band to sweep");
+  sweep::SweepPlanOptions po = sweep::plan_options_of(o.scan);
   sweep::SweepPlan plan = sweep::plan_sweep(bands, po);  // provisional until the device's driver is known
   if (plan.tunings.empty()) throw InputError("monitor: no band to sweep");
 
@@ -71,10 +67,10 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   MonitorClock clock(o.clock, stream_start, wall);
 
   sweep::ScanDevice dev = sweep::open_scan_device(o.scan, plan.tunings.front().center_hz);  // not retried: bad args are errors
-  if (!o.scan.usable_fraction) {
-    po.usable_fraction = sweep::usable_fraction_for_driver(dev.driver);
-    plan = sweep::plan_sweep(bands, po);
-  }
+  if (!o.scan.usable_fraction) po.usable_fraction = sweep::usable_fraction_for_driver(dev.driver);
+  // A corrected receiver is left with its drift: the LTE search windows need not cover 100 ppm (as scan).
+  if (dev.ppm_source != "none") po.lte_receiver_ppm = sweep::kCalibratedLteReceiverPpm;
+  plan = sweep::plan_sweep(bands, po);
   const auto learn_started = core.learning_started_ms();
   const std::int64_t learn_ends = learn_started.value_or(clock.now_ms()) + o.core.learn_ms;
   if (o.core.learn_ms == 0 && !core.has_baseline())
@@ -101,6 +97,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
   ro.adaptive_dwell = o.scan.adaptive_dwell;
   ro.threads = o.scan.threads;
   ro.position = o.scan.position;
+  ro.lte_shared_search = o.scan.lte_shared_search;
   const std::string source_text = "monitor " + dev.description;
   double backoff = o.backoff_initial_s;
   int failures = 0;
@@ -128,6 +125,7 @@ MonitorStats run_monitor(const MonitorOptions& o) {
         return;
       }
     }
+    const double store_cpu_start_s = process_cpu_s();
     try {
       out = core.process(p.sweep, source_text);
     } catch (const InputError& e) {
@@ -156,7 +154,10 @@ MonitorStats run_monitor(const MonitorOptions& o) {
           {"cells_learned", out.cells_learned},
           {"open_findings", core.findings().open().size()},
           {"stream_s", p.stream_s},
-          {"elapsed_s", p.elapsed_s}});
+          {"elapsed_s", p.elapsed_s},
+          {"cpu_s", p.cpu_s + (process_cpu_s() - store_cpu_start_s)},   // analysis, storing and scoring
+          {"rss_kb", resident_kb().value_or(-1)},
+          {"rss_peak_kb", resident_peak_kb().value_or(-1)}});
     for (const auto& ev : out.events) {
       if (ev.kind == FindingEventKind::cleared)
         ++stats.cleared;
@@ -185,8 +186,11 @@ MonitorStats run_monitor(const MonitorOptions& o) {
     }
     sweep::SweepResult r;
     const std::int64_t sweep_start_ms = now_unix_ms();
+    const double cpu_start_s = process_cpu_s();
     try {
-      r = sweep::run_sweep(*dev.source, plan, ro, nullptr);
+      // Each tuning starts with the heap trimmed: the previous tuning's buffers (megabytes at 20 Msps, of
+      // other sizes than the next tuning's) do not pile up in it (process_stats.hpp).
+      r = sweep::run_sweep(*dev.source, plan, ro, [](const sweep::SweepProgress&) { trim_heap(); });
     } catch (const RuntimeFailure& e) {
       ++stats.abandoned;
       ++failures;
@@ -222,8 +226,9 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       continue;
     }
     obs.band_floors = sweep::band_floors_of(r.lte_floors);
-    backlog.push(PendingSweep{std::move(obs), r.stream_s, r.elapsed_s, false});
+    backlog.push(PendingSweep{std::move(obs), r.stream_s, r.elapsed_s, false, process_cpu_s() - cpu_start_s});
     backlog.drain(write_sweep);
+    trim_heap();   // the sweep's buffers are freed: their pages go back (process_stats.hpp)
     if (o.geojson_path || o.kml_path || o.wigle_path) {
       output::MapData md;
       md.observations = drive;
@@ -264,6 +269,22 @@ MonitorStats run_monitor(const MonitorOptions& o) {
       } catch (const std::exception& e) {
         log::warn(std::string("report not written: ") + e.what());
       }
+    }
+    // --interval: the next sweep starts interval_s after this one started, on the monitor's clock. Stream
+    // clock: the simulated radio skips the rest (its clock and scene jump, nothing rendered); a real radio's
+    // stream runs by itself, so we wait the rest on the wall clock. Either way the clock moves by the rest.
+    if (const double rest = o.interval_s - (o.clock == ClockMode::stream ? r.stream_s : (now_unix_ms() - sweep_start_ms) / 1e3);
+        rest > 0 && !stopped(o.stop) && (o.max_sweeps <= 0 || stats.sweeps < o.max_sweeps)) {
+      bool skipped = false;
+      if (o.clock == ClockMode::stream) {
+        try {
+          skipped = dev.source->skip_time(rest);
+        } catch (const RuntimeFailure& e) {
+          log::warn(std::string("monitor: ") + e.what());
+        }
+      }
+      if (!skipped) sleep_unless_stopped(rest, o.stop);
+      clock.advance(rest);
     }
   }
   if (backlog.waiting() > 0) backlog.drain(write_sweep);  // one last try, if the backoff delay has passed

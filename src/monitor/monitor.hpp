@@ -32,6 +32,9 @@ struct MonitorOptions {
   MonitorCoreOptions core;
   ClockMode clock = ClockMode::wall;
   std::int64_t max_sweeps = 0;          // 0: until stopped
+  // Time from one sweep's start to the next's on the monitor's clock (0: back to back). On the stream clock
+  // with the simulated radio the time between sweeps is skipped, not rendered (SoapySource::skip_time).
+  double interval_s = 0.0;
   double backoff_initial_s = 1.0;
   double backoff_max_s = 60.0;
   // Sweeps kept in memory while the database (a PostgreSQL server) is away; the same backoff reconnects it
@@ -44,7 +47,7 @@ struct MonitorOptions {
   std::optional<std::filesystem::path> geojson_path, kml_path, wigle_path;
   double drive_window_s = 3600.0;
   const std::atomic<bool>* stop = nullptr;
-  // Every event: monitor_start, monitor_sweep, alert, alert_cleared, device_lost, device_reopened, monitor_stop.
+  // Every event: monitor_start, monitor_sweep (with the sweep's cpu_s and the process's rss_kb), alert, alert_cleared, device_lost, device_reopened, monitor_stop.
   std::function<void(const nlohmann::json&)> emit;
   // After every committed sweep (the fleet publisher drains its outbox).
   std::function<void(store::Store&)> after_sweep;

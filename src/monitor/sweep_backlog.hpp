@@ -25,6 +25,7 @@ struct PendingSweep {
   double stream_s = 0.0, elapsed_s = 0.0;
   // Its COMMIT was sent when the connection went: written or not, the reconnected store is asked first.
   bool commit_in_doubt = false;
+  double cpu_s = 0.0;   // CPU of the sweep's analysis (every thread), before it was stored
 };
 
 struct BacklogStats {

@@ -89,6 +89,7 @@ class GsmPipeline {
   void run_census();
   void start_receivers();
   void feed(std::span<const cf32> in);
+  void feed_census_buffer();
   void run_lane(Lane& lane, std::span<const cf32> in);
   void deliver(Lane& lane);
 

@@ -42,10 +42,20 @@ std::vector<SweepBand> normalise(std::vector<GsmBandId> ids, const std::vector<i
   return out;
 }
 
-std::vector<GsmBandId> region_ids(const std::string& region) {
+struct Region {
+  std::vector<GsmBandId> gsm;
+  std::vector<int> lte;
+};
+
+// A region's GSM bands and the LTE bands its operators use (3GPP TS 36.101 table 5.5-1 numbers):
+//   eu: E-GSM900, DCS1800; LTE B20 (800 MHz digital dividend), B3 (1800), B7 (2600), the three LTE bands
+//       every EU operator holds (also Africa, the Middle East, most of Asia).
+//   us: GSM850, PCS1900; LTE B2 (PCS 1900), B5 (850), B12 (lower 700), B13 (upper 700 C), B66 (AWS-1/3:
+//       2110..2200 MHz, holding B4's 2110..2155 MHz, so B4 cells are found there under their B66 EARFCN).
+Region region_of(const std::string& region) {
   const std::string r = trim_lower(region);
-  if (r == "eu" || r == "europe") return {GsmBandId::egsm900, GsmBandId::dcs1800};
-  if (r == "us" || r == "americas") return {GsmBandId::gsm850, GsmBandId::pcs1900};
+  if (r == "eu" || r == "europe") return {{GsmBandId::egsm900, GsmBandId::dcs1800}, {3, 7, 20}};
+  if (r == "us" || r == "americas") return {{GsmBandId::gsm850, GsmBandId::pcs1900}, {2, 5, 12, 13, 66}};
   throw InputError("--region: unknown region '" + region + "' (known: eu, us)");
 }
 
@@ -93,7 +103,9 @@ std::vector<SweepBand> parse_band_list(const std::string& list) {
     if (key == "all") {
       for (auto id : {GsmBandId::gsm850, GsmBandId::egsm900, GsmBandId::dcs1800, GsmBandId::pcs1900}) ids.push_back(id);
     } else if (key == "eu" || key == "us") {
-      for (auto id : region_ids(key)) ids.push_back(id);
+      const Region r = region_of(key);
+      ids.insert(ids.end(), r.gsm.begin(), r.gsm.end());
+      lte.insert(lte.end(), r.lte.begin(), r.lte.end());
     } else if (auto id = gsm_band_from_name(key)) {
       ids.push_back(*id);
     } else if (auto b = lte_band_from_name(key)) {
@@ -110,6 +122,26 @@ std::vector<SweepBand> parse_band_list(const std::string& list) {
   return normalise(ids, lte);
 }
 
-std::vector<SweepBand> region_bands(const std::string& region) { return normalise(region_ids(region)); }
+std::vector<SweepBand> region_bands(const std::string& region) {
+  const Region r = region_of(region);
+  return normalise(r.gsm, r.lte);
+}
+
+std::vector<SweepBand> filter_rats(std::vector<SweepBand> bands, const std::string& rats) {
+  bool gsm = false, lte = false;
+  std::size_t start = 0;
+  while (start <= rats.size()) {
+    std::size_t end = rats.find(',', start);
+    if (end == std::string::npos) end = rats.size();
+    const std::string key = trim_lower(rats.substr(start, end - start));
+    if (key == "gsm") gsm = true;
+    else if (key == "lte") lte = true;
+    else throw InputError("--rat: unknown radio access technology '" + rats.substr(start, end - start) + "' (gsm, lte)");
+    start = end + 1;
+  }
+  std::erase_if(bands, [&](const SweepBand& b) { return b.is_lte() ? !lte : !gsm; });
+  if (bands.empty()) throw InputError("--rat " + rats + ": none of the bands asked for is of that technology");
+  return bands;
+}
 
 }  // namespace tw::sweep

@@ -40,9 +40,14 @@ std::vector<GsmChannel> gsm_band_channels(GsmBandId band);
 // tw::InputError naming the unknown entry.
 std::vector<SweepBand> parse_band_list(const std::string& list);
 
-// Region presets: "eu" (GSM900 + DCS1800, also Africa, Middle East, most of Asia), "us" (GSM850 + PCS1900,
-// the Americas). Throws tw::InputError for an unknown region.
+// Region presets, a region's GSM bands and its operators' LTE bands: "eu" (E-GSM900, DCS1800, LTE-B3, -B7,
+// -B20; also Africa, the Middle East, most of Asia), "us" (GSM850, PCS1900, LTE-B2, -B5, -B12, -B13, -B66;
+// the Americas). Sorted by lowest frequency. Throws tw::InputError for an unknown region.
 std::vector<SweepBand> region_bands(const std::string& region);
+
+// "--rat gsm|lte|gsm,lte": keeps the bands of those technologies ("--region eu --rat gsm": the GSM bands
+// alone). Throws tw::InputError for an unknown name or when no band is left.
+std::vector<SweepBand> filter_rats(std::vector<SweepBand> bands, const std::string& rats);
 
 SweepBand make_band(GsmBandId band);
 SweepBand make_lte_band(int band);   // throws tw::InputError for a band not in lte_bands()

@@ -1,4 +1,5 @@
-// Built-in scenes: "single", "city", "city-with-rogue", "multiband", "drive" (GSM), "lte", "lte-weak" (LTE), "nr" (5G NR SSBs).
+// Built-in scenes: "single", "city", "city-with-rogue", "multiband", "drive" (GSM), "lte", "lte-weak" (LTE),
+// "region-eu" (GSM and LTE in the five bands of `--region eu`), "nr" (5G NR SSBs).
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -255,6 +256,34 @@ SceneWithLte lte_weak() {
   return s;
 }
 
+// "region-eu": one operator's cells in every band of `--region eu` (src/sweep/band_plan.cpp), as an EU site hears
+// them: E-GSM900 ARFCN 20 and 62, DCS1800 ARFCN 530 and 570 (1810.6, 1818.6 MHz), LTE B20 EARFCN 6300
+// (806 MHz), B3 EARFCN 1575 (1842.5 MHz, 10 MHz wide, clear of the DCS carriers) and B7 EARFCN 3100 (2655 MHz),
+// 10 MHz LTE cells (50 PRB, 2 ports) with their System Information. Made through the scene parser, as a
+// scene file would be.
+SceneWithLte region_eu() {
+  nlohmann::json gsm = nlohmann::json::array();
+  const struct { int arfcn, bsic, lac, ci; double dbfs; } g[] = {
+      {20, 10, 1201, 20001, -38.0}, {62, 11, 1201, 20002, -44.0}, {530, 12, 1202, 30001, -40.0}, {570, 13, 1202, 30002, -46.0}};
+  for (const auto& c : g) {
+    std::vector<int> neighbors;
+    for (const auto& o : g)
+      if (o.arfcn != c.arfcn && (o.arfcn < 512) == (c.arfcn < 512)) neighbors.push_back(o.arfcn);
+    gsm.push_back({{"name", "gsm-" + std::to_string(c.arfcn)}, {"arfcn", c.arfcn}, {"bsic", c.bsic}, {"mcc", 262},
+                   {"mnc", 1}, {"lac", c.lac}, {"ci", c.ci}, {"power_dbfs", c.dbfs}, {"neighbors", neighbors},
+                   {"t3212", 10}});
+  }
+  nlohmann::json lte = nlohmann::json::array();
+  const struct { int earfcn, pci, tac, eci; double dbfs; } l[] = {
+      {6300, 77, 4101, 0x1A2B01, -70.0}, {1575, 150, 4101, 0x1A2B02, -72.0}, {3100, 302, 4101, 0x1A2B03, -74.0}};
+  for (const auto& c : l)
+    lte.push_back({{"name", "lte-" + std::to_string(c.earfcn)}, {"earfcn", c.earfcn}, {"pci", c.pci}, {"ports", 2},
+                   {"bandwidth_prb", 50}, {"power_dbfs", c.dbfs}, {"mcc", 262}, {"mnc", "01"},
+                   {"tac", c.tac}, {"cell_identity", c.eci}, {"pdsch_load", 0.3}, {"pdcch_load", 0.5}});
+  const nlohmann::json doc{{"name", "region-eu"}, {"seed", 31}, {"noise_dbfs", -70.0}, {"cells", gsm}, {"lte_cells", lte}};
+  return parse_scene_with_lte(doc, "built-in scene region-eu");
+}
+
 // Two 5G NR cells of band n78 (30 kHz SSBs, case C, L_max 8) on one GSCN, as a TDD network places them: a
 // strong one sending SSBs 0..3, a weaker one with a clock error sending SSB 2 (SS/PBCH blocks only).
 SceneWithLte nr_scene() {
@@ -286,7 +315,7 @@ SceneWithLte nr_scene() {
 }  // namespace
 
 const std::vector<std::string>& builtin_scene_names() {
-  static const std::vector<std::string> names = {"single", "city", "city-with-rogue", "multiband", "drive", "lte", "lte-weak", "nr"};
+  static const std::vector<std::string> names = {"single", "city", "city-with-rogue", "multiband", "drive", "lte", "lte-weak", "region-eu", "nr"};
   return names;
 }
 
@@ -294,12 +323,13 @@ SceneWithLte builtin_scene_with_lte(const std::string& name) {
   if (name == "lte") return lte_scene();
   if (name == "lte-weak") return lte_weak();
   if (name == "nr") return nr_scene();
+  if (name == "region-eu") return region_eu();
   if (name == "single") return {single(), {}, {}};
   if (name == "city") return {city(), {}, {}};
   if (name == "city-with-rogue") return {city_with_rogue(), {}, {}};
   if (name == "multiband") return {multiband(), {}, {}};
   if (name == "drive") return {drive(), {}, {}};
-  throw InputError("unknown built-in scene '" + name + "' (known: single, city, city-with-rogue, multiband, drive, lte, lte-weak, nr)");
+  throw InputError("unknown built-in scene '" + name + "' (known: single, city, city-with-rogue, multiband, drive, lte, lte-weak, region-eu, nr)");
 }
 
 std::vector<TrackPoint> drive_route(double speed_mps, double step_s) {

@@ -22,6 +22,10 @@
 //   vanish_after=N    once N samples were delivered, every readStream returns SOAPY_SDR_STREAM_ERROR
 //   realtime=1        pace delivery at the sample rate (default 0: as fast as asked, for tests)
 //
+// Setting (writeSetting) "skip_s"=S: the device clock and the scene jump S seconds ahead, nothing rendered
+// (the monitor's --interval on its stream clock: a day of sweeps every few minutes without rendering the
+// time between them); the next block's timeNs shows the jump. Real radios have no such setting.
+//
 // Frequency model. The crystal runs at nominal*(1 + ppm*1e-6). A driver with a frequency correction of c ppm
 // assumes nominal*(1 + c*1e-6) and programs its synthesizers for that, so
 //     LO actually reached  = tuned * (1 + ppm*1e-6) / (1 + c*1e-6)
@@ -420,6 +424,29 @@ class SimDevice final : public SoapySDR::Device {
   SoapySDR::RangeList getBandwidthRange(const int direction, const std::size_t channel) const override {
     check_channel(direction, channel);
     return {SoapySDR::Range(kMinRate, kMaxBandwidth)};
+  }
+
+  // ---- settings: "skip_s" (see the top) ----
+  SoapySDR::ArgInfoList getSettingInfo() const override {
+    SoapySDR::ArgInfo skip;
+    skip.key = "skip_s";
+    skip.name = "Skip ahead";
+    skip.description = "move the device clock and the scene this many seconds ahead without rendering";
+    skip.type = SoapySDR::ArgInfo::FLOAT;
+    skip.units = "s";
+    return {skip};
+  }
+  void writeSetting(const std::string& key, const std::string& value) override {
+    if (key != "skip_s") throw std::runtime_error(std::string(kDriver) + ": no setting '" + key + "' (skip_s)");
+    double v = 0.0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (value.empty() || ec != std::errc() || end != value.data() + value.size() || !std::isfinite(v) || v < 0 ||
+        v > 30.0 * 86400.0)
+      throw std::runtime_error(std::string(kDriver) + ": skip_s=" + value + " is not a number of seconds in 0..2592000");
+    std::lock_guard lock(mutex_);
+    const auto n = static_cast<std::uint64_t>(std::llround(v * rate_hz_));
+    next_sample_ += n;
+    pace_origin_sample_ += n;
   }
 
   // ---- time: the sample clock (see the time model at the top) ----
