@@ -68,29 +68,6 @@ std::vector<int> run_all(const std::vector<std::vector<std::string>>& cmds, cons
   return codes;
 }
 
-    args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = tw::test::spawn_towerwatch(args, out_, dir_ / ("collect" + std::to_string(n_) + ".err"));
-    for (int i = 0; i < 200 && tw::test::complete_json_lines(out_).empty(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  void stop(int sig) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, sig);
-    int st = 0;
-    ::waitpid(pid_, &st, 0);
-    pid_ = -1;
-  }
-  std::vector<json> lines() const { return tw::test::complete_json_lines(out_); }
-  std::string err() const { return tw::test::read_file(dir_ / ("collect" + std::to_string(n_) + ".err")); }
-
- private:
-  const tw::test::TempDir& dir_;
-  std::string mqtt_, db_;
-  std::filesystem::path out_;
-  pid_t pid_ = -1;
-  int n_ = 0;
-};
-
 // Per sensor sweep: the channels of the observations it committed, sorted ("58,62,64,...").
 std::map<std::pair<std::string, std::int64_t>, std::string> committed(const std::vector<Sensor>& sensors) {
   std::map<std::pair<std::string, std::int64_t>, std::string> out;
