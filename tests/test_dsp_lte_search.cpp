@@ -212,8 +212,8 @@ TEST(LteSearch, WeakCoTimedCellUnderAStrongOneIsDecoded) {
         const auto it = std::find_if(cells.begin(), cells.end(), [&](const auto& c) { return c.pci == want.pci; });
         ASSERT_NE(it, cells.end()) << want.pci;
         // 10 dB under: both MIBs. 15 dB under the weak cell's PBCH lies under the strong cell's PBCH and data
-        // (only its sync signals and CRS are cancelled): its PCI must be right, its MIB is decoded for one of
-        // the two roots here (and must then be right).
+        // (only its sync signals and CRS are cancelled): its PCI must be right; its MIB is not decoded here for
+        // either root (and would have to be right if it were).
         if (below_db <= 10.0 || want.pci == a.pci) ASSERT_TRUE(it->mib_decoded) << want.pci;
         if (!it->mib_decoded) continue;
         EXPECT_EQ(it->ports, want.ports);

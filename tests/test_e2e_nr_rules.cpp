@@ -13,12 +13,7 @@
 namespace {
 using nlohmann::json;
 
-std::vector<json> alerts_of(const std::string& out) {
-  std::vector<json> a;
-  for (const auto& e : tw::test::json_lines(out))
-    if (e.value("type", "") == "alert") a.push_back(e);
-  return a;
-}
+std::vector<json> alerts_of(const std::string& out) { return tw::test::lines_of_type(tw::test::json_lines(out), "alert"); }
 }  // namespace
 
 TEST(E2eNrRules, ClonedPciWithAnotherMibAlertsLegitimateDoesNot) {
@@ -92,5 +87,4 @@ TEST(E2eNrRules, ClonedPciWithAnotherMibAlertsLegitimateDoesNot) {
   EXPECT_EQ((*n1)["evidence"]["changed"][0]["now"], 5);
   EXPECT_EQ((*n1)["evidence"]["changed"][0]["learned"], json::array({learned_coreset}));
   EXPECT_NE((*n1)["detail"].get<std::string>().find("controlResourceSetZero 5 (learned 12)"), std::string::npos);
-  std::cout << alerts[0].dump() << "\n";
 }

@@ -64,10 +64,14 @@ std::vector<tw::Reason> reasons(const tw::SweepObservations& s, int pci, const s
   tw::ScorerOptions o;
   const tw::ScoringContext ctx{s, &b, o};
   std::vector<tw::Reason> out;
+  int judged = 0;
   for (const auto& c : s.cells)
-    if (c.params.value("pci", -1) == pci)
+    if (c.params.value("pci", -1) == pci) {
+      ++judged;
       for (auto& r : tw::evaluate_cell(c, ctx))
         if (r.rule == rule) out.push_back(r);
+    }
+  if (judged == 0) ADD_FAILURE() << "no cell with PCI " << pci << " in the sweep: nothing was judged";
   return out;
 }
 
@@ -128,6 +132,7 @@ TEST_F(NrRules, BaselineLearnsEachNrCellWithItsMibFieldsButNotTheSfn) {
 
 TEST_F(NrRules, LegitimateSceneRaisesNothing) {
   const auto s = sweep_of(scene_cells(), now, 700);
+  ASSERT_EQ(s.cells.size(), 2u);   // the scene's two gNodeBs
   for (int pci : {301, 302}) {
     EXPECT_TRUE(reasons(s, pci, "N1", *view).empty()) << pci;
     EXPECT_TRUE(reasons(s, pci, "B1", *view).empty()) << pci;
@@ -148,7 +153,6 @@ TEST_F(NrRules, ClonedPciWithAnotherCoresetZeroIsN1) {
   EXPECT_EQ(r[0].evidence["changed"][0]["now"], 5);
   EXPECT_EQ(r[0].evidence["changed"][0]["learned"], json::array({12}));   // the built-in scene's CORESET#0
   EXPECT_NE(r[0].detail.find("controlResourceSetZero 5 (learned 12)"), std::string::npos) << r[0].detail;
-  std::cout << r[0].detail << "\n";
   // The PCI is known there: not B1; the untouched cell: nothing.
   EXPECT_TRUE(reasons(s, 301, "B1", *view).empty());
   EXPECT_TRUE(reasons(s, 302, "N1", *view).empty());

@@ -30,9 +30,13 @@ struct SyncCanceller::Impl {
   std::unique_ptr<DelaySmoother> smoother;                       // PSS subcarriers onto themselves
   std::map<int, std::unique_ptr<DelaySmoother>> crs_smoothers;   // a subframe's CRS of one port onto the 72
   std::map<long, std::array<cf32, 12>> crs_values;               // central CRS values per (PCI, ns, l)
+  std::array<int, 72> f72{};                                     // frequency index of each central subcarrier
+  std::vector<int> crs_freqs;                                    // cancel_crs's pilots of one port (reused)
+  std::vector<cf32> crs_ls;
 
   Impl() {
     for (int n2 = 0; n2 < 3; ++n2) pss[static_cast<std::size_t>(n2)] = pss_sequence(n2);
+    for (int k = 0; k < 72; ++k) f72[static_cast<std::size_t>(k)] = freq_of_k72(k);
     std::array<int, 62> f62{};
     for (int i = 0; i < 62; ++i) f62[static_cast<std::size_t>(i)] = freq_of_k72(i + 5);
     smoother = std::make_unique<DelaySmoother>(f62, f62, kDelayMin, kDelayMax);
@@ -104,10 +108,8 @@ struct SyncCanceller::Impl {
     }
     std::array<Spectrum, 6> spec{}, rebuilt{};
     for (int i = 0; i < n_syms; ++i) fft(y, window(syms[static_cast<std::size_t>(i)]), w, spec[static_cast<std::size_t>(i)]);
-    std::array<int, 72> f72{};
-    for (int k = 0; k < 72; ++k) f72[static_cast<std::size_t>(k)] = freq_of_k72(k);
-    std::vector<int> freqs;
-    std::vector<cf32> ls;
+    auto& freqs = crs_freqs;
+    auto& ls = crs_ls;
     std::array<cf32, 72> h{};
     // fn(i, k, r): every CRS resource element of port p in the central 72 subcarriers (36.211 6.10.1.2) of
     // the symbols held: symbol index i, subcarrier k, its reference value r.
@@ -126,7 +128,7 @@ struct SyncCanceller::Impl {
       freqs.clear();
       ls.clear();
       for_each_crs_re(p, [&](std::size_t i, int k, cf32 r) {
-        freqs.push_back(freq_of_k72(k));
+        freqs.push_back(f72[static_cast<std::size_t>(k)]);
         ls.push_back(cmul(spec[i][static_cast<std::size_t>(bin_of_k72(k))], std::conj(r)));
       });
       auto& sm = crs_smoothers[((pci % 6) * 4 + p) * 2 + (ncp ? 1 : 0)];

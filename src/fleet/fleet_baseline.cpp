@@ -175,9 +175,7 @@ std::size_t fold_fleet_sweeps(store::Store& st, const std::vector<FleetFold>& fo
     s.run();
   }
   for (const auto& key : dirty) st.put_known_cell(cache.cells.at(key));
-  std::int64_t w = 0;
-  if (auto m = st.meta(store::kLearnedThroughSweepMeta)) w = std::atoll(m->c_str());
-  if (last_sweep > w) st.set_meta(store::kLearnedThroughSweepMeta, std::to_string(last_sweep));
+  if (last_sweep > store::learned_watermark(st)) st.set_meta(store::kLearnedThroughSweepMeta, std::to_string(last_sweep));
   return n;
 }
 

@@ -12,7 +12,6 @@ using nlohmann::json;
 using store::Stmt;
 
 namespace {
-std::string jtext(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // $N (PostgreSQL's parameter syntax, as callers of the old fleet store wrote it) as ?N; quoted text left alone.
 std::string question_params(const std::string& sql) {
@@ -214,7 +213,7 @@ bool FleetStore::store_fleet_alert(const std::string& rule, const std::string& c
   s.bind(3, window_start_ms);
   s.bind(4, time_ms);
   s.bind(5, score);
-  s.bind(6, jtext(body));
+  s.bind(6, store::json_text(body));
   s.run();
   return s.changes() > 0;
 }

@@ -241,12 +241,7 @@ LearnReport learn_baseline(Store& store, const LearnOptions& options) {
     Stmt(store, "DELETE FROM learned_band_floors").run();
     store.set_meta(kWatermark, "0");
   }
-  std::int64_t after = 0;
-  if (auto w = store.meta(kWatermark)) {
-    auto [p, ec] = std::from_chars(w->data(), w->data() + w->size(), after);
-    if (ec != std::errc() || p != w->data() + w->size())
-      throw RuntimeFailure(store.name() + ": meta '" + kWatermark + "' is not an integer");
-  }
+  const std::int64_t after = learned_watermark(store);
   std::set<std::pair<std::int64_t, std::string>> alerted;
   if (options.skip_alerted)
     for (const auto& a : store.alerts())
@@ -480,4 +475,16 @@ ImportReport import_opencellid(Store& store, const std::filesystem::path& csv, s
   return r;
 }
 
+}  // namespace tw::store
+
+namespace tw::store {
+std::int64_t learned_watermark(Store& store) {
+  std::int64_t w = 0;
+  if (auto m = store.meta(kLearnedThroughSweepMeta)) {
+    auto [p, ec] = std::from_chars(m->data(), m->data() + m->size(), w);
+    if (ec != std::errc() || p != m->data() + m->size())
+      throw RuntimeFailure(store.name() + ": meta '" + kLearnedThroughSweepMeta + "' is not an integer");
+  }
+  return w;
+}
 }  // namespace tw::store

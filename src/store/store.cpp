@@ -32,8 +32,6 @@ std::string upsert_sql(const char* table, const std::string& columns, const std:
          key_columns + ") DO UPDATE SET " + updates;
 }
 
-// JSON text for storage: invalid UTF-8 in attacker-controlled strings is replaced (U+FFFD), never fatal.
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string where(std::size_t cell_index, const char* field) {
   return "sweep cell " + std::to_string(cell_index) + ": field '" + field + "'";
@@ -168,8 +166,8 @@ void bind_observation(Stmt& obs, std::int64_t id, const CellObservation& o) {
   obs.bind(17, o.snr_db);
   obs.bind(18, o.cfo_hz);
   obs.bind(19, o.cfo_residual_ppb);
-  obs.bind(20, dump(json(o.si_seen)));
-  obs.bind(21, dump(o.params));
+  obs.bind(20, json_text(json(o.si_seen)));
+  obs.bind(21, json_text(o.params));
   obs.bind(22, o.fix_mode);
   obs.bind(23, o.eph_m);
   obs.bind(24, o.fix_time_unix_ms);
@@ -422,7 +420,7 @@ void Store::put_known_cell(const KnownCell& k) {
   s.bind(7, k.ci);
   s.bind(8, static_cast<std::int64_t>(k.arfcn));
   s.bind(9, k.bsic);
-  s.bind(10, dump(k.params_seen));
+  s.bind(10, json_text(k.params_seen));
   bind_stats(s, 11, k.power_dbfs);
   bind_stats(s, 16, k.power_dbm);
   bind_stats(s, 21, k.cfo_residual_ppb);
@@ -432,7 +430,7 @@ void Store::put_known_cell(const KnownCell& k) {
   s.bind(29, k.lat);
   s.bind(30, k.lon);
   s.bind(31, k.n_positions);
-  s.bind(32, dump(k.extra));
+  s.bind(32, json_text(k.extra));
   s.run();
 }
 
@@ -448,7 +446,7 @@ std::int64_t Store::store_alert(std::int64_t sweep_id, const std::string& key, d
   s.bind(1, sweep_id);
   s.bind(2, key);
   s.bind(3, score);
-  s.bind(4, dump(reasons));
+  s.bind(4, json_text(reasons));
   if (!s.step()) fail("the new alert's id was not returned");
   return s.col_int(0);
 }
@@ -506,8 +504,8 @@ void Store::put_open_finding(const OpenFinding& f) {
   s.bind(1, f.key);
   s.bind(2, f.cell_key);
   s.bind(3, f.score);
-  s.bind(4, dump(f.rules));
-  s.bind(5, dump(f.alert));
+  s.bind(4, json_text(f.rules));
+  s.bind(5, json_text(f.alert));
   s.bind(6, f.opened_sweep_id);
   s.bind(7, f.reported_sweep_id);
   s.bind(8, f.last_alert_sweep_id);
@@ -584,10 +582,14 @@ bool Store::store_remote_alert(std::int64_t sweep_id, const std::string& key, do
   s.bind(1, sweep_id);
   s.bind(2, key);
   s.bind(3, score);
-  s.bind(4, dump(reasons));
+  s.bind(4, json_text(reasons));
   s.bind(5, msg_id);
   s.run();
   return s.changes() > 0;
 }
 
+}  // namespace tw::store
+
+namespace tw::store {
+std::string json_text(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 }  // namespace tw::store

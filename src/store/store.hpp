@@ -233,6 +233,11 @@ std::unique_ptr<Store> open_store(const std::string& db);
 
 // The meta key of the baseline's watermark: the last sweep id folded into the learned known cells.
 inline constexpr const char* kLearnedThroughSweepMeta = "learned_through_sweep";
+// That watermark (0 when absent); tw::RuntimeFailure naming the store when it is not an integer.
+std::int64_t learned_watermark(Store& store);
+
+// JSON text for storage: invalid UTF-8 in attacker-controlled strings is replaced (U+FFFD), never fatal.
+std::string json_text(const nlohmann::json& j);
 
 // {"type":"known_cell","key":...,"source":...,"rat":...,"mcc":...,"power_dbfs":{"n","mean","stddev","min","max"},...}
 nlohmann::json known_cell_json(const KnownCell& cell);
